@@ -1,0 +1,425 @@
+"""Find the named, mappable sites in cleaned report text.
+
+A site's name in Chinese ends in a generic place word (its 通名: 公园, 路, 片区,
+未来社区 ...) preceded by its specific part (专名: 塔山, 解放南, 南苑). The
+extractor finds every generic word from ``lexicons/suffixes.tsv``, walks left
+over name characters to the nearest hard boundary, then cuts the candidate
+after the rightmost word that cannot belong to a name (``stopwords.txt``:
+开工建设塔山公园 → 塔山公园) as long as what is left is still a real name
+(``generic_words.txt``: 老旧小区 and 试点片区 are classes, not names).
+Enumerations share one generic word (南苑、塔海、黄棠等5个区块 → 南苑区块 …).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from geo import lexicon
+from geo.sentences import Sentence
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_NAME_CHAR = re.compile(rf"[{_CJK}A-Za-z0-9〇“”—·+]")
+_SUBSTANTIVE = re.compile(rf"[{_CJK}A-Za-z0-9]")
+_DIRECTIONS = frozenset("东南西北中上下前后内外左右")
+_NUMBER_QUANT = re.compile(
+    r"[0-9０-９.]+(?:年度|年|月|日|届|个|条|座|处|家|项|期|km|公里|米|万|亿|%)*|[一二两三四五六七八九十百千几多]+[个条座处家项期届轮]"
+)
+_CODE = re.compile(r"[A-Z]{0,2}[0-9]{1,4}")  # 104国道, G228国道, S2线
+# 等 / a count / a quoted tag between the last item of a list and the shared word:
+# 站前、河头、胜利街等“7+N”区块, 上柏、工大、南湖等3个社区, 盈一、盈二、新中、丰北四个村.
+_LIST_CLOSING = re.compile(
+    r"(?:等(?:[0-9一二两三四五六七八九十百几多]+[个条座处家项])?|[0-9一二两三四五六七八九十百几多]+[个条座处家项])"
+    r"(?:“[^“”]{1,15}”)?$"
+)
+_LIST_SEP = "、"
+_NEVER_FIRST = frozenset("的了着过和及与或等在对把被从于向至到为由以将已也都均又再是而并")
+_LIST_CONJ = ("以及", "和", "及", "与")
+_PROTECT_FREQ = 100  # a stop character inside a common word (和平, 向阳, 共和) is no cut point
+_SWALLOW_FREQ = 30  # 路径, 路网, 村民: a one-character generic word inside a common word
+_MAX_NAME = 24
+_CLASS_TAILS = frozenset({"道路", "公路"})
+_COMMON_WORD_FREQ = 500
+_NUMERALS = frozenset("一二三四五六七八九十0123456789")
+_MAX_GAP = 6  # 鹿山路商贸步行街: characters between an inner generic word and the name's end
+
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One mention of a site in one sentence."""
+
+    name: str
+    suffix: str
+    kind: str
+    layer: str
+    start: int  # offsets of the mention's surface in the cleaned text
+    end: int
+    sentence: Sentence
+
+
+@dataclass(frozen=True)
+class _Cut:
+    pos: int  # a name may start here
+    word_start: int  # where the word before the cut starts
+    strong: bool  # from the stop-word lexicon (True) or guessed by the segmenter (False)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int  # of the generic word, in sentence coordinates
+    end: int
+    suffix: lexicon.Suffix
+
+
+def find_mentions(sentences: Iterable[Sentence], county_names: tuple[str, ...] = ()) -> list[Mention]:
+    """Every site mention in ``sentences``, in text order.
+
+    ``county_names`` (official and short names of the report's county) are
+    stripped from the front of a name (德清县环鄞子山道路 → 环鄞子山道路).
+    """
+    out: list[Mention] = []
+    for s in sentences:
+        out.extend(_SentenceExtractor(s, county_names).run())
+    return out
+
+
+class _SentenceExtractor:
+    def __init__(self, sentence: Sentence, county_names: tuple[str, ...]) -> None:
+        self.s = sentence
+        self.t = sentence.text
+        self.county_names = tuple(sorted(county_names, key=len, reverse=True))
+        # mentions keyed by their start in the sentence: a list item replaces a plain hit there
+        self.found: dict[tuple[int, int], tuple[str, lexicon.Suffix]] = {}
+
+    # -- driver -----------------------------------------------------------------
+    def run(self) -> list[Mention]:
+        hits = self._hits()
+        boundary = 0
+        for i, h in enumerate(hits):
+            nxt = hits[i + 1] if i + 1 < len(hits) else None
+            if nxt is not None and self._absorbed(h, nxt):
+                continue  # 长泰路排涝站, 环鄞子山道路: not the name's end; the next hit takes it
+            lo = boundary
+            if h.suffix.role == "attach" and i > 0:
+                lo = self._hard_left(hits[i - 1].start)
+            span_start = self._scan_left(h.start, lo)
+            self._handle_hit(h, span_start)
+            boundary = h.end
+        return self._mentions()
+
+    def _absorbed(self, h: _Hit, nxt: _Hit) -> bool:
+        """Whether ``h`` sits inside the longer name that ends at ``nxt``."""
+        gap = self.t[h.end : nxt.start]
+        if (nxt.suffix.role == "attach" and gap) or (
+            nxt.suffix.word in _CLASS_TAILS and h.suffix.layer == "roads" and not gap
+        ):
+            return False  # 狮子山休闲公园石笋山入口 keeps its park; 振兴路道路工程 is 振兴路
+        if len(gap) > _MAX_GAP or not all(_NAME_CHAR.match(c) and c not in "“”" for c in gap):
+            return False
+        return not gap or not any(c.strong for c in self._cut_points(h.end, nxt.start))
+
+    def _hits(self) -> list[_Hit]:
+        table = lexicon.suffixes()
+        hits = []
+        opens = closes = 0
+        last = 0
+        for m in lexicon.suffix_pattern().finditer(self.t):
+            opens += self.t.count("“", last, m.start())
+            closes += self.t.count("”", last, m.start())
+            last = m.start()
+            if opens > closes:
+                continue  # inside quote marks: “资源之乡”, “新时代富春山居图样板区”
+            sfx = table[m.group()]
+            if len(sfx.word) == 1 and (self._swallowed(m.end()) or self._common_word_end(m.start())):
+                continue
+            if self.t.startswith("化", m.end()):
+                continue  # 片区化, 社区化: an adjective, not a name
+            hits.append(_Hit(m.start(), m.end(), sfx))
+        return hits
+
+    def _swallowed(self, end: int) -> bool:
+        """路径, 村民, 桥梁: a one-character generic word that starts a common word is not a name's end."""
+        pair = self.t[end - 1 : end + 1]
+        return len(pair) == 2 and lexicon.word_freq().get(pair, 0) >= _SWALLOW_FREQ
+
+    def _common_word_end(self, start: int) -> bool:
+        """思路, 乡村, 开街: the generic character ends a common word, not a name (南路, 一村 are kept)."""
+        if start == 0 or self.t[start - 1] in _DIRECTIONS or self.t[start - 1] in _NUMERALS:
+            return False
+        pair = self.t[start - 1 : start + 1]
+        return pair in lexicon.not_name_ends() or lexicon.word_freq().get(pair, 0) >= _COMMON_WORD_FREQ
+
+    def _scan_left(self, pos: int, lo: int) -> int:
+        """Start of the run of name characters ending at ``pos`` (quotes kept balanced)."""
+        i, depth = pos, 0
+        while i > lo:
+            c = self.t[i - 1]
+            if not _NAME_CHAR.match(c) or (c == "—" and self.t[i - 2 : i - 1] == "—"):
+                break
+            if c == "”":
+                depth += 1
+            elif c == "“":
+                if depth == 0:
+                    break
+                depth -= 1
+            i -= 1
+        return i
+
+    def _hard_left(self, pos: int) -> int:
+        i = pos
+        while i > 0 and _NAME_CHAR.match(self.t[i - 1]):
+            i -= 1
+        return i
+
+    def _list_left(self, pos: int) -> int:
+        """Start of the enumeration ending at ``pos``: name characters and 、 back to punctuation."""
+        i = pos
+        while i > 0 and (_NAME_CHAR.match(self.t[i - 1]) or self.t[i - 1] == _LIST_SEP):
+            i -= 1
+        return i
+
+    # -- one generic word ---------------------------------------------------------
+    def _handle_hit(self, h: _Hit, span_start: int) -> None:
+        t = self.t
+        if h.suffix.role == "admin":
+            return
+        closing = self._closing_start(span_start, h.start)
+        if closing is not None:
+            self._list_with_closing(h, closing)
+            return
+        cut = self._best_cut(span_start, h)
+        if cut is None:
+            self._quote_groups(h, span_start)
+            return
+        name_start = cut
+        if not self._quote_groups(h, name_start):
+            self._add(name_start, h.end, t[name_start : h.end], h.suffix)
+        self._bare_items_before(h, name_start)
+
+    def _closing_start(self, span_start: int, pos: int) -> int | None:
+        """Start of 等5个 / 等“7+N” / 等重点 / 四个 before a shared generic word, if any."""
+        before = self.t[span_start:pos]
+        i = before.rfind("等")
+        if i >= 0 and not _core(before[i + 1 :]):
+            return span_start + i
+        m = _LIST_CLOSING.search(before)
+        return span_start + m.start() if m else None
+
+    def _best_cut(self, span_start: int, h: _Hit) -> int | None:
+        """Start of the name: after the rightmost stop word that leaves a real name.
+
+        A lexicon stop word followed by a class noun (累计创成8个省级未来社区) rejects
+        the candidate; a verb right before the generic word with more text before it
+        (公司接管社区, 提升公园) does too. A verb that is the whole specific part is
+        the name itself (建设路, 振兴路). Cuts guessed by the segmenter are weaker:
+        when they leave no name, the whole span is tried (乾元更新省级试点片区).
+        """
+        t = self.t
+        for cut in self._cut_points(span_start, h.start):
+            rem = t[cut.pos : h.start]
+            if not rem:
+                # 建设路, 解放路: roads are often named with a verb; 接管社区, 提升公园 are not names
+                named_by_verb = h.suffix.layer == "roads" and h.suffix.word not in _CLASS_TAILS and (
+                    cut.word_start == span_start
+                    or any(c.pos == cut.word_start for c in self._cut_points(span_start, h.start))
+                )
+                if not named_by_verb:
+                    return None
+                if cut.word_start > span_start:
+                    return cut.word_start
+                continue
+            if self._valid_name(rem, h.suffix):
+                return cut.pos
+            if cut.strong and not _core(rem):
+                return None  # a stop word, then only class words: 累计创成8个省级未来社区
+        return span_start if self._valid_name(t[span_start : h.start], h.suffix) else None
+
+    def _cut_points(self, lo: int, hi: int) -> list[_Cut]:
+        """Places after which a name may start, rightmost first."""
+        stops, freq, t = lexicon.stopwords(), lexicon.word_freq(), self.t
+        cuts: dict[int, _Cut] = {}
+        for j in range(lo, hi):
+            for n in range(1, 5):
+                if j + n > hi:
+                    break
+                w = t[j : j + n]
+                if w not in stops:
+                    continue
+                if n == 1 and (
+                    freq.get(t[j : j + 2], 0) >= _PROTECT_FREQ
+                    or (j > lo and freq.get(t[j - 1 : j + 1], 0) >= _PROTECT_FREQ)
+                ):
+                    continue
+                cuts[j + n] = _Cut(j + n, j, True)
+        for m in _NUMBER_QUANT.finditer(t, lo, hi):
+            cuts[m.end()] = _Cut(m.end(), m.start(), True)
+        table = lexicon.suffixes()
+        for m in lexicon.suffix_pattern().finditer(t, lo, hi):
+            if table[m.group()].role == "admin" and m.end() < hi:
+                cuts.setdefault(m.end(), _Cut(m.end(), m.start(), True))  # 宁围街道盈一 (but 镇府路)
+        quoted = _quoted_positions(t, lo, hi)
+        return sorted((c for c in cuts.values() if c.pos <= hi and c.word_start not in quoted), key=lambda c: -c.pos)
+
+    def _valid_name(self, specific: str, suffix: lexicon.Suffix) -> bool:
+        if not specific or len(specific) + len(suffix.word) > _MAX_NAME:
+            return False
+        if specific.count("“") != specific.count("”") or specific[0] in "”—·":
+            return False
+        if specific[0] in _NEVER_FIRST and lexicon.word_freq().get(specific[:2], 0) < _PROTECT_FREQ:
+            return False  # 的整村: a particle cannot start a name (和平路, 向阳新村 can)
+        core = _core(specific) or ("".join(_CODE.findall(specific)) == specific and specific)
+        if not core or set(core) <= _DIRECTIONS:
+            return False
+        return not (len(suffix.word) == 1 and len(_SUBSTANTIVE.findall(specific)) < 2)
+
+    def _strip_county(self, name: str, suffix: lexicon.Suffix) -> str | None:
+        """德清县环鄞子山道路 → 环鄞子山道路; None when only a class noun is left (德清城市公园)."""
+        for c in self.county_names:
+            if name.startswith(c) and len(name) > len(c) + len(suffix.word):
+                rest = name[len(c) :]
+                return rest if self._valid_name(rest[: len(rest) - len(suffix.word)], suffix) else None
+        return name
+
+    # -- enumerations ---------------------------------------------------------------
+    def _list_with_closing(self, h: _Hit, closing_start: int) -> None:
+        """南苑、塔海、黄棠等5个区块 → every item gets the shared generic word."""
+        lo = self._list_left(closing_start)
+        items = self._split_items(lo, closing_start)
+        if len(items) < 2 and not self.t.startswith("等", closing_start):
+            return  # 德清县3个风貌区: a count, not a list
+        area = h.suffix.layer in ("renewal", "scenic")
+        for a, b in items:
+            inner = [k for k in self.found if a <= k[0] and k[1] <= b]
+            if inner:
+                # 中兴社区 in 春晖、…、中兴社区等4个社区 and 金胜路 in 金胜路、飞凤路等道路 keep their own
+                # name; 胜利街 in 站前、河头、胜利街等区块 names a block, not the street
+                own = self.found[inner[-1]][1]
+                if not area or own.layer == h.suffix.layer or inner[-1][1] != b:
+                    continue
+                for k in inner:
+                    del self.found[k]
+            elif self._has_site_word(self.t[a:b]):
+                continue
+            item = self.t[a:b]
+            if self._valid_name(item, h.suffix) and len(item) <= 8:
+                self._add(a, b, item + h.suffix.word, h.suffix)
+
+    def _bare_items_before(self, h: _Hit, name_start: int) -> None:
+        """Short bare items before a name in a list.
+
+        At the list's end they share its generic word (金一、金二、宁东和宁税社区 →
+        金一社区 …); inside a list of sites they are sites as written (外华阳、神马花园、
+        … 老共和、岳南新村).
+        """
+        t = self.t
+        if t.startswith("等", h.end):
+            return  # 胜利街等“7+N”区块: the list goes on to its shared generic word
+        conj = next((c for c in _LIST_CONJ if t[:name_start].endswith(c)), None)
+        if t[name_start - 1 : name_start] != _LIST_SEP and conj is None:
+            return
+        lo = self._list_left(name_start)
+        items = self._split_items(lo, name_start)
+        if not items:
+            return
+        with_site = [any(a <= k[0] and k[1] <= b for k in self.found) for a, b in items]
+        list_goes_on = t[h.end : h.end + 1] == _LIST_SEP
+        if not any(with_site) and not list_goes_on and all(b - a <= 3 for a, b in items):
+            if len(items) == 1 and conj is not None:
+                return  # X和Y社区 with one bare X is too weak a sign of a shared generic word
+            for a, b in items:
+                if self._valid_name(t[a:b], h.suffix):
+                    self._add(a, b, t[a:b] + h.suffix.word, h.suffix)
+            return
+        if sum(with_site) + 1 < 2:
+            return
+        bare = lexicon.Suffix("", h.suffix.kind, h.suffix.layer, "")
+        for (a, b), site in zip(items, with_site, strict=True):
+            item = t[a:b]
+            if not site and 2 <= len(item) <= 4 and all(_NAME_CHAR.match(c) for c in item) and len(_core(item)) >= 2:
+                self._add(a, b, item, bare)
+
+    def _split_items(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """Items of a list in t[lo:hi] separated by 、 (and a last 和/及/与), each trimmed of lead-in words."""
+        t = self.t
+        end = hi
+        while end > lo and (t[end - 1] == _LIST_SEP or any(t[lo:end].endswith(c) for c in _LIST_CONJ)):
+            end -= 1 if t[end - 1] == _LIST_SEP else next(len(c) for c in _LIST_CONJ if t[lo:end].endswith(c))
+        bounds: list[tuple[int, int]] = []
+        a = lo
+        for i in range(lo, end):
+            if t[i] == _LIST_SEP:
+                bounds.append((a, i))
+                a = i + 1
+        bounds.append((a, end))
+        # the last item may hold a conjunction: 宁东和宁税
+        items: list[tuple[int, int]] = []
+        for a, b in bounds:
+            if a >= b:
+                continue
+            cut = [c for c in self._cut_points(a, b) if c.pos < b]
+            start = cut[0].pos if cut else a
+            if start < b:
+                items.append((start, b))
+        return items
+
+    def _has_site_word(self, text: str) -> bool:
+        return any(lexicon.suffixes()[m.group()].role == "" for m in lexicon.suffix_pattern().finditer(text))
+
+    def _quote_groups(self, h: _Hit, name_start: int) -> bool:
+        """“城市绿链”“夜漓江”风景线 → one site per quoted name."""
+        spec = self.t[name_start : h.start]
+        groups = re.findall(r"“[^“”]+”", spec)
+        if len(groups) < 2 or "".join(groups) != spec:
+            return False
+        pos = name_start
+        for g in groups:
+            self._add(pos, pos + len(g), g + h.suffix.word, h.suffix)
+            pos += len(g)
+        return True
+
+    # -- output -----------------------------------------------------------------------
+    def _add(self, a: int, b: int, name: str, suffix: lexicon.Suffix) -> None:
+        stripped = self._strip_county(name, suffix)
+        if stripped is not None:
+            self.found[(a, b)] = (stripped, suffix)
+
+    def _mentions(self) -> list[Mention]:
+        out = []
+        off = self.s.start
+        ends = {b: sfx.layer for (_, b), (_, sfx) in self.found.items()}
+        for (a, b), (name, sfx) in sorted(self.found.items()):
+            if a >= 1 and self.t[a - 1] in "(（" and ends.get(a - 1) == sfx.layer:
+                continue  # 市新医院(市人民医院异地迁建): another name for the site just named
+            kind, layer = _contextual_kind(sfx, self.t)
+            out.append(Mention(name, sfx.word, kind, layer, off + a, off + b, self.s))
+        return out
+
+
+def _quoted_positions(t: str, lo: int, hi: int) -> set[int]:
+    """Positions inside “…” in t[lo:hi]: words there belong to the name (“资源之乡”)."""
+    inside, depth = set(), 0
+    for j in range(lo, hi):
+        if t[j] == "”":
+            depth = max(depth - 1, 0)
+        if depth > 0:
+            inside.add(j)
+        if t[j] == "“":
+            depth += 1
+    return inside
+
+
+def _core(specific: str) -> str:
+    """What is left of a specific part once class words, counts and marks are removed."""
+    rest = _NUMBER_QUANT.sub("", specific)
+    rest = lexicon.generic_pattern().sub("", rest)
+    return "".join(_SUBSTANTIVE.findall(rest))
+
+
+def _contextual_kind(sfx: lexicon.Suffix, sentence: str) -> tuple[str, str]:
+    for rule in lexicon.context_rules():
+        if rule.kind_from == sfx.kind and rule.cue in sentence:
+            return rule.kind_to, rule.layer_to
+    return sfx.kind, sfx.layer
+

@@ -1,0 +1,26 @@
+"""The four layer files: one RFC 7946 FeatureCollection per category, written together."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from geo.atomic import write_many_atomic
+
+LAYERS = ("renewal", "parks", "roads", "scenic")
+
+
+def layer_bytes(features: list[dict[str, Any]]) -> bytes:
+    """Deterministic bytes: same features, same file (UTF-8 Chinese, not \\u escapes)."""
+    fc = {"type": "FeatureCollection", "features": features}
+    return (json.dumps(fc, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+
+def write_layers(out: Path, features: list[dict[str, Any]]) -> dict[str, int]:
+    """Write all four layers (empty ones too) atomically; returns the feature count per layer."""
+    by_layer: dict[str, list[dict[str, Any]]] = {name: [] for name in LAYERS}
+    for f in features:
+        by_layer[f["properties"]["category"]].append(f)
+    write_many_atomic({out / f"{name}.geojson": layer_bytes(feats) for name, feats in by_layer.items()})
+    return {name: len(feats) for name, feats in by_layer.items()}

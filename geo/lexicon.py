@@ -1,0 +1,107 @@
+"""Lexicons are data: readable files in ``geo/lexicons/``, loaded once and compiled."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+LEXICON_DIR = Path(__file__).parent / "lexicons"
+
+
+def _lines(name: str) -> list[str]:
+    text = (LEXICON_DIR / name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+@dataclass(frozen=True)
+class Suffix:
+    word: str
+    kind: str
+    layer: str
+    role: str  # "" (a site), "admin" (ends a name, never a site), "attach" (part of the site before it)
+
+
+@cache
+def suffixes() -> dict[str, Suffix]:
+    out: dict[str, Suffix] = {}
+    for ln in _lines("suffixes.tsv"):
+        cols = ln.split("\t")
+        word, kind, layer = cols[0], cols[1], cols[2]
+        role = cols[3] if len(cols) > 3 else ""
+        out[word] = Suffix(word, kind, layer, role)
+    return out
+
+
+@cache
+def suffix_pattern() -> re.Pattern[str]:
+    """One alternation of every suffix, longest first, so the longest suffix wins."""
+    words = sorted(suffixes(), key=lambda w: (-len(w), w))
+    return re.compile("|".join(map(re.escape, words)))
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    return frozenset(_lines("stopwords.txt"))
+
+
+@cache
+def stopword_pattern() -> re.Pattern[str]:
+    words = sorted(stopwords(), key=lambda w: (-len(w), w))
+    return re.compile("|".join(map(re.escape, words)))
+
+
+@cache
+def generic_words() -> frozenset[str]:
+    return frozenset(_lines("generic_words.txt"))
+
+
+@cache
+def generic_pattern() -> re.Pattern[str]:
+    words = sorted(generic_words(), key=lambda w: (-len(w), w))
+    return re.compile("|".join(map(re.escape, words)))
+
+
+@cache
+def status_cues() -> dict[str, str]:
+    return dict(ln.split("\t")[:2] for ln in _lines("status_cues.tsv"))
+
+
+@cache
+def status_pattern() -> re.Pattern[str]:
+    words = sorted(status_cues(), key=lambda w: (-len(w), w))
+    return re.compile("|".join(map(re.escape, words)))
+
+
+@cache
+def word_freq() -> dict[str, int]:
+    """jieba's dictionary frequencies: tells a real word (和平, 向阳) from a cut point."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    return jieba.dt.FREQ
+
+
+@cache
+def status_patterns() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(p), s) for p, s in (ln.split("\t")[:2] for ln in _lines("status_patterns.tsv"))]
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    kind_from: str
+    cue: str
+    kind_to: str
+    layer_to: str
+
+
+@cache
+def context_rules() -> tuple[ContextRule, ...]:
+    return tuple(ContextRule(*ln.split("\t")[:4]) for ln in _lines("context_kinds.tsv"))
+
+
+@cache
+def not_name_ends() -> frozenset[str]:
+    return frozenset(_lines("not_name_ends.txt"))

@@ -1,0 +1,90 @@
+"""The per-report unit of work: one file in, its cleaned text, county and site mentions out.
+
+``process_file`` depends on nothing but its arguments, so a province-scale run
+can hand it to any engine that maps a function over files (a process pool, a
+Dask bag, Ray tasks) and merge the results with ``geo.sites.merge``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from geo.extract import Mention, find_mentions
+from geo.sentences import Sentence, split_sentences
+from geo.sites import SiteMention
+from geo.status import status_of
+
+_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年")
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    name: str
+    path: Path
+    fmt: str
+    text: str  # cleaned text; every source's start/end slices it
+    county: str
+    county_evidence: tuple[str, ...]
+    year: int | None
+    mentions: tuple[SiteMention, ...]
+
+
+def process_file(path: Path, county: str | None = None) -> DocumentResult:
+    """Read, clean, and find the sites of one report. Raises IngestError or CountyError."""
+    from geo.ingest import read_document
+
+    raw = read_document(path)
+    return process_text(raw.text, raw.name, path=path, fmt=raw.fmt, county=county)
+
+
+def process_text(raw_text: str, name: str, *, path: Path | None = None, fmt: str = "text",
+                 county: str | None = None) -> DocumentResult:
+    from geo.clean import clean_text
+    from geo.county import detect_county, resolve_county
+
+    text = clean_text(raw_text)
+    if county:
+        c = resolve_county(text, county)
+        evidence: tuple[str, ...] = ("--county",)
+    else:
+        guess = detect_county(text)
+        c, evidence = guess.county, guess.evidence
+    sentences = split_sentences(text)
+    mentions = find_mentions(sentences, county_names=(c.name, c.short))
+    leads = _paragraph_leads(text)
+    site_mentions = tuple(
+        SiteMention(m, name, c.name, _status(m, leads)) for m in mentions
+    )
+    return DocumentResult(name, path or Path(name), fmt, text, c.name, evidence, document_year(text),
+                          site_mentions)
+
+
+def _paragraph_leads(text: str) -> list[tuple[int, str]]:
+    """(start, first 12 characters) of each paragraph, for status cues such as 新的一年."""
+    leads, pos = [], 0
+    for para in text.split("\n"):
+        if para.strip():
+            leads.append((pos, para.strip()[:12]))
+        pos += len(para) + 1
+    return leads
+
+
+def _status(m: Mention, leads: list[tuple[int, str]]) -> str:
+    s: Sentence = m.sentence
+    lead = ""
+    for start, words in leads:
+        if start > s.start:
+            break
+        lead = words
+    return status_of(s.text, m.start - s.start, m.end - s.start, lead)
+
+
+def document_year(text: str) -> int | None:
+    """The year the report speaks of most (the latest on a tie); plans for later years do not count more."""
+    limit = date.today().year + 1
+    years = Counter(int(y) for y in _YEAR.findall(text) if int(y) <= limit)
+    return max(years, key=lambda y: (years[y], y)) if years else None

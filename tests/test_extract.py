@@ -1,0 +1,93 @@
+"""The extractor on real sentences from reports, and on counter-examples that must give nothing."""
+
+import pytest
+
+from geo.extract import find_mentions
+from geo.sentences import split_sentences
+
+
+def names(text: str, county: tuple[str, ...] = ()) -> list[str]:
+    return [m.name for m in find_mentions(split_sentences(text), county)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # leading verbs are stripped, trailing project words are not part of the name
+        ("开工建设塔山公园、三江六岸沿线建筑亮化，推进苏溪湿地公园建设。", ["塔山公园", "苏溪湿地公园"]),
+        # a road project is labelled by its road
+        ("加速南四环东延一期及二期工程、西塔路北延工程、丽州北路延伸等入城口建设。", ["南四环", "西塔路", "丽州北路"]),
+        ("综合整治金胜路、飞凤路等道路。", ["金胜路", "飞凤路"]),
+        ("开工建设解放南路，打通九鼎路等断头路。", ["解放南路", "九鼎路"]),
+        # 的 and conjunctions end a name's lead-in
+        ("北干街道的高田社区、永久社区。", ["高田社区", "永久社区"]),
+        ("全面启动钟管工业全域有机更新和乾元老县衙、新市旧城改造。", ["乾元老县衙", "新市旧城"]),
+        # names that contain a stop character inside a common word survive
+        ("改造向阳新村、和平路。", ["向阳新村", "和平路"]),
+        # a name that is only a verb is still a name
+        ("完成建设路提升。", ["建设路"]),
+    ],
+)
+def test_names_are_found_and_trimmed(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("加快推进南苑、塔海、黄棠等5个区块安置房建设。", ["南苑区块", "塔海区块", "黄棠区块"]),
+        ("统筹推进站前、河头、胜利街等“7+N”区块改造。", ["站前区块", "河头区块", "胜利街区块"]),
+        ("截至目前，上柏、工大、南湖等3个社区完成创建方案编制。", ["上柏社区", "工大社区", "南湖社区"]),
+        ("宁围街道的金一、金二、宁东和宁税社区。", ["金一社区", "金二社区", "宁东社区", "宁税社区"]),
+        ("完成龙川、福利来、中园农贸市场提升改造。", ["龙川农贸市场", "福利来农贸市场", "中园农贸市场"]),
+        ("宁围街道盈一、盈二、新中、丰北四个村的征迁清零。", ["盈一村", "盈二村", "新中村", "丰北村"]),
+    ],
+)
+def test_enumerations_share_their_generic_word(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全面完成筹集保障性租赁住房、老旧小区改造等工作。",  # a class of places, not a place
+        "新增口袋公园5个，提升城市公园品质。",
+        "累计创成8个省级未来社区，创成数量位列全市第1。",
+        "均同步创成全省“新时代富春山居图样板区”。",  # an honour in quote marks
+        "为推动我市住建领域高质量发展定目标、明路径。",  # 路 inside 路径
+        "新增管道燃气农村用户547户，村民满意。",
+        "改造提升中园路、中清路等5条市政道路。",
+    ],
+)
+def test_counter_examples_give_no_generic_sites(text: str) -> None:
+    found = names(text)
+    assert not any(n in found for n in ("老旧小区", "口袋公园", "城市公园", "省级未来社区", "明路", "农村", "市政道路"))
+    assert not any("样板区" in n or "未来社区" == n for n in found)
+
+
+def test_county_prefix_is_stripped_and_bare_county_class_dropped() -> None:
+    text = "德清县环鄞子山道路工程二标段、德清城市公园体系串联工程。"
+    assert names(text, ("德清县", "德清")) == ["环鄞子山道路"]
+
+
+def test_quoted_names_before_one_generic_word() -> None:
+    assert names("打造“城市绿链”“夜漓江”风景线。") == ["“城市绿链”风景线", "“夜漓江”风景线"]
+
+
+def test_zone_named_after_towns_keeps_its_quoted_nickname() -> None:
+    text = "这一年，龙山—西溪“状元故里”县域风貌区获评省级城乡风貌样板区。"
+    assert names(text) == ["龙山—西溪“状元故里”县域风貌区"]
+
+
+def test_mention_offsets_point_at_the_surface() -> None:
+    text = "前言。\n开工建设塔山公园。"
+    (m,) = find_mentions(split_sentences(text))
+    assert text[m.start : m.end] == "塔山公园"
+    assert m.layer == "parks" and m.kind == "park"
+
+
+def test_village_in_a_demolition_programme_is_renewal() -> None:
+    ms = find_mentions(split_sentences("11个城中村具体包括新塘街道的行头村。截至目前，卫星村完成市级验收。"))
+    kinds = {m.name: (m.kind, m.layer) for m in ms}
+    assert kinds["行头村"] == ("urban_village", "renewal")
+    assert kinds["卫星村"] == ("village", "scenic")
