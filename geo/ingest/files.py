@@ -1,0 +1,92 @@
+"""Finding input files in folders and reading their bytes safely."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+from geo.errors import IngestError
+from geo.ingest.messages import format_size
+
+#: Name prefixes of files that are not reports: hidden files and Office lock files (``~$x.docx``).
+_SKIPPED_PREFIXES = (".", "~$")
+
+
+def iter_input_files(inputs: Iterable[Path], suffixes: frozenset[str]) -> list[Path]:
+    """Expand folders into the report files below them; keep explicitly named files as given.
+
+    Folders are walked recursively without following symlinked folders; hidden
+    files and folders are skipped, and only names ending in one of ``suffixes``
+    (case-insensitive) are kept, sorted by path. A file named explicitly is kept
+    whatever its suffix so that reading it can say why it is refused. Each path
+    appears once, in first-seen order.
+    """
+    found: list[Path] = []
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(_walk_folder(path, suffixes))
+        else:
+            found.append(path)
+    seen: set[Path] = set()
+    unique: list[Path] = []
+    for path in found:
+        key = path.absolute()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def _walk_folder(folder: Path, suffixes: frozenset[str]) -> list[Path]:
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(_SKIPPED_PREFIXES)]
+        for name in files:
+            if name.startswith(_SKIPPED_PREFIXES):
+                continue
+            if Path(name).suffix.lower() in suffixes:
+                found.append(Path(root) / name)
+    return sorted(found)
+
+
+def stat_file(path: Path) -> int:
+    """The size of a regular file; missing files, folders, pipes and unreadable paths are refused."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise IngestError(path, "file not found") from None
+    except PermissionError:
+        raise IngestError(path, "permission denied: the file cannot be read") from None
+    except OSError as exc:
+        raise IngestError(path, f"cannot read the file: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise IngestError(path, "is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        # Opening a FIFO or a device would block or never end.
+        raise IngestError(path, "not a regular file (a pipe, socket or device)")
+    return info.st_size
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """Read a whole regular file of at most ``max_bytes``; every failure is an IngestError."""
+    check_size(path, stat_file(path), max_bytes)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except PermissionError:
+        raise IngestError(path, "permission denied: the file cannot be read") from None
+    except OSError as exc:
+        raise IngestError(path, f"cannot read the file: {exc.strerror or exc}") from None
+    check_size(path, len(data), max_bytes)  # the file may have grown since it was checked
+    return data
+
+
+def check_size(path: Path, size: int, max_bytes: int) -> None:
+    """Refuse a file larger than ``max_bytes``."""
+    if size > max_bytes:
+        raise IngestError(
+            path, f"file too large: {format_size(size)} exceeds the limit of {format_size(max_bytes)}"
+        )
