@@ -34,7 +34,8 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
         _say(f"error: {p}: no such file or folder")
     files = iter_input_files([p for p in inputs if p.exists()])
     if not files:
-        _say("error: no report files to read (supported: .txt .md .html .htm .pdf .docx); layers left as they were")
+        _say("error: no report files to read (supported: .txt .md .html .htm .pdf .docx); "
+             "layers left as they were")
         return EXIT_FAILED
 
     results, refused = [], []

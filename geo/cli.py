@@ -29,7 +29,9 @@ def _parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("gazetteer", help="work with the embedded gazetteer")
     gsub = g.add_subparsers(dest="gazetteer_command", required=True)
-    gc = gsub.add_parser("check", help="validate the gazetteer: schema, inside its county, a source on every entry")
+    gc = gsub.add_parser(
+        "check", help="validate the gazetteer: schema, inside its county, a source on every entry"
+    )
     gc.add_argument("path", nargs="?", type=Path, default=None)
     return p
 

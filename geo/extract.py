@@ -260,7 +260,8 @@ class _SentenceExtractor:
             if table[m.group()].role == "admin" and m.end() < hi:
                 cuts.setdefault(m.end(), _Cut(m.end(), m.start(), True))  # 宁围街道盈一 (but 镇府路)
         quoted = _quoted_positions(t, lo, hi)
-        return sorted((c for c in cuts.values() if c.pos <= hi and c.word_start not in quoted), key=lambda c: -c.pos)
+        kept = (c for c in cuts.values() if c.pos <= hi and c.word_start not in quoted)
+        return sorted(kept, key=lambda c: -c.pos)
 
     def _valid_name(self, specific: str, suffix: lexicon.Suffix) -> bool:
         if not specific or len(specific) + len(suffix.word) > _MAX_NAME:
@@ -337,11 +338,12 @@ class _SentenceExtractor:
         bare = lexicon.Suffix("", h.suffix.kind, h.suffix.layer, "")
         for (a, b), site in zip(items, with_site, strict=True):
             item = t[a:b]
-            if not site and 2 <= len(item) <= 4 and all(_NAME_CHAR.match(c) for c in item) and len(_core(item)) >= 2:
+            name_like = all(_NAME_CHAR.match(c) for c in item) and len(_core(item)) >= 2
+            if not site and 2 <= len(item) <= 4 and name_like:
                 self._add(a, b, item, bare)
 
     def _split_items(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        """Items of a list in t[lo:hi] separated by 、 (and a last 和/及/与), each trimmed of lead-in words."""
+        """Items of a list in t[lo:hi] separated by 、 (and a last 和/及/与), lead-in words trimmed."""
         t = self.t
         end = hi
         while end > lo and (t[end - 1] == _LIST_SEP or any(t[lo:end].endswith(c) for c in _LIST_CONJ)):

@@ -37,7 +37,7 @@ class Site:
 
     @property
     def status(self) -> str:
-        """The first mention that tells a status decides (reports state a status where they introduce a site)."""
+        """The first mention that tells a status decides: reports give it where they introduce a site."""
         return next((s.status for s in self.sources if s.status != "unknown"), "unknown")
 
 

@@ -1,0 +1,390 @@
+"""Tell the county a report is about from its text.
+
+Every name of the admin tree found in the text is a cue: county names (full, short, or in
+compounds such as 宜兴城区), prefectures and provinces (which only raise counties named
+otherwise), and township, village and community names, each divided among the counties that
+hold it. Words that tell the level (我市, 县建设局) favour counties of that level. The county
+with the greatest score wins if the score is high enough and clearly ahead of the next.
+
+A name counts only where it stands as a word: a local segmentation with the word frequencies
+of jieba's dictionary rejects 迁安 in 搬迁安置 and 高要 in 更高要求, and names that are
+ordinary words (城区, 安全, 市场) are not cues by themselves.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import re
+import tomllib
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from geo import admin
+from geo.admin import County
+from geo.errors import CountyError
+
+_LEXICON = Path(__file__).parent / "lexicons" / "county_cues.toml"
+
+# Kinds of cue, in order of precedence when two matches of the same length overlap.
+_BLOCK, _COMPOUND, _FULL, _SHORT, _CITY, _PROVINCE, _TOWN, _VILLAGE, _TOWN_SHORT, _VILLAGE_SHORT = range(10)
+_PLACE_KINDS = (_TOWN, _VILLAGE, _TOWN_SHORT, _VILLAGE_SHORT)
+_COUNTY_KINDS = (_FULL, _COMPOUND, _SHORT)
+_MAX_NAME = 12  # longer names are not looked for
+_MAX_WORD = 8  # longest dictionary word tried by the local segmentation
+
+
+@dataclass(frozen=True)
+class CountyGuess:
+    """The county a text is about, how strongly, and the words that told it."""
+
+    county: County
+    score: float
+    evidence: tuple[str, ...]  # the words in the text that led to it, strongest first
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, Any]:
+    with _LEXICON.open("rb") as f:
+        return tomllib.load(f)
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Every name the text is searched for, with what each can mean."""
+
+    full: dict[str, list[int]]  # official county name -> counties
+    short: dict[str, list[int]]  # short county name -> counties
+    city: dict[str, str]  # prefecture name or short name -> prefecture
+    province: dict[str, str]  # province name or short name -> province
+    members: dict[str, set[int]]  # prefecture or province -> its counties
+    places: dict[str, int | list[int]]  # township or village name -> county * 2 + (0 township, 1 village)
+    heads: frozenset[str]  # first two characters of every township and village name
+    stop: frozenset[str]  # county names that are ordinary words even in full (老城区)
+    common: frozenset[str]  # ordinary words: not a cue by themselves (和平, 鼓楼, 安全)
+    freq: dict[str, int]  # word frequencies for the local segmentation
+    log_total: float
+
+
+def _jieba_words() -> tuple[dict[str, int], set[str]]:
+    """Word frequencies of jieba's dictionary, and its frequent common (not proper) words.
+
+    Only the dictionary file is read: importing jieba and building its model is slower.
+    """
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        return {}, set()
+    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+    cfg = _lexicon()["common_word"]
+    proper = set(cfg["proper_tags"])
+    floor = cfg["min_frequency"]
+    freq: dict[str, int] = {}
+    common: set[str] = set()
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) < 2:
+                continue
+            n = int(parts[1])
+            freq[parts[0]] = n
+            if n >= floor and (len(parts) < 3 or parts[2] not in proper):
+                common.add(parts[0])
+    return freq, common
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    """Built once (about a second): short place names are found by adding suffixes, not indexed."""
+    tree = admin._tree()
+    places: dict[str, int | list[int]] = {}
+    for i, towns in enumerate(tree.towns):
+        for town, villages in towns:
+            for name, code in ((town, 2 * i), *((v, 2 * i + 1) for v in villages)):
+                held = places.get(name)
+                if held is None:
+                    places[name] = code
+                elif isinstance(held, int):
+                    if held != code:
+                        places[name] = [held, code]
+                elif held[-1] != code:
+                    held.append(code)
+
+    freq, jieba_common = _jieba_words()
+    lex = _lexicon()
+    stop = frozenset(lex["common_names"])
+    city: dict[str, str] = {}
+    province: dict[str, str] = {}
+    members: defaultdict[str, set[int]] = defaultdict(set)
+    for i, c in enumerate(tree.counties):
+        members[c.city].add(i)
+        members[c.province].add(i)
+        province[c.province] = c.province
+        province[tree.province_short.get(c.province, c.province)] = c.province
+        if c.city != c.name:
+            city[c.city] = c.city
+            short = tree.city_short.get(c.city, "")
+            if len(short) >= 2 and short not in tree.by_short:
+                city[short] = c.city
+    ix = _Index(full=tree.by_name, short=tree.by_short, city=city, province=province,
+                members=dict(members), places=places, heads=frozenset(k[:2] for k in places),
+                stop=stop, common=frozenset(), freq=freq,
+                log_total=math.log(sum(freq.values()) or 1))
+    limit = lex["common_word"]["max_places"]
+    everywhere = {s for s in tree.by_short
+                  if len(set().union(*_place_holders(s, ix).values())) >= limit}
+    return replace(ix, common=frozenset(stop | everywhere | jieba_common))
+
+
+def _codes(name: str, ix: _Index) -> list[int]:
+    held = ix.places.get(name)
+    return [] if held is None else [held] if isinstance(held, int) else held
+
+
+def _place_holders(word: str, ix: _Index) -> dict[int, set[int]]:
+    """Place kind -> counties holding ``word`` as a township or village name, full or short."""
+    out: defaultdict[int, set[int]] = defaultdict(set)
+    for code in _codes(word, ix):
+        out[_VILLAGE if code % 2 else _TOWN].add(code // 2)
+    if 2 <= len(word) <= 5:
+        for suffix in _suffixes()[0]:
+            for code in _codes(word + suffix, ix):
+                if code % 2 == 0:
+                    out[_TOWN_SHORT].add(code // 2)
+        for suffix in _suffixes()[1]:
+            for code in _codes(word + suffix, ix):
+                if code % 2:
+                    out[_VILLAGE_SHORT].add(code // 2)
+    return dict(out)
+
+
+@lru_cache(maxsize=1)
+def _suffixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    lex = _lexicon()["place_suffixes"]
+    return tuple(lex["township"]), tuple(lex["village"])
+
+
+def _normalise(text: str) -> str:
+    """NFKC, and no white space at all: dirty extractions split words with spaces and line breaks."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _alternation(words: list[str]) -> str:
+    return "(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")"
+
+
+@lru_cache(maxsize=1)
+def _after_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """What may follow a short name: compound, level (+ organ), road or building, township."""
+    lex = _lexicon()
+    compound = re.compile(_alternation([*lex["compounds"], *lex["organs"]]))
+    level = re.compile("[市县区旗]" + _alternation(lex["organs"]) + "?")
+    block = re.compile("|".join(f"(?:{p})" for p in lex["not_after"]))
+    town = re.compile(_alternation(lex["township_after"]))
+    return compound, level, block, town
+
+
+def _stands_alone(text: str, start: int, end: int, ix: _Index) -> bool:
+    """Whether text[start:end] is a word of the likeliest segmentation of its surroundings."""
+    lo, hi = max(0, start - 4), min(len(text), end + 4)
+    window = text[lo:hi]
+    s, e = start - lo, end - lo
+    best = [0.0] + [-math.inf] * len(window)
+    cut = [0] * (len(window) + 1)
+    longest = max(_MAX_WORD, e - s)
+    for j in range(1, len(window) + 1):
+        for i in range(max(0, j - longest), j):
+            word = window[i:j]
+            if (i, j) == (s, e):
+                n = max(ix.freq.get(word, 0), 10)  # a known name: at least a rare word
+            elif j - i == 1:
+                n = ix.freq.get(word, 1)
+            else:
+                n = ix.freq.get(word, 0)
+                if n == 0:
+                    continue
+            score = best[i] + math.log(n) - ix.log_total
+            if score > best[j]:
+                best[j], cut[j] = score, i
+    bounds = set()
+    j = len(window)
+    while j > 0:
+        bounds.add(j)
+        j = cut[j]
+    bounds.add(0)
+    return s in bounds and e in bounds
+
+
+def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
+    """Every name found in ``text`` as (start, end, kinds, name); the longest win where they overlap.
+
+    For a compound the name is the short county name it holds.
+    """
+    compound_re, level_re, block_re, town_re = _after_res()
+    found: list[tuple[int, int, frozenset[int], str]] = []
+    holders: dict[str, dict[int, set[int]]] = {}
+    for i in range(len(text)):
+        placey = text[i:i + 2] in ix.heads
+        for j in range(min(len(text), i + _MAX_NAME), i + 1, -1):
+            word = text[i:j]
+            kinds: set[int] = set()
+            if word in ix.full:
+                kinds.add(_FULL)
+            if word in ix.short:
+                kinds.add(_SHORT)
+            if word in ix.city:
+                kinds.add(_CITY)
+            if word in ix.province:
+                kinds.add(_PROVINCE)
+            if placey:
+                if word not in holders:
+                    holders[word] = _place_holders(word, ix)
+                kinds.update(holders[word])
+            if not kinds:
+                continue
+            rest = text[j:j + 8]
+            if kinds & {_SHORT, _TOWN_SHORT, _VILLAGE_SHORT}:
+                m = block_re.match(rest)
+                if m and not (_SHORT in kinds and level_re.match(rest)):
+                    found.append((i, j + m.end(), frozenset({_BLOCK}), word))
+                    continue
+            if _SHORT in kinds:
+                m = compound_re.match(rest) or level_re.match(rest)
+                if m and text[i:j + 1] in ix.full:  # 嵊州市域, 临海市住建局: the official name counts
+                    found.append((i, j + m.end(), frozenset({_FULL}), text[i:j + 1]))
+                elif m:
+                    found.append((i, j + m.end(), frozenset({_COMPOUND}), word))
+                if town_re.match(rest):  # 新市古镇: the township, not a county
+                    kinds.discard(_SHORT)
+            if kinds - {_FULL, _CITY, _PROVINCE} and not _stands_alone(text, i, j, ix):
+                kinds &= {_FULL, _CITY, _PROVINCE}
+            if kinds:
+                found.append((i, j, frozenset(kinds), word))
+    found.sort(key=lambda s: (s[0] - s[1], min(s[2]), s[0]))
+    taken = [False] * len(text)
+    chosen = []
+    for span in found:
+        start, end = span[0], span[1]
+        if not any(taken[start:end]):
+            taken[start:end] = [True] * (end - start)
+            chosen.append(span)
+    chosen.sort()
+    return chosen
+
+
+def _level(c: County) -> str:
+    return "区" if c.name.endswith("区") else "市" if c.name.endswith("市") else "县"
+
+
+def _level_counts(text: str) -> Counter[str]:
+    """How often the text speaks as a 市, a 县 or a 区 (我市, 县建设局 ...)."""
+    lex = _lexicon()
+    organs = _alternation(lex["organs"])
+    counts: Counter[str] = Counter()
+    for level, words in lex["level_words"].items():
+        counts[level] = len(re.findall(_alternation(words) + f"|{level}{organs}", text))
+    return counts
+
+
+def _scores(text: str) -> tuple[dict[int, float], dict[int, Counter[str]]]:
+    """Score of every county the text names, and the words that named it (word → share)."""
+    ix = _index()
+    w = _lexicon()["weights"]
+    counties = admin._tree().counties
+    spans = _spans(text, ix)
+    named: Counter[tuple[int, str]] = Counter()  # (kind, word) -> mentions
+    qualified: defaultdict[str, set[int]] = defaultdict(set)  # county names right after their region
+    for k, (start, _, kinds, word) in enumerate(spans):
+        if _BLOCK in kinds:
+            continue
+        for kind in kinds:
+            named[(kind, word)] += 1
+        prev = spans[k - 1] if k else None
+        if kinds & set(_COUNTY_KINDS) and prev is not None and prev[1] == start:
+            region = ix.city.get(prev[3]) or ix.province.get(prev[3])
+            if region:
+                pool = ix.full.get(word, []) + ix.short.get(word, [])
+                qualified[word] |= ix.members.get(region, set()) & set(pool)
+
+    score: defaultdict[int, float] = defaultdict(float)
+    why: defaultdict[int, Counter[str]] = defaultdict(Counter)
+
+    def add(i: int, word: str, value: float) -> None:
+        score[i] += value
+        why[i][word] += value
+
+    place_weight = {_TOWN: w["township"], _VILLAGE: w["village"], _TOWN_SHORT: w["township_short"],
+                    _VILLAGE_SHORT: w["village_short"]}
+    county_weight = {_FULL: w["full"], _COMPOUND: w["compound"], _SHORT: w["short"]}
+    for (kind, word), n in sorted(named.items()):  # county kinds first, then places, strongest first
+        if kind in _COUNTY_KINDS:
+            pool = ix.full[word] if kind == _FULL else ix.short[word]
+            if word in qualified:
+                pool = sorted(qualified[word])
+            elif kind == _FULL:
+                if word in ix.stop or any(counties[i].short in ix.stop for i in pool):
+                    continue
+            elif word in ix.common:
+                continue
+            weight = county_weight[kind] * (1.0 + math.log(n)) / len(pool)
+            if kind == _SHORT and word not in qualified:
+                # 龙川 alone may as well be one of the many townships and villages of that name
+                places = set().union(*_place_holders(word, ix).values()) - set(pool)
+                weight /= 1.0 + len(places) / w["short_places"]
+            for i in pool:
+                add(i, word, weight)
+        elif kind in _PLACE_KINDS and word not in ix.common:
+            holders = _place_holders(word, ix).get(kind, set())
+            if len(holders) > w["max_holders"]:
+                continue
+            for i in holders:
+                if why[i][word] == 0:  # one reading per word and county: the strongest
+                    add(i, word, place_weight[kind] * (1.0 + 0.5 * math.log(n)) / len(holders))
+
+    candidates = set(score)
+    for (kind, word), n in named.items():
+        region = ix.city.get(word) if kind == _CITY else ix.province.get(word) if kind == _PROVINCE else None
+        if region:
+            weight = w["prefecture"] if kind == _CITY else w["province"]
+            for i in candidates & ix.members.get(region, set()):
+                add(i, word, weight * (1.0 + math.log(n)))
+
+    levels = _level_counts(text)
+    total = sum(levels.values())
+    if total:
+        for i in candidates:
+            score[i] *= 1.0 + w["level"] * levels[_level(counties[i])] / total
+    return dict(score), dict(why)
+
+
+def _describe(i: int, score: float) -> str:
+    c = admin._tree().counties[i]
+    return f"{c.province}{c.city}{c.name} ({score:.1f})"
+
+
+def detect_county(text: str) -> CountyGuess:
+    """The county ``text`` is about; CountyError when no county is named clearly enough."""
+    w = _lexicon()["weights"]
+    score, why = _scores(_normalise(text))
+    ranked = sorted(score.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < w["min_score"]:
+        near = ", ".join(_describe(i, s) for i, s in ranked[:3]) or "none"
+        raise CountyError(f"the text does not tell its county clearly enough (best guesses: {near}); "
+                          "name the county explicitly")
+    best, top = ranked[0]
+    if len(ranked) > 1 and top < ranked[1][1] * w["margin"]:
+        tied = ", ".join(_describe(i, s) for i, s in ranked[:3])
+        raise CountyError(f"the text names more than one county about equally: {tied}; "
+                          "name the county explicitly")
+    evidence = tuple(word for word, _ in why[best].most_common())
+    return CountyGuess(county=admin._tree().counties[best], score=round(top, 3), evidence=evidence)
+
+
+def resolve_county(text: str, override: str | None) -> County:
+    """The county given by ``override`` (official or short name) if any, else the one detected."""
+    if override is not None and override.strip():
+        return admin.county(override)
+    return detect_county(text).county

@@ -1,0 +1,103 @@
+"""Popup HTML for a site, built here with every piece of report text escaped.
+
+Report text is untrusted: folium's ``Popup(str)``, ``GeoJsonPopup`` and ``GeoJsonTooltip`` put
+strings into the page as HTML. So the HTML is assembled in Python, each value passed through
+``html.escape``, and the only markup is this module's own (the name is highlighted by escaping
+the text around each match and wrapping the escaped match in ``<mark>``). The map shows this
+HTML as is; downloads never contain it.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from geo.web.i18n import Lang, distance_label, kind_label, layer_label, precision_label, status_label, t
+
+POPUP_CLASS = "site-popup"
+# Styles for the popup markup, added once to the map's page.
+POPUP_CSS = f"""
+.{POPUP_CLASS} {{ font-size: 13px; line-height: 1.45; max-width: 380px; }}
+.{POPUP_CLASS} h4 {{ margin: 0 0 4px 0; font-size: 15px; }}
+.{POPUP_CLASS} p {{ color: #444; margin: 0; }}
+.{POPUP_CLASS} p b {{ color: #222; }}
+.{POPUP_CLASS} ol {{ margin: 6px 0 0 0; padding-left: 18px; }}
+.{POPUP_CLASS} blockquote {{ margin: 2px 0; padding: 2px 6px; border-left: 3px solid #bbb;
+  background: #f7f7f7; white-space: pre-wrap; word-break: break-word; }}
+.{POPUP_CLASS} cite {{ display: block; color: #666; font-size: 12px; font-style: normal; }}
+.{POPUP_CLASS} mark {{ background: #ffe066; padding: 0 1px; }}
+"""
+
+
+def esc(value: Any) -> str:
+    """``value`` as text, HTML-escaped (quotes included)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def highlight(text: str, term: str) -> str:
+    """``text`` escaped, with each occurrence of ``term`` wrapped in ``<mark>``."""
+    if not term or term not in text:
+        return esc(text)
+    parts = text.split(term)
+    return f"<mark>{esc(term)}</mark>".join(esc(p) for p in parts)
+
+
+def statements(props: dict[str, Any]) -> list[tuple[str, str]]:
+    """(document, quote) of every source statement, each pair once, in order."""
+    seen: set[tuple[str, str]] = set()
+    out: list[tuple[str, str]] = []
+    for s in props.get("sources") or []:
+        if not isinstance(s, dict):
+            continue
+        pair = (str(s.get("doc") or ""), str(s.get("quote") or ""))
+        if pair not in seen and (pair[0] or pair[1]):
+            seen.add(pair)
+            out.append(pair)
+    return out
+
+
+def popup_html(props: dict[str, Any], layer: str, lang: Lang) -> str:
+    """The popup of one site: what it is, where and how well located, and each quoted statement."""
+    name = str(props.get("name") or "")
+    kind = str(props.get("kind") or "")
+    status = str(props.get("status") or "unknown")
+    precision = str(props.get("precision") or "")
+    county = str(props.get("county") or "") or t("unknown_county", lang)
+    unc = props.get("uncertainty_m")
+    try:
+        unc_text = distance_label(float(unc), lang)
+    except (TypeError, ValueError):
+        unc_text = "?"
+    location = t(
+        "popup_location_value",
+        lang,
+        precision=esc(precision_label(precision, lang)),
+        uncertainty=esc(unc_text),
+        source=esc(props.get("location_source") or "?"),
+    )
+    facts = [
+        (t("popup_layer", lang), f"{esc(layer_label(layer, lang))} · {esc(kind_label(kind, lang))}"),
+        (t("popup_status", lang), esc(status_label(status, lang))),
+        (t("popup_county", lang), esc(county)),
+    ]
+    if props.get("year") not in (None, ""):
+        facts.append((t("popup_year", lang), esc(props["year"])))
+    facts.append((t("popup_location", lang), location))
+    parts = [f'<div class="{POPUP_CLASS}"><h4>{esc(name)}</h4><p>']
+    parts.append("<br>".join(f"<b>{esc(label)}:</b> {value}" for label, value in facts))
+    parts.append("</p>")
+    quoted = statements(props)
+    if quoted:
+        parts.append(f"<p><b>{esc(t('popup_statements', lang, n=len(quoted)))}</b></p><ol>")
+        for doc, quote in quoted:
+            parts.append(f"<li><blockquote>{highlight(quote, name)}</blockquote><cite>{esc(doc)}</cite></li>")
+        parts.append("</ol>")
+    else:
+        parts.append(f"<p>{esc(t('popup_no_statements', lang))}</p>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def tooltip_html(props: dict[str, Any]) -> str:
+    """Hover label: the site's name, escaped."""
+    return esc(props.get("name") or "")

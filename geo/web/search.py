@@ -1,0 +1,96 @@
+"""Find sites by name: Chinese characters, full pinyin (``tashan``) or initials (``tsgy``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from functools import lru_cache
+
+import pandas as pd
+from pypinyin import lazy_pinyin
+
+_KEEP = "\x00"  # marks a run of characters pypinyin left as written (digits, Latin letters)
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_SPACES = re.compile(r"[\s'’·•・_-]+")
+
+
+def _as_written(chars: str) -> list[str]:
+    return [_KEEP + chars]
+
+
+@lru_cache(maxsize=65536)
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) of ``name``, lower case without tones or spaces.
+
+    Runs that are not Chinese (``G60``, ``104``) are kept whole in both, so ``G60高速`` gives
+    ``g60gaosu`` and ``g60gs``.
+    """
+    full: list[str] = []
+    initials: list[str] = []
+    for chunk in lazy_pinyin(name, errors=_as_written):
+        if chunk.startswith(_KEEP):
+            kept = _NOT_ALNUM.sub("", chunk[1:].lower())
+            full.append(kept)
+            initials.append(kept)
+        elif chunk:
+            full.append(chunk.lower())
+            initials.append(chunk[0].lower())
+    return "".join(full), "".join(initials)
+
+
+def normalize_query(query: str) -> str:
+    return _SPACES.sub("", query.strip().lower())
+
+
+def _has_cjk(s: str) -> bool:
+    return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in s)
+
+
+def matches(query: str, name: str, full: str | None = None, initials: str | None = None) -> bool:
+    """True when ``query`` is part of the name, of its full pinyin, or of its initials."""
+    q = normalize_query(query)
+    if not q:
+        return True
+    if q in _SPACES.sub("", name.lower()):
+        return True
+    if _has_cjk(q):
+        return False
+    if full is None or initials is None:
+        full, initials = pinyin_keys(name)
+    q = _NOT_ALNUM.sub("", q)
+    return bool(q) and (q in full or q in initials)
+
+
+def search_mask(
+    query: str, names: Iterable[str], fulls: Iterable[str], initials: Iterable[str]
+) -> list[bool]:
+    """``matches`` for many names at once (the columns of the sites table)."""
+    return [matches(query, n, f, i) for n, f, i in zip(names, fulls, initials, strict=True)]
+
+
+def filter_sites(
+    sites: pd.DataFrame,
+    query: str = "",
+    counties: Collection[str] = (),
+    documents: Collection[str] = (),
+    statuses: Collection[str] = (),
+    precisions: Collection[str] = (),
+) -> pd.DataFrame:
+    """Rows of the sites table that pass every filter; an empty choice means no filter."""
+    mask = pd.Series(True, index=sites.index)
+    if counties:
+        mask &= sites["county"].isin(list(counties))
+    if statuses:
+        mask &= sites["status"].isin(list(statuses))
+    if precisions:
+        mask &= sites["precision"].isin(list(precisions))
+    if documents:
+        wanted = set(documents)
+        mask &= sites["documents"].map(lambda ds: any(d in wanted for d in ds)).astype(bool)
+    if normalize_query(query):
+        mask &= pd.Series(
+            search_mask(query, sites["name"], sites["pinyin"], sites["initials"]),
+            index=sites.index,
+            dtype=bool,
+        )
+    return sites[mask]
