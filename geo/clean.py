@@ -229,9 +229,10 @@ def collapse_repeated_phrases(text: str) -> str:
     一步一步) and runs of one character (哈哈哈哈哈哈) are ordinary Chinese.
     """
     while True:
-        text, count = _REPEATED_PHRASE.subn(_collapse, text)
-        if not count or not _REPEATED_PHRASE.search(text):
+        collapsed = _REPEATED_PHRASE.sub(_collapse, text)
+        if collapsed == text:
             return text
+        text = collapsed
 
 
 # --- rule: spaces between Chinese characters ---------------------------------------------
@@ -264,7 +265,7 @@ def _drop_gap(text: str, start: int, end: int) -> bool:
     if _IS_WIDE_PUNCT.match(a) or _IS_WIDE_PUNCT.match(b):
         return True
     if _IS_SHARED_PUNCT.match(a) or _IS_SHARED_PUNCT.match(b):
-        return bool(_IS_CHINESE.match(a) and _IS_CHINESE.match(b))
+        return bool(_IS_HAN.match(a) or _IS_HAN.match(b))
     han_a, han_b = bool(_IS_HAN.match(a)), bool(_IS_HAN.match(b))
     if han_a and han_b:
         return _single_letter(_left_token(text, start)) or _single_letter(_right_token(text, end))
@@ -301,7 +302,7 @@ def close_cjk_spacing(text: str) -> str:
 
 _SENTENCE_END = re.compile(r"(?:[。！？!?…]|(?<![0-9])\.)[”’」』）)\]】》〕]*$")
 _CLAUSE = re.compile(r"[，；！？!?;]|(?<![0-9]),|,(?![0-9])")
-_BODY = re.compile(r"[，；。！？!?;…]|(?<![0-9]),|,(?![0-9])")
+_BODY = re.compile(r"[，；。！？!?;…]|(?<![0-9])[,.]|[,.](?![0-9])")
 # How a list entry starts; consecutive entries of one kind are never joined.
 _ITEM = re.compile(
     r"(?P<bullet>[•●○■□◆◇▪▶►★☆※])"
