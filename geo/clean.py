@@ -12,7 +12,7 @@
 * ``collapse_repeated_phrases``: a Chinese phrase of three or more characters written
   twice in a row is written once.
 
-Apart from the line layout (paragraphs are separated by one blank line), every rule only
+Apart from whitespace (paragraphs come out separated by one blank line), every rule only
 deletes characters, so clean text keeps every character it had. The result is a fixed
 point: cleaning it again changes nothing.
 """
@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from functools import cache
 from itertools import accumulate, pairwise
 
 __all__ = [
@@ -49,7 +50,6 @@ _CHINESE = _HAN + _WIDE_PUNCT + _SHARED_PUNCT
 _IS_HAN = re.compile(f"[{_HAN}]")
 _IS_WIDE_PUNCT = re.compile(f"[{_WIDE_PUNCT}]")
 _IS_SHARED_PUNCT = re.compile(f"[{_SHARED_PUNCT}]")
-_IS_CHINESE = re.compile(f"[{_CHINESE}]")
 _LETTER = re.compile(r"[^\W_]")  # a letter, digit or Chinese character
 _DIGITS = "0123456789"
 
@@ -73,7 +73,8 @@ def normalize_whitespace(text: str) -> str:
 # --- rule: doubled runs ------------------------------------------------------------------
 
 _MAX_HALF = 32  # the longest run a doubled region is expected to repeat
-_DP_LIMIT = 20_000  # longer lines are split greedily instead of optimally
+_DP_LIMIT = 4_000  # longer lines are split greedily instead of optimally
+_TRIES = 8  # recurrences of a character tried as the end of a run; bounds the work per character
 _REGION_COVER = 0.8  # share of a line's characters that must sit in doubled runs
 # A line worth a closer look: it starts (give or take a bullet) with a doubled run, or it
 # holds doubled Chinese punctuation (but not …… or ——, which are written doubled).
@@ -89,7 +90,8 @@ def _best_split(s: str) -> list[tuple[int, int]]:
     Best means fewest characters left single, then most squares, so ``AABBAABB`` reads as
     ``ABAB`` drawn twice character by character, and ``常常见常常见`` as ``常常见`` twice.
     Dynamic programming from the right; a square starting at ``i`` has its half ``L``
-    where ``s[i]`` recurs, so only recurrences within ``_MAX_HALF`` are tried.
+    where ``s[i]`` recurs, so only the first ``_TRIES`` recurrences within ``_MAX_HALF``
+    are tried, which keeps the work linear even on periodic text.
     """
     n = len(s)
     nxt = [n] * n  # next index holding the same character
@@ -99,19 +101,21 @@ def _best_split(s: str) -> list[tuple[int, int]]:
         ch = s[i]
         nxt[i] = last.get(ch, n)
         last[ch] = i
-        next_space[i] = i if ch in " \t" else next_space[i + 1]
+        next_space[i] = i if ch in " \t\n" else next_space[i + 1]
     singles = [0] * (n + 1)
     squares = [0] * (n + 1)
     choice = [0] * (n + 1)
     for i in range(n - 1, -1, -1):
-        if s[i] in " \t":
+        if s[i] in " \t\n":
             singles[i], squares[i] = singles[i + 1], squares[i + 1]
             continue
         best = (singles[i + 1] + 1, -squares[i + 1])
         half = 0
         stop = min(i + _MAX_HALF, next_space[i])
         j = nxt[i]
-        while j < n and j <= stop:
+        for _ in range(_TRIES):
+            if j >= n or j > stop:
+                break
             end = 2 * j - i
             if end <= next_space[i] and s[i:j] == s[j:end]:
                 cand = (singles[end], -squares[end] - 1)
@@ -169,7 +173,7 @@ def _reduplication(half: str) -> bool:
 
 
 def _halve_once(line: str) -> str:
-    if not (_SQUARE_NEAR_START.match(line) or _DOUBLED_MARK.search(line)):
+    if not (_SQUARE_NEAR_START.match(line) or _DOUBLED_MARK.search(line)) or not _IS_HAN.search(line):
         return line
     squares = _best_split(line) if len(line) <= _DP_LIMIT else _greedy_split(line)
     if not squares:
@@ -251,6 +255,20 @@ def _single_letter(token: str) -> bool:
 _TOKEN_REACH = 24  # how far a gap looks for the words on either side of it
 
 
+_WIDE, _SHARED, _HANZI, _DIGIT, _OTHER = range(5)
+
+
+@cache
+def _kind(ch: str) -> int:
+    if _IS_WIDE_PUNCT.match(ch):
+        return _WIDE
+    if _IS_SHARED_PUNCT.match(ch):
+        return _SHARED
+    if _IS_HAN.match(ch):
+        return _HANZI
+    return _DIGIT if ch in _DIGITS else _OTHER
+
+
 def _left_token(text: str, start: int) -> str:
     left = text[max(0, start - _TOKEN_REACH) : start]
     return left[max(left.rfind(" "), left.rfind("\t"), left.rfind("\n")) + 1 :]
@@ -260,20 +278,32 @@ def _right_token(text: str, end: int) -> str:
     return _FIRST_TOKEN.match(text, end, end + _TOKEN_REACH).group()  # type: ignore[union-attr]
 
 
-def _drop_gap(text: str, start: int, end: int) -> bool:
-    a, b = text[start - 1], text[end]
-    if _IS_WIDE_PUNCT.match(a) or _IS_WIDE_PUNCT.match(b):
+def _lone_before(text: str, start: int) -> bool:
+    """The word before the gap at ``start`` has one letter (the common case answered first)."""
+    if start < 2 or text[start - 2] in " \t\n":
         return True
-    if _IS_SHARED_PUNCT.match(a) or _IS_SHARED_PUNCT.match(b):
-        return bool(_IS_HAN.match(a) or _IS_HAN.match(b))
-    han_a, han_b = bool(_IS_HAN.match(a)), bool(_IS_HAN.match(b))
-    if han_a and han_b:
-        return _single_letter(_left_token(text, start)) or _single_letter(_right_token(text, end))
-    if han_a and b in _DIGITS:
-        return _single_letter(_left_token(text, start))
-    if a in _DIGITS and han_b:
-        left = _left_token(text, start)
-        return bool(_NUMBER_TAIL.search(left)) or _single_letter(_right_token(text, end))
+    return _single_letter(_left_token(text, start))
+
+
+def _lone_after(text: str, end: int) -> bool:
+    if end + 1 >= len(text) or text[end + 1] in " \t\n":
+        return True
+    return _single_letter(_right_token(text, end))
+
+
+def _drop_gap(text: str, start: int, end: int) -> bool:
+    """Whether the spaces ``text[start:end]`` are letter-spacing; both neighbours are letters or marks."""
+    ka, kb = _kind(text[start - 1]), _kind(text[end])
+    if _WIDE in (ka, kb):
+        return True
+    if _SHARED in (ka, kb):
+        return _HANZI in (ka, kb)
+    if ka == _HANZI and kb == _HANZI:
+        return _lone_before(text, start) or _lone_after(text, end)
+    if ka == _HANZI and kb == _DIGIT:
+        return _lone_before(text, start)
+    if ka == _DIGIT and kb == _HANZI:
+        return bool(_NUMBER_TAIL.search(_left_token(text, start))) or _lone_after(text, end)
     return False
 
 
@@ -300,7 +330,8 @@ def close_cjk_spacing(text: str) -> str:
 
 # --- rule: lines broken by the layout ----------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?:[。！？!?…]|(?<![0-9])\.)[”’」』）)\]】》〕]*$")
+_STOPS = "。！？!?…"
+_CLOSERS = "”’」』）)]】》〕"
 _CLAUSE = re.compile(r"[，；！？!?;]|(?<![0-9]),|,(?![0-9])")
 _BODY = re.compile(r"[，；。！？!?;…]|(?<![0-9])[,.]|[,.](?![0-9])")
 # How a list entry starts; consecutive entries of one kind are never joined.
@@ -325,27 +356,29 @@ def _width(line: str) -> float:
 
 
 def _column_width(lines: Sequence[str]) -> float:
-    """The width of the text column: the median width of body lines, weighted by their characters.
+    """The width of the text column: the median width of body lines, weighted by characters.
 
-    Body lines are lines with sentence punctuation. Weighting by characters makes the
-    estimate follow the full lines that carry most of the text rather than the short
-    last lines of paragraphs; and joining lines can only raise it, which keeps cleaning
-    a fixed point.
+    Body lines are lines with sentence punctuation, so headings and captions do not count.
+    Weighting by characters makes the estimate follow the full lines that carry most of
+    the text rather than the short last lines of paragraphs. Text without body lines has
+    nothing to join: its column is unbounded and every line stands alone.
     """
     widths = sorted(w for w in (_width(ln) for ln in lines if _BODY.search(ln)) if w > 0)
-    if not widths:
-        return float("inf")
     half = sum(widths) / 2
     seen = 0.0
     for w in widths:
         seen += w
         if seen >= half:
             return w
-    return widths[-1]  # pragma: no cover - the loop always returns
+    return float("inf")
 
 
 def _ends_sentence(line: str) -> bool:
-    return bool(_SENTENCE_END.search(line))
+    """Ends in 。！？… (or a full stop after a word), with any closing quotes or brackets after it."""
+    core = line.rstrip(_CLOSERS)
+    if not core:
+        return False
+    return core[-1] in _STOPS or (core[-1] == "." and core[-2:-1] not in _DIGITS)
 
 
 def _stands_alone(line: str, column: float) -> bool:
@@ -392,7 +425,7 @@ def join_wrapped_lines(lines: Iterable[str]) -> list[str]:
     * A line ending a sentence (。！？… with any closing quote or bracket) ends its paragraph.
     * A line that starts a block (the first, or one after a finished paragraph) and does
       not end a sentence *stands alone* as a heading, caption or byline when it is narrow
-      for the column: without punctuation, at most 80% of the column width; with commas,
+      for the column: without punctuation, at most 75% of the column width; with commas,
       at most 40%; never when it holds a full stop. The column width is the
       character-weighted median width of lines with punctuation, so it is that of the full
       lines of the body whether the text is laid out in narrow columns or one paragraph
@@ -401,27 +434,27 @@ def join_wrapped_lines(lines: Iterable[str]) -> list[str]:
       wrapped around a picture tapers to a character or two) until a line ends a sentence,
       unless that line starts a list entry of the kind the paragraph started with.
     """
-    rows = [ln for ln in lines if ln]
+    return [_glue(group) for group in _paragraph_groups([ln for ln in lines if ln])]
+
+
+def _paragraph_groups(rows: Sequence[str]) -> list[list[str]]:
+    """The non-blank ``rows`` grouped into paragraphs, as ``join_wrapped_lines`` describes."""
     column = _column_width(rows)
-    paragraphs: list[str] = []
-    parts: list[str] = []
+    groups: list[list[str]] = []
     is_open = False
     for row in rows:
-        if parts and is_open and not _starts_new_item(parts[0], row):
-            parts.append(row)
+        if groups and is_open and not _starts_new_item(groups[-1][0], row):
+            groups[-1].append(row)
             is_open = not _ends_sentence(row)
             continue
-        if parts:
-            paragraphs.append(_glue(parts))
-        parts = [row]
+        groups.append([row])
         is_open = not _ends_sentence(row) and not _stands_alone(row, column)
-    if parts:
-        paragraphs.append(_glue(parts))
-    return paragraphs
+    return groups
 
 
 # --- composition -------------------------------------------------------------------------
 
+_ROUNDS = 8  # paragraph rebuilding settles in two rounds on real text
 _LINE_EDGES = re.compile(r"^[ \t]+|[ \t]+$", re.M)
 # ``_SQUARE_NEAR_START`` after a line break; starting with a literal makes the scan fast.
 _SUSPECT_LINE = re.compile(rf"\n[ \t]*(?:\S[ \t]*){{0,4}}?(\S{{1,{_MAX_HALF}}}?)\1")
@@ -440,19 +473,40 @@ def _undouble_text(text: str) -> str:
     return "\n".join(lines)
 
 
+def _repair(line: str) -> str:
+    """The rules that work within a line (halving, collapsing, spacing), until none changes it."""
+    prev = None
+    while line != prev:
+        prev = line
+        line = close_cjk_spacing(collapse_repeated_phrases(undouble_line(line)))
+    return line
+
+
+def _repair_lines(text: str) -> list[str]:
+    """``_repair`` on every line, with whole-text scans doing the work on lines that need one pass."""
+    halved = _undouble_text(text)
+    spaced = close_cjk_spacing(collapse_repeated_phrases(halved))
+    lines = spaced.split("\n")
+    if spaced != halved:
+        # A line that collapsing or spacing changed may now show doubling to halve.
+        for i, before in enumerate(halved.split("\n")):
+            if lines[i] != before:
+                lines[i] = _repair(lines[i])
+    return lines
+
+
 def clean_text(raw: str) -> str:
     """Repair text from a bad PDF extraction; good text comes back with the same characters.
 
     Paragraphs are separated by one blank line; a heading or caption is a paragraph of its own.
     """
-    text = _LINE_EDGES.sub("", normalize_whitespace(raw))
-    text = close_cjk_spacing(_undouble_text(text))
-    out = "\n\n".join(join_wrapped_lines(text.split("\n")))
-    # Joined lines can show doubling no single line had (a phrase cut by a line break).
-    while True:
-        undoubled = _undouble_text(out)
-        collapsed = collapse_repeated_phrases(undoubled)
-        fixed = close_cjk_spacing(collapsed)
-        if fixed == out or (fixed == collapsed == undoubled):
-            return fixed
-        out = fixed
+    lines = [ln for ln in _repair_lines(_LINE_EDGES.sub("", normalize_whitespace(raw))) if ln]
+    # Joining moves the column width, and joined lines can show doubling no single line
+    # had (a run cut by a line break); so paragraphs are rebuilt until no line joins
+    # another, which makes the result a fixed point. The second round rarely joins anything.
+    for _ in range(_ROUNDS):
+        groups = _paragraph_groups(lines)
+        if len(groups) == len(lines):
+            break
+        lines = [_repair(_glue(group)) if len(group) > 1 else group[0] for group in groups]
+    return "\n\n".join(lines)

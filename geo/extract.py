@@ -24,7 +24,8 @@ _NAME_CHAR = re.compile(rf"[{_CJK}A-Za-z0-9〇“”—·+]")
 _SUBSTANTIVE = re.compile(rf"[{_CJK}A-Za-z0-9]")
 _DIRECTIONS = frozenset("东南西北中上下前后内外左右")
 _NUMBER_QUANT = re.compile(
-    r"[0-9０-９.]+(?:年度|年|月|日|届|个|条|座|处|家|项|期|km|公里|米|万|亿|%)*|[一二两三四五六七八九十百千几多]+[个条座处家项期届轮]"
+    r"[0-9０-９.]+(?:年度|年|月|日|届|个|条|座|处|家|项|期|km|公里|米|万|亿|%)*"
+    r"|[一二两三四五六七八九十百千几多这那该此本每各]+[个条座处家项期届轮批]"
 )
 _CODE = re.compile(r"[A-Z]{0,2}[0-9]{1,4}")  # 104国道, G228国道, S2线
 # 等 / a count / a quoted tag between the last item of a list and the shared word:
@@ -39,7 +40,7 @@ _LIST_CONJ = ("以及", "和", "及", "与")
 _PROTECT_FREQ = 100  # a stop character inside a common word (和平, 向阳, 共和) is no cut point
 _SWALLOW_FREQ = 30  # 路径, 路网, 村民: a one-character generic word inside a common word
 _MAX_NAME = 24
-_CLASS_TAILS = frozenset({"道路", "公路"})
+_CLASS_TAILS = frozenset({"道路", "公路", "城中村"})
 _COMMON_WORD_FREQ = 500
 _NUMERALS = frozenset("一二三四五六七八九十0123456789")
 _MAX_GAP = 6  # 鹿山路商贸步行街: characters between an inner generic word and the name's end
@@ -63,7 +64,8 @@ class Mention:
 class _Cut:
     pos: int  # a name may start here
     word_start: int  # where the word before the cut starts
-    strong: bool  # from the stop-word lexicon (True) or guessed by the segmenter (False)
+    strong: bool  # a word that cannot be part of a name (True), or a weaker sign (False)
+    number: bool = False  # a count or a number: 5个, 2023年, 203
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ class _SentenceExtractor:
         """Whether ``h`` sits inside the longer name that ends at ``nxt``."""
         gap = self.t[h.end : nxt.start]
         if (nxt.suffix.role == "attach" and gap) or (
-            nxt.suffix.word in _CLASS_TAILS and h.suffix.layer == "roads" and not gap
+            nxt.suffix.word in _CLASS_TAILS and not gap
         ):
             return False  # 狮子山休闲公园石笋山入口 keeps its park; 振兴路道路工程 is 振兴路
         if len(gap) > _MAX_GAP or not all(_NAME_CHAR.match(c) and c not in "“”" for c in gap):
@@ -142,14 +144,20 @@ class _SentenceExtractor:
     def _swallowed(self, end: int) -> bool:
         """路径, 村民, 桥梁: a one-character generic word that starts a common word is not a name's end."""
         pair = self.t[end - 1 : end + 1]
-        return len(pair) == 2 and lexicon.word_freq().get(pair, 0) >= _SWALLOW_FREQ
+        if len(pair) < 2:
+            return False
+        return pair in lexicon.not_name_ends() or lexicon.word_freq().get(pair, 0) >= _SWALLOW_FREQ
 
     def _common_word_end(self, start: int) -> bool:
         """思路, 乡村, 开街: the generic character ends a common word, not a name (南路, 一村 are kept)."""
-        if start == 0 or self.t[start - 1] in _DIRECTIONS or self.t[start - 1] in _NUMERALS:
+        if start == 0:
             return False
         pair = self.t[start - 1 : start + 1]
-        return pair in lexicon.not_name_ends() or lexicon.word_freq().get(pair, 0) >= _COMMON_WORD_FREQ
+        if pair in lexicon.not_name_ends():
+            return True
+        if self.t[start - 1] in _DIRECTIONS or self.t[start - 1] in _NUMERALS:
+            return False
+        return lexicon.word_freq().get(pair, 0) >= _COMMON_WORD_FREQ
 
     def _scan_left(self, pos: int, lo: int) -> int:
         """Start of the run of name characters ending at ``pos`` (quotes kept balanced)."""
@@ -220,6 +228,10 @@ class _SentenceExtractor:
         for cut in self._cut_points(span_start, h.start):
             rem = t[cut.pos : h.start]
             if not rem:
+                if cut.number:
+                    if t[cut.word_start : cut.pos].isdigit():
+                        continue  # S203省道, 104国道: the number is the name
+                    return None  # 这轮城中村, 3个社区: a count, not a name
                 # 建设路, 解放路: roads are often named with a verb; 接管社区, 提升公园 are not names
                 named_by_verb = h.suffix.layer == "roads" and h.suffix.word not in _CLASS_TAILS and (
                     cut.word_start == span_start
@@ -232,8 +244,9 @@ class _SentenceExtractor:
                 continue
             if self._valid_name(rem, h.suffix):
                 return cut.pos
-            if cut.strong and not _core(rem):
-                return None  # a stop word, then only class words: 累计创成8个省级未来社区
+            if cut.strong or not _core(rem):
+                # 累计创成8个省级未来社区, 实施整村, 推进南苑: a stop word, then no name
+                return None
         return span_start if self._valid_name(t[span_start : h.start], h.suffix) else None
 
     def _cut_points(self, lo: int, hi: int) -> list[_Cut]:
@@ -254,13 +267,17 @@ class _SentenceExtractor:
                     continue
                 cuts[j + n] = _Cut(j + n, j, True)
         for m in _NUMBER_QUANT.finditer(t, lo, hi):
-            cuts[m.end()] = _Cut(m.end(), m.start(), True)
+            cuts[m.end()] = _Cut(m.end(), m.start(), True, number=True)
         table = lexicon.suffixes()
         for m in lexicon.suffix_pattern().finditer(t, lo, hi):
             if table[m.group()].role == "admin" and m.end() < hi:
-                cuts.setdefault(m.end(), _Cut(m.end(), m.start(), True))  # 宁围街道盈一 (but 镇府路)
+                cuts.setdefault(m.end(), _Cut(m.end(), m.start(), False))  # 宁围街道盈一 (but 镇府路)
         quoted = _quoted_positions(t, lo, hi)
-        kept = (c for c in cuts.values() if c.pos <= hi and c.word_start not in quoted)
+        inside_numbers = {p for c in cuts.values() if c.number for p in range(c.word_start + 1, c.pos)}
+        kept = (
+            c for c in cuts.values()
+            if c.pos <= hi and c.word_start not in quoted and (c.number or c.pos not in inside_numbers)
+        )
         return sorted(kept, key=lambda c: -c.pos)
 
     def _valid_name(self, specific: str, suffix: lexicon.Suffix) -> bool:
@@ -301,7 +318,7 @@ class _SentenceExtractor:
                     continue
                 for k in inner:
                     del self.found[k]
-            elif self._has_site_word(self.t[a:b]):
+            elif self._ends_with_site_word(self.t[a:b]) or self.t[a:b] in lexicon.suffixes():
                 continue
             item = self.t[a:b]
             if self._valid_name(item, h.suffix) and len(item) <= 8:
@@ -339,15 +356,18 @@ class _SentenceExtractor:
         for (a, b), site in zip(items, with_site, strict=True):
             item = t[a:b]
             name_like = all(_NAME_CHAR.match(c) for c in item) and len(_core(item)) >= 2
-            if not site and 2 <= len(item) <= 4 and name_like:
+            bare_word = not self._ends_with_site_word(item, named=False)
+            if not site and 2 <= len(item) <= 4 and name_like and bare_word:
                 self._add(a, b, item, bare)
 
     def _split_items(self, lo: int, hi: int) -> list[tuple[int, int]]:
         """Items of a list in t[lo:hi] separated by 、 (and a last 和/及/与), lead-in words trimmed."""
         t = self.t
-        end = hi
-        while end > lo and (t[end - 1] == _LIST_SEP or any(t[lo:end].endswith(c) for c in _LIST_CONJ)):
-            end -= 1 if t[end - 1] == _LIST_SEP else next(len(c) for c in _LIST_CONJ if t[lo:end].endswith(c))
+        end = hi  # drop the one separator before the name that follows the list: 、 or 和
+        if end > lo and t[end - 1] == _LIST_SEP:
+            end -= 1
+        else:
+            end -= next((len(c) for c in _LIST_CONJ if t[lo:end].endswith(c)), 0)
         bounds: list[tuple[int, int]] = []
         a = lo
         for i in range(lo, end):
@@ -366,8 +386,13 @@ class _SentenceExtractor:
                 items.append((start, b))
         return items
 
-    def _has_site_word(self, text: str) -> bool:
-        return any(lexicon.suffixes()[m.group()].role == "" for m in lexicon.suffix_pattern().finditer(text))
+    def _ends_with_site_word(self, text: str, *, named: bool = True) -> bool:
+        """Whether ``text`` ends in a generic word (with a real name before it, when ``named``)."""
+        return any(
+            sfx.role == "" and text.endswith(word)
+            and (not named or self._valid_name(text[: len(text) - len(word)], sfx))
+            for word, sfx in lexicon.suffixes().items()
+        )
 
     def _quote_groups(self, h: _Hit, name_start: int) -> bool:
         """“城市绿链”“夜漓江”风景线 → one site per quoted name."""
@@ -414,8 +439,8 @@ def _quoted_positions(t: str, lo: int, hi: int) -> set[int]:
 
 def _core(specific: str) -> str:
     """What is left of a specific part once class words, counts and marks are removed."""
-    rest = _NUMBER_QUANT.sub("", specific)
-    rest = lexicon.generic_pattern().sub("", rest)
+    rest = lexicon.generic_pattern().sub("", specific)
+    rest = _NUMBER_QUANT.sub("", rest)
     return "".join(_SUBSTANTIVE.findall(rest))
 
 

@@ -67,7 +67,10 @@ def test_normalize_strips_control_characters_but_tab_and_newline() -> None:
         ("33月月1111日日，，市住房和城乡建设局市住房和城乡建设局", "3月11日，市住房和城乡建设局"),
         ("20242024年度建设系统工作会议年度建设系统工作会议", "2024年度建设系统工作会议"),
         ("路径路径、、想办法想办法。。", "路径、想办法。"),
-        ("会会议表彰了议表彰了20232023年度建设系统先进集体年度建设系统先进集体", "会议表彰了2023年度建设系统先进集体"),
+        (
+            "会会议表彰了议表彰了20232023年度建设系统先进集体年度建设系统先进集体",
+            "会议表彰了2023年度建设系统先进集体",
+        ),
         # a real 常常 inside a doubled line was drawn as 常常常常
         ("我们我们常常常常看看看看，，", "我们常常看看，"),
         # a phrase that itself starts with a repeat
@@ -174,8 +177,15 @@ BODY = [
 
 
 def test_join_lines_broken_mid_sentence() -> None:
-    lines = ["2023年，市建设局坚决贯彻市", "委、市政府决策部署，高扬党的旗", "帜、立足住建本职、提升城市品质、", "助力乡村振兴。"]
-    assert join_wrapped_lines(lines) == ["2023年，市建设局坚决贯彻市委、市政府决策部署，高扬党的旗帜、立足住建本职、提升城市品质、助力乡村振兴。"]
+    lines = [
+        "2023年，市建设局坚决贯彻市",
+        "委、市政府决策部署，高扬党的旗",
+        "帜、立足住建本职、提升城市品质、",
+        "助力乡村振兴。",
+    ]
+    assert join_wrapped_lines(lines) == [
+        "2023年，市建设局坚决贯彻市委、市政府决策部署，高扬党的旗帜、立足住建本职、提升城市品质、助力乡村振兴。"
+    ]
 
 
 def test_join_keeps_heading_pair_apart_from_body() -> None:
@@ -185,7 +195,12 @@ def test_join_keeps_heading_pair_apart_from_body() -> None:
 
 def test_join_keeps_byline_and_captions_apart() -> None:
     lines = ["融媒记者 郑旭华", *BODY, "五金大道和溪心路交叉口", "工地调研"]
-    assert join_wrapped_lines(lines) == ["融媒记者 郑旭华", "".join(BODY), "五金大道和溪心路交叉口", "工地调研"]
+    assert join_wrapped_lines(lines) == [
+        "融媒记者 郑旭华",
+        "".join(BODY),
+        "五金大道和溪心路交叉口",
+        "工地调研",
+    ]
 
 
 def test_join_paragraph_whose_first_line_has_no_punctuation() -> None:
@@ -194,7 +209,16 @@ def test_join_paragraph_whose_first_line_has_no_punctuation() -> None:
 
 
 def test_join_text_tapering_around_a_picture() -> None:
-    taper = ["这一年，市建设局强", "化建筑施工安全监", "管，全年完成4", "轮全覆盖式检", "查，多次在金", "华交叉检查", "工作中位列", "第一方阵。"]
+    taper = [
+        "这一年，市建设局强",
+        "化建筑施工安全监",
+        "管，全年完成4",
+        "轮全覆盖式检",
+        "查，多次在金",
+        "华交叉检查",
+        "工作中位列",
+        "第一方阵。",
+    ]
     out = join_wrapped_lines([*BODY, *taper, *BODY])
     assert out == ["".join(BODY), "".join(taper), "".join(BODY)]
 
@@ -211,7 +235,9 @@ def test_join_keeps_list_entries_apart() -> None:
 
 def test_join_page_break_in_one_paragraph_per_line_text() -> None:
     first = "未来社区扩面提质。深化全域推进未来社区建设,深入实施城镇社区共"
-    rest = "服务集成落地改革。今年计划新增未来社区省级试点项目3个,全面推进16个已入围省级试点社区的项目建设工作。"
+    rest = (
+        "服务集成落地改革。今年计划新增未来社区省级试点项目3个,全面推进16个已入围省级试点社区的项目建设工作。"
+    )
     assert join_wrapped_lines(["## 以“统筹集成”为抓手 打造全域大美", first, rest]) == [
         "## 以“统筹集成”为抓手 打造全域大美",
         first + rest,
@@ -248,6 +274,16 @@ def test_clean_spaced_and_broken_phrase() -> None:
 def test_clean_paragraphs_are_separated_by_a_blank_line() -> None:
     raw = "展望2024年\r\n勇毅前行续华章\r\n\r\n" + "\r\n\r\n".join(BODY)
     assert clean_text(raw) == "展望2024年\n\n勇毅前行续华章\n\n" + "".join(BODY)
+
+
+def test_clean_phrase_doubled_across_a_line_break() -> None:
+    raw = "市建设局将勇担新时代城市建设者的使命，树立全局意识全\n\n局意识，全力推进城市更新。"
+    assert clean_text(raw) == "市建设局将勇担新时代城市建设者的使命，树立全局意识，全力推进城市更新。"
+
+
+def test_clean_keeps_inner_tabs_and_ascii() -> None:
+    assert clean_text("Name\tValue") == "Name\tValue"
+    assert clean_text("  Hello   world  ") == "Hello   world"
 
 
 def test_clean_empty_and_blank() -> None:
@@ -347,8 +383,24 @@ _PIECES = st.sampled_from(
         *"市政府城乡建设局更新常天看年月日的一二三",
         *"，。、；：！？“”（）—…·",
         *"0123456789abcXYZ.,!?:-+%",
-        " ", "  ", "\t", "\n", "\n\n", "\r\n", "\u3000", "\u00a0", "\x00", "\x0c", "\x85", "\u2028",
-        "春华秋实又一载", "工地调研", "全力做好", "2024", "……", "——",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\u3000",
+        "\u00a0",
+        "\x00",
+        "\x0c",
+        "\x85",
+        "\u2028",
+        "春华秋实又一载",
+        "工地调研",
+        "全力做好",
+        "2024",
+        "……",
+        "——",
     ]
 )
 
@@ -381,7 +433,9 @@ def test_report_like_text_is_idempotent(text: str) -> None:
     assert _is_subsequence(squeeze(once), squeeze(text))
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(st.text(min_size=2_000, max_size=20_000, alphabet=st.characters(codec="utf-8")))
 def test_long_lines_are_idempotent(text: str) -> None:
     line = text.replace("\n", " ")

@@ -26,6 +26,15 @@ def names(text: str, county: tuple[str, ...] = ()) -> list[str]:
         ("改造向阳新村、和平路。", ["向阳新村", "和平路"]),
         # a name that is only a verb is still a name
         ("完成建设路提升。", ["建设路"]),
+        # numbered roads; a class noun after a name is not part of it
+        ("其中环城北路、学院路、S203省道改造全面完工。", ["环城北路", "学院路", "S203省道"]),
+        ("完成迎宾大道、G318线城区段改造。", ["迎宾大道", "G318线"]),
+        ("沿江路、五一路街巷整治同步完工。", ["沿江路", "五一路"]),
+        ("完成白沙洲片区、红星村城中村改造。", ["白沙洲片区", "红星村"]),
+        ("目前已开工建设凤锦路、振兴路道路工程。", ["凤锦路", "振兴路"]),
+        # an inner generic word is part of the longer name it sits in
+        ("鹿山路商贸步行街、长泰路排涝站全面完成。", ["鹿山路商贸步行街", "长泰路排涝站"]),
+        ("文昌阁、南门城楼修缮工程顺利验收。", ["文昌阁", "南门城楼"]),
     ],
 )
 def test_names_are_found_and_trimmed(text: str, expected: list[str]) -> None:
@@ -57,10 +66,15 @@ def test_enumerations_share_their_generic_word(text: str, expected: list[str]) -
         "为推动我市住建领域高质量发展定目标、明路径。",  # 路 inside 路径
         "新增管道燃气农村用户547户，村民满意。",
         "改造提升中园路、中清路等5条市政道路。",
+        "据了解，这轮城中村改造将采用货币化安置。",
+        "严守安全底线，搭建“消防验收辅助决策系统”线上平台。",
+        "对实施整村拆迁的村庄全面排查。",
+        "全面统领片区化、项目化城市建设。",
     ],
 )
 def test_counter_examples_give_no_generic_sites(text: str) -> None:
     found = names(text)
+    assert not any(n.endswith(("线", "城中村", "整村", "片区")) for n in found)
     assert not any(n in found for n in ("老旧小区", "口袋公园", "城市公园", "省级未来社区", "明路", "农村", "市政道路"))
     assert not any("样板区" in n or n == "未来社区" for n in found)
 
@@ -91,3 +105,17 @@ def test_village_in_a_demolition_programme_is_renewal() -> None:
     kinds = {m.name: (m.kind, m.layer) for m in ms}
     assert kinds["行头村"] == ("urban_village", "renewal")
     assert kinds["卫星村"] == ("village", "scenic")
+
+
+def test_bare_names_inside_a_list_of_estates() -> None:
+    text = "外华阳、神马花园、东山一村、宜滨新村、茶叶小区、老共和、岳南新村目前正在方案设计阶段。"
+    assert names(text) == ["外华阳", "神马花园", "东山一村", "宜滨新村", "茶叶小区", "老共和", "岳南新村"]
+    assert {m.layer for m in find_mentions(split_sentences(text))} == {"renewal"}
+
+
+def test_parenthetical_other_name_is_not_a_second_site() -> None:
+    assert names("2011年9月30日，市新医院(市人民医院异地迁建)项目奠基。") == ["市新医院"]
+
+
+def test_list_of_items_that_share_a_word_after_a_class() -> None:
+    assert names("围绕台州府城、佩弦湖等重点片区，谋划城市更新项目230个。") == ["台州府城片区", "佩弦湖片区"]
