@@ -66,18 +66,14 @@ def load(folder: str, stamp: Stamp) -> tuple[Layers, pd.DataFrame, dict[str, tup
     """Layers, the sites table and spiral offsets; ``stamp`` re-reads the files when rebuilt."""
     layers = read_layers(folder)
     sites = sites_frame(layers)
+    points = sites[sites["geom_type"] == "Point"]
     offsets = spiral_offsets(
-        (k, lon, lat, u if u is not None and not pd.isna(u) else None)
-        for k, lon, lat, u, kind in zip(
-            sites["key"], sites["lon"], sites["lat"], sites["uncertainty_m"], _geom_types(layers), strict=True
+        (k, lon, lat, None if pd.isna(u) else float(u))
+        for k, lon, lat, u in zip(
+            points["key"], points["lon"], points["lat"], points["uncertainty_m"], strict=True
         )
-        if kind == "Point"
     )
     return layers, sites, offsets
-
-
-def _geom_types(layers: Layers) -> list[str]:
-    return [str((f.get("geometry") or {}).get("type") or "") for _, f in layers.all_features()]
 
 
 @st.cache_data(show_spinner=False)
@@ -173,9 +169,9 @@ def clicked_site(
     basemap: str,
 ) -> str | None:
     """Key of the shown site the user clicked on the map: same name as the tooltip, nearest the click."""
-    if not clicked or not tooltip or shown.empty:
+    if not clicked or not tooltip or shown.empty or "lat" not in clicked or "lng" not in clicked:
         return None
-    candidates = shown[shown["name"] == tooltip.strip()]
+    candidates = shown[shown["name"].str.strip() == tooltip.strip()]
     if candidates.empty:
         return None
     fn = display_transform(basemap)
@@ -340,7 +336,8 @@ def main() -> None:
     sidebar_downloads(layers, folder, stamp, shown, lang)
     st.markdown(t("shown", lang, n=len(shown), total=len(sites)))
 
-    # Table first in the script (shown below the map) so a selected row can centre the map.
+    # The table is drawn below the map, but the row chosen in it (kept in the session state since
+    # the click) is read first so that the map can be centred on it.
     table_key = "table_" + hashlib.sha1("\n".join(shown["key"]).encode()).hexdigest()[:12]
     center: tuple[float, float] | None = None
     zoom: int | None = None
@@ -365,7 +362,7 @@ def main() -> None:
         by_layer, popups(folder, stamp, lang), offsets, anchors, basemap, lang, counties=outlines(counties)
     )
     out = st_folium(
-        base_map(bounds_of(folder, stamp), lang),
+        base_map(bounds_of(folder, stamp), lang, n_sites=len(sites)),
         key="map",
         height=MAP_HEIGHT,
         use_container_width=True,

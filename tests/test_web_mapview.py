@@ -13,6 +13,7 @@ from conftest import COUNTY_SPOT, XSS_IMG, fixture_layers
 from geo.web.assets import LEAFLET_CSS, LEAFLET_JS
 from geo.web.layers_io import LAYER_NAMES, read_layers, sites_frame
 from geo.web.mapview import (
+    CANVAS_THRESHOLD,
     CATEGORY_COLORS,
     POINT_PANE,
     base_map,
@@ -21,6 +22,8 @@ from geo.web.mapview import (
     site_groups,
     site_style,
     spiral_offsets,
+    style_key,
+    style_table,
     wgs_to_gcj,
 )
 from geo.web.popup import popup_html
@@ -103,7 +106,8 @@ def test_one_geojson_per_layer_with_popups_and_circles(layers_dir: Path) -> None
         assert len(site_layers) == 1
         for f in site_layers[0].data["features"]:
             sites[f["id"]] = f
-            assert set(f["properties"]) == {"_popup_html", "_tooltip"}  # nothing raw reaches the page
+            assert set(f["properties"]) == {"_s", "_popup_html", "_tooltip"}  # nothing raw reaches the page
+            assert f["properties"]["_s"] in style_table()
     assert len(sites) == 11
     # township/county precision: a dashed circle of radius uncertainty_m
     circles = next(x for x in _geojsons(groups[0]) if x.layer_name != "renewal")
@@ -111,9 +115,10 @@ def test_one_geojson_per_layer_with_popups_and_circles(layers_dir: Path) -> None
     assert ids == {"renewal/r3#u", "renewal/r4#u"}
     r3 = next(f for f in circles.data["features"] if f["id"] == "renewal/r3#u")
     assert r3["geometry"] == {"type": "Point", "coordinates": [120.1, 28.8]}  # the site's true spot
-    style = circles.style_function(r3)
-    assert style["radius"] == 3000 and style["dashArray"] and style["interactive"] is False
+    assert r3["properties"] == {"_s": "renewal/circle", "style": {"radius": 3000.0}}
+    assert style_table()["renewal/circle"]["dashArray"]
     assert isinstance(circles.marker, folium.Circle)  # radius in metres, not pixels
+    assert circles.marker.options["interactive"] is False
     # stacked county-level points are drawn apart, data unchanged
     p3 = sites["parks/p3"]["geometry"]["coordinates"]
     r4 = sites["renewal/r4"]["geometry"]["coordinates"]
@@ -143,6 +148,13 @@ def test_styles_by_category_and_status() -> None:
         != site_style("roads", "planned", "LineString")["dashArray"]
     )
     assert site_style("renewal", "bogus", "Polygon") == site_style("renewal", "unknown", "Polygon")
+    assert style_key("renewal", "bogus", "MultiPolygon") == "renewal/unknown/area"
+    assert style_table()[style_key("parks", "planned", "Point")] == planned
+
+
+def test_style_table_is_in_the_base_map() -> None:
+    html = base_map(None, "zh").get_root().render()
+    assert "window.siteStyles = " in html and '"parks/completed/point"' in html
 
 
 def test_tiles_only_when_chosen_and_gaode_shifts_data(layers_dir: Path) -> None:
@@ -170,3 +182,26 @@ def test_county_outlines_group() -> None:
     (gj,) = _geojsons(groups[0])
     assert gj.data["features"][0]["geometry"] == square
     assert len(groups) == 5
+
+
+def test_many_sites_draw_on_a_canvas() -> None:
+    assert base_map(None, "zh", n_sites=CANVAS_THRESHOLD).options["prefer_canvas"] is False
+    assert base_map(None, "zh", n_sites=CANVAS_THRESHOLD + 1).options["prefer_canvas"] is True
+
+
+def test_sites_at_one_spot_share_one_uncertainty_circle() -> None:
+    feats = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": COUNTY_SPOT},
+            "properties": {"id": f"x{i}", "name": f"项目{i}", "precision": "county", "uncertainty_m": 29000},
+        }
+        for i in range(5)
+    ]
+    shown = {"renewal": [(f"renewal/x{i}", f) for i, f in enumerate(feats)]}
+    anchors = {k: tuple(COUNTY_SPOT) for k, _ in shown["renewal"]}
+    offsets = spiral_offsets((k, *COUNTY_SPOT, 29000.0) for k, _ in shown["renewal"])
+    groups = site_groups(shown, {}, offsets, anchors, "none", "zh")
+    circles, sites = _geojsons(groups[0])
+    assert len(circles.data["features"]) == 1
+    assert len({tuple(f["geometry"]["coordinates"]) for f in sites.data["features"]}) == 5

@@ -60,4 +60,27 @@ def test_statements_skips_duplicates_and_junk() -> None:
             {"doc": "b", "quote": "r"},
         ]
     }
-    assert statements(props) == [("a", "q"), ("b", "r")]
+    assert statements(props) == [("a", "q", ""), ("b", "r", "")]
+
+
+def test_highlight_the_name_as_written_in_the_statement() -> None:
+    props = {
+        "name": "狮子山休闲公园石笋山入口",
+        "sources": [
+            {
+                "doc": "d.txt",
+                "quote": "狮子山休闲公园石笋山入口等4个节点，石笋山入口<b>",
+                "surface": "石笋山入口",
+            }
+        ],
+    }
+    html = popup_html(props, "parks", "zh")
+    assert "<mark>狮子山休闲公园石笋山入口</mark>等4个节点，<mark>石笋山入口</mark>&lt;b&gt;" in html
+
+
+def test_highlight_escapes_every_piece() -> None:
+    assert (
+        highlight("<a>塔山&塔山公园", "塔山", "塔山公园")
+        == "&lt;a&gt;<mark>塔山</mark>&amp;<mark>塔山公园</mark>"
+    )
+    assert highlight("x", "") == "x"

@@ -23,7 +23,7 @@ from branca.element import Element, MacroElement
 from geo.web.assets import localize
 from geo.web.i18n import Lang, layer_label, status_label, t
 from geo.web.layers_io import APPROXIMATE_PRECISIONS, LAYER_NAMES, STATUSES, Feature
-from geo.web.popup import POPUP_CSS, esc
+from geo.web.popup import POPUP_CSS, esc, tooltip_html
 
 BASEMAPS: tuple[str, ...] = ("none", "osm", "gaode")
 TILES: dict[str, dict[str, Any]] = {
@@ -48,6 +48,7 @@ CATEGORY_COLORS: dict[str, str] = {
 }
 COUNTY_COLOR = "#6b6b6b"
 POINT_RADIUS = 7
+CANVAS_THRESHOLD = 2000
 POINT_PANE = "site_points"
 # Dash patterns per status, shared by marker outlines and lines so the legend reads for both.
 STATUS_DASH: dict[str, str | None] = {
@@ -61,12 +62,18 @@ POLYGON_FILL: dict[str, float] = {"completed": 0.35, "in_progress": 0.22, "plann
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 METRES_PER_DEGREE = 111_320.0
 
+# Every feature carries only a style key (``_s``) into ``window.siteStyles``, a table defined once
+# in the base map. folium's own ``style_function`` compiles a ``switch`` with one case per feature,
+# which the browser runs once per feature: quadratic, and seconds of load time at 10,000 sites.
 # Popups and tooltips are bound from properties that ``popup.popup_html`` built with everything
 # escaped; no other property reaches the map.
 ON_EACH_FEATURE = folium.JsCode(
     """
 function(feature, layer) {
     var p = feature.properties || {};
+    var s = window.siteStyles && window.siteStyles[p._s];
+    if (s) { layer.setStyle(s); }
+    if (p.style && p.style.radius && layer.setRadius) { layer.setRadius(p.style.radius); }
     if (p._popup_html) { layer.bindPopup(p._popup_html, {maxWidth: 420, maxHeight: 360}); }
     if (p._tooltip) {
         layer.bindTooltip(p._tooltip, {sticky: true});
@@ -189,7 +196,7 @@ UNCERTAINTY_STYLE: dict[str, Any] = {
     "weight": 1.5,
     "dashArray": "6 6",
     "fill": True,
-    "fillOpacity": 0.04,
+    "fillOpacity": 0.03,
     "interactive": False,
 }
 COUNTY_STYLE: dict[str, Any] = {
@@ -200,6 +207,56 @@ COUNTY_STYLE: dict[str, Any] = {
     "fillOpacity": 0.35,
     "interactive": False,
 }
+
+
+def geometry_kind(geom_type: str) -> str:
+    """``point``, ``line`` or ``area``: what a style depends on besides layer and status."""
+    if geom_type in ("Point", "MultiPoint"):
+        return "point"
+    if geom_type in ("LineString", "MultiLineString"):
+        return "line"
+    return "area"
+
+
+_KIND_GEOM = {"point": "Point", "line": "LineString", "area": "Polygon"}
+
+
+def style_key(layer: str, status: str, geom_type: str) -> str:
+    status = status if status in STATUSES else "unknown"
+    return f"{layer}/{status}/{geometry_kind(geom_type)}"
+
+
+def circle_key(layer: str) -> str:
+    return f"{layer}/circle"
+
+
+def style_table() -> dict[str, dict[str, Any]]:
+    """Every style the map uses, by ``style_key`` / ``circle_key``: fixed, whatever the data."""
+    table: dict[str, dict[str, Any]] = {}
+    for layer in LAYER_NAMES:
+        for status in STATUSES:
+            for kind, geom_type in _KIND_GEOM.items():
+                table[f"{layer}/{status}/{kind}"] = site_style(layer, status, geom_type)
+        color = CATEGORY_COLORS[layer]
+        table[circle_key(layer)] = {**UNCERTAINTY_STYLE, "color": color, "fillColor": color}
+    return table
+
+
+class StyleTable(MacroElement):
+    """Defines ``window.siteStyles`` (see ``ON_EACH_FEATURE``) in the map's frame."""
+
+    _template = jinja2.Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.siteStyles = {{ this.table|tojson }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "StyleTable"
+        self.table = style_table()
 
 
 # ---- the constant base map -------------------------------------------------------------------
@@ -280,19 +337,29 @@ def legend_html(lang: Lang) -> str:
     return "".join(parts)
 
 
-def base_map(bounds: tuple[float, float, float, float] | None, lang: Lang) -> folium.Map:
+def base_map(bounds: tuple[float, float, float, float] | None, lang: Lang, n_sites: int = 0) -> folium.Map:
     """The map every rerun passes to ``st_folium``: the same for the same data and language.
 
-    ``bounds`` is (min lon, min lat, max lon, max lat) of all sites, or None.
+    ``bounds`` is (min lon, min lat, max lon, max lat) of all sites, or None. Past
+    ``CANVAS_THRESHOLD`` sites the map draws on a canvas instead of SVG: painting thousands of
+    SVG paths is most of the first render (see ``bench/render_bench.py``).
     """
     if bounds is None:
         center, zoom = [30.0, 115.0], 5
     else:
         center, zoom = [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2], 10
-    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, max_zoom=19)
+    m = folium.Map(
+        location=center,
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=True,
+        max_zoom=19,
+        prefer_canvas=n_sites > CANVAS_THRESHOLD,
+    )
     localize(m)
     m.get_root().header.add_child(Element(f"<style>{MAP_CSS}{POPUP_CSS}</style>"))
     folium.map.CustomPane(POINT_PANE, z_index=450, pointer_events=True).add_to(m)
+    StyleTable().add_to(m)
     Legend(legend_html(lang)).add_to(m)
     if bounds is not None:
         pad = 0.01
@@ -334,14 +401,18 @@ def display_feature(
         return None
 
 
-def _site_geojson(
-    features: list[dict[str, Any]], styles: Mapping[str, dict[str, Any]], name: str
-) -> folium.GeoJson:
+def _marker(kind: type[folium.CircleMarker], **options: Any) -> folium.CircleMarker:
+    """A marker template for GeoJson points; folium drops ``pane``/``interactive``, so set them here."""
+    m = kind(radius=POINT_RADIUS)
+    m.options.update(options)
+    return m
+
+
+def _site_geojson(features: list[dict[str, Any]], name: str) -> folium.GeoJson:
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=name,
-        style_function=lambda f: styles[f["id"]],
-        marker=folium.CircleMarker(radius=POINT_RADIUS, pane=POINT_PANE),
+        marker=_marker(folium.CircleMarker, pane=POINT_PANE, fill=True),
         on_each_feature=ON_EACH_FEATURE,
         control=False,
     )
@@ -398,24 +469,18 @@ def site_groups(
     for layer in LAYER_NAMES:
         g = folium.FeatureGroup(name=layer_label(layer, lang))
         circles, sites = [], []
-        styles: dict[str, dict[str, Any]] = {}
-        circle_styles: dict[str, dict[str, Any]] = {}
-        color = CATEGORY_COLORS[layer]
-        circle_style = {**UNCERTAINTY_STYLE, "color": color, "fillColor": color}
+        drawn: set[tuple[float, float, int]] = set()
         for key, f in shown.get(layer, []):
             geom = display_feature(key, f, offsets.get(key), fn)
             if geom is None:
                 continue
             p = f.get("properties") or {}
-            styles[key] = site_style(layer, str(p.get("status") or "unknown"), geom["type"])
-            sites.append(
-                {
-                    "type": "Feature",
-                    "id": key,
-                    "geometry": geom,
-                    "properties": {"_popup_html": popups.get(key, ""), "_tooltip": esc(p.get("name") or "")},
-                }
-            )
+            props = {
+                "_s": style_key(layer, str(p.get("status") or "unknown"), geom["type"]),
+                "_popup_html": popups.get(key, ""),
+                "_tooltip": tooltip_html(p),
+            }
+            sites.append({"type": "Feature", "id": key, "geometry": geom, "properties": props})
             unc = p.get("uncertainty_m")
             if (
                 p.get("precision") in APPROXIMATE_PRECISIONS
@@ -425,26 +490,31 @@ def site_groups(
                 and unc > 0
             ):
                 lon, lat = fn(*anchors[key])
+                spot = (round(lon, 5), round(lat, 5), round(float(unc)))
+                if spot in drawn:  # sites sharing a spot and radius share one circle
+                    continue
+                drawn.add(spot)
                 circles.append(
                     {
                         "type": "Feature",
                         "id": f"{key}#u",
-                        "properties": {},
+                        # ``style`` is also what folium re-applies after loading; for L.Circle its
+                        # radius is in metres.
+                        "properties": {"_s": circle_key(layer), "style": {"radius": float(unc)}},
                         "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
                     }
                 )
-                circle_styles[f"{key}#u"] = {**circle_style, "radius": float(unc)}
         if circles:
             # Drawn by Leaflet as L.Circle (radius in metres) from the centre: a few bytes per site.
             folium.GeoJson(
                 {"type": "FeatureCollection", "features": circles},
-                style_function=lambda f, s=circle_styles: s[f["id"]],
-                marker=folium.Circle(radius=1),
+                marker=_marker(folium.Circle, interactive=False),
+                on_each_feature=ON_EACH_FEATURE,
                 interactive=False,
                 control=False,
             ).add_to(g)
         if sites:
-            _site_geojson(sites, styles, layer).add_to(g)
+            _site_geojson(sites, layer).add_to(g)
         groups.append(g)
     return groups
 

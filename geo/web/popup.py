@@ -10,6 +10,7 @@ HTML as is; downloads never contain it.
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 from geo.web.i18n import Lang, distance_label, kind_label, layer_label, precision_label, status_label, t
@@ -34,25 +35,35 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def highlight(text: str, term: str) -> str:
-    """``text`` escaped, with each occurrence of ``term`` wrapped in ``<mark>``."""
-    if not term or term not in text:
+def highlight(text: str, *terms: str) -> str:
+    """``text`` escaped, with each occurrence of any of ``terms`` wrapped in ``<mark>``.
+
+    Longer terms win where they overlap (``塔山公园`` over ``塔山``).
+    """
+    found = sorted({x for x in terms if x and x in text}, key=len, reverse=True)
+    if not found:
         return esc(text)
-    parts = text.split(term)
-    return f"<mark>{esc(term)}</mark>".join(esc(p) for p in parts)
+    pattern = re.compile("|".join(re.escape(x) for x in found))
+    out, pos = [], 0
+    for m in pattern.finditer(text):
+        out.append(esc(text[pos : m.start()]))
+        out.append(f"<mark>{esc(m.group())}</mark>")
+        pos = m.end()
+    out.append(esc(text[pos:]))
+    return "".join(out)
 
 
-def statements(props: dict[str, Any]) -> list[tuple[str, str]]:
-    """(document, quote) of every source statement, each pair once, in order."""
+def statements(props: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(document, quote, the name as written there) of every source statement, each once, in order."""
     seen: set[tuple[str, str]] = set()
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, str]] = []
     for s in props.get("sources") or []:
         if not isinstance(s, dict):
             continue
         pair = (str(s.get("doc") or ""), str(s.get("quote") or ""))
         if pair not in seen and (pair[0] or pair[1]):
             seen.add(pair)
-            out.append(pair)
+            out.append((*pair, str(s.get("surface") or "")))
     return out
 
 
@@ -89,8 +100,10 @@ def popup_html(props: dict[str, Any], layer: str, lang: Lang) -> str:
     quoted = statements(props)
     if quoted:
         parts.append(f"<p><b>{esc(t('popup_statements', lang, n=len(quoted)))}</b></p><ol>")
-        for doc, quote in quoted:
-            parts.append(f"<li><blockquote>{highlight(quote, name)}</blockquote><cite>{esc(doc)}</cite></li>")
+        for doc, quote, surface in quoted:
+            parts.append(
+                f"<li><blockquote>{highlight(quote, name, surface)}</blockquote><cite>{esc(doc)}</cite></li>"
+            )
         parts.append("</ol>")
     else:
         parts.append(f"<p>{esc(t('popup_no_statements', lang))}</p>")
