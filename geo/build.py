@@ -25,7 +25,7 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
     from geo.features import site_feature
     from geo.ingest import iter_input_files
     from geo.layers import write_layers
-    from geo.locate import locate_site
+    from geo.locate import Resolver
     from geo.pipeline import process_file
     from geo.sites import merge
 
@@ -52,9 +52,15 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
     sites = merge([m for r in results for m in r.mentions])
     years = {r.name: r.year for r in results}
     features = []
-    for site in sites:
-        loc = locate_site(site)
-        features.append(site_feature(site, loc.geometry, loc.precision, loc.uncertainty_m, loc.source, years))
+    resolver = Resolver()  # one per build: overrides and gazetteer read once, results cached
+    try:
+        for site in sites:
+            loc = resolver.locate(site)
+            features.append(site_feature(site, loc.geometry, loc.precision, loc.uncertainty_m, loc.source,
+                                         years))
+    except GeoError as e:  # an unreadable overrides file or gazetteer: never half-used
+        _say(f"error: {e}; layers left as they were")
+        return EXIT_FAILED
     counts = write_layers(out, features)
 
     precision = Counter(f["properties"]["precision"] for f in features)
@@ -64,6 +70,9 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
         _say(f"  {r.name}: county {r.county} ({', '.join(r.county_evidence[:3])}), "
              f"year {r.year or '?'}, {len(r.mentions)} mention(s)")
     _say("  precision: " + ", ".join(f"{k} {v}" for k, v in sorted(precision.items())))
+    _say("  placed by: " + ", ".join(f"{k} {v}" for k, v in resolver.step_counts().items()))
+    for problem in resolver.problems():
+        _say(f"  location problem: {problem}")
     if refused:
         _say(f"{len(refused)} file(s) refused (see warnings above)")
     _say(f"layers written to {out}/")
