@@ -20,9 +20,11 @@ from geopy.exc import (
     GeocoderRateLimited,
     GeocoderServiceError,
 )
-from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
+from geopy.geocoders.base import DEFAULT_SENTINEL
 from geopy.location import Location
 from geopy.util import logger
+
+from geo.geocoders.keyed import KeyedGeocoder
 
 __all__ = ("Amap",)
 
@@ -31,35 +33,11 @@ _QUOTA_CODES = {"10003", "10044", "10045"}
 _RATE_CODES = {"10004", "10010", "10014", "10015", "10019", "10020", "10021", "10029"}
 
 
-class Amap(Geocoder):
+class Amap(KeyedGeocoder):
     """Geocoder for the Amap v3 geocoding API (results in GCJ-02)."""
 
     geocode_path = "/v3/geocode/geo"
-
-    def __init__(
-        self,
-        api_key: str,
-        *,
-        scheme: str | None = None,
-        timeout: Any = DEFAULT_SENTINEL,
-        proxies: Any = DEFAULT_SENTINEL,
-        user_agent: str | None = None,
-        ssl_context: Any = DEFAULT_SENTINEL,
-        adapter_factory: Any = None,
-        domain: str = "restapi.amap.com",
-    ) -> None:
-        """:param api_key: an Amap Web-service key. :param domain: host[:port] of the service."""
-        super().__init__(
-            scheme=scheme,
-            timeout=timeout,
-            proxies=proxies,
-            user_agent=user_agent,
-            ssl_context=ssl_context,
-            adapter_factory=adapter_factory,
-        )
-        self.api_key = api_key
-        self.domain = domain.strip("/")
-        self.api = f"{self.scheme}://{self.domain}{self.geocode_path}"
+    default_domain = "restapi.amap.com"
 
     def geocode(
         self,

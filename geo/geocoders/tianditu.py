@@ -14,44 +14,22 @@ from typing import Any
 from urllib.parse import urlencode
 
 from geopy.exc import GeocoderParseError, GeocoderServiceError
-from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
+from geopy.geocoders.base import DEFAULT_SENTINEL
 from geopy.location import Location
 from geopy.util import logger
+
+from geo.geocoders.keyed import KeyedGeocoder
 
 __all__ = ("Tianditu",)
 
 _NO_RESULT = "101"
 
 
-class Tianditu(Geocoder):
+class Tianditu(KeyedGeocoder):
     """Geocoder for the Tianditu geocoding API (results in CGCS2000 ≈ WGS-84)."""
 
     geocode_path = "/geocoder"
-
-    def __init__(
-        self,
-        api_key: str,
-        *,
-        scheme: str | None = None,
-        timeout: Any = DEFAULT_SENTINEL,
-        proxies: Any = DEFAULT_SENTINEL,
-        user_agent: str | None = None,
-        ssl_context: Any = DEFAULT_SENTINEL,
-        adapter_factory: Any = None,
-        domain: str = "api.tianditu.gov.cn",
-    ) -> None:
-        """:param api_key: a Tianditu server key (``tk``). :param domain: host[:port] of the service."""
-        super().__init__(
-            scheme=scheme,
-            timeout=timeout,
-            proxies=proxies,
-            user_agent=user_agent,
-            ssl_context=ssl_context,
-            adapter_factory=adapter_factory,
-        )
-        self.api_key = api_key
-        self.domain = domain.strip("/")
-        self.api = f"{self.scheme}://{self.domain}{self.geocode_path}"
+    default_domain = "api.tianditu.gov.cn"
 
     def geocode(
         self,
