@@ -175,9 +175,10 @@ def test_location_uses_cited_seat() -> None:
 
 
 def test_location_without_seat_is_labelled() -> None:
-    for name in ("德清县", "牟定县"):
+    for name in ("嵊州市", "牟定县"):
         assert "representative point" in county_location(name).source
     assert county_location("德清") == county_location("德清县")
+    assert "county seat" in county_location("德清县").source
 
 
 def test_location_unknown_county() -> None:
