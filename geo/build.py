@@ -3,30 +3,92 @@
 Every input is processed on its own; a file that cannot be read is named with
 its reason and the others go on. Layers are written only when at least one
 report was read, all four at once, so a failed run leaves the previous ones.
+
+With ``workers`` > 1 a process pool reads the reports; their results are taken
+in input order, so the layers are byte for byte those of one worker.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo.cli import EXIT_FAILED, EXIT_OK, EXIT_SOME_REFUSED
 from geo.errors import GeoError
+
+if TYPE_CHECKING:
+    from geo.pipeline import DocumentResult
+
+_CHUNKS_PER_WORKER = 8  # reports go to the workers in chunks: few enough to pay little per chunk
 
 
 def _say(msg: str) -> None:
     print(msg, file=sys.stderr)
 
 
-def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: bool = False) -> int:
+def _process(task: tuple[Path, str | None]) -> DocumentResult | str:
+    """One report's result, or why it was refused (a GeoError's message)."""
+    from geo.pipeline import process_file
+
+    path, county = task
+    try:
+        return process_file(path, county=county)
+    except GeoError as e:
+        return str(e)
+
+
+def _prepare_worker(county: str | None) -> None:
+    from geo.pipeline import prepare
+
+    prepare(county)
+
+
+@contextmanager
+def _outcomes(files: list[Path], county: str | None,
+              workers: int) -> Iterator[Iterator[DocumentResult | str]]:
+    """``_process`` over ``files``, in their order, in this process or in a pool of ``workers``.
+
+    The pool is started on entry, before any thread (the progress bar's) exists to be forked.
+    """
+    from geo.pipeline import prepare
+
+    tasks = [(path, county) for path in files]
+    workers = min(workers or os.cpu_count() or 1, len(files))
+    if workers <= 1:
+        prepare(county)
+        yield map(_process, tasks)
+        return
+    if "fork" in multiprocessing.get_all_start_methods():
+        # loaded once here, the tables are shared with the workers (copy-on-write)
+        prepare(county)
+        ctx = multiprocessing.get_context("fork")
+        init, initargs = None, ()
+    else:
+        ctx = multiprocessing.get_context()
+        init, initargs = _prepare_worker, (county,)
+    chunk = max(1, len(tasks) // (workers * _CHUNKS_PER_WORKER))
+    with ctx.Pool(workers, initializer=init, initargs=initargs) as pool:
+        yield pool.imap(_process, tasks, chunksize=chunk)
+
+
+def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: bool = False,
+              workers: int = 1) -> int:
+    """Build the layers from ``inputs`` into ``out``; ``workers`` processes read the reports.
+
+    ``workers`` 0 means one per CPU; whatever it is, the layers are the same.
+    """
     from tqdm import tqdm
 
     from geo.features import site_feature
     from geo.ingest import iter_input_files
     from geo.layers import write_layers
     from geo.locate import Resolver
-    from geo.pipeline import process_file
     from geo.sites import merge
 
     missing = [p for p in inputs if not p.exists()]
@@ -39,12 +101,14 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
         return EXIT_FAILED
 
     results, refused = [], []
-    for path in tqdm(files, desc="reports", unit="doc", disable=quiet, file=sys.stderr):
-        try:
-            results.append(process_file(path, county=county))
-        except GeoError as e:
-            refused.append(str(e))
-            _say(f"warning: {e}")
+    with _outcomes(files, county, workers) as outcomes:
+        for outcome in tqdm(outcomes, total=len(files), desc="reports", unit="doc", disable=quiet,
+                            file=sys.stderr):
+            if isinstance(outcome, str):
+                refused.append(outcome)
+                _say(f"warning: {outcome}")
+            else:
+                results.append(outcome)
     if not results:
         _say(f"error: none of the {len(files)} report(s) could be read; layers left as they were")
         return EXIT_FAILED

@@ -57,13 +57,17 @@ _DIGITS = "0123456789"
 
 _NEWLINE = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 _ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u180e\u200b-\u200f\u2060\ufeff]")
+# Lone surrogates (from a font that maps glyphs into D800-DFFF, or text decoded with
+# surrogateescape) are not characters and cannot be written as UTF-8: they go too.
+_INVISIBLE = re.compile(
+    r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u180e\u200b-\u200f\u2060\ufeff\ud800-\udfff]"
+)
 
 
 def normalize_whitespace(text: str) -> str:
     """``\\n`` for every line break, a plain space for every other space, no control characters.
 
-    Tabs stay. Form feeds (page breaks in extracted text) become line breaks.
+    Tabs stay. Lone surrogates are dropped. Form feeds (page breaks in extracted text) become line breaks.
     """
     text = _NEWLINE.sub("\n", text)
     text = _ODD_SPACE.sub(" ", text)

@@ -26,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=Path("layers"), help="output folder (default: layers)")
     b.add_argument("--county", help="county of every input, official name (e.g. 永康市); overrides detection")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--workers", type=_workers, default=1, metavar="N",
+                   help="processes reading reports in parallel (default: 1; 0: one per CPU); "
+                        "the layers are the same whatever N")
 
     g = sub.add_parser("gazetteer", help="work with the embedded gazetteer")
     gsub = g.add_subparsers(dest="gazetteer_command", required=True)
@@ -33,7 +36,31 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="validate the gazetteer: schema, inside its county, a source on every entry"
     )
     gc.add_argument("path", nargs="?", type=Path, default=None)
+
+    pl = sub.add_parser("place", help="place a site by hand (kept in data/overrides.geojson), undo, or list")
+    pl.add_argument("site", nargs="?", help="site id (e.g. parks-0123456789ab) or site name")
+    pl.add_argument("--lon", type=float, help="longitude, WGS-84")
+    pl.add_argument("--lat", type=float, help="latitude, WGS-84")
+    pl.add_argument("--note", help="where the location comes from: a URL or how it is known")
+    pl.add_argument("--who", help="who places it (default: the login user name)")
+    pl.add_argument("--county", help="the site's county, to pick among sites of the same name")
+    pl.add_argument("--overrides", type=Path, default=None,
+                    help="placements file (default: data/overrides.geojson)")
+    pl.add_argument("--layers", type=Path, default=Path("layers"),
+                    help="built layers to look site names up in (default: layers)")
+    pl.add_argument("--undo", action="store_true", help="remove the site's latest placement")
+    pl.add_argument("--list", dest="list_only", action="store_true", help="list the placements")
     return p
+
+
+def _workers(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (one per CPU) or more: {n}")
+    return n
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,11 +68,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         from geo.build import run_build
 
-        return run_build(args.inputs, args.out, county=args.county, quiet=args.quiet)
+        return run_build(args.inputs, args.out, county=args.county, quiet=args.quiet, workers=args.workers)
     if args.command == "gazetteer":
         from geo.gazetteer import check_main
 
         return check_main(args.path)
+    if args.command == "place":
+        from geo.placement import run_place
+
+        return run_place(args.site, lon=args.lon, lat=args.lat, note=args.note, who=args.who,
+                         county=args.county, overrides=args.overrides, layers=args.layers, undo=args.undo,
+                         list_only=args.list_only)
     return EXIT_FAILED
 
 

@@ -13,18 +13,19 @@ ordinary words (城区, 安全, 市场) are not cues by themselves.
 
 from __future__ import annotations
 
+import heapq
 import importlib.util
 import math
 import re
 import tomllib
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from geo import admin
+from geo import admin, lexicon
 from geo.admin import County
 from geo.errors import CountyError
 
@@ -36,6 +37,9 @@ _PLACE_KINDS = (_TOWN, _VILLAGE, _TOWN_SHORT, _VILLAGE_SHORT)
 _COUNTY_KINDS = (_FULL, _COMPOUND, _SHORT)
 _MAX_NAME = 12  # longer names are not looked for
 _MAX_WORD = 8  # longest dictionary word tried by the local segmentation
+_HELD_MAX = 100_000  # words whose place holders are kept between texts
+_PLACEY = 1  # in _Index.lengths: township and village names start with these characters
+_CHECKED = frozenset({_FULL, _CITY, _PROVINCE})  # kinds a name keeps without standing alone as a word
 
 
 @dataclass(frozen=True)
@@ -64,36 +68,38 @@ class _Index:
     members: dict[str, set[int]]  # prefecture or province -> its counties
     places: dict[str, int | list[int]]  # township or village name -> county * 2 + (0 township, 1 village)
     heads: frozenset[str]  # first two characters of every township and village name
+    stems: frozenset[str]  # short place names: a township or village name less its suffix (乾元, 黄棠)
+    # first two characters -> bit n set when a name of n characters starts so, bit 0 when they
+    # are in ``heads`` too
+    lengths: dict[str, int]
     stop: frozenset[str]  # county names that are ordinary words even in full (老城区)
     common: frozenset[str]  # ordinary words: not a cue by themselves (和平, 鼓楼, 安全)
-    freq: dict[str, int]  # word frequencies for the local segmentation
+    names: dict[str, frozenset[int]]  # county, prefecture or province name -> what it can be
+    freq: dict[str, int]  # word frequencies for the local segmentation; every prefix of a word is a key
     log_total: float
+    # _place_holders of the place names met so far (the texts of a corpus repeat them); emptied when full
+    held: dict[str, dict[int, set[int]]] = field(default_factory=dict)
 
 
-def _jieba_words() -> tuple[dict[str, int], set[str]]:
-    """Word frequencies of jieba's dictionary, and its frequent common (not proper) words.
+def _jieba_common_words() -> set[str]:
+    """The frequent common (not proper) words of jieba's dictionary.
 
-    Only the dictionary file is read: importing jieba and building its model is slower.
+    Only the dictionary file is read: the tags it holds are not in jieba's model.
     """
     spec = importlib.util.find_spec("jieba")
     if spec is None or not spec.submodule_search_locations:
-        return {}, set()
+        return set()
     path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
     cfg = _lexicon()["common_word"]
     proper = set(cfg["proper_tags"])
     floor = cfg["min_frequency"]
-    freq: dict[str, int] = {}
     common: set[str] = set()
     with path.open(encoding="utf-8") as f:
         for line in f:
             parts = line.split()
-            if len(parts) < 2:
-                continue
-            n = int(parts[1])
-            freq[parts[0]] = n
-            if n >= floor and (len(parts) < 3 or parts[2] not in proper):
+            if len(parts) >= 2 and int(parts[1]) >= floor and (len(parts) < 3 or parts[2] not in proper):
                 common.add(parts[0])
-    return freq, common
+    return common
 
 
 @lru_cache(maxsize=1)
@@ -113,7 +119,9 @@ def _index() -> _Index:
                 elif held[-1] != code:
                     held.append(code)
 
-    freq, jieba_common = _jieba_words()
+    stems, lengths = _stems(places)
+    freq = lexicon.word_freq()  # jieba's own table, shared with the extractor
+    jieba_common = _jieba_common_words()
     lex = _lexicon()
     stop = frozenset(lex["common_names"])
     city: dict[str, str] = {}
@@ -129,9 +137,18 @@ def _index() -> _Index:
             short = tree.city_short.get(c.city, "")
             if len(short) >= 2 and short not in tree.by_short:
                 city[short] = c.city
+    names: dict[str, set[int]] = defaultdict(set)
+    for kind, table in ((_FULL, tree.by_name), (_SHORT, tree.by_short), (_CITY, city), (_PROVINCE, province)):
+        for word in table:
+            names[word].add(kind)
+            lengths[word[:2]] = lengths.get(word[:2], 0) | 1 << len(word)
+    heads = frozenset(k[:2] for k in places)
+    for head in heads:
+        lengths[head] |= _PLACEY
     ix = _Index(full=tree.by_name, short=tree.by_short, city=city, province=province,
-                members=dict(members), places=places, heads=frozenset(k[:2] for k in places),
-                stop=stop, common=frozenset(), freq=freq,
+                members=dict(members), places=places, heads=heads,
+                stems=stems, lengths=lengths, stop=stop, common=frozenset(),
+                names={w: frozenset(k) for w, k in names.items()}, freq=freq,
                 log_total=math.log(sum(freq.values()) or 1))
     limit = lex["common_word"]["max_places"]
     everywhere = {s for s in tree.by_short
@@ -139,9 +156,44 @@ def _index() -> _Index:
     return replace(ix, common=frozenset(stop | everywhere | jieba_common))
 
 
+def load_index() -> None:
+    """Build the index of names now (a second or two) rather than on the first detection."""
+    _index()
+
+
+def _stems(places: dict[str, int | list[int]]) -> tuple[frozenset[str], dict[str, int]]:
+    """The short names ``_place_holders`` can find (a name less a suffix of its level, 2 to 5
+    characters), and for every first two characters the lengths of the names and short names
+    that start with them: ``_spans`` looks up no word of another length."""
+    by_last: tuple[dict[str, list[str]], dict[str, list[str]]] = ({}, {})  # township, village
+    for level, suffixes in enumerate(_suffixes()):
+        for suffix in suffixes:
+            by_last[level].setdefault(suffix[-1], []).append(suffix)
+    stems: set[str] = set()
+    lengths: dict[str, int] = {}
+    for name, held in places.items():
+        size = len(name)
+        bits = 1 << size
+        for level in (held % 2,) if isinstance(held, int) else {code % 2 for code in held}:
+            for suffix in by_last[level].get(name[-1], ()):
+                short = size - len(suffix)
+                if 2 <= short <= 5 and name.endswith(suffix):
+                    stems.add(name[:short])
+                    bits |= 1 << short
+        head = name[:2]
+        lengths[head] = lengths.get(head, 0) | bits
+    return frozenset(stems), lengths
+
+
 def _codes(name: str, ix: _Index) -> list[int]:
     held = ix.places.get(name)
     return [] if held is None else [held] if isinstance(held, int) else held
+
+
+def _held(word: str, ix: _Index) -> dict[int, set[int]]:
+    """``_place_holders``, from those met so far when it is there."""
+    found = ix.held.get(word)
+    return found if found is not None else _place_holders(word, ix)
 
 
 def _place_holders(word: str, ix: _Index) -> dict[int, set[int]]:
@@ -149,7 +201,7 @@ def _place_holders(word: str, ix: _Index) -> dict[int, set[int]]:
     out: defaultdict[int, set[int]] = defaultdict(set)
     for code in _codes(word, ix):
         out[_VILLAGE if code % 2 else _TOWN].add(code // 2)
-    if 2 <= len(word) <= 5:
+    if word in ix.stems:  # 2 to 5 characters, and some name is this word and a suffix
         for suffix in _suffixes()[0]:
             for code in _codes(word + suffix, ix):
                 if code % 2 == 0:
@@ -187,35 +239,96 @@ def _after_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.
     return compound, level, block, town
 
 
-def _stands_alone(text: str, start: int, end: int, ix: _Index) -> bool:
-    """Whether text[start:end] is a word of the likeliest segmentation of its surroundings."""
+class _WordLogs:
+    """The dictionary words that start at each position of a text, looked up once per text.
+
+    Once ``fill`` has covered ``p``: ``ones[p]`` is the log frequency of the character ``text[p]``
+    (1 when unknown), ``words[p]`` the (n, log frequency) of each word ``text[p:p + n]``,
+    2 <= n <= _MAX_NAME, shortest first. jieba's table holds every prefix of its words, so the
+    search stops at the first string that is no prefix.
+    """
+
+    def __init__(self, text: str, ix: _Index) -> None:
+        self.text = text
+        self.freq = ix.freq
+        self.ones: list[float] = [-1.0] * len(text)  # -1: not looked up yet (a log frequency is >= 0)
+        self.words: list[list[tuple[int, float]]] = [_NO_WORDS] * len(text)
+
+    def fill(self, lo: int, hi: int) -> None:
+        """Look up the words that start in text[lo:hi]."""
+        text, freq, ones, found, log = self.text, self.freq, self.ones, self.words, math.log
+        size = len(text)
+        for p in range(lo, hi):
+            if ones[p] >= 0.0:
+                continue
+            ones[p] = log(freq.get(text[p]) or 1)
+            end = p + 2
+            last = p + _MAX_NAME if p + _MAX_NAME < size else size
+            words = None
+            while end <= last:
+                f = freq.get(text[p:end])
+                if f is None:
+                    break
+                if f:
+                    if words is None:
+                        words = found[p] = []
+                    words.append((end - p, log(f)))
+                end += 1
+
+
+_NO_WORDS: list[tuple[int, float]] = []  # shared, never appended to
+
+
+def _stands_alone(text: str, start: int, end: int, ix: _Index, logs: _WordLogs | None = None) -> bool:
+    """Whether text[start:end] is a word of the likeliest segmentation of its surroundings.
+
+    The segmentation of a window of four characters either side, by dynamic programming over the
+    dictionary words in it (at most ``_MAX_WORD`` characters, or the name's length); on equal
+    scores the path whose last word starts first wins.
+    """
+    logs = logs if logs is not None else _WordLogs(text, ix)
     lo, hi = max(0, start - 4), min(len(text), end + 4)
-    window = text[lo:hi]
+    logs.fill(lo, hi)
+    ones, words_at = logs.ones, logs.words
+    size = hi - lo
     s, e = start - lo, end - lo
-    best = [0.0] + [-math.inf] * len(window)
-    cut = [0] * (len(window) + 1)
+    best = [0.0] + [-math.inf] * size
+    cut = [0] * (size + 1)
     longest = max(_MAX_WORD, e - s)
-    for j in range(1, len(window) + 1):
-        for i in range(max(0, j - longest), j):
-            word = window[i:j]
-            if (i, j) == (s, e):
-                n = max(ix.freq.get(word, 0), 10)  # a known name: at least a rare word
-            elif j - i == 1:
-                n = ix.freq.get(word, 1)
-            else:
-                n = ix.freq.get(word, 0)
-                if n == 0:
-                    continue
-            score = best[i] + math.log(n) - ix.log_total
+    log_total = ix.log_total
+    named = math.log(max(ix.freq.get(text[start:end], 0), 10))  # a known name: at least a rare word
+    for i in range(size):
+        # best[i] is final: every word ending at i starts before it
+        base = best[i]
+        score = base + ones[lo + i] - log_total
+        if score > best[i + 1] and not (i == s and e == i + 1):
+            best[i + 1], cut[i + 1] = score, i
+        for n, lg in words_at[lo + i]:
+            j = i + n
+            if n > longest or j > size:
+                break
+            if i == s and j == e:
+                continue
+            score = base + lg - log_total
             if score > best[j]:
                 best[j], cut[j] = score, i
+        if i == s:
+            score = base + named - log_total
+            if score > best[e]:
+                best[e], cut[e] = score, i
     bounds = set()
-    j = len(window)
+    j = size
     while j > 0:
         bounds.add(j)
         j = cut[j]
     bounds.add(0)
     return s in bounds and e in bounds
+
+
+@lru_cache(maxsize=4096)
+def _longest_first(lengths: int) -> tuple[int, ...]:
+    """The bits set in ``lengths``, highest first (name lengths of 2 to ``_MAX_NAME``)."""
+    return tuple(n for n in range(_MAX_NAME, 1, -1) if lengths >> n & 1)
 
 
 def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
@@ -224,53 +337,80 @@ def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
     For a compound the name is the short county name it holds.
     """
     compound_re, level_re, block_re, town_re = _after_res()
-    found: list[tuple[int, int, frozenset[int], str]] = []
-    holders: dict[str, dict[int, set[int]]] = {}
+    # (start, end, kinds, name, whether the name must still be checked to stand alone as a word)
+    found: list[tuple[int, int, frozenset[int], str, bool]] = []
+    held = ix.held
+    if len(held) > _HELD_MAX:
+        held.clear()
     for i in range(len(text)):
-        placey = text[i:i + 2] in ix.heads
-        for j in range(min(len(text), i + _MAX_NAME), i + 1, -1):
+        head = text[i:i + 2]
+        lengths = ix.lengths.get(head)
+        if lengths is None:
+            continue  # no name starts with these two characters
+        placey = lengths & _PLACEY
+        for n in _longest_first(lengths):  # no name of another length starts so
+            j = i + n
+            if j > len(text):
+                continue
             word = text[i:j]
-            kinds: set[int] = set()
-            if word in ix.full:
-                kinds.add(_FULL)
-            if word in ix.short:
-                kinds.add(_SHORT)
-            if word in ix.city:
-                kinds.add(_CITY)
-            if word in ix.province:
-                kinds.add(_PROVINCE)
+            kinds: set[int] = set(ix.names.get(word, ()))
             if placey:
-                if word not in holders:
-                    holders[word] = _place_holders(word, ix)
-                kinds.update(holders[word])
+                holders = held.get(word)
+                if holders is None:
+                    placelike = word in ix.places or word in ix.stems
+                    holders = held[word] = _place_holders(word, ix) if placelike else {}
+                kinds.update(holders)
             if not kinds:
                 continue
             rest = text[j:j + 8]
             if kinds & {_SHORT, _TOWN_SHORT, _VILLAGE_SHORT}:
                 m = block_re.match(rest)
                 if m and not (_SHORT in kinds and level_re.match(rest)):
-                    found.append((i, j + m.end(), frozenset({_BLOCK}), word))
+                    found.append((i, j + m.end(), frozenset({_BLOCK}), word, False))
                     continue
             if _SHORT in kinds:
                 m = compound_re.match(rest) or level_re.match(rest)
                 if m and text[i:j + 1] in ix.full:  # 嵊州市域, 临海市住建局: the official name counts
-                    found.append((i, j + m.end(), frozenset({_FULL}), text[i:j + 1]))
+                    found.append((i, j + m.end(), frozenset({_FULL}), text[i:j + 1], False))
                 elif m:
-                    found.append((i, j + m.end(), frozenset({_COMPOUND}), word))
+                    found.append((i, j + m.end(), frozenset({_COMPOUND}), word, False))
                 if town_re.match(rest):  # 新市古镇: the township, not a county
                     kinds.discard(_SHORT)
-            if kinds - {_FULL, _CITY, _PROVINCE} and not _stands_alone(text, i, j, ix):
-                kinds &= {_FULL, _CITY, _PROVINCE}
-            if kinds:
-                found.append((i, j, frozenset(kinds), word))
-    found.sort(key=lambda s: (s[0] - s[1], min(s[2]), s[0]))
+            found.append((i, j, frozenset(kinds), word, bool(kinds - _CHECKED)))
+    return _longest_first_spans(text, ix, found)
+
+
+def _longest_first_spans(
+    text: str, ix: _Index, found: list[tuple[int, int, frozenset[int], str, bool]]
+) -> list[tuple[int, int, frozenset[int], str]]:
+    """The spans that win: longest first, then by kind, then leftmost; none overlaps another.
+
+    A name that must stand alone as a word keeps only its county, prefecture and province kinds
+    when it does not (and is no span at all when that leaves none). That check is costly, so it is
+    made only when the span comes up and is not already overlapped: its kinds can only shrink, so
+    the first key it comes up with is never later than its real one; after a failed check it is
+    queued again under its real key.
+    """
+    queue = [(start - end, min(kinds), start, k, kinds, check)
+             for k, (start, end, kinds, _, check) in enumerate(found)]
+    heapq.heapify(queue)
+    logs = _WordLogs(text, ix)
     taken = [False] * len(text)
     chosen = []
-    for span in found:
-        start, end = span[0], span[1]
-        if not any(taken[start:end]):
-            taken[start:end] = [True] * (end - start)
-            chosen.append(span)
+    while queue:
+        key, first_kind, start, k, kinds, check = heapq.heappop(queue)
+        end = found[k][1]
+        if any(taken[start:end]):
+            continue
+        if check and not _stands_alone(text, start, end, ix, logs):
+            kinds &= _CHECKED
+            if not kinds:
+                continue
+            if min(kinds) != first_kind:
+                heapq.heappush(queue, (key, min(kinds), start, k, kinds, False))
+                continue
+        taken[start:end] = [True] * (end - start)
+        chosen.append((start, end, kinds, found[k][3]))
     chosen.sort()
     return chosen
 
@@ -332,12 +472,12 @@ def _scores(text: str) -> tuple[dict[int, float], dict[int, Counter[str]]]:
             weight = county_weight[kind] * (1.0 + math.log(n)) / len(pool)
             if kind == _SHORT and word not in qualified:
                 # 龙川 alone may as well be one of the many townships and villages of that name
-                places = set().union(*_place_holders(word, ix).values()) - set(pool)
+                places = set().union(*_held(word, ix).values()) - set(pool)
                 weight /= 1.0 + len(places) / w["short_places"]
             for i in pool:
                 add(i, word, weight)
         elif kind in _PLACE_KINDS and word not in ix.common:
-            holders = _place_holders(word, ix).get(kind, set())
+            holders = _held(word, ix).get(kind, set())
             if len(holders) > w["max_holders"]:
                 continue
             for i in holders:

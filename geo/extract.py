@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from geo import lexicon
 from geo.sentences import Sentence
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Extension B and later (𠀀, 𪚥) are written as four bytes in GB18030 and UTF-8; place names use them.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _NAME_CHAR = re.compile(rf"[{_CJK}A-Za-z0-9〇“”—·+]")
 _SUBSTANTIVE = re.compile(rf"[{_CJK}A-Za-z0-9]")
 _DIRECTIONS = frozenset("东南西北中上下前后内外左右")

@@ -33,6 +33,30 @@ class DocumentResult:
     mentions: tuple[SiteMention, ...]
 
 
+def prepare(county: str | None = None) -> None:
+    """Load the tables ``process_file`` uses (administrative tree and county index, lexicons, word
+    frequencies) now rather than on first use, and take them out of the cyclic garbage collector.
+
+    Optional: a long run calls it once before its reports (or before forking its workers, which
+    then share the tables). The tables are never freed; without this every collection would walk
+    their millions of entries again, which costs more than the reports themselves.
+    """
+    import gc
+
+    from geo import admin, lexicon
+    from geo.county import load_index
+
+    if county:
+        admin.counties()
+    else:
+        load_index()
+    for load in (lexicon.suffixes, lexicon.suffix_pattern, lexicon.stopwords, lexicon.generic_pattern,
+                 lexicon.word_freq, lexicon.context_rules, lexicon.not_name_ends, lexicon.status_cues,
+                 lexicon.status_pattern, lexicon.status_patterns):
+        load()
+    gc.freeze()
+
+
 def process_file(path: Path, county: str | None = None) -> DocumentResult:
     """Read, clean, and find the sites of one report. Raises IngestError or CountyError."""
     from geo.ingest import read_document

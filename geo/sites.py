@@ -62,23 +62,72 @@ def _same_site(a: Site, name: str, suffix: str, layer: str) -> bool:
     return bool(spec_a) and spec_a == spec_b and (a.suffix.endswith(suffix) or suffix.endswith(a.suffix))
 
 
+class _CountySites:
+    """The sites of one county in the order they were found, indexed by the keys under which a
+    mention can be the same site (``_same_site``), so a mention is compared with a few sites, not all.
+
+    A site renamed to a longer name is indexed under that name too; its old keys stay and are
+    filtered out by ``_same_site``.
+    """
+
+    def __init__(self) -> None:
+        self.sites: list[Site] = []
+        self.seen: list[set[Source]] = []  # the sources of each site, for a quick membership test
+        self.by_name: dict[str, list[int]] = {}  # any layer
+        self.by_layer_name: dict[tuple[str, str], list[int]] = {}
+        self.by_tail: dict[tuple[str, str], list[int]] = {}  # every tail of _MIN_TAIL characters or more
+        self.by_specific: dict[tuple[str, str], list[int]] = {}
+
+    def find(self, name: str, suffix: str, layer: str) -> int | None:
+        """Index of the first site ``_same_site`` matches, as a scan of every site in order would find."""
+        found: set[int] = set(self.by_name.get(name, ()))
+        found.update(self.by_tail.get((layer, name), ()))
+        for k in range(len(name) - _MIN_TAIL + 1):
+            found.update(self.by_layer_name.get((layer, name[k:]), ()))
+        specific = name[: len(name) - len(suffix)]
+        if specific:
+            found.update(self.by_specific.get((layer, specific), ()))
+        return next((i for i in sorted(found) if _same_site(self.sites[i], name, suffix, layer)), None)
+
+    def add(self, site: Site) -> int:
+        self.sites.append(site)
+        self.seen.append(set())
+        index = len(self.sites) - 1
+        self.index(index)
+        return index
+
+    def index(self, i: int) -> None:
+        site = self.sites[i]
+        name, layer = site.name, site.layer
+        self.by_name.setdefault(name, []).append(i)
+        self.by_layer_name.setdefault((layer, name), []).append(i)
+        for k in range(len(name) - _MIN_TAIL + 1):
+            self.by_tail.setdefault((layer, name[k:]), []).append(i)
+        specific = name[: len(name) - len(site.suffix)]
+        if specific:
+            self.by_specific.setdefault((layer, specific), []).append(i)
+
+
 def merge(mentions: list[SiteMention]) -> list[Site]:
     """Sites sorted by (county, layer, name); sources in document order."""
-    by_county: dict[str, list[Site]] = {}
+    by_county: dict[str, _CountySites] = {}
     for sm in mentions:
         m = sm.mention
-        sites = by_county.setdefault(sm.county, [])
-        site = next((s for s in sites if _same_site(s, m.name, m.suffix, m.layer)), None)
-        if site is None:
-            site = Site(m.name, m.kind, m.layer, m.suffix, sm.county)
-            sites.append(site)
-        elif len(m.name) > len(site.name):
+        sites = by_county.setdefault(sm.county, _CountySites())
+        i = sites.find(m.name, m.suffix, m.layer)
+        if i is None:
+            i = sites.add(Site(m.name, m.kind, m.layer, m.suffix, sm.county))
+        elif len(m.name) > len(sites.sites[i].name):
+            site = sites.sites[i]
             site.name, site.kind, site.suffix = m.name, m.kind, m.suffix
+            sites.index(i)
+        site, seen = sites.sites[i], sites.seen[i]
         src = Source(sm.doc, m.sentence.text, m.sentence.start, m.sentence.end,
                      _surface(m), sm.status)
-        if src not in site.sources:
+        if src not in seen:
+            seen.add(src)
             site.sources.append(src)
-    out = [s for sites in by_county.values() for s in sites]
+    out = [s for county in by_county.values() for s in county.sites]
     for s in out:
         s.sources.sort(key=lambda x: (x.doc, x.start))
     return sorted(out, key=lambda s: (s.county, s.layer, s.name))

@@ -1,10 +1,25 @@
-"""Shared fixtures: small built layers (``layers/*.geojson`` as the build writes them) in a tmp dir."""
+"""Shared fixtures: small built layers (``layers/*.geojson`` as the build writes them) in a tmp dir,
+a copy of the project (reports and built layers) to run the app on, and the browser helpers of the
+end-to-end tests."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
@@ -217,8 +232,294 @@ def write_layers(folder: Path, layers: dict[str, list[dict[str, Any]]] | None = 
 
 @pytest.fixture
 def layers_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder of fixture layers, also set as ``$RENEWAL_MAP_LAYERS``."""
+    """A folder of fixture layers, also set as ``$RENEWAL_MAP_LAYERS`` (and an empty data folder as
+    ``$RENEWAL_MAP_DATA``, so that the app never reads the project's own placements)."""
     folder = tmp_path / "layers"
     write_layers(folder)
+    (tmp_path / "data").mkdir()
     monkeypatch.setenv("RENEWAL_MAP_LAYERS", str(folder))
+    monkeypatch.setenv("RENEWAL_MAP_DATA", str(tmp_path / "data"))
+    monkeypatch.delenv("RENEWAL_MAP_OVERRIDES", raising=False)
     return folder
+
+
+# ---- a copy of the project -------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+LAYER_FILES = ("renewal", "parks", "roads", "scenic")
+DEQING_REPORT = ROOT / "data" / "sources" / "002_baa0c397a6a27755.txt"
+
+
+@dataclass(frozen=True)
+class ProjectCopy:
+    root: Path
+    data: Path
+    layers: Path
+
+    @property
+    def sources(self) -> Path:
+        return self.data / "sources"
+
+    @property
+    def overrides(self) -> Path:
+        return self.data / "overrides.geojson"
+
+    def env(self) -> dict[str, str]:
+        return {"RENEWAL_MAP_LAYERS": str(self.layers), "RENEWAL_MAP_DATA": str(self.data)}
+
+
+def copy_project(dest: Path) -> ProjectCopy:
+    """The project's reports (``data/sources``) and built layers (``layers/``), copied into ``dest``."""
+    data, layers = dest / "data", dest / "layers"
+    (data / "sources").mkdir(parents=True)
+    for f in sorted((ROOT / "data" / "sources").iterdir()):
+        if f.is_file() and not f.name.startswith("."):
+            shutil.copyfile(f, data / "sources" / f.name)
+    layers.mkdir()
+    for layer in LAYER_FILES:
+        shutil.copyfile(ROOT / "layers" / f"{layer}.geojson", layers / f"{layer}.geojson")
+    return ProjectCopy(dest, data, layers)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Relative path -> SHA-1 of every file under ``folder``: equal digests, nothing written."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha1(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def docx_of(path: Path) -> bytes:
+    """A Word document holding the text of ``path``, one paragraph per line."""
+    import docx
+
+    document = docx.Document()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def layer_features(folder: Path) -> list[dict[str, Any]]:
+    return [
+        f
+        for layer in LAYER_FILES
+        if (folder / f"{layer}.geojson").exists()
+        for f in json.loads((folder / f"{layer}.geojson").read_bytes())["features"]
+    ]
+
+
+def inside_point(county: str, lon: float, lat: float) -> tuple[float, float]:
+    """(lon, lat) of a point well inside ``county``, a few kilometres from (lon, lat)."""
+    from shapely.geometry import Point
+
+    from geo import admin
+
+    area = admin.county_polygon(county).buffer(-0.01)
+    for dx, dy in ((0.04, 0.03), (-0.04, 0.03), (0.04, -0.03), (-0.04, -0.03), (0.02, 0.0), (0.0, 0.02)):
+        if area.contains(Point(lon + dx, lat + dy)):
+            return round(lon + dx, 6), round(lat + dy, 6)
+    raise AssertionError(f"no point found in {county}")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProjectCopy:
+    """A copy of the project, set as the app's layers and data (``$RENEWAL_MAP_LAYERS``, ``$RENEWAL_MAP_DATA``)."""
+    copy = copy_project(tmp_path / "project")
+    for k, v in copy.env().items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv("RENEWAL_MAP_OVERRIDES", raising=False)
+    return copy
+
+
+# ---- the app in a browser --------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "artifacts"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SITE_PATHS = "path.leaflet-interactive"
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"
+)
+
+# Sites Leaflet draws (one layer per site record, see geo.web.mapview.SITE_JS).
+JS_SITES = """() => {
+  const out = [];
+  window.map.eachLayer(l => {
+    if (l.feature && l.feature.properties && l.feature.properties.r) {
+      const r = l.feature.properties.r;
+      const ll = l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
+      out.push({key: r[0], flags: r[6] || 0, lat: ll.lat, lng: ll.lng});
+    }
+  });
+  return out;
+}"""
+# Screen position (in the map frame) of the site with the given key, through Leaflet's API.
+JS_FEATURE_POINT = """(key) => {
+  let found = null;
+  window.map.eachLayer(l => { if (l.feature && l.feature.id === key) found = l; });
+  if (!found) return null;
+  const ll = found.getLatLng ? found.getLatLng() : found.getBounds().getCenter();
+  const p = window.map.latLngToContainerPoint(ll);
+  return {x: p.x, y: p.y, lat: ll.lat, lng: ll.lng};
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running_app(env: dict[str, str], log: Path) -> Iterator[str]:
+    """``streamlit run streamlit_app.py`` with ``env`` added; yields its URL."""
+    port = _free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1"]  # fmt: skip
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("RENEWAL_MAP_")}
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**full_env, **env}, stdout=out, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with urllib.request.urlopen(url + "_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("streamlit did not start:\n" + log.read_text())
+                time.sleep(0.3)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+
+
+@dataclass
+class Session:
+    """A browser page on the app; every request to another host is blocked and noted."""
+
+    page: Any
+    blocked: list[str] = field(default_factory=list)
+
+    @property
+    def map(self) -> Any:
+        return self.page.frame_locator(MAP_FRAME)
+
+    def map_frame(self) -> Any:
+        return next(f for f in self.page.frames if "streamlit_folium.st_folium" in f.url)
+
+    def sites(self) -> list[dict[str, Any]]:
+        return list(self.map_frame().evaluate(JS_SITES))
+
+    def site(self, key: str) -> dict[str, Any] | None:
+        return next((s for s in self.sites() if s["key"] == key), None)
+
+    def click_map(self, x: float, y: float) -> None:
+        """Click the map at (x, y) pixels from its top left corner."""
+        self.page.locator(MAP_FRAME).scroll_into_view_if_needed()
+        box = self.page.locator(MAP_FRAME).bounding_box()
+        self.page.mouse.click(box["x"] + x, box["y"] + y)
+
+    def click_feature(self, key: str) -> None:
+        pos = self.map_frame().evaluate(JS_FEATURE_POINT, key)
+        assert pos, key
+        self.click_map(pos["x"], pos["y"])
+
+    def close_popup(self) -> None:
+        self.map.locator(".leaflet-popup-close-button").click()
+        self.map_frame().wait_for_function("!document.querySelector('.leaflet-popup')", timeout=5000)
+
+    def wait_site_count(self, n: int) -> None:
+        self.map_frame().wait_for_function(
+            f"document.querySelectorAll('{SITE_PATHS}').length === {n}", timeout=15000
+        )
+
+    def wait_for(self, predicate: Any, timeout: float = 20.0) -> Any:
+        """Poll ``predicate()`` until it returns something truthy (the map redraws after reruns)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                value = predicate()
+            except StopIteration:  # the map frame is being replaced
+                value = None
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise AssertionError("timed out waiting for the page")
+            self.page.wait_for_timeout(200)
+
+    def settle(self, quiet_ms: int = 400, timeout: float = 20.0) -> None:
+        """Wait until the app has not been running a rerun for ``quiet_ms``."""
+        deadline = time.monotonic() + timeout
+        quiet_since = time.monotonic()
+        while time.monotonic() < deadline:
+            if self.page.locator('[data-testid="stStatusWidget"]').count():
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since > quiet_ms / 1000:
+                return
+            self.page.wait_for_timeout(100)
+
+    def sidebar_checkbox(self, text: str) -> Any:
+        return self.page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]').filter(has_text=text)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    """One Playwright for the whole run (its synchronous API cannot be started twice at once)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@contextmanager
+def browser(p: Any, url: str, profile: Path) -> Iterator[Session]:
+    """Debian's Chromium on ``url`` (1400x1000), downloads accepted, other hosts blocked."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = p.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=str(CHROMIUM),
+        args=CHROMIUM_ARGS,
+        headless=True,
+        viewport={"width": 1400, "height": 1000},
+        accept_downloads=True,
+    )
+    try:
+        s = Session(page=context.pages[0] if context.pages else context.new_page())
+
+        def route(r: Any) -> None:
+            url = r.request.url
+            if url.startswith(("data:", "blob:", "about:")) or urlparse(url).hostname in LOCAL_HOSTS:
+                r.continue_()
+            else:
+                s.blocked.append(url)
+                r.abort()
+
+        context.route("**/*", route)
+        s.page.goto(url, wait_until="domcontentloaded")
+        s.map.locator(SITE_PATHS).first.wait_for(timeout=30000)
+        yield s
+    finally:
+        context.close()

@@ -6,8 +6,6 @@ import csv
 import io
 import json
 import re
-import sys
-import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,11 +13,24 @@ from typing import Any
 import geopandas as gpd
 import pytest
 import streamlit as st
-from conftest import XSS_IMG, XSS_IMG_PWN, XSS_SCRIPT, write_layers
+from conftest import (
+    DEQING_REPORT,
+    XSS_IMG,
+    XSS_IMG_PWN,
+    XSS_SCRIPT,
+    ProjectCopy,
+    docx_of,
+    inside_point,
+    layer_features,
+    tree_digest,
+    write_layers,
+)
 from shapely.geometry import box
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
+
+from geo.web.mapview import FLAG_PLACED
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 MAP_ARGS = ("script", "header", "html", "feature_group", "layer_control")
@@ -64,8 +75,13 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> Files:
 
 @pytest.fixture
 def no_admin(monkeypatch: pytest.MonkeyPatch) -> None:
-    """County outlines off (the map must work without them)."""
-    monkeypatch.setitem(sys.modules, "geo.admin", None)
+    """County outlines unavailable (the map must work without them)."""
+    import geo.admin
+
+    def no_outline(name: str) -> None:
+        raise RuntimeError("no outlines here")
+
+    monkeypatch.setattr(geo.admin, "county_polygon", no_outline)
 
 
 def run_app(**state: Any) -> AppTest:
@@ -130,15 +146,19 @@ def test_map_script_is_local_and_escaped(layers_dir: Path, no_admin: None) -> No
     assert args["css_links"] == ["../geo.web.assets.leaflet_assets/leaflet.css"]
     text = "\n".join(args[k] or "" for k in MAP_ARGS)
     assert "://" not in text  # no CDN, no tiles with the default base map
-    assert args["returned_objects"] == ["last_object_clicked", "last_object_clicked_tooltip"]
+    assert args["returned_objects"] == ["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"]
+    fg = args["feature_group"]
     for raw in (XSS_IMG, XSS_SCRIPT, XSS_IMG_PWN):
         assert raw not in text and json.dumps(raw)[1:-1] not in text
-        assert raw.replace("<", "\\u003c") not in text
-    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in args["feature_group"]
-    assert "\\u0026lt;script\\u0026gt;window.__pwned=1\\u0026lt;/script\\u0026gt;" in args["feature_group"]
-    # one L.geoJson per layer for the sites, plus one for the uncertainty circles of each layer with any
-    assert args["feature_group"].count("L.geoJson(") == 4 + 3
-    assert args["feature_group"].count("L.marker(") == 0
+    # no markup from the data at all: report text travels as text, escaped in the browser
+    assert "<" not in fg and ">" not in fg.replace("=>", "")
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in fg
+    assert "\\u003cscript\\u003ewindow.__pwned=1\\u003c/script\\u003e" in fg
+    # one call per layer for the sites, one for all the uncertainty circles, one string table
+    assert fg.count("window.siteMap.addSites(") == 4
+    assert fg.count("window.siteMap.addCircles(") == 1
+    assert fg.count("window.siteMap.setStrings(") == 1
+    assert fg.count("L.marker(") == 0 and args["layer_control"] is None
 
 
 def test_base_map_constant_across_filters(layers_dir: Path, no_admin: None) -> None:
@@ -182,7 +202,7 @@ def test_filters(layers_dir: Path, no_admin: None) -> None:
     at.sidebar.multiselect(key="f_doc").set_value(["永康市住建局2024年工作总结.txt"]).run()
     assert table_names(at) == ["江南街道旧城改造片区", "古山镇安置小区", "塔山公园"]
     fg = map_args(at)["feature_group"]
-    assert "九铜线" not in fg.encode().decode("unicode_escape") and "\\u4e5d\\u94dc\\u7ebf" not in fg
+    assert "九铜线" not in fg and "塔山公园" in fg
 
 
 def test_table_selection_centres_the_map(layers_dir: Path, no_admin: None) -> None:
@@ -262,8 +282,9 @@ def test_language_toggle(layers_dir: Path, no_admin: None) -> None:
     assert at.sidebar.text_input(key="query").label == "Search by name (Chinese or pinyin)"
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Parks (GeoJSON)" in labels and "Current selection (CSV)" in labels
-    fg = map_args(at)["feature_group"]
-    assert "Statements that mention it" in fg and '"Parks"' in map_args(at)["layer_control"]
+    assert "Statements that mention it" in map_args(at)["script"]
+    assert "Township" in map_args(at)["feature_group"]  # popup facts in English
+    assert any("Parks" in c.label for c in at.sidebar.checkbox)
 
 
 def test_base_maps(layers_dir: Path, no_admin: None) -> None:
@@ -280,12 +301,14 @@ def test_base_maps(layers_dir: Path, no_admin: None) -> None:
 
 
 def test_county_outlines_when_available(layers_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = types.ModuleType("geo.admin")
-    fake.county_polygon = lambda name: box(119.8, 28.6, 120.4, 29.1)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "geo.admin", fake)
-    args = map_args(run_app())
-    assert "\\u53bf\\u754c" in args["layer_control"]  # 县界
-    assert "[119.8, 28.6]" in args["feature_group"] or "[119.8, 28.6," in args["feature_group"]
+    import geo.admin
+
+    monkeypatch.setattr(geo.admin, "county_polygon", lambda name: box(119.8, 28.6, 120.4, 29.1))
+    at = run_app()
+    fg = map_args(at)["feature_group"]
+    assert "window.siteMap.addShapes(" in fg and "[119.8,28.6]" in fg
+    at.sidebar.checkbox(key="show_counties").uncheck().run()
+    assert "window.siteMap.addShapes(" not in map_args(at)["feature_group"]
 
 
 def test_empty_and_broken_layers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_admin: None) -> None:
@@ -298,3 +321,213 @@ def test_empty_and_broken_layers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     at = run_app()
     assert any("roads" in w.value for w in at.warning)
     assert map_args(at)["feature_group"]
+
+
+def test_layers_switched_off_stay_off_across_filters(layers_dir: Path, no_admin: None) -> None:
+    at = run_app()
+    at.sidebar.checkbox(key="layer_renewal").uncheck().run()
+    names = table_names(at)
+    assert len(names) == 7 and "城南未来社区" not in names
+    assert "renewal/" not in map_args(at)["feature_group"]
+    at.sidebar.text_input(key="query").set_value("gongyuan").run()
+    at.sidebar.text_input(key="query").set_value("").run()
+    assert len(table_names(at)) == 7 and "renewal/" not in map_args(at)["feature_group"]
+    at.sidebar.checkbox(key="show_circles").uncheck().run()
+    assert "addCircles" not in map_args(at)["feature_group"]
+    at.sidebar.checkbox(key="layer_renewal").check().run()
+    assert len(table_names(at)) == 11 and "renewal/r1" in map_args(at)["feature_group"]
+
+
+def test_approximate_list_says_the_markers_are_spread(layers_dir: Path, no_admin: None) -> None:
+    at = run_app()
+    captions = [c.value for c in at.sidebar.expander[0].caption]
+    assert any("分散排列" in c for c in captions)  # the general note
+    assert any(c.startswith("永康市：2 个项目只定位到县级") for c in captions)  # the county point's stack
+    approx = at.dataframe[1].value
+    drawn = dict(zip(approx.iloc[:, 0], approx["地图上"], strict=True))
+    assert sorted(drawn.values()) == ["分散显示", "在定位点", "在定位点", "在定位点"]
+    assert drawn["老城区有机更新"] == "分散显示"  # r4 shares the county's point with p3, which stays
+
+
+# ---- bring your own reports ------------------------------------------------------------------
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+UPLOADED = "上传"
+
+
+def tags(at: AppTest) -> list[str]:
+    return list(at.dataframe[0].value["标注"])
+
+
+def test_upload_lists_the_reports_sites_and_writes_nothing(project: ProjectCopy, downloads: Files) -> None:
+    before = tree_digest(project.root)
+    at = run_app()
+    n_built = len(table_names(at))
+    at.file_uploader[0].set_value(("德清报告.docx", docx_of(DEQING_REPORT), DOCX_MIME)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    (ok,) = [s.value for s in at.success]
+    assert ok.startswith("德清报告\\.docx：") and "德清县" in ok
+    n_up = tags(at).count(UPLOADED)
+    assert n_up > 10 and len(table_names(at)) == n_built + n_up
+    assert f"{n_built + n_up}" in at.markdown[-1].value or any(
+        f"显示 {n_built + n_up} / {n_built + n_up}" in m.value for m in at.markdown
+    )
+    fg = map_args(at)["feature_group"]
+    assert fg.count('"upload:') == n_up
+    assert map_args(at)["center"] is not None  # the map goes to the uploaded sites
+    # the uploaded sites at once as GeoJSON, as the build would write them
+    name, data = download(at, downloads, "dl_upload")
+    doc = json.loads(data)
+    assert name == "sites-uploaded.geojson" and len(doc["features"]) == n_up
+    assert {f["properties"]["origin"] for f in doc["features"]} == {"upload"}
+    assert {s["doc"] for f in doc["features"] for s in f["properties"]["sources"]} == {"德清报告.docx"}
+    # the layer downloads stay the built files
+    assert download(at, downloads, "dl_parks")[1] == (project.layers / "parks.geojson").read_bytes()
+    assert tree_digest(project.root) == before  # nothing written until "save" is pressed
+
+
+def test_every_refused_file_has_its_own_message(project: ProjectCopy) -> None:
+    before = tree_digest(project.root)
+    at = run_app()
+    hostile = "![x](i.png) :red[y] <b>z.txt"  # (a "/" would end the name: uploads drop folders)
+    at.file_uploader[0].set_value(
+        [
+            ("空白.txt", b"", "text/plain"),
+            ("扫描件.pdf", b"%PDF-1.4 not really", "application/pdf"),
+            (hostile, b"\x00\x01\x02\x03" * 50, "text/plain"),
+        ]
+    ).run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [e.value for e in at.error]
+    assert len(errors) == 3
+    assert any("空白" in e and "empty" in e for e in errors)
+    assert any("扫描件" in e for e in errors)
+    (bad,) = [e for e in errors if "red" in e]
+    # the name is shown as text: no image, link, colour or tag in the markdown
+    assert "](" not in bad and ":red[" not in bad and "<b>" not in bad
+    assert "\\!\\[x\\]\\(i\\.png\\) \\:red\\[y\\] \\<b\\>z\\.txt" in bad
+    assert tree_digest(project.root) == before
+    assert not at.get("download_button") or all(
+        not b.proto.id.endswith("-dl_upload") for b in at.get("download_button")
+    )
+
+
+def test_save_into_the_project_only_when_pressed(project: ProjectCopy) -> None:
+    at = run_app()
+    at.file_uploader[0].set_value(("德清报告.docx", docx_of(DEQING_REPORT), DOCX_MIME)).run()
+    assert (project.sources / "德清报告.docx").exists() is False
+    at.button(key="upload_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("已保存" in s.value for s in at.success), [s.value for s in at.success]
+    assert (project.sources / "德清报告.docx").read_bytes() == docx_of(DEQING_REPORT) or (
+        project.sources / "德清报告.docx"
+    ).exists()
+    docs = {s["doc"] for f in layer_features(project.layers) for s in f["properties"]["sources"]}
+    assert "德清报告.docx" in docs
+    # the layers were reloaded: the saved report's sites are project sites now, nothing is "uploaded"
+    assert UPLOADED not in tags(at)
+    assert any("德清报告.docx" in d for d in at.dataframe[0].value["来源文件"])
+
+
+# ---- fixing a location by hand ---------------------------------------------------------------
+
+
+def first_county_site(project: ProjectCopy) -> dict[str, Any]:
+    return next(f for f in layer_features(project.layers) if f["properties"]["precision"] == "county")
+
+
+def place_form(
+    at: AppTest, lat: float, lon: float, note: str = "https://example.org/site", who: str = "李工"
+) -> None:
+    """Fill the placement form as a click on the map does (the click fills latitude and longitude)."""
+    at.number_input(key="place_lat").set_value(lat)
+    at.number_input(key="place_lon").set_value(lon)
+    at.text_input(key="place_note").set_value(note)
+    at.text_input(key="place_who").set_value(who)
+
+
+def record(at: AppTest, key: str) -> list[Any] | None:
+    fg = map_args(at)["feature_group"]
+    for line in fg.splitlines():
+        if "window.siteMap.addSites(" in line:
+            rows = json.loads(line[line.index(", [") + 2 : line.rindex(")")])
+            for r in rows:
+                if r[0] == key:
+                    return r
+    return None
+
+
+def test_place_a_site_then_undo(project: ProjectCopy) -> None:
+    site = first_county_site(project)
+    key = f"{site['properties']['category']}/{site['id']}"
+    layers_before = tree_digest(project.layers)
+    at = run_app()
+    options = at.selectbox(key="place_site").options
+    approx = {
+        f["properties"]["name"]
+        for f in layer_features(project.layers)
+        if f["properties"]["precision"] == "county"
+    }
+    assert options[1].split(" · ")[0] in approx  # approximately located sites first
+    at.selectbox(key="place_site").set_value(key).run()
+    assert map_args(at)["center"] is not None  # the map goes to the site
+    drawn_before = record(at, key)
+    lon, lat = inside_point(site["properties"]["county"], *site["geometry"]["coordinates"])
+    place_form(at, lat, lon)
+    at.run()
+    assert "addPin" in map_args(at)["feature_group"]  # the chosen point is shown before saving
+    at.button(key="place_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("已保存" in s.value for s in at.success), [e.value for e in at.error]
+    placed = json.loads(project.overrides.read_text(encoding="utf-8"))["features"]
+    assert [f["properties"]["site_id"] for f in placed] == [site["id"]]
+    assert placed[0]["properties"]["note"] == "https://example.org/site"
+    # shown at once where it was placed, tagged until the layers are rebuilt
+    r = record(at, key)
+    assert r is not None and r[2] == [round(lon, 5), round(lat, 5)] and r[6] & FLAG_PLACED
+    row = table_names(at).index(site["properties"]["name"])
+    assert tags(at)[row] == "手动定位（待重建）"
+    assert tree_digest(project.layers) == layers_before  # the layers change only when rebuilt
+    at.button(key="place_undo").click().run()
+    assert any("已撤销" in s.value for s in at.success)
+    assert record(at, key) == drawn_before
+    assert json.loads(project.overrides.read_text(encoding="utf-8"))["features"] == []
+
+
+def test_a_placement_outside_the_county_is_refused(project: ProjectCopy) -> None:
+    site = first_county_site(project)
+    at = run_app()
+    at.selectbox(key="place_site").set_value(f"{site['properties']['category']}/{site['id']}").run()
+    place_form(at, 39.9042, 116.4074)  # Beijing
+    at.button(key="place_save").click().run()
+    (error,) = [e.value for e in at.error]
+    assert "lies outside" in error and site["properties"]["county"] in error
+    assert not project.overrides.exists()
+    place_form(
+        at, *reversed(inside_point(site["properties"]["county"], *site["geometry"]["coordinates"])), note=""
+    )
+    at.button(key="place_save").click().run()
+    assert [e.value for e in at.error] == ["请写明依据和定位人。"]
+    assert not project.overrides.exists()
+
+
+def test_a_rebuild_writes_the_placement_into_the_layers(project: ProjectCopy) -> None:
+    site = first_county_site(project)
+    key = f"{site['properties']['category']}/{site['id']}"
+    at = run_app()
+    at.selectbox(key="place_site").set_value(key).run()
+    lon, lat = inside_point(site["properties"]["county"], *site["geometry"]["coordinates"])
+    place_form(at, lat, lon, note="walked there")
+    at.button(key="place_save").click().run()
+    at.button(key="rebuild").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("图层已重建" in s.value for s in at.success), [e.value for e in at.error]
+    (rebuilt,) = [f for f in layer_features(project.layers) if f["id"] == site["id"]]
+    assert rebuilt["properties"]["precision"] == "exact"
+    assert rebuilt["geometry"]["coordinates"] == [lon, lat]
+    assert "walked there" in rebuilt["properties"]["location_source"]
+    row = table_names(at).index(site["properties"]["name"])
+    assert tags(at)[row] == "" and at.dataframe[0].value["定位精度"][row] == "精确"
+    # undone: the layers still carry it until the next rebuild, and the table says so
+    at.button(key="place_undo").click().run()
+    assert tags(at)[table_names(at).index(site["properties"]["name"])] == "定位已撤销（待重建）"

@@ -1,186 +1,89 @@
 """The running app in headless Chromium with every non-local request blocked (as on a machine offline).
 
-Starts ``streamlit run streamlit_app.py`` on fixture layers and drives Debian's Chromium through
-Playwright. Screenshots go to ``artifacts/``.
+Two apps: one on fixture layers (which carry script-injection payloads in report text), one on a
+copy of the project's built layers (the seeds). Driven through Playwright; screenshots go to
+``artifacts/``.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from conftest import XSS_IMG_PWN, XSS_SCRIPT, write_layers
-
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "artifacts"
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-SITE_PATHS = "path.leaflet-interactive"
-N_SITES = 11
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"
+from conftest import (
+    ARTIFACTS,
+    XSS_IMG_PWN,
+    XSS_SCRIPT,
+    ProjectCopy,
+    Session,
+    browser,
+    copy_project,
+    layer_features,
+    needs_chromium,
+    running_app,
+    write_layers,
 )
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-# Screen position (in the map frame) of the feature with the given id, through Leaflet's API.
-JS_FEATURE_POINT = """(key) => {
-  let found = null;
-  window.map.eachLayer(l => { if (l.feature && l.feature.id === key) found = l; });
-  if (!found) return null;
-  const ll = found.getLatLng ? found.getLatLng() : found.getBounds().getCenter();
-  const p = window.map.latLngToContainerPoint(ll);
-  const r = window.map.getContainer().getBoundingClientRect();
-  return {x: p.x + r.left, y: p.y + r.top};
-}"""
+from geo.web.mapview import FLAG_SPREAD
+
+pytestmark = needs_chromium
+N_SITES = 11
+TABLES = '[data-testid="stMain"] [data-testid="stDataFrame"]'
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+# ---- on fixture layers -----------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """(URL, layers folder) of the app running on fixture layers."""
-    folder = tmp_path_factory.mktemp("e2e") / "layers"
+def served(tmp_path_factory: pytest.TempPathFactory, playwright: Any) -> Iterator[tuple[Session, Path]]:
+    """The app on fixture layers, and their folder."""
+    root = tmp_path_factory.mktemp("e2e")
+    folder = root / "layers"
     write_layers(folder)
-    port = _free_port()
-    env = {**os.environ, "RENEWAL_MAP_LAYERS": str(folder)}
-    log = (folder.parent / "streamlit.log").open("wb")
-    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1"]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    "streamlit did not start:\n" + (folder.parent / "streamlit.log").read_text()
-                )
-            time.sleep(0.3)
-        yield url, folder
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        log.close()
+    (root / "data").mkdir()
+    env = {"RENEWAL_MAP_LAYERS": str(folder), "RENEWAL_MAP_DATA": str(root / "data")}
+    with running_app(env, root / "streamlit.log") as url, browser(playwright, url, root / "profile") as s:
+        yield s, folder
 
 
-@dataclass
-class Session:
-    page: Any
-    layers: Path
-    blocked: list[str] = field(default_factory=list)
-
-    @property
-    def map(self) -> Any:
-        return self.page.frame_locator(MAP_FRAME)
-
-    def map_frame(self) -> Any:
-        return next(f for f in self.page.frames if "streamlit_folium.st_folium" in f.url)
-
-    def click_feature(self, key: str) -> None:
-        pos = self.map_frame().evaluate(JS_FEATURE_POINT, key)
-        assert pos, key
-        box = self.page.locator(MAP_FRAME).bounding_box()
-        self.page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
-
-    def close_popup(self) -> None:
-        self.map.locator(".leaflet-popup-close-button").click()
-        self.map_frame().wait_for_function("!document.querySelector('.leaflet-popup')", timeout=5000)
-
-    def wait_site_count(self, n: int) -> None:
-        self.map_frame().wait_for_function(
-            f"document.querySelectorAll('{SITE_PATHS}').length === {n}", timeout=15000
-        )
-
-
-@pytest.fixture(scope="module")
-def session(served: tuple[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
-    app_url, folder = served
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 1400, "height": 1000},
-            accept_downloads=True,
-        )
-        s = Session(page=context.pages[0] if context.pages else context.new_page(), layers=folder)
-
-        def route(r: Any) -> None:
-            url = r.request.url
-            if url.startswith(("data:", "blob:", "about:")) or urlparse(url).hostname in LOCAL_HOSTS:
-                r.continue_()
-            else:
-                s.blocked.append(url)
-                r.abort()
-
-        context.route("**/*", route)
-        s.page.goto(app_url, wait_until="domcontentloaded")
-        s.map.locator(SITE_PATHS).first.wait_for(timeout=30000)
-        yield s
-        context.close()
+@pytest.fixture
+def session(served: tuple[Session, Path]) -> Session:
+    return served[0]
 
 
 def test_map_renders_offline_with_every_feature(session: Session) -> None:
     session.wait_site_count(N_SITES)
     legend = session.map.locator(".map-legend")
     assert "城市更新" in legend.inner_text() and "约略位置" in legend.inner_text()
-    control = session.map.locator(".leaflet-control-layers").inner_text()
-    for name in ("城市更新", "公园绿地", "道路", "风貌与景区"):
-        assert name in control
-    # dashed uncertainty circles of the four approximate sites (not clickable)
+    # one dashed uncertainty circle per spot: r3, s1, and one shared by r4 and p3 (not clickable)
     dashed = session.map.locator("path[stroke-dasharray='6 6']:not(.leaflet-interactive)")
-    assert dashed.count() == 4
+    assert dashed.count() == 3
+    assert len(session.sites()) == N_SITES
     session.page.wait_for_timeout(300)
-    session.page.screenshot(path=str(ARTIFACTS / "map-all-layers.png"))
+    session.page.screenshot(path=str(ARTIFACTS / "map-fixture-all-layers.png"))
     assert session.blocked == []
 
 
-def test_layer_control_hides_and_shows_a_layer(session: Session) -> None:
-    box = session.map.get_by_label("城市更新")
-    box.uncheck()
+def test_layer_toggle_hides_and_shows_a_layer_and_stays_across_filters(session: Session) -> None:
+    box = session.sidebar_checkbox("城市更新")
+    box.locator("label").click()
     session.wait_site_count(N_SITES - 4)
-    box.check()
+    # a filter change redraws the sites: the layer switched off stays off
+    search = session.page.get_by_role("textbox", name="按名称搜索（汉字或拼音）")
+    search.fill("gongyuan")
+    search.press("Enter")
+    session.wait_site_count(3)
+    search.fill("")
+    search.press("Enter")
+    session.wait_site_count(N_SITES - 4)
+    assert not any(s["key"].startswith("renewal/") for s in session.sites())
+    box.locator("label").click()
     session.wait_site_count(N_SITES)
 
 
@@ -194,7 +97,7 @@ def test_popup_quotes_the_statement(session: Session) -> None:
     # the click also shows the site under the table (after a rerun that keeps the map as it is)
     session.page.get_by_text("选中的项目").wait_for(timeout=15000)
     assert popup.is_visible()
-    session.page.screenshot(path=str(ARTIFACTS / "map-popup.png"))
+    session.page.screenshot(path=str(ARTIFACTS / "map-fixture-popup.png"))
     session.close_popup()
 
 
@@ -209,6 +112,19 @@ def test_untrusted_text_is_shown_as_text(session: Session) -> None:
     session.page.wait_for_timeout(500)
     for frame in session.page.frames:
         assert frame.evaluate("typeof window.__pwned") == "undefined", frame.url
+    session.close_popup()
+
+
+def test_spread_markers_say_so(session: Session) -> None:
+    # r4 and p3 share the county's point: one is drawn away from it, and its popup says why
+    spread = [s for s in session.sites() if s["flags"] & FLAG_SPREAD]
+    assert [s["key"] for s in spread] == ["renewal/r4"]
+    session.map_frame().evaluate("window.map.setView([28.895, 120.035], 13)")
+    session.page.wait_for_timeout(300)
+    session.click_feature("renewal/r4")
+    popup = session.map.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10000)
+    assert "标记已分散显示" in popup.inner_text()
     session.close_popup()
 
 
@@ -227,33 +143,52 @@ def test_filter_keeps_the_view(session: Session) -> None:
     session.wait_site_count(N_SITES)
 
 
-def test_choosing_a_row_centres_the_map(session: Session) -> None:
-    tables = '[data-testid="stMain"] [data-testid="stDataFrame"]'
+def _row_box(session: Session, row: int) -> None:
+    """Click the selection box of a row of the sites table (the grid is drawn on a canvas)."""
+    for attempt in range(3):
+        session.settle()
+        table = session.page.locator(TABLES)
+        try:
+            table.scroll_into_view_if_needed(timeout=5000)
+            table.click(position={"x": 16, "y": 35 + 35 * row + 17}, timeout=5000)
+            return
+        except PlaywrightError:  # a rerun replaced the table meanwhile
+            if attempt == 2:
+                raise
+
+
+def test_choosing_a_row_centres_the_map_again_after_panning(session: Session) -> None:
     # wait for the previous rerun to finish replacing the filtered table
-    session.page.wait_for_function(f"document.querySelectorAll('{tables}').length === 1", timeout=15000)
-    table = session.page.locator(tables)
-    table.scroll_into_view_if_needed()
-    # The grid is drawn on a canvas: click the selection box of the 5th row (塔山公园).
-    table.click(position={"x": 16, "y": 35 + 35 * 4 + 17})
-    session.map_frame().wait_for_function("map.getZoom() === 16", timeout=15000)
-    center = session.map_frame().evaluate("[map.getCenter().lat, map.getCenter().lng]")
+    session.page.wait_for_function(f"document.querySelectorAll('{TABLES}').length === 1", timeout=15000)
+    frame = session.map_frame()
+    _row_box(session, 4)  # 塔山公园
+    frame.wait_for_function("map.getZoom() === 16", timeout=15000)
+    center = frame.evaluate("[map.getCenter().lat, map.getCenter().lng]")
+    assert center == pytest.approx([28.9, 120.02], abs=1e-6)
+    # pan and zoom away, then choose the same row again: the map comes back to it
+    frame.evaluate("window.map.setView([28.7, 119.8], 11)")
+    session.page.wait_for_timeout(400)
+    _row_box(session, 4)
+    try:
+        frame.wait_for_function("map.getZoom() === 16", timeout=4000)
+    except PlaywrightTimeout:  # that click took the row off; the next chooses it again
+        assert frame.evaluate("map.getZoom()") == 11
+        _row_box(session, 4)
+        frame.wait_for_function("map.getZoom() === 16", timeout=15000)
+    center = frame.evaluate("[map.getCenter().lat, map.getCenter().lng]")
     assert center == pytest.approx([28.9, 120.02], abs=1e-6)
 
 
-def test_download_layer_geojson(session: Session) -> None:
+def test_download_layer_geojson(served: tuple[Session, Path]) -> None:
+    session, folder = served
     with session.page.expect_download() as info:
         session.page.get_by_role("button", name="公园绿地（GeoJSON）").click()
     download = info.value
     assert download.suggested_filename == "sites-parks.geojson"
     data = Path(download.path()).read_bytes()
-    assert data == (session.layers / "parks.geojson").read_bytes()
+    assert data == (folder / "parks.geojson").read_bytes()
     doc = json.loads(data)
     assert doc["type"] == "FeatureCollection" and len(doc["features"]) == 3
-    assert [f["properties"]["name"] for f in doc["features"]] == [
-        "塔山公园",
-        "永康江湿地公园",
-        "城市口袋公园",
-    ]
     assert session.blocked == []
 
 
@@ -271,3 +206,95 @@ def test_tiles_are_fetched_only_when_chosen(session: Session) -> None:
     session.page.get_by_text("无底图（离线，显示县界）").click()
     frame.wait_for_function("!document.querySelector('img.leaflet-tile')", timeout=15000)
     session.wait_site_count(N_SITES)
+
+
+# ---- on the project's built layers -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory, playwright: Any) -> Iterator[tuple[Session, ProjectCopy]]:
+    """The app on a copy of the project's ``layers/`` (and reports), read only here."""
+    root = tmp_path_factory.mktemp("e2e-seeds")
+    copy = copy_project(root / "project")
+    with (
+        running_app(copy.env(), root / "streamlit.log") as url,
+        browser(playwright, url, root / "profile") as s,
+    ):
+        yield s, copy
+
+
+def test_seeds_render_every_built_feature(seeds: tuple[Session, ProjectCopy]) -> None:
+    session, copy = seeds
+    built = layer_features(copy.layers)
+    assert len(built) > 0
+    session.wait_site_count(len(built))
+    drawn = session.sites()
+    assert sorted(s["key"] for s in drawn) == sorted(
+        f"{f['properties']['category']}/{f['id']}" for f in built
+    )
+    # one dashed circle per county (or township) point, however many sites share it
+    spots = {
+        (
+            round(f["geometry"]["coordinates"][0], 5),
+            round(f["geometry"]["coordinates"][1], 5),
+            f["properties"]["uncertainty_m"],
+        )
+        for f in built
+        if f["properties"]["precision"] in ("county", "township") and f["geometry"]["type"] == "Point"
+    }
+    dashed = session.map.locator("path[stroke-dasharray='6 6']:not(.leaflet-interactive)")
+    assert dashed.count() >= len(spots)
+    # the sites that share a county's point are spread: no two markers on one pixel
+    positions = {(round(s["lat"], 5), round(s["lng"], 5)) for s in drawn}
+    assert len(positions) == len(drawn)
+    session.page.wait_for_timeout(300)
+    session.page.screenshot(path=str(ARTIFACTS / "map-all-layers.png"))
+    assert session.blocked == []
+
+
+def test_seeds_layer_toggle(seeds: tuple[Session, ProjectCopy]) -> None:
+    session, copy = seeds
+    built = layer_features(copy.layers)
+    parks = [f for f in built if f["properties"]["category"] == "parks"]
+    box = session.sidebar_checkbox("公园绿地")
+    box.locator("label").click()
+    session.wait_site_count(len(built) - len(parks))
+    assert not any(s["key"].startswith("parks/") for s in session.sites())
+    box.locator("label").click()
+    session.wait_site_count(len(built))
+
+
+def test_seeds_popup_quotes_the_sentence(seeds: tuple[Session, ProjectCopy]) -> None:
+    session, copy = seeds
+    park = json.loads((copy.layers / "parks.geojson").read_bytes())["features"][0]
+    key = f"parks/{park['id']}"
+    site = session.site(key)
+    assert site is not None
+    # close enough that the spread markers are well apart
+    session.map_frame().evaluate(f"window.map.setView([{site['lat']}, {site['lng']}], 12)")
+    session.page.wait_for_timeout(400)
+    session.click_feature(key)
+    popup = session.map.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10000)
+    text = popup.inner_text()
+    assert park["properties"]["name"] in text
+    assert park["properties"]["sources"][0]["quote"] in text
+    assert park["properties"]["sources"][0]["doc"] in text
+    assert popup.locator("mark").first.inner_text() == park["properties"]["name"]
+    session.page.get_by_text("选中的项目").wait_for(timeout=15000)
+    session.page.wait_for_timeout(300)
+    session.page.screenshot(path=str(ARTIFACTS / "map-popup.png"))
+    session.close_popup()
+
+
+def test_seeds_download_is_the_built_file(seeds: tuple[Session, ProjectCopy]) -> None:
+    session, copy = seeds
+    for layer, label in (("renewal", "城市更新（GeoJSON）"), ("parks", "公园绿地（GeoJSON）")):
+        with session.page.expect_download() as info:
+            session.page.get_by_role("button", name=label).click()
+        data = Path(info.value.path()).read_bytes()
+        assert data == (copy.layers / f"{layer}.geojson").read_bytes()
+        doc = json.loads(data)
+        assert doc["type"] == "FeatureCollection"
+        assert all(f["properties"]["category"] == layer for f in doc["features"])
+    assert session.blocked == []

@@ -1,54 +1,84 @@
-"""The folium map: constant base map, one GeoJson per layer, styles, offsets, datum shift."""
+"""The folium map: constant base map, compact site records, shared strings, circles, offsets, datum."""
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
+from typing import Any
 
 import folium
 import pytest
-from conftest import COUNTY_SPOT, XSS_IMG, fixture_layers
+from conftest import COUNTY_SPOT, XSS_IMG, XSS_SCRIPT, fixture_layers
 
 from geo.web.assets import LEAFLET_CSS, LEAFLET_JS
 from geo.web.layers_io import LAYER_NAMES, read_layers, sites_frame
 from geo.web.mapview import (
     CANVAS_THRESHOLD,
     CATEGORY_COLORS,
+    FLAG_SPREAD,
+    FLAG_UPLOADED,
     POINT_PANE,
+    SPREAD_MAX,
+    STYLE_KEYS,
+    Shown,
+    SiteData,
     base_map,
     display_feature,
+    from_display,
+    js_json,
     offset_lonlat,
     site_groups,
     site_style,
     spiral_offsets,
+    style_index,
     style_key,
     style_table,
     wgs_to_gcj,
 )
-from geo.web.popup import popup_html
 
 
-def _shown(folder: Path) -> tuple[dict, dict, dict, dict]:
+def _shown(folder: Path) -> tuple[dict, dict, dict]:
     layers = read_layers(folder)
     sites = sites_frame(layers)
     by_layer: dict = {}
-    popups, anchors = {}, {}
+    anchors = {}
     for key, layer, i, lon, lat in zip(
         sites["key"], sites["layer"], sites["index"], sites["lon"], sites["lat"], strict=True
     ):
-        f = layers.features[layer][i]
-        by_layer.setdefault(layer, []).append((key, f))
-        popups[key] = popup_html(f["properties"], layer, "zh")
+        by_layer.setdefault(layer, []).append((key, layers.features[layer][i]))
         anchors[key] = (lon, lat)
     offsets = spiral_offsets(
         zip(sites["key"], sites["lon"], sites["lat"], sites["uncertainty_m"], strict=True)
     )
-    return by_layer, popups, anchors, offsets
+    return by_layer, anchors, offsets
 
 
-def _geojsons(group: folium.FeatureGroup) -> list[folium.GeoJson]:
-    return [c for c in group._children.values() if isinstance(c, folium.GeoJson)]
+def _calls(groups: list[folium.FeatureGroup]) -> list[tuple[str, str, list[Any]]]:
+    """(group name, method, arguments) of every ``window.siteMap`` call the groups make."""
+    out = []
+    for g in groups:
+        for c in g._children.values():
+            if isinstance(c, SiteData):
+                out.append((g.layer_name, c.method, json.loads("[" + c.args + "]")))
+    return out
+
+
+def _records(groups: list[folium.FeatureGroup]) -> dict[str, list[Any]]:
+    return {r[0]: r for _, method, args in _calls(groups) if method == "addSites" for r in args[0]}
+
+
+def _strings(groups: list[folium.FeatureGroup]) -> tuple[list[str], list[list[int]]]:
+    ((_, _, (strings, facts)),) = [c for c in _calls(groups) if c[1] == "setStrings"]
+    return strings, facts
+
+
+def _render(groups: list[folium.FeatureGroup], lang: str = "zh") -> str:
+    m = base_map(None, lang)  # type: ignore[arg-type]
+    for g in groups:
+        g.add_to(m)
+    return m.get_root().render()
 
 
 def test_spiral_offsets_separate_stacked_points_deterministically() -> None:
@@ -65,6 +95,18 @@ def test_spiral_offsets_separate_stacked_points_deterministically() -> None:
     assert math.dist(off["b"], off["c"]) > 100  # metres apart
 
 
+def test_spread_stays_inside_the_circle_and_apart() -> None:
+    """A county's point with many sites: every marker inside the circle, neighbours well apart."""
+    unc = 29000.0
+    pts = [(f"s{i:02d}", 120.0, 30.5, unc) for i in range(40)]
+    off = spiral_offsets(pts)
+    assert len(off) == 39
+    assert max(math.hypot(*v) for v in off.values()) <= SPREAD_MAX * unc + 1
+    spots = [(0.0, 0.0), *off.values()]
+    nearest = min(math.dist(a, b) for i, a in enumerate(spots) for b in spots[i + 1 :])
+    assert nearest > unc / 30  # at the zoom that shows the circle (~110 px radius): over 3 px apart
+
+
 def test_offset_lonlat() -> None:
     lon, lat = offset_lonlat(120.0, 29.0, 0.0, 1113.2)
     assert lon == 120.0 and lat == pytest.approx(29.01)
@@ -74,6 +116,13 @@ def test_wgs_to_gcj_takes_lon_lat_and_shifts_in_china() -> None:
     lon, lat = wgs_to_gcj(120.03, 28.9)
     assert 0.002 < lon - 120.03 < 0.01 and -0.01 < lat - 28.9 < 0
     assert wgs_to_gcj(2.35, 48.85) == (2.35, 48.85)  # outside China: unchanged
+
+
+def test_a_click_on_gaode_tiles_is_turned_back_to_wgs84() -> None:
+    shown = wgs_to_gcj(120.03, 28.9)
+    lon, lat = from_display("gaode", *shown)
+    assert lon == pytest.approx(120.03, abs=1e-6) and lat == pytest.approx(28.9, abs=1e-6)
+    assert from_display("none", 120.03, 28.9) == (120.03, 28.9)
 
 
 def test_base_map_loads_only_local_leaflet() -> None:
@@ -95,46 +144,88 @@ def test_base_map_does_not_depend_on_filters() -> None:
     assert strip(a) == strip(b)
 
 
-def test_one_geojson_per_layer_with_popups_and_circles(layers_dir: Path) -> None:
-    by_layer, popups, anchors, offsets = _shown(layers_dir)
-    groups = site_groups(by_layer, popups, offsets, anchors, "none", "zh")
-    assert [g.layer_name for g in groups] == ["城市更新", "公园绿地", "道路", "风貌与景区"]
-    sites = {}
-    for layer, g in zip(LAYER_NAMES, groups, strict=True):
-        gj = _geojsons(g)
-        site_layers = [x for x in gj if x.layer_name == layer]
-        assert len(site_layers) == 1
-        for f in site_layers[0].data["features"]:
-            sites[f["id"]] = f
-            assert set(f["properties"]) == {"_s", "_popup_html", "_tooltip"}  # nothing raw reaches the page
-            assert f["properties"]["_s"] in style_table()
-    assert len(sites) == 11
-    # township/county precision: a dashed circle of radius uncertainty_m
-    circles = next(x for x in _geojsons(groups[0]) if x.layer_name != "renewal")
-    ids = {f["id"] for f in circles.data["features"]}
-    assert ids == {"renewal/r3#u", "renewal/r4#u"}
-    r3 = next(f for f in circles.data["features"] if f["id"] == "renewal/r3#u")
-    assert r3["geometry"] == {"type": "Point", "coordinates": [120.1, 28.8]}  # the site's true spot
-    assert r3["properties"] == {"_s": "renewal/circle", "style": {"radius": 3000.0}}
-    assert style_table()["renewal/circle"]["dashArray"]
-    assert isinstance(circles.marker, folium.Circle)  # radius in metres, not pixels
-    assert circles.marker.options["interactive"] is False
-    # stacked county-level points are drawn apart, data unchanged
-    p3 = sites["parks/p3"]["geometry"]["coordinates"]
-    r4 = sites["renewal/r4"]["geometry"]["coordinates"]
-    assert p3 != r4 and COUNTY_SPOT in (p3, r4)
-    assert fixture_layers()["parks"][2]["geometry"]["coordinates"] == COUNTY_SPOT
+def test_one_record_per_site_and_nothing_raw_but_text(layers_dir: Path) -> None:
+    by_layer, anchors, offsets = _shown(layers_dir)
+    groups = site_groups(by_layer, None, offsets, anchors, "none", "zh")
+    names = [g.layer_name for g in groups]
+    assert names == ["site-strings", "约略范围（虚线圆）", "城市更新", "公园绿地", "道路", "风貌与景区"]
+    records = _records(groups)
+    assert len(records) == 11
+    strings, facts = _strings(groups)
+    for key, r in records.items():
+        assert len(r) in (6, 7) and r[0] == key
+        p = next(f for _, f in by_layer[key.split("/")[0]] if f["properties"]["id"] == key.split("/")[1])
+        geom_type = "Point" if isinstance(r[2], list) else r[2]["type"]
+        assert STYLE_KEYS[r[1]] == style_key(key.split("/")[0], p["properties"]["status"], geom_type)
+    p1 = records["parks/p1"]
+    assert p1[2] == [120.02, 28.9]  # a point as [lon, lat]
+    assert p1[3] == "塔山公园"
+    assert [strings[i] for i in facts[p1[4]]][:4] == ["图层", "公园绿地 · 公园", "状态", "已完成"]
+    quotes = [(strings[s[0]], strings[s[1]]) for s in p1[5]]
+    assert quotes == [
+        ("2024年永康市政府工作报告.txt", "塔山公园改造提升工程已完工，市民休闲更便利。"),
+        ("永康市住建局2024年工作总结.txt", "完成塔山公园等3个公园提升。"),
+    ]
+    # every text is sent once, however many sites share it
+    assert len(strings) == len(set(strings))
+    assert strings.count("永康市") == 1
 
 
-def test_escaped_payload_only_in_rendered_script(layers_dir: Path) -> None:
-    by_layer, popups, anchors, offsets = _shown(layers_dir)
-    groups = site_groups(by_layer, popups, offsets, anchors, "none", "en")
-    m = base_map(None, "en")
-    for g in groups:
-        g.add_to(m)
-    html = m.get_root().render()
-    assert XSS_IMG not in html and json.dumps(XSS_IMG)[1:-1] not in html
-    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
+def test_untrusted_text_never_reaches_the_script_as_markup(layers_dir: Path) -> None:
+    by_layer, anchors, offsets = _shown(layers_dir)
+    html = _render(site_groups(by_layer, None, offsets, anchors, "none", "en"), "en")
+    assert XSS_IMG not in html and XSS_SCRIPT not in html
+    assert "<img src=x" not in html and "<script>window" not in html
+    # the quote is there as text, its markup characters escaped for the script
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in html
+    # and the browser escapes every piece of text it puts into a popup or tooltip
+    assert "function esc(s)" in html and "bindTooltip(esc(r[3])" in html
+
+
+def test_js_json_keeps_text_and_escapes_markup() -> None:
+    assert js_json(["塔山", "<a href='x'>&</a>", "\u2028"]) == (
+        '["塔山","\\u003ca href=\'x\'\\u003e\\u0026\\u003c/a\\u003e","\\u2028"]'
+    )
+    with pytest.raises(ValueError):
+        js_json([math.nan])
+
+
+def test_uncertainty_circles_once_per_spot_across_layers(layers_dir: Path) -> None:
+    by_layer, anchors, offsets = _shown(layers_dir)
+    groups = site_groups(by_layer, None, offsets, anchors, "none", "zh")
+    ((_, _, (rows,)),) = [c for c in _calls(groups) if c[1] == "addCircles"]
+    # r3 (township), s1 (township), and one for r4 and p3, which share the county's point
+    assert sorted((r[0], r[1], r[2]) for r in rows) == sorted(
+        [
+            (120.1, 28.8, 3000.0),
+            (120.15, 28.82, 2500.0),
+            (COUNTY_SPOT[0], COUNTY_SPOT[1], 20000.0),
+        ]
+    )
+    assert {STYLE_KEYS[r[3]] for r in rows} == {"circle"}
+    assert style_table()["circle"]["dashArray"] and style_table()["circle"]["interactive"] is False
+    no_circles = site_groups(by_layer, None, offsets, anchors, "none", "zh", circles=False)
+    assert not [c for c in _calls(no_circles) if c[1] == "addCircles"]
+
+
+def test_stacked_points_are_drawn_apart_and_tagged(layers_dir: Path) -> None:
+    by_layer, anchors, offsets = _shown(layers_dir)
+    records = _records(site_groups(by_layer, None, offsets, anchors, "none", "zh"))
+    p3, r4 = records["parks/p3"], records["renewal/r4"]
+    assert p3[2] != r4[2] and COUNTY_SPOT in (p3[2], r4[2])
+    spread = [r for r in (p3, r4) if len(r) == 7 and r[6] & FLAG_SPREAD]
+    assert len(spread) == 1 and spread[0][2] != COUNTY_SPOT
+    assert fixture_layers()["parks"][2]["geometry"]["coordinates"] == COUNTY_SPOT  # data unchanged
+
+
+def test_uploaded_sites_have_their_own_style_and_tag() -> None:
+    f = fixture_layers()["parks"][0]
+    groups = site_groups({"parks": [Shown("upload:parks/p1", f, uploaded=True)]}, None, {}, {}, "none", "zh")
+    (r,) = _records(groups).values()
+    assert r[6] & FLAG_UPLOADED
+    assert STYLE_KEYS[r[1]] == "parks/completed/point/upload"
+    up, built = site_style("parks", "completed", "Point", True), site_style("parks", "completed", "Point")
+    assert up["color"] != built["color"] and up["fillColor"] == built["fillColor"]
 
 
 def test_styles_by_category_and_status() -> None:
@@ -149,19 +240,20 @@ def test_styles_by_category_and_status() -> None:
     )
     assert site_style("renewal", "bogus", "Polygon") == site_style("renewal", "unknown", "Polygon")
     assert style_key("renewal", "bogus", "MultiPolygon") == "renewal/unknown/area"
-    assert style_table()[style_key("parks", "planned", "Point")] == planned
+    assert style_table()[STYLE_KEYS[style_index(style_key("parks", "planned", "Point"))]] == planned
 
 
-def test_style_table_is_in_the_base_map() -> None:
+def test_style_table_and_site_script_are_in_the_base_map() -> None:
     html = base_map(None, "zh").get_root().render()
-    assert "window.siteStyles = " in html and '"parks/completed/point"' in html
+    assert "window.siteMap = " in html and '"fillOpacity"' in html
+    assert "提及该项目的原文（{n}）" in html  # labels in the map's language
 
 
 def test_tiles_only_when_chosen_and_gaode_shifts_data(layers_dir: Path) -> None:
-    by_layer, popups, anchors, offsets = _shown(layers_dir)
-    none = site_groups(by_layer, popups, offsets, anchors, "none", "zh")
-    osm = site_groups(by_layer, popups, offsets, anchors, "osm", "zh")
-    gaode = site_groups(by_layer, popups, offsets, anchors, "gaode", "zh")
+    by_layer, anchors, offsets = _shown(layers_dir)
+    none = site_groups(by_layer, None, offsets, anchors, "none", "zh")
+    osm = site_groups(by_layer, None, offsets, anchors, "osm", "zh")
+    gaode = site_groups(by_layer, None, offsets, anchors, "gaode", "zh")
 
     def tiles(gs):
         return [c for g in gs for c in g._children.values() if isinstance(c, folium.TileLayer)]
@@ -169,19 +261,22 @@ def test_tiles_only_when_chosen_and_gaode_shifts_data(layers_dir: Path) -> None:
     assert tiles(none) == []
     assert "openstreetmap.org" in tiles(osm)[0].tiles and "autonavi" in tiles(gaode)[0].tiles
     p1_wgs = display_feature("parks/p1", fixture_layers()["parks"][0], None, lambda x, y: (x, y))
-    p1_gcj = next(f for x in _geojsons(gaode[2]) for f in x.data["features"] if f["id"] == "parks/p1")
-    assert p1_gcj["geometry"]["coordinates"] == pytest.approx(
-        list(wgs_to_gcj(*p1_wgs["coordinates"])), abs=1e-6
-    )
+    p1_gcj = _records(gaode)["parks/p1"]
+    assert p1_gcj[2] == pytest.approx(list(wgs_to_gcj(*p1_wgs["coordinates"])), abs=1e-5)
 
 
 def test_county_outlines_group() -> None:
     square = {"type": "Polygon", "coordinates": [[[119, 28], [121, 28], [121, 30], [119, 30], [119, 28]]]}
-    groups = site_groups({}, {}, {}, {}, "none", "en", counties={"永康市": square})
-    assert groups[0].layer_name == "County boundaries"
-    (gj,) = _geojsons(groups[0])
-    assert gj.data["features"][0]["geometry"] == square
-    assert len(groups) == 5
+    groups = site_groups({}, None, {}, {}, "none", "en", counties={"永康市": square})
+    assert groups[1].layer_name == "County boundaries"
+    ((_, _, (style, geoms)),) = [c for c in _calls(groups) if c[1] == "addShapes"]
+    assert geoms == [square] and STYLE_KEYS[style] == "county"
+
+
+def test_placement_pin() -> None:
+    groups = site_groups({}, None, {}, {}, "none", "zh", pin=(120.03, 28.9, "新位置"))
+    ((name, _, args),) = [c for c in _calls(groups) if c[1] == "addPin"]
+    assert name == "pin" and args[1:] == [120.03, 28.9, "新位置"] and STYLE_KEYS[args[0]] == "pin"
 
 
 def test_many_sites_draw_on_a_canvas() -> None:
@@ -189,19 +284,42 @@ def test_many_sites_draw_on_a_canvas() -> None:
     assert base_map(None, "zh", n_sites=CANVAS_THRESHOLD + 1).options["prefer_canvas"] is True
 
 
-def test_sites_at_one_spot_share_one_uncertainty_circle() -> None:
-    feats = [
-        {
+def _generated(n: int) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    out: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    quotes = [f"推进第{k}批城市更新项目建设，其中包括多个公园和道路改造工程。" for k in range(n // 3 + 1)]
+    for i in range(n):
+        layer = LAYER_NAMES[i % 4]
+        f = {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": COUNTY_SPOT},
-            "properties": {"id": f"x{i}", "name": f"项目{i}", "precision": "county", "uncertainty_m": 29000},
+            "geometry": {"type": "Point", "coordinates": [120.0 + i * 1e-4, 29.0 + (i % 97) * 1e-4]},
+            "properties": {
+                "id": f"{layer}-{i:012x}",
+                "name": f"测试项目{i}号",
+                "category": layer,
+                "kind": "park",
+                "county": "永康市",
+                "status": "planned",
+                "precision": "county",
+                "uncertainty_m": 20000,
+                "location_source": "county seat of 永康市",
+                "year": 2023,
+                "sources": [{"doc": "报告.txt", "quote": quotes[i // 3], "start": 0, "end": 10}],
+            },
         }
-        for i in range(5)
-    ]
-    shown = {"renewal": [(f"renewal/x{i}", f) for i, f in enumerate(feats)]}
-    anchors = {k: tuple(COUNTY_SPOT) for k, _ in shown["renewal"]}
-    offsets = spiral_offsets((k, *COUNTY_SPOT, 29000.0) for k, _ in shown["renewal"])
-    groups = site_groups(shown, {}, offsets, anchors, "none", "zh")
-    circles, sites = _geojsons(groups[0])
-    assert len(circles.data["features"]) == 1
-    assert len({tuple(f["geometry"]["coordinates"]) for f in sites.data["features"]}) == 5
+        out.setdefault(layer, []).append((f"{layer}/{f['properties']['id']}", f))
+    return out
+
+
+def test_payload_per_site_is_small() -> None:
+    """What the browser receives per site: a record of a few dozen bytes, shared texts sent once."""
+    n = 3000
+    by_layer = _generated(n)
+    groups = site_groups(by_layer, None, {}, {}, "none", "zh")
+    # as Streamlit sends it: the groups' script inside a JSON string
+    script = "".join(c._template.module.script(c) for g in groups for c in g._children.values())
+    sent = len(json.dumps(script))
+    assert sent / n < 260, sent / n
+    # each of the n/3 quotes appears once in the payload
+    assert len(re.findall("推进第1批城市更新项目建设", script)) == 1
+    raw = sum(len(json.dumps(f, ensure_ascii=False).encode()) for fs in by_layer.values() for _, f in fs)
+    assert sent < raw / 2

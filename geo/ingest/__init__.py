@@ -9,6 +9,7 @@ match its name is refused rather than read as something else.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,8 @@ _FORMAT_BY_SUFFIX: dict[str, str] = {
     ".pdf": "pdf",
     ".docx": "docx",
 }
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: What each format is called in "named .x but is not ..." messages.
 _FORMAT_LABEL: dict[str, str] = {
@@ -100,7 +103,8 @@ def read_document(path: Path) -> RawDocument:
         raise IngestError(path, f"cannot read the {fmt} content: it is nested too deeply") from None
     except Exception as exc:  # a library failing on malformed content must not escape as anything else
         raise IngestError(path, f"cannot read the {fmt} content: {describe(exc)}") from exc
-    text = normalise_newlines(text).removeprefix("\ufeff")
+    # A font may map glyphs to lone surrogates (D800-DFFF), which no UTF-8 writer accepts.
+    text = _LONE_SURROGATE.sub("\ufffd", normalise_newlines(text).removeprefix("\ufeff"))
     if not text.strip():
         raise IngestError(path, _NO_TEXT[fmt])
     return RawDocument(name=path.name, path=path, fmt=fmt, text=text)

@@ -87,6 +87,7 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
 def check_size(path: Path, size: int, max_bytes: int) -> None:
     """Refuse a file larger than ``max_bytes``."""
     if size > max_bytes:
-        raise IngestError(
-            path, f"file too large: {format_size(size)} exceeds the limit of {format_size(max_bytes)}"
-        )
+        shown, limit = format_size(size), format_size(max_bytes)
+        if shown == limit:  # "50.0 MiB exceeds the limit of 50.0 MiB" says nothing: give the bytes
+            shown, limit = f"{size:,} bytes", f"{max_bytes:,} bytes ({limit})"
+        raise IngestError(path, f"file too large: {shown} exceeds the limit of {limit}")

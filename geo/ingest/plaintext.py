@@ -108,7 +108,7 @@ def _check_readable(path: Path, text: str, encoding: str) -> str:
     text = text.removeprefix("\ufeff")
     if not text:
         return text
-    bad = sum(1 for ch in text if ch == "\ufffd" or (_is_control(ch)))
+    bad = len(_GARBLED.findall(text))
     if bad / len(text) > MAX_GARBLED_SHARE:
         raise IngestError(
             path,
@@ -117,8 +117,9 @@ def _check_readable(path: Path, text: str, encoding: str) -> str:
     return text
 
 
-def _is_control(ch: str) -> bool:
-    return ch not in "\t\n\r\f\v\x1b\x85" and unicodedata.category(ch) == "Cc"
+# Replacement characters, and control characters (category Cc: U+0000-001F, U+007F-009F) but
+# for \t \n \v \f \r ESC and NEL.
+_GARBLED = re.compile(r"[\ufffd\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x84\x86-\x9f]")
 
 
 def _private_use_share(text: str) -> float:

@@ -39,6 +39,7 @@ _MAGIC: tuple[tuple[bytes, str, str], ...] = (
 
 # Control bytes that never occur in text in any encoding the product reads.
 _CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}
+_CONTROL_BYTES_TABLE = bytes(sorted(_CONTROL_BYTES))  # to delete them all at once: counted in C, not Python
 
 _HTML_TAGS = (
     r"html|head|body|meta|title|div|p|span|article|section|table|tr|td|br|h[1-6]|ul|ol|li|a|font|center"
@@ -79,7 +80,7 @@ def sniff(data: bytes) -> Sniffed:
     if bom is None:
         if b"\x00" in sample:
             return Sniffed("binary", "binary data with NUL bytes")
-        controls = sum(1 for byte in sample if byte in _CONTROL_BYTES)
+        controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES_TABLE))
         if controls > max(2, len(sample) // 100):
             return Sniffed("binary", "binary data full of control bytes")
         text = sample.decode("latin-1")

@@ -44,9 +44,123 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "approximate": {"zh": "≈ 约略", "en": "≈ approx."},
     "approximate_list": {"zh": "约略位置的项目（{n}）", "en": "Approximately located sites ({n})"},
     "approximate_note": {
-        "zh": "只定位到乡镇或县的项目，地图上以虚线圆表示可能范围。",
-        "en": "Located only to a township or county; the dashed circle on the map shows the possible area.",
+        "zh": "这些项目只定位到乡镇或县：虚线圆是可能的范围，圆内的具体位置未知。"
+        "共用同一定位点的项目在圆内围绕该点分散排列，只为便于查看和点击，分散后的位置没有含义。",
+        "en": "These sites are located only to a township or county: the dashed circle is the area they "
+        "may be in, and where inside it is not known. Sites that share one point are spread around it "
+        "inside the circle only so that each can be seen and clicked; the spread positions mean nothing.",
     },
+    "approximate_stack": {
+        "zh": "{county}：{n} 个项目只定位到{precision}，"
+        "在地图上围绕同一点分散显示（可能范围半径约 {distance}）",
+        "en": "{county}: {n} sites located only to the {precision} level, spread around one point on the map "
+        "(possible area: within about {distance})",
+    },
+    "col_drawn": {"zh": "地图上", "en": "On the map"},
+    "drawn_spread": {"zh": "分散显示", "en": "spread out"},
+    "drawn_at": {"zh": "在定位点", "en": "at the point"},
+    "col_tags": {"zh": "标注", "en": "Tags"},
+    "layers": {"zh": "图层", "en": "Layers"},
+    "uncertainty_layer": {"zh": "约略范围（虚线圆）", "en": "Possible areas (dashed circles)"},
+    "tag_uploaded": {"zh": "来自上传的报告（未保存）", "en": "from an uploaded report (not saved)"},
+    "tag_uploaded_short": {"zh": "上传", "en": "uploaded"},
+    "tag_placed": {
+        "zh": "已手动定位（重建图层后写入）",
+        "en": "placed by hand (written into the layers at the next rebuild)",
+    },
+    "tag_placed_short": {"zh": "手动定位（待重建）", "en": "placed by hand (rebuild pending)"},
+    "tag_unplaced": {
+        "zh": "手动定位已撤销（重建图层后生效）",
+        "en": "hand placement undone (applies at the next rebuild)",
+    },
+    "tag_unplaced_short": {"zh": "定位已撤销（待重建）", "en": "placement undone (rebuild pending)"},
+    "tag_spread": {
+        "zh": "标记已分散显示：项目在虚线圆内某处",
+        "en": "marker spread out to be seen: the site is somewhere in the dashed circle",
+    },
+    "legend_uploaded": {"zh": "上传的报告（未保存）", "en": "Uploaded report (not saved)"},
+    "upload_title": {"zh": "上传报告", "en": "Bring your own reports"},
+    "upload_files": {
+        "zh": "报告文件（.txt .md .html .pdf .docx）",
+        "en": "Report files (.txt .md .html .pdf .docx)",
+    },
+    "upload_limit": {
+        "zh": "每个文件不超过 {size}。上传的报告只在本次会话中显示；按“保存到项目”才会写入项目。",
+        "en": "Up to {size} per file. Uploaded reports are shown in this session only; nothing is written "
+        "into the project until you press “Save into the project”.",
+    },
+    "upload_county": {"zh": "县（市、区），可不填", "en": "County (optional)"},
+    "upload_county_help": {
+        "zh": "不填则从报告文本识别；填写则所有上传的报告都按此县处理。",
+        "en": "Told from each report's text when empty; when given, every uploaded report is read as "
+        "of this county.",
+    },
+    "upload_running": {"zh": "正在读取 {name}…", "en": "Reading {name}…"},
+    "upload_read": {"zh": "已读取 {n} 个报告", "en": "{n} report(s) read"},
+    "upload_done": {"zh": "{name}：{n} 个项目（{county}）", "en": "{name}: {n} sites ({county})"},
+    "upload_refused": {"zh": "未能读取：{error}", "en": "Refused: {error}"},
+    "dl_upload": {"zh": "上传的项目（GeoJSON）", "en": "Uploaded sites (GeoJSON)"},
+    "upload_save": {"zh": "保存到项目", "en": "Save into the project"},
+    "upload_save_help": {
+        "zh": "把报告写入 {folder} 并重建图层",
+        "en": "Writes the reports into {folder} and rebuilds the layers",
+    },
+    "upload_saved": {
+        "zh": "已保存 {name}；图层已重建（{n} 个项目）。",
+        "en": "Saved {name}; the layers were rebuilt ({n} sites).",
+    },
+    "upload_not_saved": {"zh": "未保存：{error}", "en": "Not saved: {error}"},
+    "place_title": {"zh": "手动修正位置", "en": "Fix a location by hand"},
+    "place_site": {"zh": "项目（约略定位的排在前面）", "en": "Site (approximately located ones first)"},
+    "place_choose": {"zh": "选择项目…", "en": "Choose a site…"},
+    "place_more": {
+        "zh": "只列出前 {n} 个项目；请用搜索或筛选缩小范围。",
+        "en": "Only the first {n} sites are listed; search or filter to narrow them.",
+    },
+    "place_help": {
+        "zh": "在地图上点击该项目的实际位置（或输入坐标），写明依据和定位人，然后保存。",
+        "en": "Click the site's true position on the map (or type it), say how it is known and who you "
+        "are, then save.",
+    },
+    "place_now": {"zh": "目前：{precision}（{source}）", "en": "Now: {precision} ({source})"},
+    "place_lat": {"zh": "纬度（WGS-84）", "en": "Latitude (WGS-84)"},
+    "place_lon": {"zh": "经度（WGS-84）", "en": "Longitude (WGS-84)"},
+    "place_note": {"zh": "依据：网址或说明（必填）", "en": "Source: a URL or how it is known (required)"},
+    "place_who": {"zh": "定位人（必填）", "en": "Who (required)"},
+    "place_save": {"zh": "保存定位", "en": "Save the placement"},
+    "place_undo": {"zh": "撤销该项目最近一次定位", "en": "Undo this site's last placement"},
+    "place_saved": {
+        "zh": "已保存：{name} 定位于 {lat}, {lon}。重建图层后写入图层文件。",
+        "en": "Saved: {name} placed at {lat}, {lon}. Rebuild the layers to write it into the layer files.",
+    },
+    "place_undone": {"zh": "已撤销 {name} 的最近一次定位。", "en": "Undid the last placement of {name}."},
+    "place_nothing": {"zh": "{name} 没有可撤销的定位。", "en": "{name} has no placement to undo."},
+    "place_need_point": {
+        "zh": "请先在地图上点击，或输入坐标。",
+        "en": "Click the map or type the coordinates first.",
+    },
+    "place_need_note": {
+        "zh": "请写明依据和定位人。",
+        "en": "Say where the location comes from and who you are.",
+    },
+    "place_refused": {"zh": "未保存：{error}", "en": "Not saved: {error}"},
+    "place_pin": {"zh": "新位置", "en": "New position"},
+    "place_pending": {
+        "zh": "{n} 处手动定位的变更尚未写入图层。",
+        "en": "{n} placement change(s) are not in the layers yet.",
+    },
+    "placements_unreadable": {
+        "zh": "手动定位文件无法读取：{error}",
+        "en": "The placements file cannot be read: {error}",
+    },
+    "rebuild": {"zh": "重建图层", "en": "Rebuild the layers"},
+    "rebuild_help": {
+        "zh": "用 {sources} 中的报告和手动定位重建 {layers}",
+        "en": "Rebuilds {layers} from the reports in {sources} and the placements",
+    },
+    "rebuild_running": {"zh": "正在重建图层…", "en": "Rebuilding the layers…"},
+    "rebuild_done": {"zh": "图层已重建。", "en": "The layers were rebuilt."},
+    "rebuild_failed": {"zh": "重建失败：{log}", "en": "The rebuild failed: {log}"},
     "col_name": {"zh": "名称", "en": "Name"},
     "col_layer": {"zh": "图层", "en": "Layer"},
     "col_kind": {"zh": "类型", "en": "Kind"},

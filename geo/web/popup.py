@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from geo.web.i18n import Lang, distance_label, kind_label, layer_label, precision_label, status_label, t
@@ -27,12 +28,43 @@ POPUP_CSS = f"""
   background: #f7f7f7; white-space: pre-wrap; word-break: break-word; }}
 .{POPUP_CLASS} cite {{ display: block; color: #666; font-size: 12px; font-style: normal; }}
 .{POPUP_CLASS} mark {{ background: #ffe066; padding: 0 1px; }}
+.{POPUP_CLASS} .tags {{ margin: 0 0 4px 0; }}
+.{POPUP_CLASS} .tag {{ display: inline-block; margin-right: 4px; padding: 0 5px; border-radius: 3px;
+  background: #222; color: #fff; font-size: 11px; }}
 """
 
 
 def esc(value: Any) -> str:
     """``value`` as text, HTML-escaped (quotes included)."""
     return html.escape("" if value is None else str(value), quote=True)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
+# Characters that can turn the order of the text around them (right-to-left letters, bidi controls).
+_BIDI = re.compile("[\u0590-\u08ff\u200e\u200f\u202a-\u202e\u2066-\u2069\ufb1d-\ufdff\ufe70-\ufefe]")
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate(value: Any) -> str:
+    """``value`` as text that cannot reorder what is shown around it.
+
+    Text with right-to-left letters or bidi controls (a U+202E override in a report's name) is
+    put between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, which end every override
+    opened inside; other text is returned as is.
+    """
+    text = "" if value is None else str(value)
+    return f"{FSI}{text}{PDI}" if _BIDI.search(text) else text
+
+
+def md_text(value: Any) -> str:
+    """``value`` as literal text inside Streamlit markdown (messages, captions, labels).
+
+    Every markdown-active ASCII character is backslash-escaped (so a file name cannot become a
+    link, an image, a colour directive or an emoji code), line breaks become spaces, and bidi
+    text is isolated (``isolate``). Escape each untrusted value on its own, not a whole message.
+    """
+    text = " ".join(("" if value is None else str(value)).split())
+    return isolate(_MD_SPECIAL.sub(r"\\\1", text))
 
 
 def highlight(text: str, *terms: str) -> str:
@@ -67,14 +99,13 @@ def statements(props: dict[str, Any]) -> list[tuple[str, str, str]]:
     return out
 
 
-def popup_html(props: dict[str, Any], layer: str, lang: Lang) -> str:
-    """The popup of one site: what it is, where and how well located, and each quoted statement."""
-    name = str(props.get("name") or "")
+def popup_facts(props: dict[str, Any], layer: str, lang: Lang) -> list[tuple[str, str]]:
+    """(label, value) lines of a site's popup, as plain text: what it is, where, how well located."""
     kind = str(props.get("kind") or "")
     status = str(props.get("status") or "unknown")
     precision = str(props.get("precision") or "")
     county = str(props.get("county") or "") or t("unknown_county", lang)
-    unc = props.get("uncertainty_m")
+    unc: Any = props.get("uncertainty_m")
     try:
         unc_text = distance_label(float(unc), lang)
     except (TypeError, ValueError):
@@ -82,20 +113,37 @@ def popup_html(props: dict[str, Any], layer: str, lang: Lang) -> str:
     location = t(
         "popup_location_value",
         lang,
-        precision=esc(precision_label(precision, lang)),
-        uncertainty=esc(unc_text),
-        source=esc(props.get("location_source") or "?"),
+        precision=precision_label(precision, lang),
+        uncertainty=unc_text,
+        source=str(props.get("location_source") or "?"),
     )
     facts = [
-        (t("popup_layer", lang), f"{esc(layer_label(layer, lang))} · {esc(kind_label(kind, lang))}"),
-        (t("popup_status", lang), esc(status_label(status, lang))),
-        (t("popup_county", lang), esc(county)),
+        (t("popup_layer", lang), f"{layer_label(layer, lang)} · {kind_label(kind, lang)}"),
+        (t("popup_status", lang), status_label(status, lang)),
+        (t("popup_county", lang), county),
     ]
     if props.get("year") not in (None, ""):
-        facts.append((t("popup_year", lang), esc(props["year"])))
+        facts.append((t("popup_year", lang), str(props["year"])))
     facts.append((t("popup_location", lang), location))
-    parts = [f'<div class="{POPUP_CLASS}"><h4>{esc(name)}</h4><p>']
-    parts.append("<br>".join(f"<b>{esc(label)}:</b> {value}" for label, value in facts))
+    return facts
+
+
+def popup_html(props: dict[str, Any], layer: str, lang: Lang, tags: Iterable[str] = ()) -> str:
+    """The popup of one site: what it is, where and how well located, and each quoted statement.
+
+    ``tags`` (plain text, e.g. "uploaded") are shown under the name.
+    """
+    name = str(props.get("name") or "")
+    parts = [f'<div class="{POPUP_CLASS}"><h4>{esc(name)}</h4>']
+    shown_tags = [x for x in tags if x]
+    if shown_tags:
+        parts.append(
+            '<p class="tags">' + "".join(f'<span class="tag">{esc(x)}</span>' for x in shown_tags) + "</p>"
+        )
+    parts.append("<p>")
+    parts.append(
+        "<br>".join(f"<b>{esc(label)}:</b> {esc(value)}" for label, value in popup_facts(props, layer, lang))
+    )
     parts.append("</p>")
     quoted = statements(props)
     if quoted:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from functools import lru_cache
+from typing import Any, cast
 
 import pandas as pd
 from pypinyin import lazy_pinyin
@@ -27,7 +28,8 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     """
     full: list[str] = []
     initials: list[str] = []
-    for chunk in lazy_pinyin(name, errors=_as_written):
+    # pypinyin takes a list from ``errors`` as the chunks to keep (its type hints say str)
+    for chunk in lazy_pinyin(name, errors=cast(Any, _as_written)):
         if chunk.startswith(_KEEP):
             kept = _NOT_ALNUM.sub("", chunk[1:].lower())
             full.append(kept)
@@ -75,9 +77,15 @@ def filter_sites(
     documents: Collection[str] = (),
     statuses: Collection[str] = (),
     precisions: Collection[str] = (),
+    layers: Collection[str] | None = None,
 ) -> pd.DataFrame:
-    """Rows of the sites table that pass every filter; an empty choice means no filter."""
+    """Rows of the sites table that pass every filter; an empty choice means no filter.
+
+    ``layers`` is different: the layers shown (None: all of them; empty: none).
+    """
     mask = pd.Series(True, index=sites.index)
+    if layers is not None:
+        mask &= sites["layer"].isin(list(layers))
     if counties:
         mask &= sites["county"].isin(list(counties))
     if statuses:

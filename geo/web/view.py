@@ -1,0 +1,215 @@
+"""What the app shows: the built layers, plus uploaded reports and placements not yet built.
+
+The built layers are never changed here. Sites of an uploaded report (not saved into the project)
+are added under their own keys (``upload:<layer>/<id>``); a site placed by hand since the layers
+were built is shown at its placement, with the precision the next build will give it, and tagged
+as pending. Downloads of layers keep using the built bytes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from shapely.geometry import mapping
+
+from geo.web.layers_io import (
+    APPROXIMATE_PRECISIONS,
+    LAYER_NAMES,
+    Feature,
+    Layers,
+    anchor_point,
+    geometry_of,
+    sites_frame,
+)
+from geo.web.mapview import FLAG_PLACED, FLAG_UNPLACED
+
+ORIGIN_BUILT = "built"
+ORIGIN_UPLOAD = "upload"
+UPLOAD_PREFIX = "upload:"
+# How the resolver words a hand placement's location source (geo.overrides.Override.location).
+HAND_PLACED_PREFIX = "placed by hand"
+
+
+@dataclass(frozen=True)
+class ShownSite:
+    """One site as shown: its layer, the feature as built or uploaded, and as drawn."""
+
+    layer: str
+    raw: Feature
+    shown: Feature
+    origin: str = ORIGIN_BUILT
+    flags: int = 0
+
+
+@dataclass(frozen=True)
+class View:
+    sites: pd.DataFrame  # sites_frame columns + origin and flags, one row per shown site
+    items: dict[str, ShownSite] = field(default_factory=dict)
+
+    def raw_items(self, keys: Iterable[str]) -> list[tuple[str, Feature]]:
+        """(layer, feature as built or uploaded) for each key: what downloads contain."""
+        return [(self.items[k].layer, self.items[k].raw) for k in keys]
+
+
+def upload_layers(features: Iterable[Feature]) -> Layers:
+    """Uploaded features (``properties.category`` names the layer) as a ``Layers`` of their own."""
+    out = Layers(folder="<upload>")
+    for f in features:
+        layer = str((f.get("properties") or {}).get("category") or "")
+        if layer in LAYER_NAMES:
+            out.features.setdefault(layer, []).append(f)
+    return out
+
+
+def _placed_feature(
+    feature: Feature, geometry: Any, precision: str, uncertainty: float, source: str
+) -> Feature:
+    props = dict(feature.get("properties") or {})
+    props.update(precision=precision, uncertainty_m=round(float(uncertainty)), location_source=source)
+    return {**feature, "geometry": mapping(geometry), "properties": props}
+
+
+def _carries(feature: Feature, precision: str, source: str, geometry: Any) -> bool:
+    """True when the built feature already has this placement (the layers were rebuilt since)."""
+    p = feature.get("properties") or {}
+    if p.get("precision") != precision or p.get("location_source") != source:
+        return False
+    built = geometry_of(feature)
+    return built is not None and built.equals_exact(geometry, 1e-6)
+
+
+def build_view(
+    layers: Layers,
+    sites: pd.DataFrame,
+    uploads: Iterable[Feature] = (),
+    placements: Any = None,
+) -> View:
+    """The view of ``layers`` (whose ``sites_frame`` is ``sites``) with uploads and placements.
+
+    ``placements`` is a ``geo.overrides.Overrides`` (anything with ``lookup(site_id, name,
+    county)`` returning a placement with ``location()``), or None.
+    """
+    frame = sites.copy()
+    frame["origin"] = ORIGIN_BUILT
+    frame["flags"] = 0
+    items: dict[str, ShownSite] = {}
+    for row, (key, layer, index) in enumerate(zip(sites["key"], sites["layer"], sites["index"], strict=True)):
+        f = layers.features[layer][int(index)]
+        items[key] = ShownSite(layer, f, f)
+        if placements is None:
+            continue
+        p = f["properties"]
+        found = placements.lookup(
+            str(p.get("id") or ""), str(p.get("name") or ""), str(p.get("county") or "")
+        )
+        if found is None:
+            if str(p.get("location_source") or "").startswith(HAND_PLACED_PREFIX):
+                items[key] = ShownSite(layer, f, f, flags=FLAG_UNPLACED)
+                frame.iat[row, frame.columns.get_loc("flags")] = FLAG_UNPLACED
+            continue
+        loc = found.location()
+        if _carries(f, loc.precision, loc.source, loc.geometry):
+            continue
+        shown = _placed_feature(f, loc.geometry, loc.precision, loc.uncertainty_m, loc.source)
+        items[key] = ShownSite(layer, f, shown, flags=FLAG_PLACED)
+        lon, lat = anchor_point(loc.geometry)
+        updates = {
+            "lon": lon,
+            "lat": lat,
+            "precision": loc.precision,
+            "uncertainty_m": float(loc.uncertainty_m),
+            "approximate": loc.precision in APPROXIMATE_PRECISIONS,
+            "location_source": loc.source,
+            "geom_type": loc.geometry.geom_type,
+            "flags": FLAG_PLACED,
+        }
+        for col, value in updates.items():
+            frame.iat[row, frame.columns.get_loc(col)] = value
+    up = upload_layers(uploads)
+    if up.features:
+        extra = sites_frame(up)
+        extra["key"] = UPLOAD_PREFIX + extra["key"]
+        extra["origin"] = ORIGIN_UPLOAD
+        extra["flags"] = 0
+        for key, layer, index in zip(extra["key"], extra["layer"], extra["index"], strict=True):
+            f = up.features[layer][int(index)]
+            items[key] = ShownSite(layer, f, f, origin=ORIGIN_UPLOAD)
+        frame = pd.concat([frame, extra], ignore_index=True)
+    return View(frame, items)
+
+
+def point_rows(sites: pd.DataFrame) -> list[tuple[str, float, float, float | None]]:
+    """(key, lon, lat, uncertainty) of every point site: what ``spiral_offsets`` spreads."""
+    points = sites[sites["geom_type"] == "Point"]
+    return [
+        (k, float(lon), float(lat), None if u is None or pd.isna(u) else float(u))
+        for k, lon, lat, u in zip(
+            points["key"], points["lon"], points["lat"], points["uncertainty_m"], strict=True
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Approximate sites drawn around one spot (a county's or township's point)."""
+
+    county: str
+    precision: str
+    uncertainty_m: float | None
+    keys: tuple[str, ...]
+
+
+def approximate_stacks(sites: pd.DataFrame) -> list[Stack]:
+    """Approximate sites grouped by the spot they are located at, largest group first."""
+    approx = sites[sites["approximate"].astype(bool)]
+    groups: dict[tuple[float, float], list[int]] = {}
+    for i, (lon, lat) in enumerate(zip(approx["lon"], approx["lat"], strict=True)):
+        if math.isfinite(lon) and math.isfinite(lat):
+            groups.setdefault((round(lon, 5), round(lat, 5)), []).append(i)
+    out = []
+    for rows in groups.values():
+        part = approx.iloc[rows]
+        uncs = [float(u) for u in part["uncertainty_m"] if u is not None and not pd.isna(u)]
+        out.append(
+            Stack(
+                county=str(part["county"].iloc[0]),
+                precision=str(part["precision"].iloc[0]),
+                uncertainty_m=max(uncs) if uncs else None,
+                keys=tuple(part["key"]),
+            )
+        )
+    out.sort(key=lambda s: (-len(s.keys), s.county))
+    return out
+
+
+# streamlit-folium moves the map only when ``center`` or ``zoom`` differ from the last values it
+# was given (randyzwitch/streamlit-folium#154), so choosing the same site again after panning
+# would not bring it back. Each new request therefore alternates by a nudge far below what the
+# map can show: Leaflet rounds the zoom to whole levels, and 1e-9 degrees is 0.1 mm.
+CENTRE_NUDGE = 1e-9
+ZOOM_NUDGE = 1e-6
+
+
+def zoom_for(uncertainty: float | None) -> int:
+    """A zoom that shows a site with its uncertainty circle."""
+    if uncertainty is None or pd.isna(uncertainty) or uncertainty <= 200:
+        return 16
+    return max(8, min(16, round(16 - math.log2(uncertainty / 200))))
+
+
+def centre_request(
+    lat: float, lon: float, uncertainty: float | None, seq: int
+) -> tuple[tuple[float, float], float]:
+    """(centre, zoom) for ``st_folium`` to show a site; request ``seq`` differs from ``seq - 1``."""
+    odd = seq % 2
+    return (lat + odd * CENTRE_NUDGE, lon), zoom_for(uncertainty) + odd * ZOOM_NUDGE
+
+
+def zoom_to_fit(extent: tuple[float, float, float, float], pixels: int = 800) -> int:
+    """A zoom at which (min lon, min lat, max lon, max lat) fits in about ``pixels`` (Web Mercator)."""
+    span = max(extent[2] - extent[0], (extent[3] - extent[1]) * 1.2, 1e-4)
+    return max(5, min(16, math.floor(math.log2(pixels * 360 / (256 * span)))))

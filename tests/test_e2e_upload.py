@@ -1,0 +1,172 @@
+"""Bring your own report and fix a location by hand, in headless Chromium, on a copy of the project.
+
+The app runs on a temporary copy of the project's reports and layers (``$RENEWAL_MAP_DATA``,
+``$RENEWAL_MAP_LAYERS``): a Word report is uploaded through the page's file input and its sites
+appear on the map; a site is placed by clicking the map, saved with a note, survives a rebuild of
+the layers, and comes back to its county once the placement is undone and the layers rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import (
+    ARTIFACTS,
+    DEQING_REPORT,
+    MAP_FRAME,
+    ProjectCopy,
+    Session,
+    browser,
+    copy_project,
+    docx_of,
+    inside_point,
+    layer_features,
+    needs_chromium,
+    running_app,
+    tree_digest,
+)
+
+from geo.web.mapview import FLAG_PLACED, FLAG_UNPLACED, FLAG_UPLOADED
+
+pytestmark = needs_chromium
+HOSTILE = "![x](i.png) :red[y] <b>z.txt"
+
+
+@pytest.fixture(scope="module")
+def app(
+    tmp_path_factory: pytest.TempPathFactory, playwright: Any
+) -> Iterator[tuple[Session, ProjectCopy, Path]]:
+    root = tmp_path_factory.mktemp("e2e-upload")
+    copy = copy_project(root / "project")
+    uploads = root / "uploads"
+    uploads.mkdir()
+    (uploads / "德清报告.docx").write_bytes(docx_of(DEQING_REPORT))
+    (uploads / HOSTILE).write_bytes(b"\x00\x01\x02\x03" * 64)
+    with (
+        running_app(copy.env(), root / "streamlit.log") as url,
+        browser(playwright, url, root / "profile") as s,
+    ):
+        yield s, copy, uploads
+
+
+def _open(session: Session, title: str) -> None:
+    expander = session.page.locator('[data-testid="stExpander"]').filter(has_text=title)
+    if expander.locator("details").get_attribute("open") is None:
+        expander.locator("summary").click()
+        session.page.wait_for_timeout(300)
+
+
+def _committed(session: Session, label: str, value: str) -> None:
+    box = session.page.get_by_label(label)
+    box.fill(value)
+    box.press("Enter")
+    session.page.wait_for_timeout(500)
+
+
+def test_upload_a_word_report_and_see_its_sites(app: tuple[Session, ProjectCopy, Path]) -> None:
+    session, copy, uploads = app
+    before = tree_digest(copy.root)
+    n_built = len(layer_features(copy.layers))
+    session.wait_site_count(n_built)
+    _open(session, "上传报告")
+    session.page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        [str(uploads / "德清报告.docx"), str(uploads / HOSTILE)]
+    )
+    session.page.get_by_text("德清报告.docx：", exact=False).wait_for(timeout=60000)
+    uploaded = session.wait_for(lambda: [s for s in session.sites() if s["flags"] & FLAG_UPLOADED])
+    assert len(uploaded) > 10 and all(s["key"].startswith("upload:") for s in uploaded)
+    assert len(session.sites()) == n_built + len(uploaded)
+    # the refused file has its own message, its name shown as written (no image, link, colour)
+    error = session.page.locator('[data-testid="stAlert"]').filter(has_text="未能读取")
+    assert HOSTILE in error.inner_text()
+    assert error.locator("img, a").count() == 0
+    # an uploaded site's popup says where it comes from
+    key = uploaded[0]["key"]
+    session.map_frame().evaluate(f"window.map.setView([{uploaded[0]['lat']}, {uploaded[0]['lng']}], 12)")
+    session.page.wait_for_timeout(400)
+    session.click_feature(key)
+    popup = session.map.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10000)
+    assert "来自上传的报告（未保存）" in popup.inner_text() and "德清报告.docx" in popup.inner_text()
+    session.page.screenshot(path=str(ARTIFACTS / "map-upload.png"))
+    session.close_popup()
+    assert tree_digest(copy.root) == before  # nothing saved into the project
+    assert session.blocked == []
+
+
+def test_place_a_site_by_clicking_the_map_rebuild_and_undo(app: tuple[Session, ProjectCopy, Path]) -> None:
+    session, copy, _ = app
+    site = next(f for f in layer_features(copy.layers) if f["properties"]["precision"] == "county")
+    key = f"{site['properties']['category']}/{site['id']}"
+    name, county = site["properties"]["name"], site["properties"]["county"]
+    drawn = session.site(key)
+    assert drawn is not None
+    _open(session, "手动修正位置")
+    chooser = session.page.locator('[data-testid="stSelectbox"]').filter(
+        has_text="项目（约略定位的排在前面）"
+    )
+    chooser.locator("input").click()
+    session.page.wait_for_timeout(500)
+    chooser.locator("input").fill(name)
+    session.page.get_by_role("option").filter(has_text=f"{name} · {county}").first.wait_for(timeout=10000)
+    session.page.keyboard.press("Enter")
+    lat_box = session.page.get_by_label("纬度（WGS-84）")
+    lat_box.wait_for(timeout=15000)
+
+    # click the map where the site really is (zoomed in, so that one pixel is under a metre)
+    lon, lat = inside_point(county, *site["geometry"]["coordinates"])
+    frame = session.map_frame()
+    session.page.wait_for_timeout(800)  # the map has moved to the chosen site
+    frame.evaluate(f"window.map.setView([{lat}, {lon}], 17)")
+    session.page.wait_for_timeout(500)
+    point = frame.evaluate(
+        f"(() => {{ const p = map.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }})()"
+    )
+    session.click_map(*point)
+    session.wait_for(lambda: lat_box.input_value())
+    clicked = float(lat_box.input_value()), float(session.page.get_by_label("经度（WGS-84）").input_value())
+    assert clicked == pytest.approx((lat, lon), abs=2e-5)
+    _committed(session, "依据：网址或说明（必填）", "https://example.org/site-map")
+    _committed(session, "定位人（必填）", "李工")
+    session.page.get_by_role("button", name="保存定位").click()
+    session.page.get_by_text("已保存：", exact=False).wait_for(timeout=15000)
+
+    # the marker moved to the click at once, tagged until the layers are rebuilt
+    moved = session.wait_for(lambda: (s := session.site(key)) and s["flags"] & FLAG_PLACED and s)
+    assert (moved["lat"], moved["lng"]) == pytest.approx(clicked, abs=2e-5)
+    placed = json.loads(copy.overrides.read_text(encoding="utf-8"))["features"]
+    assert placed[0]["properties"]["site_id"] == site["id"]
+    assert placed[0]["properties"]["note"] == "https://example.org/site-map"
+    session.page.screenshot(path=str(ARTIFACTS / "map-placed.png"))
+
+    # rebuilt: the layers carry it, as an exact location
+    session.page.get_by_role("button", name="重建图层").click()
+    session.page.get_by_text("图层已重建。").wait_for(timeout=120000)
+    (rebuilt,) = [f for f in layer_features(copy.layers) if f["id"] == site["id"]]
+    assert rebuilt["properties"]["precision"] == "exact"
+    assert rebuilt["geometry"]["coordinates"] == pytest.approx([clicked[1], clicked[0]], abs=2e-6)
+    survived = session.wait_for(lambda: (s := session.site(key)) and not s["flags"] & FLAG_PLACED and s)
+    assert (survived["lat"], survived["lng"]) == pytest.approx(clicked, abs=2e-5)
+
+    # undone, then rebuilt: back at its county's point, where it was drawn before
+    session.page.get_by_role("button", name="撤销该项目最近一次定位").click()
+    session.page.get_by_text("已撤销", exact=False).wait_for(timeout=15000)
+    session.wait_for(lambda: (s := session.site(key)) and s["flags"] & FLAG_UNPLACED)
+    session.page.get_by_role("button", name="重建图层").click()
+    session.wait_for(
+        lambda: (
+            next(f for f in layer_features(copy.layers) if f["id"] == site["id"])["properties"]["precision"]
+            == "county"
+        ),
+        timeout=120,
+    )
+    back = session.wait_for(
+        lambda: (s := session.site(key)) and not s["flags"] & FLAG_UNPLACED and s, timeout=60
+    )
+    assert (back["lat"], back["lng"]) == pytest.approx((drawn["lat"], drawn["lng"]), abs=1e-6)
+    assert session.page.locator(MAP_FRAME).count() == 1
+    assert session.blocked == []

@@ -1,0 +1,248 @@
+"""Placing a site by hand: validated, written atomically, every earlier version kept, undoable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from crash_helper import DEQING_REPORT, YONGKANG_REPORT, copy_project, make_project, run_plan, tree
+from shapely.geometry import LineString, Point, Polygon
+
+from geo.cli import main
+from geo.layers import LAYERS
+from geo.overrides import OverridesError, load_overrides
+from geo.placement import (
+    PlacementError,
+    history_dir,
+    history_files,
+    list_placements,
+    place_site,
+    undo_last,
+)
+
+PARK = "狮子山休闲公园"
+PARK_ID = "parks-cc606647e930"
+DEQING = "德清县"
+SPOT_A = Point(119.9700, 30.5400)
+SPOT_B = Point(119.9650, 30.5450)
+YONGKANG_SEAT = Point(120.0425, 28.89083)
+WHEN = "2024-05-01T10:00:00+08:00"
+
+
+@pytest.fixture(scope="module")
+def seed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_project(tmp_path_factory.mktemp("seeds") / "project", [YONGKANG_REPORT, DEQING_REPORT])
+
+
+@pytest.fixture
+def project(seed_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the seed project; the build reads the copy's placements."""
+    root = copy_project(seed_project, tmp_path / "project")
+    monkeypatch.setattr("geo.overrides.DEFAULT_PATH", root / "data" / "overrides.geojson")
+    return root
+
+
+def overrides(root: Path) -> Path:
+    return root / "data" / "overrides.geojson"
+
+
+def build(root: Path) -> dict[str, dict[str, Any]]:
+    """Rebuild the project's layers; its features by id."""
+    assert main(["build", str(root / "data" / "sources"), "--out", str(root / "layers"), "--quiet"]) == 0
+    out = {}
+    for name in LAYERS:
+        for f in json.loads((root / "layers" / f"{name}.geojson").read_text("utf-8"))["features"]:
+            out[f["id"]] = f
+    return out
+
+
+def place(path: Path, geometry: Any = SPOT_A, **changes: Any) -> None:
+    args: dict[str, Any] = {
+        "site_id": PARK_ID,
+        "name": PARK,
+        "county": DEQING,
+        "geometry": geometry,
+        "note": "https://example.org/shizishan",
+        "who": "Li",
+        "path": path,
+    }
+    args.update(changes)
+    place_site(**args)
+
+
+def test_a_placement_is_used_by_the_next_build_and_undo_brings_the_old_location_back(project: Path) -> None:
+    baseline = build(project)[PARK_ID]
+    assert baseline["properties"]["precision"] == "county"
+
+    place(overrides(project), note="walked there; https://example.org/shizishan", when=WHEN)
+    placed = build(project)[PARK_ID]
+    props = placed["properties"]
+    assert props["precision"] == "exact" and placed["geometry"] == {
+        "type": "Point",
+        "coordinates": [119.97, 30.54],
+    }
+    assert (
+        props["location_source"]
+        == f"placed by hand: walked there; https://example.org/shizishan (Li, {WHEN})"
+    )
+    assert props["uncertainty_m"] == 25
+
+    assert undo_last(site_id=PARK_ID, path=overrides(project))
+    assert build(project)[PARK_ID] == baseline
+    assert list_placements(overrides(project)) == []
+
+
+def test_every_earlier_version_is_kept_and_undo_restores_the_previous_placement(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "overrides.geojson"
+    versions: list[bytes] = []
+
+    place(path, SPOT_A, when=WHEN)
+    assert history_files(path) == []  # nothing was there before
+    versions.append(path.read_bytes())
+    place(path, SPOT_B, who="Wang", note="county planning map, 2023")
+    versions.append(path.read_bytes())
+    [current] = list_placements(path)
+    assert current.geometry.equals(SPOT_B) and current.who == "Wang" and current.site_id == PARK_ID
+
+    assert undo_last(name=PARK, county="德清", path=path)  # by name; the county in its short form
+    [restored] = list_placements(path)
+    assert restored.geometry.equals(SPOT_A) and restored.when == WHEN and restored.who == "Li"
+    versions.append(path.read_bytes())
+    assert undo_last(site_id=PARK_ID, path=path)
+    assert list_placements(path) == []
+    assert not undo_last(site_id=PARK_ID, path=path)  # nothing left: the file is untouched
+
+    snapshots = history_files(path)
+    assert [p.read_bytes() for p in snapshots] == versions  # each replaced version, oldest first
+    assert all(p.parent == tmp_path / "data" / "overrides.history" for p in snapshots)
+    assert [p.name.rsplit("-", 1)[1] for p in snapshots] == ["1.geojson", "2.geojson", "3.geojson"]
+    for snapshot in snapshots:
+        load_overrides(snapshot)  # strictly readable
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_other_sites_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "overrides.geojson"
+    place(path, when=WHEN)
+    road = LineString([(120.03, 28.89), (120.05, 28.90)])
+    place_site(
+        site_id=None, name="九鼎路", county="永康市", geometry=road, note="survey", who="Li", path=path
+    )
+    area = Polygon([(119.96, 30.53), (119.98, 30.53), (119.98, 30.55), (119.96, 30.53)])
+    place(path, area)
+    found = {o.label(): o for o in list_placements(path)}
+    assert set(found) == {PARK_ID, "九鼎路 (永康市)"}
+    assert found[PARK_ID].geometry.equals(area) and found["九鼎路 (永康市)"].geometry.equals(road)
+    assert undo_last(name="九鼎路", path=path)
+    assert [o.label() for o in list_placements(path)] == [PARK_ID]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"geometry": YONGKANG_SEAT}, "(120.04250, 28.89083) lies outside 德清县"),
+        ({"geometry": Point(30.54, 119.97)}, "lies outside 德清县"),  # lat, lon swapped
+        ({"note": "  "}, "a note is required"),
+        ({"who": ""}, "say who places it"),
+        ({"county": "不存在县"}, "unknown county"),
+        ({"site_id": "parks-123"}, "'parks-123' is not a site id"),
+        ({"site_id": "parks-0123456789ab"}, "parks-0123456789ab is not the id of 狮子山休闲公园 in 德清县"),
+        ({"site_id": None, "name": None}, "no site given"),
+        ({"geometry": Point()}, "empty geometry"),
+        (
+            {"geometry": Polygon([(119.96, 30.53), (119.98, 30.55), (119.98, 30.53), (119.96, 30.55)])},
+            "invalid Polygon",
+        ),
+        ({"when": "yesterday"}, "not an ISO 8601 timestamp"),
+    ],
+)
+def test_refused_placements_change_nothing(tmp_path: Path, changes: dict[str, Any], message: str) -> None:
+    path = tmp_path / "overrides.geojson"
+    place(path, when=WHEN)
+    before = tree(tmp_path)
+    with pytest.raises(PlacementError) as info:
+        place(path, **changes)
+    assert message in str(info.value)
+    assert tree(tmp_path) == before
+
+
+def test_an_unreadable_overrides_file_is_never_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "overrides.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature"}]}', encoding="utf-8")
+    before = tree(tmp_path)
+    with pytest.raises(OverridesError, match="feature 0: no properties"):
+        place(path)
+    with pytest.raises(OverridesError):
+        undo_last(site_id=PARK_ID, path=path)
+    assert {k: v for k, v in tree(tmp_path).items() if k != history_dir(path).name} == before
+
+
+def test_a_name_placed_in_two_counties_needs_the_county_to_undo(tmp_path: Path) -> None:
+    path = tmp_path / "overrides.geojson"
+    place_site(
+        site_id=None,
+        name="塔山公园",
+        county="永康市",
+        geometry=Point(120.03, 28.90),
+        note="n",
+        who="w",
+        path=path,
+    )
+    place_site(site_id=None, name="塔山公园", county=DEQING, geometry=SPOT_A, note="n", who="w", path=path)
+    with pytest.raises(PlacementError, match="塔山公园 is placed in more than one county"):
+        undo_last(name="塔山公园", path=path)
+    assert undo_last(name="塔山公园", county="永康", path=path)
+    assert [o.county for o in list_placements(path)] == [DEQING]
+
+
+def test_a_placement_killed_at_any_point_leaves_the_old_file_or_the_new_one(tmp_path: Path) -> None:
+    template = tmp_path / "template"
+    place(overrides(template), SPOT_A, when=WHEN)
+    old = overrides(template).read_bytes()
+    work = tmp_path / "work"
+    work.mkdir()
+    answer = run_plan(
+        {
+            "kind": "place",
+            "template": str(template),
+            "work": str(work),
+            "site_id": PARK_ID,
+            "site_name": PARK,
+            "county": DEQING,
+            "lon": SPOT_B.x,
+            "lat": SPOT_B.y,
+            "note": "survey",
+            "who": "Wang",
+            "when": "2024-06-01T09:00:00+08:00",
+            "random_kills": 8,
+            "budget_s": 3,
+            "seed": 5,
+        },
+        tmp_path,
+    )
+    new = overrides(Path(answer["after"])).read_bytes()
+    assert new != old and answer["steps"] >= 5
+    ends = set()
+    assert len(answer["trials"]) >= 10
+    for trial in answer["trials"]:
+        root, how = Path(trial["root"]), trial["how"]
+        assert trial["outcome"] in {"killed", "done"}, trial
+        path = overrides(root)
+        assert path.read_bytes() in (old, new), how
+        ends.add("new" if path.read_bytes() == new else "old")
+        [placed] = load_overrides(path)  # always strictly readable
+        assert placed.geometry.equals(SPOT_B if path.read_bytes() == new else SPOT_A)
+        for snapshot in history_files(path):
+            assert snapshot.read_bytes() == old, how  # a kept version is whole
+        # the next placement clears what the killed one left behind
+        place(path, SPOT_A, when=WHEN)
+        leftovers = [
+            p.name
+            for folder in (path.parent, history_dir(path))
+            for p in folder.iterdir()
+            if p.name.startswith(".")
+        ]
+        assert leftovers == [], how
+    assert ends == {"old", "new"}
