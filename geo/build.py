@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo.cli import EXIT_FAILED, EXIT_OK, EXIT_SOME_REFUSED
-from geo.errors import GeoError
+from geo.errors import GeoError, printable
 
 if TYPE_CHECKING:
     from geo.pipeline import DocumentResult
@@ -85,15 +85,18 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
     """
     from tqdm import tqdm
 
-    from geo.features import site_feature
+    from geo.assemble import located_features
     from geo.ingest import iter_input_files
     from geo.layers import write_layers
     from geo.locate import Resolver
-    from geo.sites import merge
+    from geo.upload import recover_interrupted_save
 
+    for p in inputs:
+        if p.is_dir() and recover_interrupted_save(p):
+            _say(f"note: finished a save into {printable(p)} that was interrupted")
     missing = [p for p in inputs if not p.exists()]
     for p in missing:
-        _say(f"error: {p}: no such file or folder")
+        _say(f"error: {printable(p)}: no such file or folder")
     files = iter_input_files([p for p in inputs if p.exists()])
     if not files:
         _say("error: no report files to read (supported: .txt .md .html .htm .pdf .docx); "
@@ -113,25 +116,19 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
         _say(f"error: none of the {len(files)} report(s) could be read; layers left as they were")
         return EXIT_FAILED
 
-    sites = merge([m for r in results for m in r.mentions])
-    years = {r.name: r.year for r in results}
-    features = []
     resolver = Resolver()  # one per build: overrides and gazetteer read once, results cached
     try:
-        for site in sites:
-            loc = resolver.locate(site)
-            features.append(site_feature(site, loc.geometry, loc.precision, loc.uncertainty_m, loc.source,
-                                         years))
+        features = located_features(results, resolver)
     except GeoError as e:  # an unreadable overrides file or gazetteer: never half-used
         _say(f"error: {e}; layers left as they were")
         return EXIT_FAILED
     counts = write_layers(out, features)
 
     precision = Counter(f["properties"]["precision"] for f in features)
-    _say(f"read {len(results)} of {len(files)} report(s); {len(sites)} site(s): "
+    _say(f"read {len(results)} of {len(files)} report(s); {len(features)} site(s): "
          + ", ".join(f"{k} {v}" for k, v in counts.items()))
     for r in results:
-        _say(f"  {r.name}: county {r.county} ({', '.join(r.county_evidence[:3])}), "
+        _say(f"  {printable(r.name)}: county {r.county} ({', '.join(r.county_evidence[:3])}), "
              f"year {r.year or '?'}, {len(r.mentions)} mention(s)")
     _say("  precision: " + ", ".join(f"{k} {v}" for k, v in sorted(precision.items())))
     _say("  placed by: " + ", ".join(f"{k} {v}" for k, v in resolver.step_counts().items()))
@@ -139,5 +136,5 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
         _say(f"  location problem: {problem}")
     if refused:
         _say(f"{len(refused)} file(s) refused (see warnings above)")
-    _say(f"layers written to {out}/")
+    _say(f"layers written to {printable(out)}/")
     return EXIT_SOME_REFUSED if refused else EXIT_OK

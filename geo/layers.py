@@ -17,10 +17,17 @@ def layer_bytes(features: list[dict[str, Any]]) -> bytes:
     return (json.dumps(fc, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
 
-def write_layers(out: Path, features: list[dict[str, Any]]) -> dict[str, int]:
-    """Write all four layers (empty ones too) atomically; returns the feature count per layer."""
+def layer_files(out: Path, features: list[dict[str, Any]]) -> tuple[dict[Path, bytes], dict[str, int]]:
+    """The four layer files' bytes (empty layers too) and the feature count per layer."""
     by_layer: dict[str, list[dict[str, Any]]] = {name: [] for name in LAYERS}
     for f in features:
         by_layer[f["properties"]["category"]].append(f)
-    write_many_atomic({out / f"{name}.geojson": layer_bytes(feats) for name, feats in by_layer.items()})
-    return {name: len(feats) for name, feats in by_layer.items()}
+    files = {out / f"{name}.geojson": layer_bytes(feats) for name, feats in by_layer.items()}
+    return files, {name: len(feats) for name, feats in by_layer.items()}
+
+
+def write_layers(out: Path, features: list[dict[str, Any]]) -> dict[str, int]:
+    """Write all four layers atomically; returns the feature count per layer."""
+    files, counts = layer_files(out, features)
+    write_many_atomic(files)
+    return counts

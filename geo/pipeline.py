@@ -7,6 +7,7 @@ Dask bag, Ray tasks) and merge the results with ``geo.sites.merge``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -59,10 +60,14 @@ def prepare(county: str | None = None) -> None:
 
 def process_file(path: Path, county: str | None = None) -> DocumentResult:
     """Read, clean, and find the sites of one report. Raises IngestError or CountyError."""
+    from geo.errors import CountyError, printable
     from geo.ingest import read_document
 
     raw = read_document(path)
-    return process_text(raw.text, raw.name, path=path, fmt=raw.fmt, county=county)
+    try:
+        return process_text(raw.text, raw.name, path=path, fmt=raw.fmt, county=county)
+    except CountyError as e:
+        raise CountyError(f"{printable(path)}: {e}") from e
 
 
 def process_text(raw_text: str, name: str, *, path: Path | None = None, fmt: str = "text",
@@ -99,11 +104,8 @@ def _paragraph_leads(text: str) -> list[tuple[int, str]]:
 
 def _status(m: Mention, leads: list[tuple[int, str]]) -> str:
     s: Sentence = m.sentence
-    lead = ""
-    for start, words in leads:
-        if start > s.start:
-            break
-        lead = words
+    i = bisect.bisect_right(leads, s.start, key=lambda lead: lead[0])
+    lead = leads[i - 1][1] if i else ""
     return status_of(s.text, m.start - s.start, m.end - s.start, lead)
 
 

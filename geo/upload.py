@@ -42,6 +42,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from geo import layers as geo_layers
 from geo.errors import CountyError, GeoError, IngestError
 from geo.ingest import SUPPORTED_SUFFIXES
 from geo.ingest.messages import format_size
@@ -116,10 +117,9 @@ def process_upload(name: str, data: bytes, *, county: str | None = None,
     project's placements (``data/overrides.geojson``), and an unreadable placements file raises
     OverridesError.
     """
-    from geo.features import site_feature
+    from geo.assemble import located_features
     from geo.locate import Resolver
     from geo.pipeline import process_file
-    from geo.sites import merge
 
     name = _clean_name(name)
     data = _checked_bytes(name, data)
@@ -134,13 +134,9 @@ def process_upload(name: str, data: bytes, *, county: str | None = None,
 
     resolver = resolver if resolver is not None else Resolver()
     seen = len(resolver.problems())
-    years = {doc.name: doc.year}
-    features = []
-    for site in merge(list(doc.mentions)):
-        loc = resolver.locate(site)
-        feature = site_feature(site, loc.geometry, loc.precision, loc.uncertainty_m, loc.source, years)
+    features = located_features([doc], resolver)
+    for feature in features:
         feature["properties"]["origin"] = "upload"
-        features.append(feature)
 
     warnings: list[str] = []
     if not features:
@@ -259,7 +255,7 @@ def save_upload(
         if official is not None and doc.county != official:
             raise UploadError(name, f"the text reads as {doc.county}, not {official}; every build reads a "
                                     "report's county from its text, so it is not saved")
-        layer_files, counts = _layer_files(layers_dir, built.features)
+        layer_files, counts = geo_layers.layer_files(layers_dir, built.features)
         _commit(sources_dir, layer_files, (target, data) if added else None)
 
     warnings = [f"{name}: no sites found in the report"] if not doc.mentions else []
@@ -324,10 +320,9 @@ class _Built:
 
 def _build(files: list[Path], overrides_path: Path | None) -> _Built:
     """What ``python -m geo build`` makes of ``files`` (in this order), without writing anything."""
-    from geo.features import site_feature
+    from geo.assemble import located_features
     from geo.locate import Resolver
     from geo.pipeline import process_file
-    from geo.sites import merge
 
     results, refused = [], []
     for path in files:
@@ -335,26 +330,9 @@ def _build(files: list[Path], overrides_path: Path | None) -> _Built:
             results.append(process_file(path))
         except GeoError as error:
             refused.append((path, error))
-    sites = merge([m for r in results for m in r.mentions])
-    years = {r.name: r.year for r in results}
     resolver = Resolver(overrides_path=overrides_path)
-    features = []
-    for site in sites:
-        loc = resolver.locate(site)
-        features.append(site_feature(site, loc.geometry, loc.precision, loc.uncertainty_m, loc.source, years))
+    features = located_features(results, resolver)
     return _Built(results, refused, features, resolver.problems())
-
-
-def _layer_files(layers_dir: Path,
-                 features: list[dict[str, Any]]) -> tuple[dict[Path, bytes], dict[str, int]]:
-    """The four layer files' bytes as :func:`geo.layers.write_layers` writes them, and their counts."""
-    from geo.layers import LAYERS, layer_bytes
-
-    by_layer: dict[str, list[dict[str, Any]]] = {layer: [] for layer in LAYERS}
-    for f in features:
-        by_layer[f["properties"]["category"]].append(f)
-    files = {layers_dir / f"{layer}.geojson": layer_bytes(feats) for layer, feats in by_layer.items()}
-    return files, {layer: len(feats) for layer, feats in by_layer.items()}
 
 
 # ------------------------------------------------------------------ the commit

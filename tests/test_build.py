@@ -169,3 +169,12 @@ def test_every_development_report_gets_its_county() -> None:
     for meta in sorted((EVAL / "dev").glob("*.meta.json")):
         text = meta.with_name(meta.name.replace(".meta.json", ".txt")).read_text("utf-8")
         assert detect_county(text).county.name == json.loads(meta.read_text("utf-8"))["county"], meta.name
+
+
+def test_a_report_whose_county_cannot_be_told_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    vague = tmp_path / "没有县名.txt"
+    vague.write_text("过去这一年，县城面貌焕然一新。完成老旧小区改造25个。", encoding="utf-8")
+    assert build([DEQING, vague], tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert "没有县名.txt" in err and "county" in err
+    assert build([vague], tmp_path / "out2", "--county", "永康市") == 0

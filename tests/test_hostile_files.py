@@ -348,12 +348,6 @@ def test_pdf_font_mapping_glyphs_to_lone_surrogates(
     assert built.names() >= alone.names()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="file names reach the terminal raw: a newline or an ANSI escape "
-    "in a name forges or hides lines of the build's messages (geo/build.py, geo/errors.py)",
-)
 def test_control_characters_in_a_file_name_are_not_printed_raw(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,0 +1,27 @@
+"""Reports' results to located features: the one place where sites are merged and placed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from geo.locate import Resolver
+    from geo.pipeline import DocumentResult
+
+
+def located_features(results: Iterable[DocumentResult], resolver: Resolver) -> list[dict[str, Any]]:
+    """Merge the reports' mentions into sites and place each one: the features the layers hold.
+
+    Raises GeoError when the resolver's own data (placements, gazetteer) cannot be used.
+    """
+    from geo.features import site_feature
+    from geo.sites import merge
+
+    results = list(results)
+    years = {r.name: r.year for r in results}
+    features = []
+    for site in merge([m for r in results for m in r.mentions]):
+        loc = resolver.locate(site)
+        features.append(site_feature(site, loc.geometry, loc.precision, loc.uncertainty_m, loc.source, years))
+    return features
