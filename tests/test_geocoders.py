@@ -68,8 +68,10 @@ def settings(server: FakeGeoServer, *names: str, interval: float = 0.0) -> tuple
 
 
 def make(server: FakeGeoServer, tmp_path: Path, *names: str, retries: int = 2,
-         sleeps: list[float] | None = None) -> SiteGeocoder:
-    config = GeocoderConfig(providers=settings(server, *names), timeout_s=0.2, max_retries=retries,
+         sleeps: list[float] | None = None, timeout_s: float = 5.0) -> SiteGeocoder:
+    """A geocoder on the fake server; the generous timeout keeps a loaded machine from timing out
+    answers that are meant to arrive (the timeout test sets a short one on purpose)."""
+    config = GeocoderConfig(providers=settings(server, *names), timeout_s=timeout_s, max_retries=retries,
                             backoff_s=0.01, max_backoff_s=0.05, cache_path=tmp_path / "geocode.sqlite")
     sleep = (lambda s: sleeps.append(s)) if sleeps is not None else (lambda s: None)
     return SiteGeocoder(config, sleep=sleep)
@@ -211,7 +213,7 @@ def test_timeouts_are_retried_a_bounded_number_of_times(server: FakeGeoServer, t
     server.script(AMAP, Reply(amap(*coords.wgs84_to_gcj02(*SITE_WGS)), delay_s=0.6))  # client waits 0.2 s
     server.script(TIANDITU, Reply(tianditu(*SITE_WGS)))
     sleeps: list[float] = []
-    gc = make(server, tmp_path, "amap", "tianditu", retries=2, sleeps=sleeps)
+    gc = make(server, tmp_path, "amap", "tianditu", retries=2, sleeps=sleeps, timeout_s=0.2)
     with caplog.at_level(logging.WARNING):
         loc = gc.geocode_site("塔山公园", YONGKANG)
     assert loc is not None and loc.source.startswith("tianditu")
@@ -351,7 +353,7 @@ def test_configured_from_environment(server: FakeGeoServer, tmp_path: Path,
         "RENEWAL_MAP_GEOCODERS": "amap, tianditu",
         "AMAP_KEY": "k1", "AMAP_URL": server.url, "AMAP_MIN_INTERVAL": "0",
         "TIANDITU_TK": "k2", "TIANDITU_URL": server.url, "TIANDITU_MIN_INTERVAL": "0",
-        "RENEWAL_MAP_GEOCODE_TIMEOUT": "0.5", "RENEWAL_MAP_GEOCODE_CACHE": str(tmp_path / "c.sqlite"),
+        "RENEWAL_MAP_GEOCODE_TIMEOUT": "5", "RENEWAL_MAP_GEOCODE_CACHE": str(tmp_path / "c.sqlite"),
     }
     for k, v in env.items():
         monkeypatch.setenv(k, v)

@@ -194,7 +194,7 @@ def test_module_level_locate_site(no_geocoders: None) -> None:
 @pytest.fixture
 def amap_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGeoServer]:
     env = {"RENEWAL_MAP_GEOCODERS": "amap", "AMAP_KEY": "k", "AMAP_MIN_INTERVAL": "0",
-           "RENEWAL_MAP_GEOCODE_TIMEOUT": "0.5", "RENEWAL_MAP_GEOCODE_RETRIES": "0",
+           "RENEWAL_MAP_GEOCODE_TIMEOUT": "5", "RENEWAL_MAP_GEOCODE_RETRIES": "0",
            "RENEWAL_MAP_GEOCODE_CACHE": str(tmp_path / "geocode.sqlite")}
     with FakeGeoServer() as server:
         for k, v in {**env, "AMAP_URL": server.url}.items():
