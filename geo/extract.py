@@ -41,9 +41,10 @@ _LIST_CONJ = ("以及", "和", "及", "与")
 _PROTECT_FREQ = 100  # a stop character inside a common word (和平, 向阳, 共和) is no cut point
 _SWALLOW_FREQ = 30  # 路径, 路网, 村民: a one-character generic word inside a common word
 _MAX_NAME = 24
-_CLASS_TAILS = frozenset({"道路", "公路", "城中村"})
+_CLASS_TAILS = frozenset({"道路", "公路", "城中村", "安置房"})
 _COMMON_WORD_FREQ = 500
 _NUMERALS = frozenset("一二三四五六七八九十0123456789")
+_MAX_ZONE_GAP = 20
 _MAX_GAP = 6  # 鹿山路商贸步行街: characters between an inner generic word and the name's end
 
 
@@ -119,7 +120,13 @@ class _SentenceExtractor:
             nxt.suffix.word in _CLASS_TAILS and not gap
         ):
             return False  # 狮子山休闲公园石笋山入口 keeps its park; 振兴路道路工程 is 振兴路
-        if len(gap) > _MAX_GAP or not all(_NAME_CHAR.match(c) and c not in "“”" for c in gap):
+        if not all(_NAME_CHAR.match(c) for c in gap):
+            return False
+        if gap.startswith("—"):
+            # 乾元—下渚湖—康乾“智富茗溪”县域风貌区: towns joined by dashes name one zone
+            if len(gap) > _MAX_ZONE_GAP or gap.count("“") != gap.count("”"):
+                return False
+        elif len(gap) > _MAX_GAP or "“" in gap or "”" in gap:
             return False
         return not gap or not any(c.strong for c in self._cut_points(h.end, nxt.start))
 

@@ -35,6 +35,8 @@ def names(text: str, county: tuple[str, ...] = ()) -> list[str]:
         # an inner generic word is part of the longer name it sits in
         ("鹿山路商贸步行街、长泰路排涝站全面完成。", ["鹿山路商贸步行街", "长泰路排涝站"]),
         ("文昌阁、南门城楼修缮工程顺利验收。", ["文昌阁", "南门城楼"]),
+        # a lake that is the subject of work; a resettlement block named by its estate
+        ("完成凤凰湖周边环境整治，锦江花园安置房主体完工。", ["凤凰湖", "锦江花园"]),
     ],
 )
 def test_names_are_found_and_trimmed(text: str, expected: list[str]) -> None:
@@ -119,3 +121,8 @@ def test_parenthetical_other_name_is_not_a_second_site() -> None:
 
 def test_list_of_items_that_share_a_word_after_a_class() -> None:
     assert names("围绕台州府城、佩弦湖等重点片区，谋划城市更新项目230个。") == ["台州府城片区", "佩弦湖片区"]
+
+
+def test_zone_named_after_a_lake_town_is_one_name() -> None:
+    text = "截至目前，乾元—下渚湖—康乾“智富茗溪”县域风貌区已创成省级城乡风貌样板区。"
+    assert names(text) == ["乾元—下渚湖—康乾“智富茗溪”县域风貌区"]
