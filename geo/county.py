@@ -38,8 +38,8 @@ _COUNTY_KINDS = (_FULL, _COMPOUND, _SHORT)
 _MAX_NAME = 12  # longer names are not looked for
 _MAX_WORD = 8  # longest dictionary word tried by the local segmentation
 _HELD_MAX = 100_000  # words whose place holders are kept between texts
-_PLACEY = 1  # in _Index.lengths: township and village names start with these characters
 _CHECKED = frozenset({_FULL, _CITY, _PROVINCE})  # kinds a name keeps without standing alone as a word
+_SHORTS = frozenset({_SHORT, _TOWN_SHORT, _VILLAGE_SHORT})  # kinds a word just after may block
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,6 @@ class _Index:
     places: dict[str, int | list[int]]  # township or village name -> county * 2 + (0 township, 1 village)
     heads: frozenset[str]  # first two characters of every township and village name
     stems: frozenset[str]  # short place names: a township or village name less its suffix (乾元, 黄棠)
-    # first two characters -> bit n set when a name of n characters starts so, bit 0 when they
-    # are in ``heads`` too
-    lengths: dict[str, int]
     stop: frozenset[str]  # county names that are ordinary words even in full (老城区)
     common: frozenset[str]  # ordinary words: not a cue by themselves (和平, 鼓楼, 安全)
     names: dict[str, frozenset[int]]  # county, prefecture or province name -> what it can be
@@ -79,6 +76,11 @@ class _Index:
     log_total: float
     # _place_holders of the place names met so far (the texts of a corpus repeat them); emptied when full
     held: dict[str, dict[int, set[int]]] = field(default_factory=dict)
+    # every name looked for (2 to _MAX_NAME characters) in an Aho-Corasick automaton that finds
+    # them all, overlapping ones too, in one pass over a text
+    finder: Any = None
+    # _stands_alone of the (window, start, end) met so far, start and end within the window; emptied when full
+    alone: dict[tuple[str, int, int], bool] = field(default_factory=dict)
 
 
 def _jieba_common_words() -> set[str]:
@@ -104,7 +106,7 @@ def _jieba_common_words() -> set[str]:
 
 @lru_cache(maxsize=1)
 def _index() -> _Index:
-    """Built once (about a second): short place names are found by adding suffixes, not indexed."""
+    """Built once (two seconds or so): the holders of a short place name are found by adding suffixes."""
     tree = admin._tree()
     places: dict[str, int | list[int]] = {}
     for i, towns in enumerate(tree.towns):
@@ -119,7 +121,7 @@ def _index() -> _Index:
                 elif held[-1] != code:
                     held.append(code)
 
-    stems, lengths = _stems(places)
+    stems = _stems(places)
     freq = lexicon.word_freq()  # jieba's own table, shared with the extractor
     jieba_common = _jieba_common_words()
     lex = _lexicon()
@@ -141,19 +143,30 @@ def _index() -> _Index:
     for kind, table in ((_FULL, tree.by_name), (_SHORT, tree.by_short), (_CITY, city), (_PROVINCE, province)):
         for word in table:
             names[word].add(kind)
-            lengths[word[:2]] = lengths.get(word[:2], 0) | 1 << len(word)
     heads = frozenset(k[:2] for k in places)
-    for head in heads:
-        lengths[head] |= _PLACEY
     ix = _Index(full=tree.by_name, short=tree.by_short, city=city, province=province,
                 members=dict(members), places=places, heads=heads,
-                stems=stems, lengths=lengths, stop=stop, common=frozenset(),
+                stems=stems, stop=stop, common=frozenset(),
                 names={w: frozenset(k) for w, k in names.items()}, freq=freq,
                 log_total=math.log(sum(freq.values()) or 1))
     limit = lex["common_word"]["max_places"]
     everywhere = {s for s in tree.by_short
                   if len(set().union(*_place_holders(s, ix).values())) >= limit}
-    return replace(ix, common=frozenset(stop | everywhere | jieba_common))
+    return replace(ix, common=frozenset(stop | everywhere | jieba_common), finder=_finder(ix))
+
+
+def _finder(ix: _Index) -> Any:
+    """The automaton of every name ``_spans`` can find: county, prefecture and province names,
+    township and village names and their short forms, of 2 to ``_MAX_NAME`` characters."""
+    import ahocorasick  # here, not at import: ``python -m geo --help`` loads nothing heavy
+
+    finder = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+    for table in (ix.names, ix.places, ix.stems):
+        for word in table:
+            if 2 <= len(word) <= _MAX_NAME:
+                finder.add_word(word)
+    finder.make_automaton()
+    return finder
 
 
 def load_index() -> None:
@@ -161,28 +174,22 @@ def load_index() -> None:
     _index()
 
 
-def _stems(places: dict[str, int | list[int]]) -> tuple[frozenset[str], dict[str, int]]:
+def _stems(places: dict[str, int | list[int]]) -> frozenset[str]:
     """The short names ``_place_holders`` can find (a name less a suffix of its level, 2 to 5
-    characters), and for every first two characters the lengths of the names and short names
-    that start with them: ``_spans`` looks up no word of another length."""
+    characters)."""
     by_last: tuple[dict[str, list[str]], dict[str, list[str]]] = ({}, {})  # township, village
     for level, suffixes in enumerate(_suffixes()):
         for suffix in suffixes:
             by_last[level].setdefault(suffix[-1], []).append(suffix)
     stems: set[str] = set()
-    lengths: dict[str, int] = {}
     for name, held in places.items():
         size = len(name)
-        bits = 1 << size
         for level in (held % 2,) if isinstance(held, int) else {code % 2 for code in held}:
             for suffix in by_last[level].get(name[-1], ()):
                 short = size - len(suffix)
                 if 2 <= short <= 5 and name.endswith(suffix):
                     stems.add(name[:short])
-                    bits |= 1 << short
-        head = name[:2]
-        lengths[head] = lengths.get(head, 0) | bits
-    return frozenset(stems), lengths
+    return frozenset(stems)
 
 
 def _codes(name: str, ix: _Index) -> list[int]:
@@ -286,8 +293,14 @@ def _stands_alone(text: str, start: int, end: int, ix: _Index, logs: _WordLogs |
     dictionary words in it (at most ``_MAX_WORD`` characters, or the name's length); on equal
     scores the path whose last word starts first wins.
     """
-    logs = logs if logs is not None else _WordLogs(text, ix)
     lo, hi = max(0, start - 4), min(len(text), end + 4)
+    key = (text[lo:hi], start - lo, end - lo)  # the answer depends on the window alone
+    known = ix.alone.get(key)
+    if known is not None:
+        return known
+    if len(ix.alone) > _HELD_MAX:
+        ix.alone.clear()
+    logs = logs if logs is not None else _WordLogs(text, ix)
     logs.fill(lo, hi)
     ones, words_at = logs.ones, logs.words
     size = hi - lo
@@ -322,13 +335,8 @@ def _stands_alone(text: str, start: int, end: int, ix: _Index, logs: _WordLogs |
         bounds.add(j)
         j = cut[j]
     bounds.add(0)
-    return s in bounds and e in bounds
-
-
-@lru_cache(maxsize=4096)
-def _longest_first(lengths: int) -> tuple[int, ...]:
-    """The bits set in ``lengths``, highest first (name lengths of 2 to ``_MAX_NAME``)."""
-    return tuple(n for n in range(_MAX_NAME, 1, -1) if lengths >> n & 1)
+    alone = ix.alone[key] = s in bounds and e in bounds
+    return alone
 
 
 def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
@@ -342,32 +350,25 @@ def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
     held = ix.held
     if len(held) > _HELD_MAX:
         held.clear()
-    for i in range(len(text)):
-        head = text[i:i + 2]
-        lengths = ix.lengths.get(head)
-        if lengths is None:
-            continue  # no name starts with these two characters
-        placey = lengths & _PLACEY
-        for n in _longest_first(lengths):  # no name of another length starts so
-            j = i + n
-            if j > len(text):
-                continue
-            word = text[i:j]
-            kinds: set[int] = set(ix.names.get(word, ()))
-            if placey:
-                holders = held.get(word)
-                if holders is None:
-                    placelike = word in ix.places or word in ix.stems
-                    holders = held[word] = _place_holders(word, ix) if placelike else {}
-                kinds.update(holders)
-            if not kinds:
-                continue
+    # every name in the text, leftmost first, then longest first
+    hits = sorted((end + 1 - n, -n) for end, n in ix.finder.iter(text))
+    for i, minus_n in hits:
+        j = i - minus_n
+        word = text[i:j]
+        kinds: set[int] = set(ix.names.get(word, ()))
+        holders = held.get(word)
+        if holders is None:
+            placelike = word in ix.places or word in ix.stems
+            holders = held[word] = _place_holders(word, ix) if placelike else {}
+        kinds.update(holders)
+        if not kinds:
+            continue
+        if not kinds.isdisjoint(_SHORTS):
             rest = text[j:j + 8]
-            if kinds & {_SHORT, _TOWN_SHORT, _VILLAGE_SHORT}:
-                m = block_re.match(rest)
-                if m and not (_SHORT in kinds and level_re.match(rest)):
-                    found.append((i, j + m.end(), frozenset({_BLOCK}), word, False))
-                    continue
+            m = block_re.match(rest)
+            if m and not (_SHORT in kinds and level_re.match(rest)):
+                found.append((i, j + m.end(), frozenset({_BLOCK}), word, False))
+                continue
             if _SHORT in kinds:
                 m = compound_re.match(rest) or level_re.match(rest)
                 if m and text[i:j + 1] in ix.full:  # 嵊州市域, 临海市住建局: the official name counts
@@ -376,7 +377,7 @@ def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
                     found.append((i, j + m.end(), frozenset({_COMPOUND}), word, False))
                 if town_re.match(rest):  # 新市古镇: the township, not a county
                     kinds.discard(_SHORT)
-            found.append((i, j, frozenset(kinds), word, bool(kinds - _CHECKED)))
+        found.append((i, j, frozenset(kinds), word, not kinds <= _CHECKED))
     return _longest_first_spans(text, ix, found)
 
 

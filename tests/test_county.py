@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
 from pyproj import CRS, Transformer
 from shapely.geometry import Point
 
+import geo.county as county_module
 from geo.admin import county, county_polygon
 from geo.county import CountyGuess, _normalise, detect_county, resolve_county
 from geo.county_location import SEATS_CSV, Location, county_location
@@ -198,3 +200,72 @@ def test_county_seats_csv() -> None:
         lat, lon = float(row["lat"]), float(row["lon"])
         assert (round(lat, 2), round(lon, 2)) != (28.75, 119.88)  # the known-bad 永康 figure
         assert county_polygon(county(row["county"]).name).contains(Point(lon, lat))
+
+
+# Scores and strongest evidence of the seeds as the position-by-position search gave them before
+# the names were found with an automaton: the faster search must not change a result.
+SEED_RESULTS = {
+    "000_adb8b547a985f849.txt": ("永康市", 8.744, ("金华", "古山", "方岩", "舟山")),
+    "002_baa0c397a6a27755.txt": ("德清县", 40.746, ("德清县", "德清", "武康街道", "乾元")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEED_RESULTS))
+def test_seed_results_unchanged(name: str) -> None:
+    guess = detect_county((REPO / "data" / "sources" / name).read_text(encoding="utf-8"))
+    county_name, score, strongest = SEED_RESULTS[name]
+    assert (guess.county.name, guess.score, guess.evidence[:4]) == (county_name, score, strongest)
+
+
+def _pieces() -> list[str]:
+    """Paragraphs and sentences of the seeds, normalised as detection sees them."""
+    out: list[str] = []
+    for path in sorted((REPO / "data" / "sources").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        paragraphs = [p for p in text.split("\n") if p.strip()]
+        out += paragraphs + ["\n".join(paragraphs[i:i + 3]) for i in range(0, len(paragraphs), 2)]
+        out += [s for s in re.split(r"(?<=[。；！？])", text) if s.strip()]
+    return [_normalise(t) for t in out if _normalise(t)]
+
+
+def test_automaton_finds_what_every_position_holds() -> None:
+    """The automaton finds exactly the names a look-up of every position and length finds."""
+    ix = county_module._index()
+    for text in _pieces():
+        naive = sorted(
+            (i, -n)
+            for i in range(len(text))
+            for n in range(2, county_module._MAX_NAME + 1)
+            if i + n <= len(text)
+            and (text[i:i + n] in ix.names or text[i:i + n] in ix.places or text[i:i + n] in ix.stems)
+        )
+        found = sorted((end + 1 - n, -n) for end, n in ix.finder.iter(text))
+        assert found == naive, text
+
+
+def test_remembered_word_checks_agree() -> None:
+    """_stands_alone answers the same from its memory of windows as when it works it out."""
+    ix = county_module._index()
+    for text in _pieces()[:200]:
+        for start, end, _, _ in county_module._spans(text, ix):
+            remembered = county_module._stands_alone(text, start, end, ix)
+            ix.alone.clear()
+            assert county_module._stands_alone(text, start, end, ix) == remembered
+
+
+def test_pieces_detected_the_same_twice() -> None:
+    """Detection gives the same answer on a second pass, when every cache is full."""
+    def answers() -> list[object]:
+        out: list[object] = []
+        for text in _pieces():
+            try:
+                g = detect_county(text)
+                out.append((g.county, g.score, g.evidence))
+            except CountyError as err:
+                out.append(str(err))
+        return out
+
+    ix = county_module._index()
+    ix.alone.clear()
+    ix.held.clear()
+    assert answers() == answers()
