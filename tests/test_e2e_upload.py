@@ -9,6 +9,7 @@ the layers, and comes back to its county once the placement is undone and the la
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -154,7 +155,8 @@ def test_place_a_site_by_clicking_the_map_rebuild_and_undo(app: tuple[Session, P
 
     # undone, then rebuilt: back at its county's point, where it was drawn before
     session.page.get_by_role("button", name="撤销该项目最近一次定位").click()
-    session.page.get_by_text("已撤销", exact=False).wait_for(timeout=15000)
+    # the message, not the map's "定位已撤销（待重建）" tag
+    session.page.get_by_text(re.compile(r"^已撤销 ")).wait_for(timeout=15000)
     session.wait_for(lambda: (s := session.site(key)) and s["flags"] & FLAG_UNPLACED)
     session.page.get_by_role("button", name="重建图层").click()
     session.wait_for(

@@ -244,10 +244,13 @@ def site_style(layer: str, status: str, geom_type: str, uploaded: bool = False) 
     return style
 
 
+# A 1-pixel outline, as in the legend: the canvas of a large map paints a line of one pixel or
+# less as a hairline, which is several times faster than any wider line; with thousands of
+# circles, 1.5 pixels took most of the first render (``bench/render_bench.py``).
 UNCERTAINTY_STYLE: dict[str, Any] = {
     "color": UNCERTAINTY_COLOR,
     "fillColor": UNCERTAINTY_COLOR,
-    "weight": 1.5,
+    "weight": 1,
     "opacity": 0.8,
     "dashArray": "6 6",
     "fill": True,
