@@ -44,11 +44,11 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         _sweep(path.parent, path.name)
         tmp = _unique(path.parent, _FILE_TMP.format(name=path.name))
         try:
-            _write_file(tmp, data)
+            write_new_file(tmp, data)
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
 
 def write_many_atomic(files: Mapping[Path, bytes]) -> None:
@@ -92,15 +92,15 @@ def _write_folder(folder: Path, files: Mapping[str, bytes]) -> None:
         os.mkdir(stage)  # 0777 less the umask, like any new folder
         try:
             for name, data in files.items():
-                _write_file(stage / name, data)
+                write_new_file(stage / name, data)
             if not folder.exists():
-                _fsync_dir(stage)
+                fsync_dir(stage)
                 os.rename(stage, folder)
             elif not (_carry_over(folder, stage, set(files)) and _swap(stage, folder)):
                 _replace_each(stage, folder, files)
             else:
                 _bring_back_late_entries(stage, folder, set(files))
-            _fsync_dir(parent)
+            fsync_dir(parent)
         finally:
             shutil.rmtree(stage, ignore_errors=True)  # after a swap: the old files
 
@@ -121,7 +121,7 @@ def _carry_over(folder: Path, stage: Path, written: set[str]) -> bool:
                     return False  # a sub-folder cannot be carried over as a link
     except OSError:
         return False
-    _fsync_dir(stage)
+    fsync_dir(stage)
     return True
 
 
@@ -183,7 +183,8 @@ def _swap(a: Path, b: Path) -> bool:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _write_file(path: Path, data: bytes) -> None:
+def write_new_file(path: Path, data: bytes) -> None:
+    """Create ``path`` (it must not exist; 0666 less the umask), write ``data`` and flush it to disk."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
@@ -237,7 +238,8 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _fsync_dir(d: Path) -> None:
+def fsync_dir(d: Path) -> None:
+    """Flush a folder's entries (renames, new files) to disk; a no-op where folders cannot be opened."""
     try:
         fd = os.open(d, os.O_RDONLY)
     except OSError:

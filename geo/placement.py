@@ -35,6 +35,7 @@ from typing import Any
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+from geo.atomic import fsync_dir
 from geo.errors import GeoError
 from geo.overrides import DEFAULT_PATH, GEOMETRY_TYPES, Override, OverridesError, load_overrides
 
@@ -348,7 +349,7 @@ def _snapshot(path: Path) -> Path:
         os.link(tmp, target)  # never replaces a snapshot
     finally:
         tmp.unlink(missing_ok=True)
-    _fsync_dir(folder)
+    fsync_dir(folder)
     return target
 
 
@@ -360,16 +361,6 @@ def _remove_stray_temporaries(path: Path) -> None:
             stray.unlink(missing_ok=True)
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # ------------------------------------------------------------------ command line

@@ -32,7 +32,6 @@ refused, as it would count every site twice.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -43,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geo import layers as geo_layers
+from geo.atomic import fsync_dir, write_new_file
 from geo.errors import CountyError, GeoError, IngestError
 from geo.ingest import SUPPORTED_SUFFIXES
 from geo.ingest.messages import format_size
@@ -345,20 +345,20 @@ def _commit(sources_dir: Path, layer_files: dict[Path, bytes], report: tuple[Pat
     try:
         (stage / "layers").mkdir()
         for final, data in layer_files.items():
-            _write_file(stage / "layers" / final.name, data)
+            write_new_file(stage / "layers" / final.name, data)
         if report is not None:
-            _write_file(stage / _STAGED_REPORT, report[1])
-        _fsync_dir(stage / "layers")
-        _fsync_dir(stage)
+            write_new_file(stage / _STAGED_REPORT, report[1])
+        fsync_dir(stage / "layers")
+        fsync_dir(stage)
         record = {
             "stage": str(stage.resolve()),
             "layers_dir": str(next(iter(layer_files)).parent.resolve()),
             "report": str(report[0].resolve()) if report is not None else None,
         }
         record_tmp = sources_dir / f"{stage.name}.journal"
-        _write_file(record_tmp, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+        write_new_file(record_tmp, json.dumps(record, ensure_ascii=False).encode("utf-8"))
         os.replace(record_tmp, sources_dir / JOURNAL_NAME)
-        _fsync_dir(sources_dir)
+        fsync_dir(sources_dir)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         if record_tmp is not None:
@@ -384,9 +384,9 @@ def _roll_forward(journal: Path) -> None:
     staged_report = stage / _STAGED_REPORT
     if report is not None and staged_report.exists():
         os.replace(staged_report, report)
-        _fsync_dir(report.parent)
+        fsync_dir(report.parent)
     journal.unlink()
-    _fsync_dir(journal.parent)
+    fsync_dir(journal.parent)
     shutil.rmtree(stage, ignore_errors=True)
 
 
@@ -404,22 +404,4 @@ def _recover(sources_dir: Path) -> bool:
     return finished
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    """A new file (0666 less the umask), flushed to disk."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
 
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -246,7 +246,7 @@ def test_failure_while_writing_leaves_every_old_file(
     import geo.atomic
 
     out = seeded(known_sets, tmp_path / "layers")
-    real = geo.atomic._write_file
+    real = geo.atomic.write_new_file
     calls = []
 
     def full_disk(path: Path, data: bytes) -> None:
@@ -255,7 +255,7 @@ def test_failure_while_writing_leaves_every_old_file(
             raise OSError(28, "No space left on device")
         real(path, data)
 
-    monkeypatch.setattr(geo.atomic, "_write_file", full_disk)
+    monkeypatch.setattr(geo.atomic, "write_new_file", full_disk)
     with pytest.raises(OSError, match="No space"):
         build([known_sets["sources"]], out)
     assert file_set(out) == known_sets["old"]
