@@ -454,38 +454,21 @@ def sidebar_downloads(
         on_click="ignore",
     )
     chosen = view.raw_items(shown["key"])
-    sb.download_button(
-        t("dl_selection", lang, fmt="GeoJSON"),
-        data=lambda: export.feature_collection_bytes(f for _, f in chosen),
-        file_name=export.selection_file_name("geojson"),
-        mime=export.MIME["geojson"],
-        key="dl_sel_geojson",
-        on_click="ignore",
+    selection_formats = (
+        ("GeoJSON", "geojson", lambda: export.feature_collection_bytes(f for _, f in chosen)),
+        ("CSV", "csv", lambda: export.csv_bytes(chosen)),
+        ("GeoPackage", "gpkg", lambda: export.gpkg_bytes(chosen)),
+        ("KML", "kml", lambda: export.kml_bytes(chosen)),
     )
-    sb.download_button(
-        t("dl_selection", lang, fmt="CSV"),
-        data=lambda: export.csv_bytes(chosen),
-        file_name=export.selection_file_name("csv"),
-        mime=export.MIME["csv"],
-        key="dl_sel_csv",
-        on_click="ignore",
-    )
-    sb.download_button(
-        t("dl_selection", lang, fmt="GeoPackage"),
-        data=lambda: export.gpkg_bytes(chosen),
-        file_name=export.selection_file_name("gpkg"),
-        mime=export.MIME["gpkg"],
-        key="dl_sel_gpkg",
-        on_click="ignore",
-    )
-    sb.download_button(
-        t("dl_selection", lang, fmt="KML"),
-        data=lambda: export.kml_bytes(chosen),
-        file_name=export.selection_file_name("kml"),
-        mime=export.MIME["kml"],
-        key="dl_sel_kml",
-        on_click="ignore",
-    )
+    for label, ext, make in selection_formats:  # made only when clicked
+        sb.download_button(
+            t("dl_selection", lang, fmt=label),
+            data=make,
+            file_name=export.selection_file_name(ext),
+            mime=export.MIME[ext],
+            key=f"dl_sel_{ext}",
+            on_click="ignore",
+        )
 
 
 # ---- uploads ---------------------------------------------------------------------------------
