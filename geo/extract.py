@@ -278,7 +278,7 @@ class _SentenceExtractor:
             cuts[m.end()] = _Cut(m.end(), m.start(), True, number=True)
         table = lexicon.suffixes()
         for m in lexicon.suffix_pattern().finditer(t, lo, hi):
-            if table[m.group()].role == "admin" and m.end() < hi:
+            if table[m.group()].role == "admin" and m.end() < hi and not self._swallowed(m.end()):
                 cuts.setdefault(m.end(), _Cut(m.end(), m.start(), False))  # 宁围街道盈一 (but 镇府路)
         quoted = _quoted_positions(t, lo, hi)
         inside_numbers = {p for c in cuts.values() if c.number for p in range(c.word_start + 1, c.pos)}

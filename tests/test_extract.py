@@ -126,3 +126,15 @@ def test_list_of_items_that_share_a_word_after_a_class() -> None:
 def test_zone_named_after_a_lake_town_is_one_name() -> None:
     text = "截至目前，乾元—下渚湖—康乾“智富茗溪”县域风貌区已创成省级城乡风貌样板区。"
     assert names(text) == ["乾元—下渚湖—康乾“智富茗溪”县域风貌区"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "创建美丽乡村示范村12个，背街小巷改造同步推进。",
+        "走好乡村振兴之路，探索共同富裕新路径，农村人居环境整治提升。",
+        "召开全市城市工作会议，印发《城市更新三年行动方案》，成立城市更新工作专班。",
+    ],
+)
+def test_policy_sentences_name_no_site(text: str) -> None:
+    assert names(text) == []
