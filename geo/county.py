@@ -18,7 +18,6 @@ import importlib.util
 import math
 import re
 import tomllib
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -28,6 +27,7 @@ from typing import Any
 from geo import admin, lexicon
 from geo.admin import County
 from geo.errors import CountyError
+from geo.names import name_key
 
 _LEXICON = Path(__file__).parent / "lexicons" / "county_cues.toml"
 
@@ -226,9 +226,6 @@ def _suffixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(lex["township"]), tuple(lex["village"])
 
 
-def _normalise(text: str) -> str:
-    """NFKC, and no white space at all: dirty extractions split words with spaces and line breaks."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _alternation(words: list[str]) -> str:
@@ -509,7 +506,7 @@ def _describe(i: int, score: float) -> str:
 def detect_county(text: str) -> CountyGuess:
     """The county ``text`` is about; CountyError when no county is named clearly enough."""
     w = _lexicon()["weights"]
-    score, why = _scores(_normalise(text))
+    score, why = _scores(name_key(text))
     ranked = sorted(score.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < w["min_score"]:
         near = ", ".join(_describe(i, s) for i, s in ranked[:3]) or "none"

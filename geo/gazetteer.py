@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import sys
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import GeoError
 from geo.geocoders.errors import GazetteerError
 from geo.geocoders.geometry import distance_outside_m
+from geo.names import name_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -68,8 +68,6 @@ class GazetteerEntry:
         )
 
 
-def _norm(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
@@ -146,9 +144,9 @@ class Gazetteer:
         self._by_alias: dict[tuple[str, str], GazetteerEntry] = {}
         self._counties = {e.county for e in self._entries}
         for e in self._entries:
-            self._by_name.setdefault((e.county, _norm(e.name)), e)
+            self._by_name.setdefault((e.county, name_key(e.name)), e)
             for alias in e.aliases:
-                self._by_alias.setdefault((e.county, _norm(alias)), e)
+                self._by_alias.setdefault((e.county, name_key(alias)), e)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Gazetteer:
@@ -178,11 +176,11 @@ class Gazetteer:
         ``county`` is the official name; a short or prefixed form (德清, 湖州市德清县) is
         resolved through :func:`geo.admin.county`.
         """
-        key = (self._county_key(county), _norm(name))
+        key = (self._county_key(county), name_key(name))
         return self._by_name.get(key) or self._by_alias.get(key)
 
     def _county_key(self, county: str) -> str:
-        county = _norm(county)
+        county = name_key(county)
         if county in self._counties:
             return county
         from geo.admin import county as admin_county
@@ -258,7 +256,7 @@ def check(
         if entry is None:
             continue
         for label in (entry.name, *entry.aliases):
-            key = (entry.county, _norm(label))
+            key = (entry.county, name_key(label))
             if key in seen:
                 problems.append(f"{path}:{line}: {label!r} already names the entry of line {seen[key]}")
             seen.setdefault(key, line)

@@ -14,13 +14,14 @@ import json
 import logging
 import sqlite3
 import threading
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from geo.names import name_key
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +46,7 @@ def default_cache_path() -> Path:
     return platformdirs.user_cache_path(APP_NAME) / "geocode.sqlite"
 
 
-def normalise_query(query: str) -> str:
-    """NFKC, then every whitespace character removed: 永康市 塔山公园 ≡ 永康市塔山公园."""
-    return "".join(unicodedata.normalize("NFKC", query).split())
+normalise_query = name_key  # NFKC, every whitespace removed: 永康市 塔山公园 ≡ 永康市塔山公园
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.county_location import Location
 from geo.errors import GeoError
+from geo.names import compact
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "overrides.geojson"
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon")
@@ -85,7 +86,7 @@ class Overrides:
 
     def lookup(self, site_id: str, name: str, county: str) -> Override | None:
         """The placement of this site: by id first, else by name within the county."""
-        return self._by_id.get(site_id) or self._by_name.get((_norm(name), county))
+        return self._by_id.get(site_id) or self._by_name.get((compact(name), county))
 
     def __len__(self) -> int:
         return len(self._items)
@@ -135,8 +136,6 @@ def load_overrides(path: Path | None = None) -> Overrides:
     return Overrides(items, path)
 
 
-def _norm(text: str) -> str:
-    return "".join(text.split())
 
 
 def _text(props: dict[str, Any], key: str, *, required: bool) -> str | None:
@@ -171,7 +170,7 @@ def _parse_feature(feature: Any) -> Override:
         raise ValueError(f"when is not an ISO 8601 timestamp: {when!r}") from None
     return Override(
         site_id=site_id,
-        name=_norm(name) if name else None,
+        name=compact(name) if name else None,
         county=county,
         note=note,
         who=who,

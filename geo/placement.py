@@ -37,6 +37,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.atomic import fsync_dir
 from geo.errors import GeoError
+from geo.names import compact
 from geo.overrides import DEFAULT_PATH, GEOMETRY_TYPES, Override, OverridesError, load_overrides
 
 #: How a site id looks (:attr:`geo.sites.Site.id`).
@@ -118,7 +119,7 @@ def place_site(
     from geo.features import geometry_json
 
     county_name = _official_county(county, site_id or name or "?")
-    name = _norm(name) if name and name.strip() else None
+    name = compact(name) if name and name.strip() else None
     site_id = site_id.strip() if site_id and site_id.strip() else None
     if site_id is None and name is None:
         raise PlacementError("no site given: give its site id or its name")
@@ -166,7 +167,7 @@ def undo_last(
     more than one county). Returns False when the site has no placement; the file is then untouched.
     """
     path = Path(path)
-    name = _norm(name) if name and name.strip() else None
+    name = compact(name) if name and name.strip() else None
     county_name = _official_county(county, site_id or name or "?") if county else None
     if not site_id and not name:
         raise PlacementError("no site given: give its site id or its name")
@@ -195,8 +196,6 @@ def undo_last(
 # ------------------------------------------------------------------ internals
 
 
-def _norm(text: str) -> str:
-    return "".join(text.split())
 
 
 def _official_county(county: str | None, label: str) -> str:
@@ -463,8 +462,8 @@ def find_site(site: str, layers: Path, county: str | None) -> tuple[str | None, 
         if county_name is None:
             raise PlacementError(f"{site} is not in the built layers ({layers}/): give --county to place it")
         return site, None, county_name
-    name = _norm(site)
-    hits = [f for f in features if _norm(f["name"]) == name]
+    name = compact(site)
+    hits = [f for f in features if compact(f["name"]) == name]
     if county_name is not None:
         hits = [f for f in hits if f["county"] == county_name]
     if not hits:

@@ -13,9 +13,10 @@ from shapely.geometry import Point
 
 import geo.county as county_module
 from geo.admin import county, county_polygon
-from geo.county import CountyGuess, _normalise, detect_county, resolve_county
+from geo.county import CountyGuess, detect_county, resolve_county
 from geo.county_location import SEATS_CSV, Location, county_location
 from geo.errors import CountyError
+from geo.names import name_key as _normalise
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = {
