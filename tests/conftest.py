@@ -35,6 +35,12 @@ XSS_IMG_PWN = '<img src=x onerror="window.__pwned=1">'
 COUNTY_SPOT = [120.0470, 28.8880]  # two county-precision sites share this point
 
 
+@pytest.fixture(autouse=True)
+def _own_results_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's builds keep their results in a folder of their own, never the user's."""
+    monkeypatch.setenv("RENEWAL_MAP_CACHE", str(tmp_path_factory.mktemp("results-cache")))
+
+
 def _src(doc: str, quote: str, start: int = 0) -> dict[str, Any]:
     return {"doc": doc, "quote": quote, "start": start, "end": start + len(quote)}
 
