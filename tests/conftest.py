@@ -529,3 +529,30 @@ def browser(p: Any, url: str, profile: Path) -> Iterator[Session]:
         yield s
     finally:
         context.close()
+
+
+def rotated(text: str, k: int) -> str:
+    """A report with its paragraphs after the first rotated by ``k``: other bytes, same county."""
+    head, *rest = text.split("\n\n")
+    k %= max(len(rest), 1)
+    return "\n\n".join([head, *rest[k:], *rest[:k]])
+
+
+def seed_corpus(folder: Path, n: int) -> list[Path]:
+    """``n`` reports made from the seed reports (each later one with its paragraphs rotated)."""
+    seeds = sorted((Path(__file__).resolve().parents[1] / "data" / "sources").glob("*.txt"))
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        seed = seeds[i % len(seeds)]
+        path = folder / f"r{i:03d}.txt"
+        path.write_text(rotated(seed.read_text(encoding="utf-8"), i // len(seeds)), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def layer_bytes(out: Path) -> dict[str, bytes]:
+    """The four layer files of a build, as bytes."""
+    from geo.layers import LAYERS
+
+    return {name: (out / f"{name}.geojson").read_bytes() for name in LAYERS}

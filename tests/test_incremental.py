@@ -10,30 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import layer_bytes, rotated, seed_corpus
 
-from geo.layers import LAYERS
 from geo.project.result_cache import ResultCache, pipeline_version
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = sorted((ROOT / "data" / "sources").glob("*.txt"))
-
-
-def rotated(text: str, k: int) -> str:
-    """The report with its paragraphs after the first rotated by ``k``: other bytes, same county."""
-    head, *rest = text.split("\n\n")
-    k %= max(len(rest), 1)
-    return "\n\n".join([head, *rest[k:], *rest[:k]])
-
-
-def corpus(folder: Path, n: int) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(n):
-        seed = SEEDS[i % len(SEEDS)]
-        path = folder / f"r{i:03d}.txt"
-        path.write_text(rotated(seed.read_text(encoding="utf-8"), i // len(SEEDS)), encoding="utf-8")
-        paths.append(path)
-    return paths
 
 
 def build(inputs: Path, out: Path, *extra: str, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -41,10 +22,6 @@ def build(inputs: Path, out: Path, *extra: str, cache: Path | None = None) -> su
     if cache is not None:
         args += ["--cache-dir", str(cache)]
     return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
-
-
-def layer_bytes(out: Path) -> dict[str, bytes]:
-    return {name: (out / f"{name}.geojson").read_bytes() for name in LAYERS}
 
 
 def kept_line(stderr: str) -> str:
@@ -55,7 +32,7 @@ def kept_line(stderr: str) -> str:
 def full(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
     """Five reports, and the layers of a full build of them (no kept results)."""
     root = tmp_path_factory.mktemp("full")
-    corpus(root / "reports", 5)
+    seed_corpus(root / "reports", 5)
     done = build(root / "reports", root / "out", "--no-cache")
     assert done.returncode == 0, done.stderr
     assert "kept results" not in done.stderr
@@ -126,7 +103,7 @@ def test_no_cache_neither_reads_nor_writes_kept_results(full: tuple[Path, dict[s
 
 def test_refusals_are_not_kept(tmp_path: Path) -> None:
     reports = tmp_path / "reports"
-    corpus(reports, 2)
+    seed_corpus(reports, 2)
     (reports / "empty.txt").write_bytes(b"")
     cache = tmp_path / "cache"
     first = build(reports, tmp_path / "a", cache=cache)
