@@ -24,6 +24,7 @@ from geo.errors import GeoError, printable
 
 if TYPE_CHECKING:
     from geo.pipeline import DocumentResult
+    from geo.project.result_cache import ResultCache
 
 _CHUNKS_PER_WORKER = 8  # reports go to the workers in chunks: few enough to pay little per chunk
 
@@ -50,16 +51,25 @@ def _prepare_worker(county: str | None) -> None:
 
 
 @contextmanager
-def _outcomes(files: list[Path], county: str | None,
-              workers: int) -> Iterator[Iterator[DocumentResult | str]]:
-    """``_process`` over ``files``, in their order, in this process or in a pool of ``workers``.
+def _computed(tasks: list[tuple[Path, str | None]], county: str | None, workers: int,
+              scheduler: str | None) -> Iterator[Iterator[DocumentResult | str]]:
+    """``_process`` over ``tasks``, in their order: in this process, a pool of ``workers``, or on a
+    Dask cluster (``scheduler``, or a local one when ``workers`` is negative).
 
     The pool is started on entry, before any thread (the progress bar's) exists to be forked.
     """
     from geo.pipeline import prepare
 
-    tasks = [(path, county) for path in files]
-    workers = min(workers or os.cpu_count() or 1, len(files))
+    if not tasks:
+        yield iter(())
+        return
+    if scheduler is not None:
+        from geo.project.distributed import cluster_client, map_reports
+
+        with cluster_client(scheduler or None, workers) as client:
+            yield map_reports(client, _process, tasks, county)
+        return
+    workers = min(workers or os.cpu_count() or 1, len(tasks))
     if workers <= 1:
         prepare(county)
         yield map(_process, tasks)
@@ -77,11 +87,47 @@ def _outcomes(files: list[Path], county: str | None,
         yield pool.imap(_process, tasks, chunksize=chunk)
 
 
+@contextmanager
+def _outcomes(files: list[Path], county: str | None, workers: int, cache: ResultCache | None = None,
+              scheduler: str | None = None) -> Iterator[Iterator[DocumentResult | str]]:
+    """Every report's result or refusal, in input order: kept results from ``cache``, the others
+    computed (and kept). A refusal is never kept: the file is tried again next time."""
+    tasks = [(path, county) for path in files]
+    keys: list[str | None] = [None] * len(tasks)
+    kept: dict[int, DocumentResult] = {}
+    if cache is not None:
+        for i, (path, hint) in enumerate(tasks):
+            try:
+                keys[i] = cache.key(path, (hint,))
+            except OSError:
+                continue  # unreadable: the reader says why
+            found = cache.get(keys[i])
+            if found is not None:
+                kept[i] = found
+    todo = [i for i in range(len(tasks)) if i not in kept]
+    with _computed([tasks[i] for i in todo], county, workers, scheduler) as computed:
+        def ordered() -> Iterator[DocumentResult | str]:
+            fresh = iter(computed)
+            for i in range(len(tasks)):
+                if i in kept:
+                    yield kept[i]
+                    continue
+                outcome = next(fresh)
+                key = keys[i]
+                if cache is not None and key is not None and not isinstance(outcome, str):
+                    cache.put(key, outcome)
+                yield outcome
+
+        yield ordered()
+
+
 def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: bool = False,
-              workers: int = 1) -> int:
+              workers: int = 1, cache: Path | bool | None = True, scheduler: str | None = None) -> int:
     """Build the layers from ``inputs`` into ``out``; ``workers`` processes read the reports.
 
-    ``workers`` 0 means one per CPU; whatever it is, the layers are the same.
+    ``workers`` 0 means one per CPU; whatever it is, the layers are the same. ``cache``: the
+    folder of kept results (True: the default folder, False or None: read every report).
+    ``scheduler``: the address of a Dask scheduler, or "" for a local cluster of ``workers``.
     """
     from tqdm import tqdm
 
@@ -103,15 +149,23 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
              "layers left as they were")
         return EXIT_FAILED
 
+    from geo.project.result_cache import ResultCache, default_folder
+
+    folder = default_folder() if cache is True else cache or None
+    kept = ResultCache(folder) if folder is not None else None
     results, refused = [], []
-    with _outcomes(files, county, workers) as outcomes:
-        for outcome in tqdm(outcomes, total=len(files), desc="reports", unit="doc", disable=quiet,
-                            file=sys.stderr):
-            if isinstance(outcome, str):
-                refused.append(outcome)
-                _say(f"warning: {outcome}")
-            else:
-                results.append(outcome)
+    try:
+        with _outcomes(files, county, workers, kept, scheduler) as outcomes:
+            for outcome in tqdm(outcomes, total=len(files), desc="reports", unit="doc", disable=quiet,
+                                file=sys.stderr):
+                if isinstance(outcome, str):
+                    refused.append(outcome)
+                    _say(f"warning: {outcome}")
+                else:
+                    results.append(outcome)
+    except GeoError as e:  # the cluster could not finish: nothing is written
+        _say(f"error: {e}; layers left as they were")
+        return EXIT_FAILED
     if not results:
         _say(f"error: none of the {len(files)} report(s) could be read; layers left as they were")
         return EXIT_FAILED
@@ -134,6 +188,8 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
     _say("  placed by: " + ", ".join(f"{k} {v}" for k, v in resolver.step_counts().items()))
     for problem in resolver.problems():
         _say(f"  location problem: {problem}")
+    if kept is not None:
+        _say(f"  kept results: {kept.hits} of {len(files)} report(s) unchanged since an earlier build")
     if refused:
         _say(f"{len(refused)} file(s) refused (see warnings above)")
     _say(f"layers written to {printable(out)}/")

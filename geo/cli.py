@@ -29,6 +29,13 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--workers", type=_workers, default=1, metavar="N",
                    help="processes reading reports in parallel (default: 1; 0: one per CPU); "
                         "the layers are the same whatever N")
+    b.add_argument("--no-cache", action="store_true",
+                   help="read every report again instead of reusing results kept from earlier builds")
+    b.add_argument("--cache-dir", type=Path, default=None,
+                   help="folder of kept results (default: $RENEWAL_MAP_CACHE or the user's cache folder)")
+    b.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="read the reports on a Dask cluster: tcp://HOST:PORT of its scheduler, or 'local' "
+                        "for a local cluster of --workers processes (default: $RENEWAL_MAP_SCHEDULER)")
 
     g = sub.add_parser("gazetteer", help="work with the embedded gazetteer")
     gsub = g.add_subparsers(dest="gazetteer_command", required=True)
@@ -66,9 +73,16 @@ def _workers(value: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "build":
+        import os
+
         from geo.build import run_build
 
-        return run_build(args.inputs, args.out, county=args.county, quiet=args.quiet, workers=args.workers)
+        cache: Path | bool = False if args.no_cache else args.cache_dir or True
+        scheduler = args.scheduler or os.environ.get("RENEWAL_MAP_SCHEDULER") or None
+        if scheduler == "local":
+            scheduler = ""
+        return run_build(args.inputs, args.out, county=args.county, quiet=args.quiet, workers=args.workers,
+                         cache=cache, scheduler=scheduler)
     if args.command == "gazetteer":
         from geo.gazetteer import check_main
 

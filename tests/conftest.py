@@ -35,6 +35,12 @@ XSS_IMG_PWN = '<img src=x onerror="window.__pwned=1">'
 COUNTY_SPOT = [120.0470, 28.8880]  # two county-precision sites share this point
 
 
+@pytest.fixture(autouse=True)
+def _own_results_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's builds keep their results in a folder of their own, never the user's."""
+    monkeypatch.setenv("RENEWAL_MAP_CACHE", str(tmp_path_factory.mktemp("results-cache")))
+
+
 def _src(doc: str, quote: str, start: int = 0) -> dict[str, Any]:
     return {"doc": doc, "quote": quote, "start": start, "end": start + len(quote)}
 
@@ -523,3 +529,30 @@ def browser(p: Any, url: str, profile: Path) -> Iterator[Session]:
         yield s
     finally:
         context.close()
+
+
+def rotated(text: str, k: int) -> str:
+    """A report with its paragraphs after the first rotated by ``k``: other bytes, same county."""
+    head, *rest = text.split("\n\n")
+    k %= max(len(rest), 1)
+    return "\n\n".join([head, *rest[k:], *rest[:k]])
+
+
+def seed_corpus(folder: Path, n: int) -> list[Path]:
+    """``n`` reports made from the seed reports (each later one with its paragraphs rotated)."""
+    seeds = sorted((Path(__file__).resolve().parents[1] / "data" / "sources").glob("*.txt"))
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        seed = seeds[i % len(seeds)]
+        path = folder / f"r{i:03d}.txt"
+        path.write_text(rotated(seed.read_text(encoding="utf-8"), i // len(seeds)), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def layer_bytes(out: Path) -> dict[str, bytes]:
+    """The four layer files of a build, as bytes."""
+    from geo.layers import LAYERS
+
+    return {name: (out / f"{name}.geojson").read_bytes() for name in LAYERS}

@@ -1,0 +1,151 @@
+"""Scale: full builds in one process and on a local Dask cluster, and incremental builds.
+
+    .venv/bin/python bench/scale_bench.py [--sizes 1 100 1000 10000] [--cluster-sizes 100 1000]
+
+For each size n, on a generated corpus of n reports (``bench/corpus.py``: the seeds and their
+variations, then, when ``../shared/eval`` is beside the repository, the development reports with
+their paragraphs shuffled, so the text varies beyond the seeds' phrases):
+
+* ``full 1p``: ``python -m geo build --no-cache`` in one process;
+* ``full dask``: the same on a local Dask cluster of two worker processes (``--scheduler local
+  --workers 2``), for the sizes in ``--cluster-sizes``;
+* ``warm``: a build that fills an empty results cache, then ``+1 report``: one report added and
+  the build run again with that cache (what a user waits for after adding a report).
+
+Every build is a child process measured by ``/usr/bin/time -v``: wall seconds, CPU seconds (user +
+system, the build and every process it waited for) and the peak resident memory of the largest
+process. The layers of every variant of a size are compared with those of ``full 1p``.
+Finally a paper estimate of a national corpus from the measured per-report costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import random
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from corpus import generate, load_seeds  # noqa: E402
+
+EVAL = ROOT.parent / "shared" / "eval"
+LAYERS = ("renewal.geojson", "parks.geojson", "roads.geojson", "scenic.geojson")
+
+
+@dataclass
+class Timed:
+    wall_s: float
+    cpu_s: float
+    max_rss_mb: float
+    code: int
+
+
+def timed(args: list[str], env: dict[str, str] | None = None) -> Timed:
+    """Run ``args`` under ``/usr/bin/time -v``; its whole-process figures."""
+    done = subprocess.run(["/usr/bin/time", "-v", *args], cwd=ROOT, capture_output=True, text=True,
+                          check=False, env=env)
+
+    def field(label: str) -> str:
+        m = re.search(rf"^\s*{re.escape(label)}: (.+)$", done.stderr, re.M)
+        return m.group(1) if m else "0"
+
+    wall = 0.0
+    for part in field("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":"):
+        wall = wall * 60 + float(part)
+    cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
+    return Timed(wall, cpu, int(field("Maximum resident set size (kbytes)")) / 1024, done.returncode)
+
+
+def development_texts() -> list[tuple[str, str]]:
+    return [(p.stem, p.read_text(encoding="utf-8")) for d in ("dev", "dev2") if (EVAL / d).is_dir()
+            for p in sorted((EVAL / d).glob("*.txt"))]
+
+
+def make_corpus(out: Path, n: int) -> list[Path]:
+    """Seeds and their variations for even k, development reports shuffled for odd k (when present)."""
+    dev = development_texts()
+    seeds = load_seeds()
+    if not dev:
+        return generate(out, n, seeds=seeds)
+    own = generate(out, (n + 1) // 2, seeds=seeds)
+    paths = list(own)
+    for k in range(n // 2):
+        stem, text = dev[k % len(dev)]
+        head, *body = text.split("\n\n")
+        random.Random(k).shuffle(body)
+        path = out / f"d{k:05d}_{stem}.txt"
+        path.write_text("\n\n".join([head, *body]), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def same_layers(a: Path, b: Path) -> bool:
+    return all(filecmp.cmp(a / f, b / f, shallow=False) for f in LAYERS)
+
+
+def build_args(src: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "geo", "build", str(src), "--out", str(out), "--quiet", *extra]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1, 100, 1000, 10000])
+    ap.add_argument("--cluster-sizes", type=int, nargs="*", default=[100, 1000])
+    args = ap.parse_args(argv)
+    rows: list[tuple[int, float, str, Timed, str]] = []
+    with tempfile.TemporaryDirectory(prefix="scale-bench-") as tmp_s:
+        tmp = Path(tmp_s)
+        for n in args.sizes:
+            src = tmp / f"c{n}"
+            src.mkdir()
+            paths = make_corpus(src, n + 1)
+            extra = paths[-1]
+            held = tmp / f"extra{n}"
+            held.mkdir()
+            extra = extra.rename(held / extra.name)
+            mb = sum(p.stat().st_size for p in src.iterdir()) / 1e6
+            ref = tmp / f"o{n}-full"
+            t = timed(build_args(src, ref, "--no-cache"))
+            rows.append((n, mb, "full 1p", t, "ref"))
+            if n in args.cluster_sizes:
+                out = tmp / f"o{n}-dask"
+                t = timed(build_args(src, out, "--no-cache", "--scheduler", "local", "--workers", "2"))
+                rows.append((n, mb, "full dask 2w", t, "same" if same_layers(ref, out) else "DIFFERENT"))
+            cache = tmp / f"cache{n}"
+            out = tmp / f"o{n}-warm"
+            t = timed(build_args(src, out, "--cache-dir", str(cache)))
+            rows.append((n, mb, "warm (fills cache)", t, "same" if same_layers(ref, out) else "DIFFERENT"))
+            extra.rename(src / extra.name)
+            out = tmp / f"o{n}-plus1"
+            t = timed(build_args(src, out, "--cache-dir", str(cache)))
+            full = tmp / f"o{n}-plus1-full"
+            subprocess.run(build_args(src, full, "--no-cache"), cwd=ROOT, capture_output=True, check=False)
+            same = "same" if same_layers(full, out) else "DIFFERENT"
+            rows.append((n + 1, mb, "+1 report, cached", t, same))
+            print(f"  done {n}", file=sys.stderr, flush=True)
+    print(f"{'reports':>8} {'MB':>7} {'build':<20} {'wall s':>8} {'CPU s':>8} {'max RSS MB':>11} {'exit':>4} "
+          "layers")
+    for n, mb, what, t, same in rows:
+        print(f"{n:>8} {mb:>7.2f} {what:<20} {t.wall_s:>8.2f} {t.cpu_s:>8.2f} {t.max_rss_mb:>11.0f} "
+              f"{t.code:>4} {same}")
+    single = [(n, t) for n, _, what, t, _ in rows if what == "full 1p"]
+    if len(single) >= 2:
+        (n0, t0), (n1, t1) = single[-2], single[-1]
+        per_report = (t1.cpu_s - t0.cpu_s) / (n1 - n0)
+        print(f"\nmarginal CPU per report (full 1p, {n0}→{n1}): {per_report * 1000:.1f} ms")
+        reports, cores = 100_000, 64
+        print(f"paper estimate, {reports:,} reports on a {cores}-core cluster: per-report work "
+              f"{per_report * reports / cores / 60:.1f} min if it spreads evenly, plus the client's merge, "
+              f"location and writing (serial; see the README for the measured share)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

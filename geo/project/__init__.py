@@ -1,0 +1,1 @@
+"""The project: building the layers from its reports, and what is kept between builds."""

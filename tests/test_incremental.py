@@ -1,0 +1,138 @@
+"""Incremental builds: each report's result is kept between builds, and a build that re-reads only
+what changed writes the layers of a full build, byte for byte."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import layer_bytes, rotated, seed_corpus
+
+from geo.project.result_cache import ResultCache, pipeline_version
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build(inputs: Path, out: Path, *extra: str, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
+    args = [sys.executable, "-m", "geo", "build", str(inputs), "--out", str(out), "--quiet", *extra]
+    if cache is not None:
+        args += ["--cache-dir", str(cache)]
+    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+
+
+def kept_line(stderr: str) -> str:
+    return next(ln.strip() for ln in stderr.splitlines() if "kept results" in ln)
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
+    """Five reports, and the layers of a full build of them (no kept results)."""
+    root = tmp_path_factory.mktemp("full")
+    seed_corpus(root / "reports", 5)
+    done = build(root / "reports", root / "out", "--no-cache")
+    assert done.returncode == 0, done.stderr
+    assert "kept results" not in done.stderr
+    return root / "reports", layer_bytes(root / "out")
+
+
+def test_adding_a_report_reads_only_that_report(full: tuple[Path, dict[str, bytes]], tmp_path: Path) -> None:
+    reports, expected = full
+    cache = tmp_path / "cache"
+    four = tmp_path / "reports"
+    four.mkdir()
+    for path in sorted(reports.iterdir())[:4]:
+        shutil.copyfile(path, four / path.name)
+    first = build(four, tmp_path / "out4", cache=cache)
+    assert first.returncode == 0, first.stderr
+    assert kept_line(first.stderr).startswith("kept results: 0 of 4")
+
+    shutil.copyfile(sorted(reports.iterdir())[4], four / sorted(reports.iterdir())[4].name)
+    second = build(four, tmp_path / "out5", cache=cache)
+    assert second.returncode == 0, second.stderr
+    assert kept_line(second.stderr).startswith("kept results: 4 of 5")
+    assert layer_bytes(tmp_path / "out5") == expected
+
+
+def test_a_changed_report_is_read_again(full: tuple[Path, dict[str, bytes]], tmp_path: Path) -> None:
+    reports, _ = full
+    mine = tmp_path / "reports"
+    shutil.copytree(reports, mine)
+    cache = tmp_path / "cache"
+    assert build(mine, tmp_path / "a", cache=cache).returncode == 0
+    changed = sorted(mine.iterdir())[1]
+    changed.write_text(rotated(changed.read_text(encoding="utf-8"), 1), encoding="utf-8")
+    again = build(mine, tmp_path / "b", cache=cache)
+    fresh = build(mine, tmp_path / "c", "--no-cache")
+    assert again.returncode == fresh.returncode == 0
+    assert kept_line(again.stderr).startswith("kept results: 4 of 5")
+    assert layer_bytes(tmp_path / "b") == layer_bytes(tmp_path / "c")
+
+
+def test_damaged_entries_are_read_again_and_rewritten(full: tuple[Path, dict[str, bytes]], tmp_path: Path) -> None:
+    reports, expected = full
+    cache = tmp_path / "cache"
+    assert build(reports, tmp_path / "a", cache=cache).returncode == 0
+    entries = sorted(cache.rglob("*.pickle"))
+    assert len(entries) == 5
+    entries[0].write_bytes(entries[0].read_bytes()[:100])  # cut short, as by a crash
+    data = bytearray(entries[1].read_bytes())
+    data[-10] ^= 0xFF  # one bit flipped on disk
+    entries[1].write_bytes(bytes(data))
+    entries[2].write_bytes(b"")
+
+    again = build(reports, tmp_path / "b", cache=cache)
+    assert again.returncode == 0, again.stderr
+    assert kept_line(again.stderr).startswith("kept results: 2 of 5")
+    assert layer_bytes(tmp_path / "b") == expected
+    third = build(reports, tmp_path / "c", cache=cache)
+    assert kept_line(third.stderr).startswith("kept results: 5 of 5")
+    assert layer_bytes(tmp_path / "c") == expected
+
+
+def test_no_cache_neither_reads_nor_writes_kept_results(full: tuple[Path, dict[str, bytes]], tmp_path: Path) -> None:
+    reports, _ = full
+    cache = tmp_path / "cache"
+    done = build(reports, tmp_path / "out", "--no-cache", cache=cache)
+    assert done.returncode == 0
+    assert not cache.exists()
+
+
+def test_refusals_are_not_kept(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    seed_corpus(reports, 2)
+    (reports / "empty.txt").write_bytes(b"")
+    cache = tmp_path / "cache"
+    first = build(reports, tmp_path / "a", cache=cache)
+    second = build(reports, tmp_path / "b", cache=cache)
+    assert first.returncode == second.returncode == 1
+    assert "empty.txt" in second.stderr  # read again, refused again
+    assert kept_line(second.stderr).startswith("kept results: 2 of 3")
+    assert len(list(cache.rglob("*.pickle"))) == 2
+
+
+def test_a_key_changes_with_the_bytes_the_path_and_the_hints(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path / "cache")
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("同一份报告。", encoding="utf-8")
+    b.write_text("同一份报告。", encoding="utf-8")
+    key = cache.key(a, ("永康市",))
+    assert key == cache.key(a, ("永康市",))
+    assert key != cache.key(b, ("永康市",))  # another file name is another document
+    assert key != cache.key(a, (None,))  # what the build was told beside the text
+    a.write_text("同一份报告。。", encoding="utf-8")
+    assert key != cache.key(a, ("永康市",))
+    assert len(pipeline_version()) == 64
+
+
+def test_an_entry_of_another_kind_is_dropped(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path / "cache")
+    cache.put("ab" * 32, {"x": 1})
+    assert cache.get("ab" * 32) == {"x": 1}
+    path = next((tmp_path / "cache").rglob("*.pickle"))
+    path.write_bytes(b"renewal-map result 1\n" + b"\0" * 32 + pickle.dumps({"x": 2}))  # wrong digest
+    assert cache.get("ab" * 32) is None
+    assert not path.exists() and cache.dropped == 1
