@@ -14,22 +14,21 @@ ordinary words (城区, 安全, 市场) are not cues by themselves.
 from __future__ import annotations
 
 import heapq
-import importlib.util
 import math
 import re
 import tomllib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from geo import admin, lexicon
+from geo import admin
 from geo.admin import County
 from geo.errors import CountyError
 from geo.names import name_key
 
-_LEXICON = Path(__file__).parent / "lexicons" / "county_cues.toml"
+_LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "county_cues.toml"
 
 # Kinds of cue, in order of precedence when two matches of the same length overlap.
 _BLOCK, _COMPOUND, _FULL, _SHORT, _CITY, _PROVINCE, _TOWN, _VILLAGE, _TOWN_SHORT, _VILLAGE_SHORT = range(10)
@@ -66,64 +65,41 @@ class _Index:
     city: dict[str, str]  # prefecture name or short name -> prefecture
     province: dict[str, str]  # province name or short name -> province
     members: dict[str, set[int]]  # prefecture or province -> its counties
-    places: dict[str, int | list[int]]  # township or village name -> county * 2 + (0 township, 1 village)
-    heads: frozenset[str]  # first two characters of every township and village name
-    stems: frozenset[str]  # short place names: a township or village name less its suffix (乾元, 黄棠)
+    places: Any  # township or village name -> [county * 2 + (0 township, 1 village)] (get, in)
+    stems: Any  # short place names: a township or village name less its suffix (乾元, 黄棠) (in)
     stop: frozenset[str]  # county names that are ordinary words even in full (老城区)
-    common: frozenset[str]  # ordinary words: not a cue by themselves (和平, 鼓楼, 安全)
+    common: Any  # ordinary words: not a cue by themselves (和平, 鼓楼, 安全) (in)
     names: dict[str, frozenset[int]]  # county, prefecture or province name -> what it can be
-    freq: dict[str, int]  # word frequencies for the local segmentation; every prefix of a word is a key
-    log_total: float
+    freq: Any  # WordFreq: jieba's word frequencies for the local segmentation
+    log_total: float = 0.0
     # _place_holders of the place names met so far (the texts of a corpus repeat them); emptied when full
     held: dict[str, dict[int, set[int]]] = field(default_factory=dict)
-    # every name looked for (2 to _MAX_NAME characters) in an Aho-Corasick automaton that finds
-    # them all, overlapping ones too, in one pass over a text
+    # every name looked for (2 to _MAX_NAME characters) in a trie: the names that start at a
+    # position are its prefixes of the text from there
     finder: Any = None
     # _stands_alone of the (window, start, end) met so far, start and end within the window; emptied when full
     alone: dict[tuple[str, int, int], bool] = field(default_factory=dict)
 
 
-def _jieba_common_words() -> set[str]:
-    """The frequent common (not proper) words of jieba's dictionary.
-
-    Only the dictionary file is read: the tags it holds are not in jieba's model.
-    """
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:
-        return set()
-    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+def _jieba_common_words(words: list[tuple[str, int, str]]) -> set[str]:
+    """The frequent common (not proper) words of jieba's dictionary (its tags are not in its model)."""
     cfg = _lexicon()["common_word"]
     proper = set(cfg["proper_tags"])
     floor = cfg["min_frequency"]
-    common: set[str] = set()
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 2 and int(parts[1]) >= floor and (len(parts) < 3 or parts[2] not in proper):
-                common.add(parts[0])
-    return common
+    return {w for w, f, tag in words if f >= floor and tag not in proper}
 
 
-@lru_cache(maxsize=1)
-def _index() -> _Index:
-    """Built once (two seconds or so): the holders of a short place name are found by adding suffixes."""
-    tree = admin._tree()
-    places: dict[str, int | list[int]] = {}
+def build_parts(tree: admin._Tree, words: list[tuple[str, int, str]]) -> dict[str, Any]:
+    """What the stored county index holds, from the parsed admin tree and jieba's dictionary
+    (a few seconds; ``geo.tables`` keeps the result)."""
+    places: dict[str, list[int]] = {}
     for i, towns in enumerate(tree.towns):
         for town, villages in towns:
             for name, code in ((town, 2 * i), *((v, 2 * i + 1) for v in villages)):
-                held = places.get(name)
-                if held is None:
-                    places[name] = code
-                elif isinstance(held, int):
-                    if held != code:
-                        places[name] = [held, code]
-                elif held[-1] != code:
+                held = places.setdefault(name, [])
+                if not held or held[-1] != code:
                     held.append(code)
-
     stems = _stems(places)
-    freq = lexicon.word_freq()  # jieba's own table, shared with the extractor
-    jieba_common = _jieba_common_words()
     lex = _lexicon()
     stop = frozenset(lex["common_names"])
     city: dict[str, str] = {}
@@ -143,38 +119,51 @@ def _index() -> _Index:
     for kind, table in ((_FULL, tree.by_name), (_SHORT, tree.by_short), (_CITY, city), (_PROVINCE, province)):
         for word in table:
             names[word].add(kind)
-    heads = frozenset(k[:2] for k in places)
     ix = _Index(full=tree.by_name, short=tree.by_short, city=city, province=province,
-                members=dict(members), places=places, heads=heads,
-                stems=stems, stop=stop, common=frozenset(),
-                names={w: frozenset(k) for w, k in names.items()}, freq=freq,
-                log_total=math.log(sum(freq.values()) or 1))
+                members=dict(members), places=_DictPlaces(places), stems=stems, stop=stop,
+                common=frozenset(), names={w: frozenset(k) for w, k in names.items()}, freq=None)
     limit = lex["common_word"]["max_places"]
     everywhere = {s for s in tree.by_short
                   if len(set().union(*_place_holders(s, ix).values())) >= limit}
-    return replace(ix, common=frozenset(stop | everywhere | jieba_common), finder=_finder(ix))
+    finder = {w for table in (ix.names, places, stems) for w in table if 2 <= len(w) <= _MAX_NAME}
+    return {"places": places, "stems": stems, "finder": finder,
+            "common": stop | everywhere | _jieba_common_words(words),
+            "index": {"city": city, "province": province, "members": dict(members), "stop": stop,
+                      "names": ix.names}}
 
 
-def _finder(ix: _Index) -> Any:
-    """The automaton of every name ``_spans`` can find: county, prefecture and province names,
-    township and village names and their short forms, of 2 to ``_MAX_NAME`` characters."""
-    import ahocorasick  # here, not at import: ``python -m geo --help`` loads nothing heavy
+class _DictPlaces:
+    """``Places`` over a dict, while the stored tables are built."""
 
-    finder = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
-    for table in (ix.names, ix.places, ix.stems):
-        for word in table:
-            if 2 <= len(word) <= _MAX_NAME:
-                finder.add_word(word)
-    finder.make_automaton()
-    return finder
+    def __init__(self, places: dict[str, list[int]]) -> None:
+        self._d = places
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._d
+
+    def get(self, name: str) -> list[int] | None:
+        return self._d.get(name)
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    """The county index, mapped from the stored tables (``geo.tables``) in milliseconds."""
+    from geo.tables import tables
+
+    t = tables()
+    s = t.small["index"]
+    return _Index(full=t.small["by_name"], short=t.small["by_short"], city=s["city"],
+                  province=s["province"], members=s["members"], places=t.places, stems=t.stems,
+                  stop=s["stop"], common=t.common, names=s["names"], freq=t.freq,
+                  log_total=math.log(t.freq.total() or 1), finder=t.finder)
 
 
 def load_index() -> None:
-    """Build the index of names now (a second or two) rather than on the first detection."""
+    """Map the index of names now rather than on the first detection."""
     _index()
 
 
-def _stems(places: dict[str, int | list[int]]) -> frozenset[str]:
+def _stems(places: dict[str, list[int]]) -> frozenset[str]:
     """The short names ``_place_holders`` can find (a name less a suffix of its level, 2 to 5
     characters)."""
     by_last: tuple[dict[str, list[str]], dict[str, list[str]]] = ({}, {})  # township, village
@@ -184,7 +173,7 @@ def _stems(places: dict[str, int | list[int]]) -> frozenset[str]:
     stems: set[str] = set()
     for name, held in places.items():
         size = len(name)
-        for level in (held % 2,) if isinstance(held, int) else {code % 2 for code in held}:
+        for level in {code % 2 for code in held}:
             for suffix in by_last[level].get(name[-1], ()):
                 short = size - len(suffix)
                 if 2 <= short <= 5 and name.endswith(suffix):
@@ -193,8 +182,7 @@ def _stems(places: dict[str, int | list[int]]) -> frozenset[str]:
 
 
 def _codes(name: str, ix: _Index) -> list[int]:
-    held = ix.places.get(name)
-    return [] if held is None else [held] if isinstance(held, int) else held
+    return ix.places.get(name) or []
 
 
 def _held(word: str, ix: _Index) -> dict[int, set[int]]:
@@ -248,8 +236,8 @@ class _WordLogs:
 
     Once ``fill`` has covered ``p``: ``ones[p]`` is the log frequency of the character ``text[p]``
     (1 when unknown), ``words[p]`` the (n, log frequency) of each word ``text[p:p + n]``,
-    2 <= n <= _MAX_NAME, shortest first. jieba's table holds every prefix of its words, so the
-    search stops at the first string that is no prefix.
+    2 <= n <= _MAX_NAME, shortest first: the words of jieba's table that are prefixes of the text
+    from ``p`` (one look-up in its trie).
     """
 
     def __init__(self, text: str, ix: _Index) -> None:
@@ -261,23 +249,15 @@ class _WordLogs:
     def fill(self, lo: int, hi: int) -> None:
         """Look up the words that start in text[lo:hi]."""
         text, freq, ones, found, log = self.text, self.freq, self.ones, self.words, math.log
-        size = len(text)
         for p in range(lo, hi):
             if ones[p] >= 0.0:
                 continue
             ones[p] = log(freq.get(text[p]) or 1)
-            end = p + 2
-            last = p + _MAX_NAME if p + _MAX_NAME < size else size
-            words = None
-            while end <= last:
-                f = freq.get(text[p:end])
-                if f is None:
-                    break
-                if f:
-                    if words is None:
-                        words = found[p] = []
-                    words.append((end - p, log(f)))
-                end += 1
+            words = freq.words_at(text[p:p + _MAX_NAME])
+            if words and words[0][0] == 1:
+                words = words[1:]
+            if words:
+                found[p] = [(n, log(f)) for n, f in words]
 
 
 _NO_WORDS: list[tuple[int, float]] = []  # shared, never appended to
@@ -348,7 +328,9 @@ def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
     if len(held) > _HELD_MAX:
         held.clear()
     # every name in the text, leftmost first, then longest first
-    hits = sorted((end + 1 - n, -n) for end, n in ix.finder.iter(text))
+    prefixes = ix.finder.prefixes
+    hits = [(i, -len(w)) for i in range(len(text) - 1) for w in prefixes(text[i:i + _MAX_NAME])]
+    hits.sort()
     for i, minus_n in hits:
         j = i - minus_n
         word = text[i:j]
