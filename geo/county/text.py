@@ -322,6 +322,7 @@ def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
     For a compound the name is the short county name it holds.
     """
     compound_re, level_re, block_re, town_re = _after_res()
+    floor = _lexicon()["common_word"]["min_frequency"]
     # (start, end, kinds, name, whether the name must still be checked to stand alone as a word)
     found: list[tuple[int, int, frozenset[int], str, bool]] = []
     held = ix.held
@@ -344,12 +345,15 @@ def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
             continue
         if not kinds.isdisjoint(_SHORTS):
             rest = text[j:j + 8]
-            m = block_re.match(rest)
+            m = None if word in ix.common else block_re.match(rest)  # 金东区江东: no 东区江
             if m and not (_SHORT in kinds and level_re.match(rest)):
                 found.append((i, j + m.end(), frozenset({_BLOCK}), word, False))
                 continue
             if _SHORT in kinds:
                 m = compound_re.match(rest) or level_re.match(rest)
+                if m and text[i:j + 1] not in ix.full and any(
+                        (ix.freq.get(text[i:j + k]) or 0) >= floor for k in range(1, m.end() + 1)):
+                    m = None  # 大城市, 平原区域: an ordinary word runs on past the name
                 if m and text[i:j + 1] in ix.full:  # 嵊州市域, 临海市住建局: the official name counts
                     found.append((i, j + m.end(), frozenset({_FULL}), text[i:j + 1], False))
                 elif m:
