@@ -32,13 +32,13 @@ def _say(msg: str) -> None:
     print(msg, file=sys.stderr)
 
 
-def _process(task: tuple[Path, str | None]) -> DocumentResult | str:
-    """One report's result, or why it was refused (a GeoError's message)."""
+def _process(task: tuple[Path, str | None, Path | None]) -> DocumentResult | str:
+    """One report's result (waiting for a county when unclear), or why it was refused."""
     from geo.pipeline import process_file
 
-    path, county = task
+    path, county, root = task
     try:
-        return process_file(path, county=county)
+        return process_file(path, county=county, root=root, pending_ok=True)
     except GeoError as e:
         return str(e)
 
@@ -50,15 +50,15 @@ def _prepare_worker(county: str | None) -> None:
 
 
 @contextmanager
-def _outcomes(files: list[Path], county: str | None,
-              workers: int) -> Iterator[Iterator[DocumentResult | str]]:
+def _outcomes(files: list[Path], county: str | None, workers: int,
+              roots: dict[Path, Path] | None = None) -> Iterator[Iterator[DocumentResult | str]]:
     """``_process`` over ``files``, in their order, in this process or in a pool of ``workers``.
 
     The pool is started on entry, before any thread (the progress bar's) exists to be forked.
     """
     from geo.pipeline import prepare
 
-    tasks = [(path, county) for path in files]
+    tasks = [(path, county, (roots or {}).get(path)) for path in files]
     workers = min(workers or os.cpu_count() or 1, len(files))
     if workers <= 1:
         prepare(county)
@@ -103,16 +103,21 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
              "layers left as they were")
         return EXIT_FAILED
 
-    results, refused = [], []
-    with _outcomes(files, county, workers) as outcomes:
+    from geo.project.pending import PENDING, entry, pending_bytes
+
+    roots = _roots([p for p in inputs if p.exists()], files)
+    results, refused, waiting = [], [], []
+    with _outcomes(files, county, workers, roots) as outcomes:
         for outcome in tqdm(outcomes, total=len(files), desc="reports", unit="doc", disable=quiet,
                             file=sys.stderr):
             if isinstance(outcome, str):
                 refused.append(outcome)
                 _say(f"warning: {outcome}")
+            elif not outcome.county:
+                waiting.append(outcome)
             else:
                 results.append(outcome)
-    if not results:
+    if not results and not waiting:
         _say(f"error: none of the {len(files)} report(s) could be read; layers left as they were")
         return EXIT_FAILED
 
@@ -122,19 +127,36 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
     except GeoError as e:  # an unreadable overrides file or gazetteer: never half-used
         _say(f"error: {e}; layers left as they were")
         return EXIT_FAILED
-    counts = write_layers(out, features)
+    pending = [entry(r, roots.get(Path(r.path))) for r in waiting]
+    counts = write_layers(out, features, {PENDING: pending_bytes(pending)})
 
     precision = Counter(f["properties"]["precision"] for f in features)
     _say(f"read {len(results)} of {len(files)} report(s); {len(features)} site(s): "
          + ", ".join(f"{k} {v}" for k, v in counts.items()))
     for r in results:
-        _say(f"  {printable(r.name)}: county {r.county} ({', '.join(r.county_evidence[:3])}), "
-             f"year {r.year or '?'}, {len(r.mentions)} mention(s)")
+        _say(f"  {printable(r.name)}: county {r.county} ({r.county_source}: "
+             f"{', '.join(r.county_evidence[:3])}), year {r.year or '?'}, {len(r.mentions)} mention(s)")
     _say("  precision: " + ", ".join(f"{k} {v}" for k, v in sorted(precision.items())))
     _say("  placed by: " + ", ".join(f"{k} {v}" for k, v in resolver.step_counts().items()))
     for problem in resolver.problems():
         _say(f"  location problem: {problem}")
+    for r, e in zip(waiting, pending, strict=True):
+        guesses = ", ".join(f"{g['county']} ({g['score']:.1f})" for g in e["guesses"][:3]) or "none"
+        _say(f"  {printable(r.name)}: county unclear ({r.pending_reason}); guesses {guesses}; "
+             f"{len(r.mentions)} mention(s) wait in {PENDING}. To place it, add to {printable(e['manifest'])}:")
+        _say(f"    {e['manifest_line']}")
+    if waiting:
+        _say(f"{len(waiting)} report(s) need a county: their sites wait in {printable(out / PENDING)}")
     if refused:
         _say(f"{len(refused)} file(s) refused (see warnings above)")
     _say(f"layers written to {printable(out)}/")
-    return EXIT_SOME_REFUSED if refused else EXIT_OK
+    return EXIT_SOME_REFUSED if refused or waiting else EXIT_OK
+
+
+def _roots(inputs: list[Path], files: list[Path]) -> dict[Path, Path]:
+    """The input folder each file was found in (a file named itself: its own folder)."""
+    folders = [p for p in inputs if p.is_dir()]
+    out: dict[Path, Path] = {}
+    for f in files:
+        out[f] = next((d for d in folders if f.is_relative_to(d)), f.parent)
+    return out
