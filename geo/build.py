@@ -103,6 +103,7 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
              "layers left as they were")
         return EXIT_FAILED
 
+    from geo.project.manifest import FIELDS
     from geo.project.pending import PENDING, entry, pending_bytes
 
     roots = _roots([p for p in inputs if p.exists()], files)
@@ -143,8 +144,9 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
     for r, e in zip(waiting, pending, strict=True):
         guesses = ", ".join(f"{g['county']} ({g['score']:.1f})" for g in e["guesses"][:3]) or "none"
         _say(f"  {printable(r.name)}: county unclear ({r.pending_reason}); guesses {guesses}; "
-             f"{len(r.mentions)} mention(s) wait in {PENDING}. To place it, add to {printable(e['manifest'])}:")
-        _say(f"    {e['manifest_line']}")
+             f"{len(r.mentions)} mention(s) wait in {PENDING}.")
+        new = "" if Path(e["manifest"]).exists() else f" (a new file: first line {','.join(FIELDS)})"
+        _say(f"    to place it, add this line to {printable(e['manifest'])}{new}: {e['manifest_line']}")
     if waiting:
         _say(f"{len(waiting)} report(s) need a county: their sites wait in {printable(out / PENDING)}")
     if refused:

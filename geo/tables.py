@@ -273,8 +273,9 @@ def _build(folder: Path) -> None:
         (folder / f"{name}.trie").write_bytes(marisa_trie.Trie(parts.pop(name)).tobytes())
     from geo.county.beside import pinyin_tables
 
-    small = {"pinyin": pinyin_tables(tree.counties), "counties": tree.counties, "by_name": tree.by_name, "by_short": tree.by_short,
-             "city_short": tree.city_short, "province_short": tree.province_short, **parts}
+    small = {"pinyin": pinyin_tables(tree.counties), "counties": tree.counties, "by_name": tree.by_name,
+             "by_short": tree.by_short, "city_short": tree.city_short, "province_short": tree.province_short,
+             **parts}
     (folder / "small.pkl").write_bytes(pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL))
     sums = {p.name: [p.stat().st_size, _digest(p)] for p in sorted(folder.iterdir())}
     (folder / "sums.json").write_text(json.dumps(sums, sort_keys=True), encoding="utf-8")
