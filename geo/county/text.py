@@ -78,7 +78,7 @@ class _Index:
     # position are its prefixes of the text from there
     finder: Any = None
     # _stands_alone of the (window, start, end) met so far, start and end within the window; emptied when full
-    alone: dict[tuple[str, int, int], bool] = field(default_factory=dict)
+    alone: dict[tuple[str, int, int, int], bool] = field(default_factory=dict)
 
 
 def _jieba_common_words(words: list[tuple[str, int, str]]) -> set[str]:
@@ -263,7 +263,8 @@ class _WordLogs:
 _NO_WORDS: list[tuple[int, float]] = []  # shared, never appended to
 
 
-def _stands_alone(text: str, start: int, end: int, ix: _Index, logs: _WordLogs | None = None) -> bool:
+def _stands_alone(text: str, start: int, end: int, ix: _Index, logs: _WordLogs | None = None,
+                  floor: int = 10) -> bool:
     """Whether text[start:end] is a word of the likeliest segmentation of its surroundings.
 
     The segmentation of a window of four characters either side, by dynamic programming over the
@@ -271,7 +272,7 @@ def _stands_alone(text: str, start: int, end: int, ix: _Index, logs: _WordLogs |
     scores the path whose last word starts first wins.
     """
     lo, hi = max(0, start - 4), min(len(text), end + 4)
-    key = (text[lo:hi], start - lo, end - lo)  # the answer depends on the window alone
+    key = (text[lo:hi], start - lo, end - lo, floor)  # the answer depends on the window alone
     known = ix.alone.get(key)
     if known is not None:
         return known
@@ -286,7 +287,8 @@ def _stands_alone(text: str, start: int, end: int, ix: _Index, logs: _WordLogs |
     cut = [0] * (size + 1)
     longest = max(_MAX_WORD, e - s)
     log_total = ix.log_total
-    named = math.log(max(ix.freq.get(text[start:end], 0), 10))  # a known name: at least a rare word
+    # a known name: at least a rare word (``floor``), unless it is made of ordinary words
+    named = math.log(max(ix.freq.get(text[start:end], 0), floor))
     for i in range(size):
         # best[i] is final: every word ending at i starts before it
         base = best[i]
@@ -323,8 +325,8 @@ def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
     """
     compound_re, level_re, block_re, town_re = _after_res()
     floor = _lexicon()["common_word"]["min_frequency"]
-    # (start, end, kinds, name, whether the name must still be checked to stand alone as a word)
-    found: list[tuple[int, int, frozenset[int], str, bool]] = []
+    # (start, end, kinds, name, the kinds it keeps when it does not stand alone as a word; None: no check)
+    found: list[tuple[int, int, frozenset[int], str, frozenset[int] | None]] = []
     held = ix.held
     if len(held) > _HELD_MAX:
         held.clear()
@@ -347,36 +349,47 @@ def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
             rest = text[j:j + 8]
             m = None if word in ix.common else block_re.match(rest)  # 金东区江东: no 东区江
             if m and not (_SHORT in kinds and level_re.match(rest)):
-                found.append((i, j + m.end(), frozenset({_BLOCK}), word, False))
+                found.append((i, j + m.end(), frozenset({_BLOCK}), word, None))
                 continue
             if _SHORT in kinds:
                 m = compound_re.match(rest) or level_re.match(rest)
                 if m and text[i:j + 1] not in ix.full and any(
                         (ix.freq.get(text[i:j + k]) or 0) >= floor for k in range(1, m.end() + 1)):
                     m = None  # 大城市, 平原区域: an ordinary word runs on past the name
+                if m and text[i:j + 1] in ix.full and word in ix.common and not _stands_alone(
+                        text, i, j + 1, ix, None, 1):
+                    m = None  # 古城东区: a name made of ordinary words, not standing as one here
                 if m and text[i:j + 1] in ix.full:  # 嵊州市域, 临海市住建局: the official name counts
-                    found.append((i, j + m.end(), frozenset({_FULL}), text[i:j + 1], False))
+                    found.append((i, j + m.end(), frozenset({_FULL}), text[i:j + 1], None))
                 elif m:
-                    found.append((i, j + m.end(), frozenset({_COMPOUND}), word, False))
+                    found.append((i, j + m.end(), frozenset({_COMPOUND}), word, None))
                 if town_re.match(rest):  # 新市古镇: the township, not a county
                     kinds.discard(_SHORT)
-        found.append((i, j, frozenset(kinds), word, not kinds <= _CHECKED))
+        keep: frozenset[int] | None = None if kinds <= _CHECKED else frozenset(kinds & _CHECKED)
+        if _FULL in kinds and any(short in ix.common for short in _shorts_of(word, ix)):
+            keep = frozenset(kinds & _CHECKED - {_FULL})  # 城东区 in 古城东区: made of ordinary words
+        found.append((i, j, frozenset(kinds), word, keep))
     return _longest_first_spans(text, ix, found)
 
 
+def _shorts_of(full: str, ix: _Index) -> list[str]:
+    counties = admin._tree().counties
+    return [counties[k].short for k in ix.full.get(full, ())]
+
+
 def _longest_first_spans(
-    text: str, ix: _Index, found: list[tuple[int, int, frozenset[int], str, bool]]
+    text: str, ix: _Index, found: list[tuple[int, int, frozenset[int], str, frozenset[int] | None]]
 ) -> list[tuple[int, int, frozenset[int], str]]:
     """The spans that win: longest first, then by kind, then leftmost; none overlaps another.
 
     A name that must stand alone as a word keeps only its county, prefecture and province kinds
-    when it does not (and is no span at all when that leaves none). That check is costly, so it is
+    (a county name made of ordinary words, only the prefecture and province ones) when it does not (and is no span at all when that leaves none). That check is costly, so it is
     made only when the span comes up and is not already overlapped: its kinds can only shrink, so
     the first key it comes up with is never later than its real one; after a failed check it is
     queued again under its real key.
     """
-    queue = [(start - end, min(kinds), start, k, kinds, check)
-             for k, (start, end, kinds, _, check) in enumerate(found)]
+    queue = [(start - end, min(kinds), start, k, kinds, keep is not None)
+             for k, (start, end, kinds, _, keep) in enumerate(found)]
     heapq.heapify(queue)
     logs = _WordLogs(text, ix)
     taken = [False] * len(text)
@@ -386,8 +399,9 @@ def _longest_first_spans(
         end = found[k][1]
         if any(taken[start:end]):
             continue
-        if check and not _stands_alone(text, start, end, ix, logs):
-            kinds &= _CHECKED
+        keep = found[k][4] or frozenset()
+        if check and not _stands_alone(text, start, end, ix, logs, 10 if _FULL in keep or _FULL not in kinds else 1):
+            kinds &= keep
             if not kinds:
                 continue
             if min(kinds) != first_kind:
