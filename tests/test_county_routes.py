@@ -18,7 +18,7 @@ from geo.cli import main
 from geo.county.beside import url_votes
 from geo.county.decide import Clues, decide
 from geo.project.manifest import FIELDS, MANIFEST, ManifestError, manifest_line, read_manifest, set_county
-from geo.project.pending import PENDING, read_pending
+from geo.project.pending import read_pending
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 # names sites, no county: alone it must wait
@@ -136,7 +136,7 @@ def test_manifest_round_trip(tmp_path: Path) -> None:
     assert (tmp_path / MANIFEST).read_text("utf-8").splitlines()[0] == ",".join(FIELDS)
     assert manifest_line("a.txt", "雨花区") == "a.txt,雨花区,,,,"
     (tmp_path / MANIFEST).write_text("name,county\n", encoding="utf-8")
-    with pytest.raises(ManifestError, match="sources.csv"):
+    with pytest.raises(ManifestError, match=r"sources\.csv"):
         read_manifest(tmp_path)
 
 

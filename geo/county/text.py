@@ -383,7 +383,8 @@ def _longest_first_spans(
     """The spans that win: longest first, then by kind, then leftmost; none overlaps another.
 
     A name that must stand alone as a word keeps only its county, prefecture and province kinds
-    (a county name made of ordinary words, only the prefecture and province ones) when it does not (and is no span at all when that leaves none). That check is costly, so it is
+    (a county name made of ordinary words, only the prefecture and province ones) when it does not
+    (and is no span at all when that leaves none). That check is costly, so it is
     made only when the span comes up and is not already overlapped: its kinds can only shrink, so
     the first key it comes up with is never later than its real one; after a failed check it is
     queued again under its real key.
@@ -400,7 +401,8 @@ def _longest_first_spans(
         if any(taken[start:end]):
             continue
         keep = found[k][4] or frozenset()
-        if check and not _stands_alone(text, start, end, ix, logs, 10 if _FULL in keep or _FULL not in kinds else 1):
+        floor = 10 if _FULL in keep or _FULL not in kinds else 1  # 1: made of ordinary words (城东区)
+        if check and not _stands_alone(text, start, end, ix, logs, floor):
             kinds &= keep
             if not kinds:
                 continue
