@@ -22,7 +22,7 @@ from geo.project.pending import read_pending
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 # names sites, no county: alone it must wait
-VAGUE = ("城建工作简报\n本年度城建工作稳步推进。完成青松路提升工程，新建枫林公园一处，"
+VAGUE = ("城建工作简报\n本年度城建进展顺利。完成青松路提升工程，新建枫林公园一处，"
          "启动桂香片区改造，翠柳小区完成外立面整治。\n")
 
 
@@ -100,7 +100,7 @@ def test_url_initials_only_on_a_government_host() -> None:
 def test_title_gives_the_county(tmp_path: Path) -> None:
     src = tmp_path / "reports"
     write(src / "a.txt")
-    (src / MANIFEST).write_text("file,county,url,date,title\na.txt,,,2021-12-31,桐乡市2021年城市更新工作总结\n",
+    (src / MANIFEST).write_text("file,county,url,date,title\na.txt,,,2021-12-31,桐乡市2021年城建总结\n",
                                 encoding="utf-8")
     assert build([src], tmp_path / "out") == 0
     props = [f["properties"] for f in features(tmp_path / "out")]
@@ -123,7 +123,7 @@ def test_county_flag_beats_every_clue(tmp_path: Path) -> None:
 
 
 def test_an_ordinary_word_is_no_county() -> None:
-    d = decide("城建工作简报\n拉大城市框架，建设大城市。平原地区的城区新城古城东区同步改造。")
+    d = decide("城建工作简报\n要把城市做大，建成大城市群。平原地区的城区新城古城东区同步改造。")
     assert d.county is None
 
 

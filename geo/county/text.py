@@ -347,7 +347,9 @@ def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
             continue
         if not kinds.isdisjoint(_SHORTS):
             rest = text[j:j + 8]
-            m = None if word in ix.common else block_re.match(rest)  # 金东区江东: no 东区江
+            m = None if word in ix.common else block_re.match(rest)  # 金东区江北: no 东区江
+            if m and text[i:j + m.end()] in ix.places:
+                m = None  # 崇福镇, 北干街道: the full name of a township or village, found as such
             if m and not (_SHORT in kinds and level_re.match(rest)):
                 found.append((i, j + m.end(), frozenset({_BLOCK}), word, None))
                 continue
@@ -359,7 +361,7 @@ def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
                 if m and text[i:j + 1] in ix.full and word in ix.common and not _stands_alone(
                         text, i, j + 1, ix, None, 1):
                     m = None  # 古城东区: a name made of ordinary words, not standing as one here
-                if m and text[i:j + 1] in ix.full:  # 嵊州市域, 临海市住建局: the official name counts
+                if m and text[i:j + 1] in ix.full:  # 嵊州市域, 永康市住建局: the official name counts
                     found.append((i, j + m.end(), frozenset({_FULL}), text[i:j + 1], None))
                 elif m:
                     found.append((i, j + m.end(), frozenset({_COMPOUND}), word, None))
