@@ -183,12 +183,11 @@ class WordFreq(Mapping[str, int]):
             self._len = sum(1 for _ in self)
         return self._len
 
-    def words_at(self, text: str) -> list[tuple[int, int]]:
-        """(length, frequency) of every word (frequency > 0) that starts ``text``, shortest first."""
-        trie, freqs = self._trie, self._freqs
-        out = [(len(w), freqs[trie[w]]) for w in trie.prefixes(text)]
-        out.sort()
-        return [(n, f) for n, f in out if f]
+    def prefix_freqs(self, text: str) -> list[tuple[int, int]]:
+        """(length, frequency) of every dictionary word that starts ``text``, shortest first
+        (frequency 0 for a word that is only a prefix of others)."""
+        freqs = self._freqs
+        return [(len(w), freqs[k]) for w, k in self._trie.iter_prefixes_with_ids(text)]
 
     def total(self) -> int:
         return int(sum(self._freqs))

@@ -33,6 +33,7 @@ _LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "county_cues.to
 # Kinds of cue, in order of precedence when two matches of the same length overlap.
 _BLOCK, _COMPOUND, _FULL, _SHORT, _CITY, _PROVINCE, _TOWN, _VILLAGE, _TOWN_SHORT, _VILLAGE_SHORT = range(10)
 _PLACE_KINDS = (_TOWN, _VILLAGE, _TOWN_SHORT, _VILLAGE_SHORT)
+_PLACES = frozenset(_PLACE_KINDS)
 _COUNTY_KINDS = (_FULL, _COMPOUND, _SHORT)
 _MAX_NAME = 12  # longer names are not looked for
 _MAX_WORD = 8  # longest dictionary word tried by the local segmentation
@@ -252,12 +253,11 @@ class _WordLogs:
         for p in range(lo, hi):
             if ones[p] >= 0.0:
                 continue
-            ones[p] = log(freq.get(text[p]) or 1)
-            words = freq.words_at(text[p:p + _MAX_NAME])
-            if words and words[0][0] == 1:
-                words = words[1:]
+            pairs = freq.prefix_freqs(text[p:p + _MAX_NAME])
+            ones[p] = log(pairs[0][1] or 1) if pairs and pairs[0][0] == 1 else 0.0
+            words = [(n, log(f)) for n, f in pairs if f and n > 1]
             if words:
-                found[p] = [(n, log(f)) for n, f in words]
+                found[p] = words
 
 
 _NO_WORDS: list[tuple[int, float]] = []  # shared, never appended to
@@ -343,8 +343,8 @@ def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
             placelike = word in ix.places or word in ix.stems
             holders = held[word] = _place_holders(word, ix) if placelike else {}
         kinds.update(holders)
-        if not kinds:
-            continue
+        if not kinds or (kinds <= _PLACES and word in ix.common):
+            continue  # an ordinary word that could only be a place name: never a cue (工程, 建设)
         if not kinds.isdisjoint(_SHORTS):
             rest = text[j:j + 8]
             m = None if word in ix.common else block_re.match(rest)  # 金东区江北: no 东区江
