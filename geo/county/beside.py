@@ -93,15 +93,15 @@ def _names_in(text: str) -> list[tuple[int, str, float]]:
 
 
 def folder_votes(path: PurePath, root: PurePath | None, weight: float) -> list[Vote]:
-    """A folder between the input root and the file named for a county (报告/桐乡市/2021.txt)."""
-    parts = path.parent.parts
-    if root is not None:
-        base = root if root != path else root.parent
-        try:
-            parts = path.parent.relative_to(base).parts
-        except ValueError:
-            parts = ()
-        parts = (*base.parts[-1:], *parts) if base.parts else parts
+    """A folder from the input folder ``root`` down to the file named for a county
+    (报告/桐乡市/2021.txt). Without a root (a file read on its own) no folder says anything."""
+    if root is None:
+        return []
+    base = root if root != path else root.parent
+    try:
+        parts = (*base.parts[-1:], *path.parent.relative_to(base).parts)
+    except ValueError:
+        return []
     votes: list[Vote] = []
     for part in parts[-3:]:
         votes += [Vote(i, "folder", w, weight * s) for i, w, s in _names_in(part)]

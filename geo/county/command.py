@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from geo.admin import County
+    from geo.county.decide import Guess
 
 
 def run_county(files: list[Path], explain: bool = False, county: str | None = None) -> int:
@@ -41,7 +46,7 @@ def run_county(files: list[Path], explain: bool = False, county: str | None = No
     return status
 
 
-def _county(name: str, guesses: tuple) -> object:
+def _county(name: str, guesses: tuple[Guess, ...]) -> County:
     from geo import admin
 
     return next((g.county for g in guesses if g.county.name == name), None) or admin.county(name)
