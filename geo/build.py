@@ -129,7 +129,9 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
         _say(f"error: {e}; layers left as they were")
         return EXIT_FAILED
     pending = [entry(r, roots.get(Path(r.path))) for r in waiting]
-    counts = write_layers(out, features, {PENDING: pending_bytes(pending)})
+    # written when a report waits, or to empty an earlier list; else the folder holds the four layers
+    extra = {PENDING: pending_bytes(pending)} if pending or (out / PENDING).exists() else {}
+    counts = write_layers(out, features, extra)
 
     precision = Counter(f["properties"]["precision"] for f in features)
     _say(f"read {len(results)} of {len(files)} report(s); {len(features)} site(s): "

@@ -2,7 +2,8 @@
 
 Each waits with its ranked guesses and their evidence, the manifest line that would place it,
 and every site extracted from it, so nothing found is lost while a person decides. It is never
-mixed into the four layers. The file is rewritten by every build (an empty list when none waits).
+mixed into the four layers. A build writes it when a report waits, or to empty the list of an
+earlier build; a folder that never had a waiting report holds the four layers only.
 """
 
 from __future__ import annotations
