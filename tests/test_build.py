@@ -163,7 +163,7 @@ def test_development_set_generalises(tmp_path: Path) -> None:
 
 def test_a_report_whose_county_cannot_be_told_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     vague = tmp_path / "没有县名.txt"
-    vague.write_text("过去这一年，县城面貌焕然一新。完成老旧小区改造25个。", encoding="utf-8")
+    vague.write_text("今年城建进展顺利，改了旧小区25个。", encoding="utf-8")
     assert build([DEQING, vague], tmp_path / "out") == 1
     err = capsys.readouterr().err
     assert "没有县名.txt" in err and "county" in err
