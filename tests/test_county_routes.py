@@ -194,3 +194,15 @@ def test_the_app_places_a_waiting_report_by_one_choice(project: ProjectCopy) -> 
     assert {p["name"] for p in placed} == waiting
     assert {p["county_source"] for p in placed} == {"chosen by hand"}
     assert not any("需要指定县" in e.label for e in at.expander)
+
+
+def test_county_command_explains_and_prints_the_manifest_line(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    named = write(tmp_path / "2021_tongxiang.txt")
+    vague = write(tmp_path / "vague.txt")
+    assert main(["county", str(named), "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "桐乡市 (how: file name" in out and "tongxiang" in out and "1. 浙江省嘉兴市桐乡市" in out
+    assert main(["county", str(vague)]) == 1
+    out = capsys.readouterr().out
+    assert "county unclear" in out and f"{tmp_path / MANIFEST}: vague.txt," in out
