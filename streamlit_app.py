@@ -60,6 +60,7 @@ from geo.web.mapview import (
     site_groups,
     spiral_offsets,
 )
+from geo.web.pending import Choice, Waiting, choose_county, tp, waiting_reports
 from geo.web.popup import POPUP_CSS, isolate, md_text, popup_html
 from geo.web.project import Project, current_project, file_stamp, rebuild
 from geo.web.search import filter_sites
@@ -677,6 +678,30 @@ def run_rebuild(project: Project, lang: Lang) -> None:
         flash("error", t("rebuild_failed", lang, log=md_text(run.log.strip()[-2000:])))
 
 
+def pending_panel(project: Project, lang: Lang) -> None:
+    """Reports waiting for a county, their guesses as buttons (geo.web.pending holds the logic)."""
+    waiting = waiting_reports(project.layers)
+    if waiting:
+        with st.expander(tp("pending_title", lang, n=len(waiting)), expanded=True):
+            for i, item in enumerate(waiting):
+                st.markdown(tp("pending_report", lang, file=md_text(item.file), sites=item.sites))
+                for j, c in enumerate(item.choices):
+                    label = tp("pending_choice", lang, county=c.label, score=f"{c.score:.1f}")
+                    st.button(label, key=f"pending_{i}_{j}", on_click=on_choose_county,
+                              args=(project, item, c, lang))
+
+
+def on_choose_county(project: Project, item: Waiting, choice: Choice, lang: Lang) -> None:
+    """One choice: the manifest gets the county, then the layers are rebuilt."""
+    try:
+        choose_county(project.sources, item, choice.county)
+    except GeoError as error:
+        flash("error", tp("pending_refused", lang, error=error_text(error)))
+        return
+    run_rebuild(project, lang)
+    flash("success", tp("pending_placed", lang, file=md_text(item.file), county=md_text(choice.label)))
+
+
 def place_options(view: View, shown: pd.DataFrame) -> list[str]:
     """Keys of the shown sites of the project that can be placed: approximately located first."""
     built = shown[shown["origin"] == ORIGIN_BUILT]
@@ -799,6 +824,7 @@ def main() -> None:
     if not layers.raw:
         st.info(t("no_layers", lang, folder=md_text(folder)))
 
+    pending_panel(project, lang)
     uploaded = upload_panel(project, lang)
     try:
         placements = placements_of(str(project.overrides), file_stamp(project.overrides))

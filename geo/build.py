@@ -33,13 +33,13 @@ def _say(msg: str) -> None:
     print(msg, file=sys.stderr)
 
 
-def _process(task: tuple[Path, str | None]) -> DocumentResult | str:
-    """One report's result, or why it was refused (a GeoError's message)."""
+def _process(task: tuple[Path, str | None, Path | None]) -> DocumentResult | str:
+    """One report's result (waiting for a county when unclear), or why it was refused."""
     from geo.pipeline import process_file
 
-    path, county = task
+    path, county, root = task
     try:
-        return process_file(path, county=county)
+        return process_file(path, county=county, root=root, pending_ok=True)
     except GeoError as e:
         return str(e)
 
@@ -51,7 +51,7 @@ def _prepare_worker(county: str | None) -> None:
 
 
 @contextmanager
-def _computed(tasks: list[tuple[Path, str | None]], county: str | None, workers: int,
+def _computed(tasks: list[tuple[Path, str | None, Path | None]], county: str | None, workers: int,
               scheduler: str | None) -> Iterator[Iterator[DocumentResult | str]]:
     """``_process`` over ``tasks``, in their order: in this process, a pool of ``workers``, or on a
     Dask cluster (``scheduler``, or a local one when ``workers`` is negative).
@@ -88,19 +88,26 @@ def _computed(tasks: list[tuple[Path, str | None]], county: str | None, workers:
 
 
 @contextmanager
-def _outcomes(files: list[Path], county: str | None, workers: int, cache: ResultCache | None = None,
+def _outcomes(files: list[Path], county: str | None, workers: int, roots: dict[Path, Path] | None = None,
+              cache: ResultCache | None = None,
               scheduler: str | None = None) -> Iterator[Iterator[DocumentResult | str]]:
     """Every report's result or refusal, in input order: kept results from ``cache``, the others
-    computed (and kept). A refusal is never kept: the file is tried again next time."""
-    tasks = [(path, county) for path in files]
+    computed (and kept). A refusal is never kept: the file is tried again next time.
+
+    A result depends on what the build is told beside the text too: ``--county``, the folder the
+    report was found in and its manifest row; all are part of its key.
+    """
+    from geo.project.manifest import row_for
+
+    tasks = [(path, county, (roots or {}).get(path)) for path in files]
     keys: list[str | None] = [None] * len(tasks)
     kept: dict[int, DocumentResult] = {}
     if cache is not None:
-        for i, (path, hint) in enumerate(tasks):
+        for i, (path, hint, root) in enumerate(tasks):
             try:
-                keys[i] = cache.key(path, (hint,))
-            except OSError:
-                continue  # unreadable: the reader says why
+                keys[i] = cache.key(path, (hint, str(root), row_for(path, root)))
+            except (OSError, GeoError):
+                continue  # unreadable file or manifest: the reader says why
             found = cache.get(keys[i])
             if found is not None:
                 kept[i] = found
@@ -149,24 +156,29 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
              "layers left as they were")
         return EXIT_FAILED
 
+    from geo.project.manifest import FIELDS
+    from geo.project.pending import PENDING, entry, pending_bytes
     from geo.project.result_cache import ResultCache, default_folder
 
     folder = default_folder() if cache is True else cache or None
     kept = ResultCache(folder) if folder is not None else None
-    results, refused = [], []
+    roots = _roots([p for p in inputs if p.exists()], files)
+    results, refused, waiting = [], [], []
     try:
-        with _outcomes(files, county, workers, kept, scheduler) as outcomes:
+        with _outcomes(files, county, workers, roots, kept, scheduler) as outcomes:
             for outcome in tqdm(outcomes, total=len(files), desc="reports", unit="doc", disable=quiet,
                                 file=sys.stderr):
                 if isinstance(outcome, str):
                     refused.append(outcome)
                     _say(f"warning: {outcome}")
+                elif not outcome.county:
+                    waiting.append(outcome)
                 else:
                     results.append(outcome)
     except GeoError as e:  # the cluster could not finish: nothing is written
         _say(f"error: {e}; layers left as they were")
         return EXIT_FAILED
-    if not results:
+    if not results and not waiting:
         _say(f"error: none of the {len(files)} report(s) could be read; layers left as they were")
         return EXIT_FAILED
 
@@ -176,21 +188,41 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
     except GeoError as e:  # an unreadable overrides file or gazetteer: never half-used
         _say(f"error: {e}; layers left as they were")
         return EXIT_FAILED
-    counts = write_layers(out, features)
+    pending = [entry(r, roots.get(Path(r.path))) for r in waiting]
+    # written when a report waits, or to empty an earlier list; else the folder holds the four layers
+    extra = {PENDING: pending_bytes(pending)} if pending or (out / PENDING).exists() else {}
+    counts = write_layers(out, features, extra)
 
     precision = Counter(f["properties"]["precision"] for f in features)
     _say(f"read {len(results)} of {len(files)} report(s); {len(features)} site(s): "
          + ", ".join(f"{k} {v}" for k, v in counts.items()))
     for r in results:
-        _say(f"  {printable(r.name)}: county {r.county} ({', '.join(r.county_evidence[:3])}), "
-             f"year {r.year or '?'}, {len(r.mentions)} mention(s)")
+        _say(f"  {printable(r.name)}: county {r.county} ({r.county_source}: "
+             f"{', '.join(r.county_evidence[:3])}), year {r.year or '?'}, {len(r.mentions)} mention(s)")
     _say("  precision: " + ", ".join(f"{k} {v}" for k, v in sorted(precision.items())))
     _say("  placed by: " + ", ".join(f"{k} {v}" for k, v in resolver.step_counts().items()))
     for problem in resolver.problems():
         _say(f"  location problem: {problem}")
+    for r, e in zip(waiting, pending, strict=True):
+        guesses = ", ".join(f"{g['county']} ({g['score']:.1f})" for g in e["guesses"][:3]) or "none"
+        _say(f"  {printable(r.name)}: county unclear ({r.pending_reason}); guesses {guesses}; "
+             f"{len(r.mentions)} mention(s) wait in {PENDING}.")
+        new = "" if Path(e["manifest"]).exists() else f" (a new file: first line {','.join(FIELDS)})"
+        _say(f"    to place it, add this line to {printable(e['manifest'])}{new}: {e['manifest_line']}")
+    if waiting:
+        _say(f"{len(waiting)} report(s) need a county: their sites wait in {printable(out / PENDING)}")
     if kept is not None:
         _say(f"  kept results: {kept.hits} of {len(files)} report(s) unchanged since an earlier build")
     if refused:
         _say(f"{len(refused)} file(s) refused (see warnings above)")
     _say(f"layers written to {printable(out)}/")
-    return EXIT_SOME_REFUSED if refused else EXIT_OK
+    return EXIT_SOME_REFUSED if refused or waiting else EXIT_OK
+
+
+def _roots(inputs: list[Path], files: list[Path]) -> dict[Path, Path]:
+    """The input folder each file was found in (a file named itself: its own folder)."""
+    folders = [p for p in inputs if p.is_dir()]
+    out: dict[Path, Path] = {}
+    for f in files:
+        out[f] = next((d for d in folders if f.is_relative_to(d)), f.parent)
+    return out

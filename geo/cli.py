@@ -1,8 +1,8 @@
-"""Command line: ``python -m geo build | gazetteer check | place``.
+"""Command line: ``python -m geo build | county | gazetteer check | place``.
 
 Exit codes: 0 success; 1 the build finished but some input files were refused
-(each named on stderr); 2 usage error or nothing could be built (previous
-layers left untouched).
+(each named on stderr) or wait for a person to tell their county (``pending.json``);
+2 usage error or nothing could be built (previous layers left untouched).
 """
 
 from __future__ import annotations
@@ -36,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="read the reports on a Dask cluster: tcp://HOST:PORT of its scheduler, or 'local' "
                         "for a local cluster of --workers processes (default: $RENEWAL_MAP_SCHEDULER)")
+
+    c = sub.add_parser("county", help="the county a report is about, how it was decided, and why")
+    c.add_argument("files", nargs="+", type=Path, help="report files")
+    c.add_argument("--explain", action="store_true", help="print the words that voted for each guess")
+    c.add_argument("--county", help="county given for the run (as for build)")
 
     g = sub.add_parser("gazetteer", help="work with the embedded gazetteer")
     gsub = g.add_subparsers(dest="gazetteer_command", required=True)
@@ -83,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
             scheduler = ""
         return run_build(args.inputs, args.out, county=args.county, quiet=args.quiet, workers=args.workers,
                          cache=cache, scheduler=scheduler)
+    if args.command == "county":
+        from geo.county.command import run_county
+
+        return run_county(args.files, explain=args.explain, county=args.county)
     if args.command == "gazetteer":
         from geo.gazetteer import check_main
 

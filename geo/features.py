@@ -32,7 +32,10 @@ def geometry_json(geom: BaseGeometry) -> dict[str, Any]:
 
 
 def site_feature(site: Site, geometry: BaseGeometry, precision: str, uncertainty_m: float,
-                 location_source: str, years: dict[str, int | None]) -> dict[str, Any]:
+                 location_source: str, years: dict[str, int | None],
+                 county_source: str = "") -> dict[str, Any]:
+    """``county_source``: how the county of the site's reports was decided (named in text,
+    townships, title, file name, folder, url, manifest, chosen by hand, --county)."""
     doc_years = sorted({y for s in site.sources if (y := years.get(s.doc)) is not None})
     props: dict[str, Any] = {
         "id": site.id,
@@ -40,6 +43,7 @@ def site_feature(site: Site, geometry: BaseGeometry, precision: str, uncertainty
         "category": site.layer,
         "kind": site.kind,
         "county": site.county,
+        "county_source": county_source,
         "status": site.status,
         "precision": precision,
         "uncertainty_m": round(float(uncertainty_m)),

@@ -26,8 +26,11 @@ def layer_files(out: Path, features: list[dict[str, Any]]) -> tuple[dict[Path, b
     return files, {name: len(feats) for name, feats in by_layer.items()}
 
 
-def write_layers(out: Path, features: list[dict[str, Any]]) -> dict[str, int]:
-    """Write all four layers atomically; returns the feature count per layer."""
+def write_layers(out: Path, features: list[dict[str, Any]],
+                 extra: dict[str, bytes] | None = None) -> dict[str, int]:
+    """Write all four layers (and ``extra`` files beside them, by name) atomically; returns the
+    feature count per layer."""
     files, counts = layer_files(out, features)
+    files.update({out / name: data for name, data in (extra or {}).items()})
     write_many_atomic(files)
     return counts

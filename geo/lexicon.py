@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -75,13 +76,16 @@ def status_pattern() -> re.Pattern[str]:
 
 
 @cache
-def word_freq() -> dict[str, int]:
-    """jieba's dictionary frequencies: tells a real word (和平, 向阳) from a cut point."""
-    import jieba
+def word_freq() -> Mapping[str, int]:
+    """jieba's dictionary frequencies: tells a real word (和平, 向阳) from a cut point.
 
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    return jieba.dt.FREQ
+    Every prefix of a word is a key too (0 when only a prefix), as in jieba's own table. Read from
+    the stored tables of ``geo.tables`` (parsed from the dictionary file inside the jieba package,
+    never from jieba's shared cache file), mapped in milliseconds.
+    """
+    from geo.tables import tables
+
+    return tables().freq
 
 
 @cache

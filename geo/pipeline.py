@@ -13,15 +13,19 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from geo.extract import Mention, find_mentions
 from geo.sentences import Sentence, split_sentences
 from geo.sites import SiteMention
 from geo.status import status_of
 
+if TYPE_CHECKING:
+    from geo.county.decide import Guess
+
 # A report says which county it is about in its title and opening pages; reading a bounded
 # sample keeps the detection's time and memory fixed however long the file is.
-COUNTY_SAMPLE_CHARS = 200_000
+COUNTY_SAMPLE_CHARS = 200_000  # (geo.county.decide.SAMPLE_CHARS)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年")
 
 
@@ -31,10 +35,14 @@ class DocumentResult:
     path: Path
     fmt: str
     text: str  # cleaned text; every source's start/end slices it
-    county: str
+    county: str  # "" while the report waits for a person to tell its county
     county_evidence: tuple[str, ...]
     year: int | None
     mentions: tuple[SiteMention, ...]
+    county_source: str = ""  # how the county was decided (geo.county.decide: named in text ...)
+    county_confidence: float = 1.0
+    guesses: tuple[Guess, ...] = ()  # ranked, with their evidence
+    pending_reason: str = ""  # why it waits ("" when it has a county)
 
 
 def prepare(county: str | None = None) -> None:
@@ -61,38 +69,61 @@ def prepare(county: str | None = None) -> None:
     gc.freeze()
 
 
-def process_file(path: Path, county: str | None = None) -> DocumentResult:
-    """Read, clean, and find the sites of one report. Raises IngestError or CountyError."""
+def process_file(path: Path, county: str | None = None, *, root: Path | None = None,
+                 pending_ok: bool = False) -> DocumentResult:
+    """Read, clean, and find the sites of one report. Raises IngestError or CountyError.
+
+    The county comes from ``county`` when given, else from the manifest (``sources.csv``) of its
+    folder up to ``root``, else from every clue weighed (``geo.county.decide``). When it stays
+    unclear the report is returned waiting (``county`` "") if ``pending_ok``, else refused.
+    """
+    from geo.county.decide import Clues
     from geo.errors import CountyError, printable
     from geo.ingest import read_document
+    from geo.project.manifest import row_for
 
+    found = row_for(path, root)
+    row = found[1] if found else None
+    clues = Clues(path=path, root=root, url=row.url if row else "", title=row.title if row else "",
+                  county=row.county if row else "", by_hand=bool(row and row.by_hand))
     raw = read_document(path)
     try:
-        return process_text(raw.text, raw.name, path=path, fmt=raw.fmt, county=county)
+        return process_text(raw.text, raw.name, path=path, fmt=raw.fmt, county=county, clues=clues,
+                            pending_ok=pending_ok)
     except CountyError as e:
-        raise CountyError(f"{printable(path)}: {e}") from e
+        where = f"{printable(path)}" + (f" (county from {printable(found[0])})" if found and row and
+                                        row.county and not county else "")
+        raise CountyError(f"{where}: {e}") from e
 
 
 def process_text(raw_text: str, name: str, *, path: Path | None = None, fmt: str = "text",
-                 county: str | None = None) -> DocumentResult:
+                 county: str | None = None, clues: Any = None, pending_ok: bool = False) -> DocumentResult:
+    from geo.admin import County
     from geo.clean import clean_text
-    from geo.county import detect_county, resolve_county
+    from geo.county.decide import Clues, decide
+    from geo.errors import CountyError
 
     text = clean_text(raw_text)
-    if county:
-        c = resolve_county(text, county)
-        evidence: tuple[str, ...] = ("--county",)
-    else:
-        guess = detect_county(text[:COUNTY_SAMPLE_CHARS])
-        c, evidence = guess.county, guess.evidence
+    decision = decide(text, clues if clues is not None else Clues(path=path), override=county)
+    c: County | None = decision.county
+    if c is None:
+        guesses = "; ".join(f"{g.county.province}{g.county.city}{g.county.name} ({g.score:.1f})"
+                            for g in decision.guesses[:3]) or "none"
+        if not pending_ok:
+            raise CountyError(f"the county is unclear: {decision.reason} (best guesses: {guesses}); "
+                              "name the county explicitly")
+    # a waiting report's sites are found as its first guess would find them
+    named = c or (decision.guesses[0].county if decision.guesses else None)
     sentences = split_sentences(text)
-    mentions = find_mentions(sentences, county_names=(c.name, c.short))
+    mentions = find_mentions(sentences, county_names=(named.name, named.short) if named else ())
     leads = _paragraph_leads(text)
+    county_name = c.name if c else ""
     site_mentions = tuple(
-        SiteMention(m, name, c.name, _status(m, leads)) for m in mentions
+        SiteMention(m, name, county_name, _status(m, leads)) for m in mentions
     )
-    return DocumentResult(name, path or Path(name), fmt, text, c.name, evidence, document_year(text),
-                          site_mentions)
+    return DocumentResult(name, path or Path(name), fmt, text, county_name, decision.evidence,
+                          document_year(text), site_mentions, decision.source, decision.confidence,
+                          decision.guesses, decision.reason if c is None else "")
 
 
 def _paragraph_leads(text: str) -> list[tuple[int, str]]:

@@ -37,16 +37,19 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_two_workers_write_the_layers_of_one(reports: Path, tmp_path: Path) -> None:
     one = _build(reports, tmp_path / "one", "1")
     two = _build(reports, tmp_path / "two", "2")
-    assert one.returncode == two.returncode == 1, one.stderr + two.stderr  # the two bad files are refused
-    for name in LAYERS:
-        a = (tmp_path / "one" / f"{name}.geojson").read_bytes()
-        b = (tmp_path / "two" / f"{name}.geojson").read_bytes()
+    # one file is refused, one waits for a county
+    assert one.returncode == two.returncode == 1, one.stderr + two.stderr
+    for name in (*LAYERS, "pending"):
+        file = "pending.json" if name == "pending" else f"{name}.geojson"
+        a = (tmp_path / "one" / file).read_bytes()
+        b = (tmp_path / "two" / file).read_bytes()
         assert a == b, name
     # the same summary, warnings in the same (input) order
     assert one.stderr.replace(str(tmp_path / "one"), "OUT") == two.stderr.replace(str(tmp_path / "two"), "OUT")
     warnings = [ln for ln in one.stderr.splitlines() if ln.startswith("warning:")]
-    assert len(warnings) >= 2 and any("empty.txt" in w for w in warnings)
+    assert len(warnings) >= 1 and any("empty.txt" in w for w in warnings)
     assert f"{len(warnings)} file(s) refused" in one.stderr
+    assert "no_county.txt: county unclear" in one.stderr and "report(s) need a county" in one.stderr
 
 
 def test_workers_must_be_a_count(tmp_path: Path) -> None:

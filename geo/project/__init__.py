@@ -1,1 +1,2 @@
-"""The project: building the layers from its reports, and what is kept between builds."""
+"""The project: the manifest beside its reports, the reports waiting for a county, and the results
+kept between builds."""

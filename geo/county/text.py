@@ -14,26 +14,26 @@ ordinary words (城区, 安全, 市场) are not cues by themselves.
 from __future__ import annotations
 
 import heapq
-import importlib.util
 import math
 import re
 import tomllib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from geo import admin, lexicon
+from geo import admin
 from geo.admin import County
 from geo.errors import CountyError
 from geo.names import name_key
 
-_LEXICON = Path(__file__).parent / "lexicons" / "county_cues.toml"
+_LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "county_cues.toml"
 
 # Kinds of cue, in order of precedence when two matches of the same length overlap.
 _BLOCK, _COMPOUND, _FULL, _SHORT, _CITY, _PROVINCE, _TOWN, _VILLAGE, _TOWN_SHORT, _VILLAGE_SHORT = range(10)
 _PLACE_KINDS = (_TOWN, _VILLAGE, _TOWN_SHORT, _VILLAGE_SHORT)
+_PLACES = frozenset(_PLACE_KINDS)
 _COUNTY_KINDS = (_FULL, _COMPOUND, _SHORT)
 _MAX_NAME = 12  # longer names are not looked for
 _MAX_WORD = 8  # longest dictionary word tried by the local segmentation
@@ -66,64 +66,41 @@ class _Index:
     city: dict[str, str]  # prefecture name or short name -> prefecture
     province: dict[str, str]  # province name or short name -> province
     members: dict[str, set[int]]  # prefecture or province -> its counties
-    places: dict[str, int | list[int]]  # township or village name -> county * 2 + (0 township, 1 village)
-    heads: frozenset[str]  # first two characters of every township and village name
-    stems: frozenset[str]  # short place names: a township or village name less its suffix (乾元, 黄棠)
+    places: Any  # township or village name -> [county * 2 + (0 township, 1 village)] (get, in)
+    stems: Any  # short place names: a township or village name less its suffix (乾元, 黄棠) (in)
     stop: frozenset[str]  # county names that are ordinary words even in full (老城区)
-    common: frozenset[str]  # ordinary words: not a cue by themselves (和平, 鼓楼, 安全)
+    common: Any  # ordinary words: not a cue by themselves (和平, 鼓楼, 安全) (in)
     names: dict[str, frozenset[int]]  # county, prefecture or province name -> what it can be
-    freq: dict[str, int]  # word frequencies for the local segmentation; every prefix of a word is a key
-    log_total: float
+    freq: Any  # WordFreq: jieba's word frequencies for the local segmentation
+    log_total: float = 0.0
     # _place_holders of the place names met so far (the texts of a corpus repeat them); emptied when full
     held: dict[str, dict[int, set[int]]] = field(default_factory=dict)
-    # every name looked for (2 to _MAX_NAME characters) in an Aho-Corasick automaton that finds
-    # them all, overlapping ones too, in one pass over a text
+    # every name looked for (2 to _MAX_NAME characters) in a trie: the names that start at a
+    # position are its prefixes of the text from there
     finder: Any = None
     # _stands_alone of the (window, start, end) met so far, start and end within the window; emptied when full
-    alone: dict[tuple[str, int, int], bool] = field(default_factory=dict)
+    alone: dict[tuple[str, int, int, int], bool] = field(default_factory=dict)
 
 
-def _jieba_common_words() -> set[str]:
-    """The frequent common (not proper) words of jieba's dictionary.
-
-    Only the dictionary file is read: the tags it holds are not in jieba's model.
-    """
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:
-        return set()
-    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+def _jieba_common_words(words: list[tuple[str, int, str]]) -> set[str]:
+    """The frequent common (not proper) words of jieba's dictionary (its tags are not in its model)."""
     cfg = _lexicon()["common_word"]
     proper = set(cfg["proper_tags"])
     floor = cfg["min_frequency"]
-    common: set[str] = set()
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 2 and int(parts[1]) >= floor and (len(parts) < 3 or parts[2] not in proper):
-                common.add(parts[0])
-    return common
+    return {w for w, f, tag in words if f >= floor and tag not in proper}
 
 
-@lru_cache(maxsize=1)
-def _index() -> _Index:
-    """Built once (two seconds or so): the holders of a short place name are found by adding suffixes."""
-    tree = admin._tree()
-    places: dict[str, int | list[int]] = {}
+def build_parts(tree: admin._Tree, words: list[tuple[str, int, str]]) -> dict[str, Any]:
+    """What the stored county index holds, from the parsed admin tree and jieba's dictionary
+    (a few seconds; ``geo.tables`` keeps the result)."""
+    places: dict[str, list[int]] = {}
     for i, towns in enumerate(tree.towns):
         for town, villages in towns:
             for name, code in ((town, 2 * i), *((v, 2 * i + 1) for v in villages)):
-                held = places.get(name)
-                if held is None:
-                    places[name] = code
-                elif isinstance(held, int):
-                    if held != code:
-                        places[name] = [held, code]
-                elif held[-1] != code:
+                held = places.setdefault(name, [])
+                if not held or held[-1] != code:
                     held.append(code)
-
     stems = _stems(places)
-    freq = lexicon.word_freq()  # jieba's own table, shared with the extractor
-    jieba_common = _jieba_common_words()
     lex = _lexicon()
     stop = frozenset(lex["common_names"])
     city: dict[str, str] = {}
@@ -143,38 +120,51 @@ def _index() -> _Index:
     for kind, table in ((_FULL, tree.by_name), (_SHORT, tree.by_short), (_CITY, city), (_PROVINCE, province)):
         for word in table:
             names[word].add(kind)
-    heads = frozenset(k[:2] for k in places)
     ix = _Index(full=tree.by_name, short=tree.by_short, city=city, province=province,
-                members=dict(members), places=places, heads=heads,
-                stems=stems, stop=stop, common=frozenset(),
-                names={w: frozenset(k) for w, k in names.items()}, freq=freq,
-                log_total=math.log(sum(freq.values()) or 1))
+                members=dict(members), places=_DictPlaces(places), stems=stems, stop=stop,
+                common=frozenset(), names={w: frozenset(k) for w, k in names.items()}, freq=None)
     limit = lex["common_word"]["max_places"]
     everywhere = {s for s in tree.by_short
                   if len(set().union(*_place_holders(s, ix).values())) >= limit}
-    return replace(ix, common=frozenset(stop | everywhere | jieba_common), finder=_finder(ix))
+    finder = {w for table in (ix.names, places, stems) for w in table if 2 <= len(w) <= _MAX_NAME}
+    return {"places": places, "stems": stems, "finder": finder,
+            "common": stop | everywhere | _jieba_common_words(words),
+            "index": {"city": city, "province": province, "members": dict(members), "stop": stop,
+                      "names": ix.names}}
 
 
-def _finder(ix: _Index) -> Any:
-    """The automaton of every name ``_spans`` can find: county, prefecture and province names,
-    township and village names and their short forms, of 2 to ``_MAX_NAME`` characters."""
-    import ahocorasick  # here, not at import: ``python -m geo --help`` loads nothing heavy
+class _DictPlaces:
+    """``Places`` over a dict, while the stored tables are built."""
 
-    finder = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
-    for table in (ix.names, ix.places, ix.stems):
-        for word in table:
-            if 2 <= len(word) <= _MAX_NAME:
-                finder.add_word(word)
-    finder.make_automaton()
-    return finder
+    def __init__(self, places: dict[str, list[int]]) -> None:
+        self._d = places
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._d
+
+    def get(self, name: str) -> list[int] | None:
+        return self._d.get(name)
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    """The county index, mapped from the stored tables (``geo.tables``) in milliseconds."""
+    from geo.tables import tables
+
+    t = tables()
+    s = t.small["index"]
+    return _Index(full=t.small["by_name"], short=t.small["by_short"], city=s["city"],
+                  province=s["province"], members=s["members"], places=t.places, stems=t.stems,
+                  stop=s["stop"], common=t.common, names=s["names"], freq=t.freq,
+                  log_total=math.log(t.freq.total() or 1), finder=t.finder)
 
 
 def load_index() -> None:
-    """Build the index of names now (a second or two) rather than on the first detection."""
+    """Map the index of names now rather than on the first detection."""
     _index()
 
 
-def _stems(places: dict[str, int | list[int]]) -> frozenset[str]:
+def _stems(places: dict[str, list[int]]) -> frozenset[str]:
     """The short names ``_place_holders`` can find (a name less a suffix of its level, 2 to 5
     characters)."""
     by_last: tuple[dict[str, list[str]], dict[str, list[str]]] = ({}, {})  # township, village
@@ -184,7 +174,7 @@ def _stems(places: dict[str, int | list[int]]) -> frozenset[str]:
     stems: set[str] = set()
     for name, held in places.items():
         size = len(name)
-        for level in (held % 2,) if isinstance(held, int) else {code % 2 for code in held}:
+        for level in {code % 2 for code in held}:
             for suffix in by_last[level].get(name[-1], ()):
                 short = size - len(suffix)
                 if 2 <= short <= 5 and name.endswith(suffix):
@@ -193,8 +183,7 @@ def _stems(places: dict[str, int | list[int]]) -> frozenset[str]:
 
 
 def _codes(name: str, ix: _Index) -> list[int]:
-    held = ix.places.get(name)
-    return [] if held is None else [held] if isinstance(held, int) else held
+    return ix.places.get(name) or []
 
 
 def _held(word: str, ix: _Index) -> dict[int, set[int]]:
@@ -248,8 +237,8 @@ class _WordLogs:
 
     Once ``fill`` has covered ``p``: ``ones[p]`` is the log frequency of the character ``text[p]``
     (1 when unknown), ``words[p]`` the (n, log frequency) of each word ``text[p:p + n]``,
-    2 <= n <= _MAX_NAME, shortest first. jieba's table holds every prefix of its words, so the
-    search stops at the first string that is no prefix.
+    2 <= n <= _MAX_NAME, shortest first: the words of jieba's table that are prefixes of the text
+    from ``p`` (one look-up in its trie).
     """
 
     def __init__(self, text: str, ix: _Index) -> None:
@@ -261,29 +250,21 @@ class _WordLogs:
     def fill(self, lo: int, hi: int) -> None:
         """Look up the words that start in text[lo:hi]."""
         text, freq, ones, found, log = self.text, self.freq, self.ones, self.words, math.log
-        size = len(text)
         for p in range(lo, hi):
             if ones[p] >= 0.0:
                 continue
-            ones[p] = log(freq.get(text[p]) or 1)
-            end = p + 2
-            last = p + _MAX_NAME if p + _MAX_NAME < size else size
-            words = None
-            while end <= last:
-                f = freq.get(text[p:end])
-                if f is None:
-                    break
-                if f:
-                    if words is None:
-                        words = found[p] = []
-                    words.append((end - p, log(f)))
-                end += 1
+            pairs = freq.prefix_freqs(text[p:p + _MAX_NAME])
+            ones[p] = log(pairs[0][1] or 1) if pairs and pairs[0][0] == 1 else 0.0
+            words = [(n, log(f)) for n, f in pairs if f and n > 1]
+            if words:
+                found[p] = words
 
 
 _NO_WORDS: list[tuple[int, float]] = []  # shared, never appended to
 
 
-def _stands_alone(text: str, start: int, end: int, ix: _Index, logs: _WordLogs | None = None) -> bool:
+def _stands_alone(text: str, start: int, end: int, ix: _Index, logs: _WordLogs | None = None,
+                  floor: int = 10) -> bool:
     """Whether text[start:end] is a word of the likeliest segmentation of its surroundings.
 
     The segmentation of a window of four characters either side, by dynamic programming over the
@@ -291,7 +272,7 @@ def _stands_alone(text: str, start: int, end: int, ix: _Index, logs: _WordLogs |
     scores the path whose last word starts first wins.
     """
     lo, hi = max(0, start - 4), min(len(text), end + 4)
-    key = (text[lo:hi], start - lo, end - lo)  # the answer depends on the window alone
+    key = (text[lo:hi], start - lo, end - lo, floor)  # the answer depends on the window alone
     known = ix.alone.get(key)
     if known is not None:
         return known
@@ -306,7 +287,8 @@ def _stands_alone(text: str, start: int, end: int, ix: _Index, logs: _WordLogs |
     cut = [0] * (size + 1)
     longest = max(_MAX_WORD, e - s)
     log_total = ix.log_total
-    named = math.log(max(ix.freq.get(text[start:end], 0), 10))  # a known name: at least a rare word
+    # a known name: at least a rare word (``floor``), unless it is made of ordinary words
+    named = math.log(max(ix.freq.get(text[start:end], 0), floor))
     for i in range(size):
         # best[i] is final: every word ending at i starts before it
         base = best[i]
@@ -342,13 +324,16 @@ def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
     For a compound the name is the short county name it holds.
     """
     compound_re, level_re, block_re, town_re = _after_res()
-    # (start, end, kinds, name, whether the name must still be checked to stand alone as a word)
-    found: list[tuple[int, int, frozenset[int], str, bool]] = []
+    floor = _lexicon()["common_word"]["min_frequency"]
+    # (start, end, kinds, name, the kinds it keeps when it does not stand alone as a word; None: no check)
+    found: list[tuple[int, int, frozenset[int], str, frozenset[int] | None]] = []
     held = ix.held
     if len(held) > _HELD_MAX:
         held.clear()
     # every name in the text, leftmost first, then longest first
-    hits = sorted((end + 1 - n, -n) for end, n in ix.finder.iter(text))
+    prefixes = ix.finder.prefixes
+    hits = [(i, -len(w)) for i in range(len(text) - 1) for w in prefixes(text[i:i + _MAX_NAME])]
+    hits.sort()
     for i, minus_n in hits:
         j = i - minus_n
         word = text[i:j]
@@ -358,39 +343,56 @@ def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
             placelike = word in ix.places or word in ix.stems
             holders = held[word] = _place_holders(word, ix) if placelike else {}
         kinds.update(holders)
-        if not kinds:
-            continue
+        if not kinds or (kinds <= _PLACES and word in ix.common):
+            continue  # an ordinary word that could only be a place name: never a cue (工程, 建设)
         if not kinds.isdisjoint(_SHORTS):
             rest = text[j:j + 8]
-            m = block_re.match(rest)
+            m = None if word in ix.common else block_re.match(rest)  # 金东区江北: no 东区江
+            if m and text[i:j + m.end()] in ix.places:
+                m = None  # 崇福镇, 北干街道: the full name of a township or village, found as such
             if m and not (_SHORT in kinds and level_re.match(rest)):
-                found.append((i, j + m.end(), frozenset({_BLOCK}), word, False))
+                found.append((i, j + m.end(), frozenset({_BLOCK}), word, None))
                 continue
             if _SHORT in kinds:
                 m = compound_re.match(rest) or level_re.match(rest)
-                if m and text[i:j + 1] in ix.full:  # 嵊州市域, 临海市住建局: the official name counts
-                    found.append((i, j + m.end(), frozenset({_FULL}), text[i:j + 1], False))
+                if m and text[i:j + 1] not in ix.full and any(
+                        (ix.freq.get(text[i:j + k]) or 0) >= floor for k in range(1, m.end() + 1)):
+                    m = None  # 大城市, 平原区域: an ordinary word runs on past the name
+                if m and text[i:j + 1] in ix.full and word in ix.common and not _stands_alone(
+                        text, i, j + 1, ix, None, 1):
+                    m = None  # 古城东区: a name made of ordinary words, not standing as one here
+                if m and text[i:j + 1] in ix.full:  # 嵊州市域, 永康市住建局: the official name counts
+                    found.append((i, j + m.end(), frozenset({_FULL}), text[i:j + 1], None))
                 elif m:
-                    found.append((i, j + m.end(), frozenset({_COMPOUND}), word, False))
+                    found.append((i, j + m.end(), frozenset({_COMPOUND}), word, None))
                 if town_re.match(rest):  # 新市古镇: the township, not a county
                     kinds.discard(_SHORT)
-        found.append((i, j, frozenset(kinds), word, not kinds <= _CHECKED))
+        keep: frozenset[int] | None = None if kinds <= _CHECKED else frozenset(kinds & _CHECKED)
+        if _FULL in kinds and any(short in ix.common for short in _shorts_of(word, ix)):
+            keep = frozenset(kinds & _CHECKED - {_FULL})  # 城东区 in 古城东区: made of ordinary words
+        found.append((i, j, frozenset(kinds), word, keep))
     return _longest_first_spans(text, ix, found)
 
 
+def _shorts_of(full: str, ix: _Index) -> list[str]:
+    counties = admin._tree().counties
+    return [counties[k].short for k in ix.full.get(full, ())]
+
+
 def _longest_first_spans(
-    text: str, ix: _Index, found: list[tuple[int, int, frozenset[int], str, bool]]
+    text: str, ix: _Index, found: list[tuple[int, int, frozenset[int], str, frozenset[int] | None]]
 ) -> list[tuple[int, int, frozenset[int], str]]:
     """The spans that win: longest first, then by kind, then leftmost; none overlaps another.
 
     A name that must stand alone as a word keeps only its county, prefecture and province kinds
-    when it does not (and is no span at all when that leaves none). That check is costly, so it is
+    (a county name made of ordinary words, only the prefecture and province ones) when it does not
+    (and is no span at all when that leaves none). That check is costly, so it is
     made only when the span comes up and is not already overlapped: its kinds can only shrink, so
     the first key it comes up with is never later than its real one; after a failed check it is
     queued again under its real key.
     """
-    queue = [(start - end, min(kinds), start, k, kinds, check)
-             for k, (start, end, kinds, _, check) in enumerate(found)]
+    queue = [(start - end, min(kinds), start, k, kinds, keep is not None)
+             for k, (start, end, kinds, _, keep) in enumerate(found)]
     heapq.heapify(queue)
     logs = _WordLogs(text, ix)
     taken = [False] * len(text)
@@ -400,8 +402,10 @@ def _longest_first_spans(
         end = found[k][1]
         if any(taken[start:end]):
             continue
-        if check and not _stands_alone(text, start, end, ix, logs):
-            kinds &= _CHECKED
+        keep = found[k][4] or frozenset()
+        floor = 10 if _FULL in keep or _FULL not in kinds else 1  # 1: made of ordinary words (城东区)
+        if check and not _stands_alone(text, start, end, ix, logs, floor):
+            kinds &= keep
             if not kinds:
                 continue
             if min(kinds) != first_kind:
@@ -427,16 +431,23 @@ def _level_counts(text: str) -> Counter[str]:
     return counts
 
 
-def _scores(text: str) -> tuple[dict[int, float], dict[int, Counter[str]]]:
-    """Score of every county the text names, and the words that named it (word → share)."""
+def _scores(text: str, extra: dict[int, list[tuple[str, float]]] | None = None,
+            ) -> tuple[dict[int, float], dict[int, Counter[str]]]:
+    """Score of every county the text names, and the words that named it (word → share).
+
+    ``extra``: votes from beside the text (label, weight) per county, added before the
+    prefecture, province and level words raise the counties they agree with.
+    """
     ix = _index()
     w = _lexicon()["weights"]
     counties = admin._tree().counties
     spans = _spans(text, ix)
     named: Counter[tuple[int, str]] = Counter()  # (kind, word) -> mentions
+    inside: Counter[str] = Counter()  # place names inside road and site names (桓台大道)
     qualified: defaultdict[str, set[int]] = defaultdict(set)  # county names right after their region
     for k, (start, _, kinds, word) in enumerate(spans):
         if _BLOCK in kinds:
+            inside[word] += 1
             continue
         for kind in kinds:
             named[(kind, word)] += 1
@@ -482,6 +493,18 @@ def _scores(text: str) -> tuple[dict[int, float], dict[int, Counter[str]]]:
                 if why[i][word] == 0:  # one reading per word and county: the strongest
                     add(i, word, place_weight[kind] * (1.0 + 0.5 * math.log(n)) / len(holders))
 
+    for word, n in sorted(inside.items()):
+        if word in ix.common:
+            continue
+        holders = set(ix.short.get(word, ())).union(*_held(word, ix).values())
+        if 0 < len(holders) <= w["max_holders"]:
+            for i in holders:
+                if why[i][word] == 0:
+                    add(i, word, w["inside_name"] * (1.0 + 0.5 * math.log(n)) / len(holders))
+    for i, votes in (extra or {}).items():
+        for label, value in votes:
+            add(i, label, value)
+
     candidates = set(score)
     for (kind, word), n in named.items():
         region = ix.city.get(word) if kind == _CITY else ix.province.get(word) if kind == _PROVINCE else None
@@ -526,3 +549,32 @@ def resolve_county(text: str, override: str | None) -> County:
     if override is not None and override.strip():
         return admin.county(override)
     return detect_county(text).county
+
+
+def is_county_word(word: str) -> bool:
+    """Whether ``word`` (a piece of evidence) is a county, prefecture or province name, rather than
+    a township, village or community name."""
+    return word in _index().names
+
+
+def text_votes(text: str, names_only: bool = False) -> list[tuple[int, str, float]]:
+    """(county, word, share) of every word that speaks for a county in ``text``; a full county
+    name gives 1.0. ``names_only`` keeps county names (a folder or file name says nothing by
+    holding a village name)."""
+    w = _lexicon()["weights"]
+    ix = _index()
+    _, why = _scores(name_key(text))
+    return [(i, word, value / w["full"]) for i, words in why.items() for word, value in words.items()
+            if value > 0 and (not names_only or word in ix.full or word in ix.short)]
+
+
+def scores(text: str, extra: dict[int, list[tuple[str, float]]] | None = None,
+           ) -> tuple[dict[int, float], dict[int, Counter[str]]]:
+    """Score of every county ``text`` (and the ``extra`` votes) speak for, level words included,
+    and the words' shares."""
+    return _scores(name_key(text), extra)
+
+
+def describe(i: int) -> str:
+    c = admin._tree().counties[i]
+    return f"{c.province}{c.city}{c.name}"

@@ -1,0 +1,52 @@
+"""``python -m geo county FILE [--explain]``: the county the build would give a report, and why."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from geo.admin import County
+    from geo.county.decide import Guess
+
+
+def run_county(files: list[Path], explain: bool = False, county: str | None = None) -> int:
+    """Print each report's county (how, confidence) or its guesses; with ``explain`` the words that
+    voted for each guess. Exit 0 when every report has a county, 1 when one waits, 2 on an error."""
+    from geo.cli import EXIT_FAILED, EXIT_OK, EXIT_SOME_REFUSED
+    from geo.county.decide import explain as explain_lines
+    from geo.errors import GeoError, printable
+    from geo.pipeline import process_file
+    from geo.project.pending import entry
+
+    status = EXIT_OK
+    for path in files:
+        try:
+            doc = process_file(path, county=county, root=path.parent, pending_ok=True)
+        except GeoError as e:
+            print(f"error: {e}", file=sys.stderr)
+            status = EXIT_FAILED
+            continue
+        if doc.county:
+            print(f"{printable(path)}: {doc.county} (how: {doc.county_source}; "
+                  f"confidence {doc.county_confidence:.2f})")
+        else:
+            e = entry(doc, path.parent)
+            print(f"{printable(path)}: county unclear ({doc.pending_reason}); to place it, add to "
+                  f"{printable(e['manifest'])}: {e['manifest_line']}")
+            status = max(status, EXIT_SOME_REFUSED)
+        if explain:
+            from geo.county.decide import Decision
+
+            d = Decision(None if not doc.county else _county(doc.county, doc.guesses), doc.county_source,
+                         doc.county_confidence, doc.guesses, doc.pending_reason)
+            for line in explain_lines(d)[1:]:
+                print(line)
+    return status
+
+
+def _county(name: str, guesses: tuple[Guess, ...]) -> County:
+    from geo import admin
+
+    return next((g.county for g in guesses if g.county.name == name), None) or admin.county(name)

@@ -1,0 +1,92 @@
+"""Reports waiting for a county (``pending.json`` beside the layers), as the app offers them:
+each with its guesses as choices. One choice writes the manifest (``sources.csv``) of the
+project's reports and rebuilds the layers, which then hold the report's sites.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geo.errors import GeoError
+from geo.web.i18n import Lang
+
+_STRINGS: dict[str, dict[Lang, str]] = {
+    "pending_title": {"zh": "{n} 份报告需要指定县（市、区）", "en": "{n} report(s) need a county"},
+    "pending_report": {
+        "zh": "**{file}**：{sites} 个项目等待中。报告所属的县？",
+        "en": "**{file}**: {sites} site(s) waiting. Which county is this report about?",
+    },
+    "pending_choice": {"zh": "{county}（得分 {score}）", "en": "{county} (score {score})"},
+    "pending_placed": {
+        "zh": "{file} 已定为 {county}，图层已重建。",
+        "en": "{file} is now in {county}; the layers were rebuilt.",
+    },
+    "pending_refused": {"zh": "无法指定县：{error}", "en": "Cannot set the county: {error}"},
+}
+
+
+def tp(key: str, lang: Lang, **kw: Any) -> str:
+    return _STRINGS[key][lang].format(**kw)
+
+
+@dataclass(frozen=True)
+class Choice:
+    county: str  # as the manifest gives it (official name, prefecture-qualified when shared)
+    label: str  # province, prefecture and county
+    score: float
+
+
+@dataclass(frozen=True)
+class Waiting:
+    file: str  # relative to the manifest's folder
+    manifest: Path
+    sites: int
+    choices: tuple[Choice, ...]
+
+
+def waiting_reports(layers: Path) -> list[Waiting]:
+    """The reports of ``layers/pending.json``, first guesses first."""
+    from geo.project.pending import read_pending
+
+    out = []
+    for e in read_pending(Path(layers)):
+        choices = tuple(Choice(county=_manifest_name(g), label=_label(g), score=float(g.get("score", 0)))
+                        for g in e.get("guesses", [])[:3] if isinstance(g, dict) and g.get("county"))
+        out.append(Waiting(file=str(e.get("file", "")), manifest=Path(str(e.get("manifest", ""))),
+                           sites=len(e.get("sites", [])), choices=choices))
+    return out
+
+
+def _label(guess: dict[str, Any]) -> str:
+    province, city = str(guess.get("province", "")), str(guess.get("prefecture", ""))
+    return province + (city if city != province else "") + str(guess["county"])
+
+
+def _manifest_name(guess: dict[str, Any]) -> str:
+    from geo import admin
+    from geo.errors import CountyError
+
+    name, city = str(guess["county"]), str(guess.get("prefecture", ""))
+    try:
+        if admin.county(name).city == city:
+            return name
+    except CountyError:
+        pass
+    return city + name
+
+
+def choose_county(sources: Path, item: Waiting, county: str) -> Path:
+    """Write ``county`` for the report into the manifest, which must lie in the project's
+    ``sources`` folder (the app writes nowhere else). Returns the manifest's path."""
+    from geo import admin
+    from geo.project.manifest import set_county
+
+    folder = item.manifest.parent
+    if not folder.resolve().is_relative_to(Path(sources).resolve()):
+        raise GeoError(f"{item.manifest} is not in the project's reports folder {sources}")
+    if not (folder / item.file).resolve().is_relative_to(Path(sources).resolve()):
+        raise GeoError(f"{item.file} is not in the project's reports folder {sources}")
+    admin.county(county)  # an unknown or ambiguous name is refused before anything is written
+    return set_county(folder, item.file, county, chosen_by="hand")
