@@ -18,7 +18,7 @@ DEV = ROOT.parent / "shared" / "eval" / "dev"
 
 def _build(inputs: Path, out: Path, workers: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "geo", "build", str(inputs), "--out", str(out), "--quiet", "--workers", workers],
+        [sys.executable, "-m", "geo", "build", str(inputs), "--out", str(out), "--quiet", "--no-cache", "--workers", workers],
         cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
     )
 
