@@ -57,8 +57,8 @@ from geo.web.mapview import (
     display_feature,
     display_transform,
     from_display,
+    shared_spots,
     site_groups,
-    spiral_offsets,
 )
 from geo.web.popup import POPUP_CSS, isolate, md_text, popup_html
 from geo.web.project import Project, current_project, file_stamp, rebuild
@@ -67,6 +67,7 @@ from geo.web.view import (
     ORIGIN_BUILT,
     ORIGIN_UPLOAD,
     View,
+    approximate_line,
     approximate_stacks,
     build_view,
     centre_request,
@@ -87,10 +88,10 @@ UPLOAD_TYPES = ["txt", "md", "html", "htm", "pdf", "docx"]
 
 @st.cache_data(show_spinner=False)
 def load(folder: str, stamp: Stamp) -> tuple[Layers, pd.DataFrame, dict[str, tuple[float, float]]]:
-    """Layers, the sites table and spiral offsets; ``stamp`` re-reads the files when rebuilt."""
+    """Layers, the sites table and the sites sharing a spot; ``stamp`` re-reads the files when rebuilt."""
     layers = read_layers(folder)
     sites = sites_frame(layers)
-    return layers, sites, spiral_offsets(point_rows(sites))
+    return layers, sites, shared_spots(point_rows(sites))
 
 
 @st.cache_data(show_spinner=False)
@@ -807,7 +808,7 @@ def main() -> None:
         placements = None
     view = build_view(layers, sites, uploaded, placements)
     changed = bool(uploaded) or bool((view.sites["flags"] & FLAG_PLACED).any())
-    offsets = spiral_offsets(point_rows(view.sites)) if changed else built_offsets
+    offsets = shared_spots(point_rows(view.sites)) if changed else built_offsets
 
     chosen_layers, circles, show_counties = sidebar_layers(view, lang)
     filters = sidebar_filters(view.sites, lang)
@@ -817,6 +818,8 @@ def main() -> None:
 
     placing = place_panel(project, view, shown, lang)
     st.markdown(t("shown", lang, n=len(shown), total=len(view.sites)))
+    if approx_line := approximate_line(shown, lang):
+        st.info(approx_line)
 
     # The table is drawn below the map, but the row chosen in it (kept in the session state since
     # the click) is read first so that the map can be centred on it.

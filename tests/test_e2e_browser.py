@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import (
     ARTIFACTS,
+    COUNTY_SPOT,
     XSS_IMG_PWN,
     XSS_SCRIPT,
     ProjectCopy,
@@ -30,9 +31,13 @@ from conftest import (
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from geo.web.mapview import FLAG_SPREAD
+from geo.web.i18n import precision_label, status_label
 
 pytestmark = needs_chromium
+# Screen position of the (first) aggregate marker in the map frame.
+JS_AGG_POINT = """(() => { let p = null; window.map.eachLayer(l => {
+  if (l.siteAggregate && !p) { const q = window.map.latLngToContainerPoint(l.getLatLng()); p = [q.x, q.y]; }
+}); return p; })()"""
 N_SITES = 11
 TABLES = '[data-testid="stMain"] [data-testid="stDataFrame"]'
 
@@ -115,17 +120,83 @@ def test_untrusted_text_is_shown_as_text(session: Session) -> None:
     session.close_popup()
 
 
-def test_spread_markers_say_so(session: Session) -> None:
-    # r4 and p3 share the county's point: one is drawn away from it, and its popup says why
-    spread = [s for s in session.sites() if s["flags"] & FLAG_SPREAD]
-    assert [s["key"] for s in spread] == ["renewal/r4"]
-    session.map_frame().evaluate("window.map.setView([28.895, 120.035], 13)")
+def test_sites_sharing_a_point_are_one_marker_with_a_list(session: Session) -> None:
+    # r4 and p3 share the county's point: one marker there, with their count, not two markers
+    (agg,) = session.aggregates()
+    assert agg["n"] == 2 and sorted(agg["keys"]) == ["parks/p3", "renewal/r4"]
+    assert (agg["lng"], agg["lat"]) == pytest.approx(tuple(COUNTY_SPOT), abs=1e-9)
+    assert not session.map_frame().evaluate(
+        "(() => { let n = 0; map.eachLayer(l => { if (l.feature && ['parks/p3', 'renewal/r4']"
+        ".includes(l.feature.id)) n++; }); return n; })()"
+    )
+    session.map_frame().evaluate(f"window.map.setView([{agg['lat']}, {agg['lng']}], 11)")
     session.page.wait_for_timeout(300)
-    session.click_feature("renewal/r4")
+    point = session.map_frame().evaluate(JS_AGG_POINT)
+    session.click_map(*point)
     popup = session.map.locator(".leaflet-popup-content")
     popup.wait_for(timeout=10000)
-    assert "标记已分散显示" in popup.inner_text()
+    text = popup.inner_text()
+    assert "此定位点上的 2 个项目" in text and "每个项目都在虚线圆内某处" in text
+    entries = popup.locator(".agg-list li")
+    assert entries.count() == 2
+    assert "老城区有机更新" in entries.nth(1).inner_text()
+    assert "城市更新 · 状态不明 · 县级定位（误差约 20 公里）" in entries.nth(1).inner_text()
+    # choosing one shows its popup, and the way back to the list
+    entries.nth(1).locator("a").click()
+    session.map_frame().wait_for_function("document.querySelector('.leaflet-popup-content h4')"
+                                          " && document.querySelector('.leaflet-popup-content h4')"
+                                          ".textContent === '老城区有机更新'")
+    assert "推进老城区有机更新建设。" in popup.inner_text()
+    session.page.screenshot(path=str(ARTIFACTS / "map-fixture-aggregate.png"))
+    popup.locator("a.agg-back").click()
+    assert popup.locator(".agg-list li").count() == 2
     session.close_popup()
+
+
+def test_an_aggregate_list_shows_names_as_text(session: Session) -> None:
+    """Hostile names in an aggregate's list (through the map's own drawing code) stay text."""
+    frame = session.map_frame()
+    names = [XSS_IMG_PWN, XSS_SCRIPT, "\"'><b>粗</b>&amp;"]
+    frame.evaluate(
+        """(names) => {
+          const style = window.siteMap.meta.findIndex(m => m && m[0] === 'parks');
+          const records = names.map((n, i) => ['x/' + i + '"><img src=x onerror="window.__pwned=1">',
+                                                style, [121.5, 29.5], n, -1, [], 0, -1]);
+          window.__aggTest = L.layerGroup().addTo(window.map);
+          window.siteMap.addAggregates(window.__aggTest, [[121.5, 29.5, -1, records]]);
+          window.map.setView([29.5, 121.5], 12);
+          window.__aggTest.eachLayer(l => l.openPopup());
+        }""",
+        names,
+    )
+    popup = session.map.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10000)
+    texts = [popup.locator(".agg-list li a").nth(i).inner_text() for i in range(3)]
+    assert texts == names
+    assert popup.locator("img, script, b").count() == 0
+    popup.locator(".agg-list li a").nth(0).click()
+    assert popup.locator("h4").inner_text() == XSS_IMG_PWN and popup.locator("img").count() == 0
+    frame.evaluate("window.map.closePopup(); window.__aggTest.remove()")
+    for f in session.page.frames:
+        assert f.evaluate("typeof window.__pwned") == "undefined", f.url
+
+
+def test_tooltip_names_the_site_and_gives_layer_status_and_precision(session: Session) -> None:
+    frame = session.map_frame()
+    meta = frame.evaluate(
+        """(key) => { let found = null;
+          window.map.eachLayer(l => { if (l.feature && l.feature.id === key) found = l; });
+          found.openTooltip();
+          const el = found.getTooltip().getElement();
+          const out = [el.innerText, getComputedStyle(el.querySelector('.tt-meta'), '::after').content];
+          found.closeTooltip();
+          return out; }""",
+        "renewal/r3",
+    )
+    # the text is the name alone (the app finds a clicked site by it); the rest is drawn beside it
+    assert meta[0] == "古山镇安置小区"
+    assert meta[1] == '"城市更新 · 计划 · 乡镇级定位（误差约 3 公里）"'
+    assert status_label("planned", "zh") in meta[1] and precision_label("township", "zh") in meta[1]
 
 
 def test_filter_keeps_the_view(session: Session) -> None:
@@ -244,9 +315,9 @@ def test_seeds_render_every_built_feature(seeds: tuple[Session, ProjectCopy]) ->
     }
     dashed = session.map.locator("path[stroke-dasharray='6 6']:not(.leaflet-interactive)")
     assert dashed.count() >= len(spots)
-    # the sites that share a county's point are spread: no two markers on one pixel
-    positions = {(round(s["lat"], 5), round(s["lng"], 5)) for s in drawn}
-    assert len(positions) == len(drawn)
+    # sites on their own each have their own position; the others are in aggregate markers
+    alone = [s for s in drawn if not s["aggregate"]]
+    assert len({(round(s["lat"], 5), round(s["lng"], 5)) for s in alone}) == len(alone)
     session.page.wait_for_timeout(300)
     session.page.screenshot(path=str(ARTIFACTS / "map-all-layers.png"))
     assert session.blocked == []
@@ -270,7 +341,6 @@ def test_seeds_popup_quotes_the_sentence(seeds: tuple[Session, ProjectCopy]) -> 
     key = f"parks/{park['id']}"
     site = session.site(key)
     assert site is not None
-    # close enough that the spread markers are well apart
     session.map_frame().evaluate(f"window.map.setView([{site['lat']}, {site['lng']}], 12)")
     session.page.wait_for_timeout(400)
     session.click_feature(key)
@@ -281,10 +351,61 @@ def test_seeds_popup_quotes_the_sentence(seeds: tuple[Session, ProjectCopy]) -> 
     assert park["properties"]["sources"][0]["quote"] in text
     assert park["properties"]["sources"][0]["doc"] in text
     assert popup.locator("mark").first.inner_text() == park["properties"]["name"]
-    session.page.get_by_text("选中的项目").wait_for(timeout=15000)
     session.page.wait_for_timeout(300)
     session.page.screenshot(path=str(ARTIFACTS / "map-popup.png"))
     session.close_popup()
+
+
+def test_seeds_no_marker_outside_its_county(seeds: tuple[Session, ProjectCopy]) -> None:
+    from shapely.geometry import Point
+
+    from geo.admin import county_polygon
+
+    session, copy = seeds
+    built = {f"{f['properties']['category']}/{f['id']}": f for f in layer_features(copy.layers)}
+    session.wait_site_count(len(built))
+    drawn = session.sites()
+    assert len(drawn) == len(built)
+    outside = [
+        s["key"]
+        for s in drawn
+        if not county_polygon(built[s["key"]]["properties"]["county"]).contains(Point(s["lng"], s["lat"]))
+    ]
+    assert outside == []
+
+
+def test_seeds_aggregates_carry_the_layers_counts(seeds: tuple[Session, ProjectCopy]) -> None:
+    session, copy = seeds
+    built = layer_features(copy.layers)
+    session.wait_site_count(len(built))
+    spots: dict[tuple[float, float], list[str]] = {}
+    for f in built:
+        if f["geometry"]["type"] == "Point":
+            x, y = f["geometry"]["coordinates"]
+            spots.setdefault((round(x, 5), round(y, 5)), []).append(f"{f['properties']['category']}/{f['id']}")
+    shared = {spot: sorted(keys) for spot, keys in spots.items() if len(keys) > 1}
+    assert shared  # the seeds' county points are shared by many sites
+    drawn = {(round(a["lng"], 5), round(a["lat"], 5)): a for a in session.aggregates()}
+    assert set(drawn) == set(shared)
+    for spot, keys in shared.items():
+        assert drawn[spot]["n"] == len(keys) and sorted(drawn[spot]["keys"]) == keys
+    # the bar splits the count by layer: one segment per layer, sized by its count
+    segments = session.map_frame().evaluate(
+        """() => { const out = [];
+          window.map.eachLayer(l => { if (l.siteAggregate) {
+            out.push(Array.from(l.getElement().querySelectorAll('.agg-bar i')).map(i => Number(i.style.flexGrow)));
+          } }); return out; }"""
+    )
+    assert sorted(sorted(s) for s in segments) == sorted(
+        sorted(
+            [k.split("/")[0] for k in keys].count(layer) for layer in {k.split("/")[0] for k in keys}
+        )
+        for keys in shared.values()
+    )
+    # the line above the map says how many are approximate
+    n_approx = sum(f["properties"]["precision"] in ("county", "township") for f in built)
+    session.page.get_by_text(f"{n_approx} / {len(built)}", exact=False).first.wait_for(timeout=10000)
+    session.page.screenshot(path=str(ARTIFACTS / "map-seeds-aggregates.png"))
 
 
 def test_seeds_download_is_the_built_file(seeds: tuple[Session, ProjectCopy]) -> None:
