@@ -199,6 +199,24 @@ def test_tooltip_names_the_site_and_gives_layer_status_and_precision(session: Se
     assert status_label("planned", "zh") in meta[1] and precision_label("township", "zh") in meta[1]
 
 
+def test_planned_sites_are_drawn_opaque_with_full_outlines(session: Session) -> None:
+    frame = session.map_frame()
+    paths = frame.evaluate(
+        """() => { const out = {};
+          window.map.eachLayer(l => { if (l.feature && l.feature.id && l._path) {
+            const p = l._path;
+            out[l.feature.id] = [p.getAttribute('stroke-opacity'), p.getAttribute('fill'),
+                                 p.getAttribute('fill-opacity'), p.getAttribute('stroke-dasharray'),
+                                 p.getAttribute('stroke-width')];
+          } }); return out; }"""
+    )
+    assert len(paths) == N_SITES - 2  # two share a point and are in one aggregate marker
+    assert {p[0] for p in paths.values()} == {"1"}
+    # r3 is planned: a white disc inside a dashed ring in its layer's colour, not a hollow ring
+    assert paths["renewal/r3"] == ["1", "#ffffff", "0.95", "4 3", "3"]
+    session.map.locator(".map-legend").screenshot(path=str(ARTIFACTS / "map-legend.png"))
+
+
 def test_filter_keeps_the_view(session: Session) -> None:
     frame = session.map_frame()
     frame.evaluate("window.map.setView([28.88, 120.05], 12)")
@@ -277,6 +295,34 @@ def test_tiles_are_fetched_only_when_chosen(session: Session) -> None:
     session.page.get_by_text("无底图（离线，显示县界）").click()
     frame.wait_for_function("!document.querySelector('img.leaflet-tile')", timeout=15000)
     session.wait_site_count(N_SITES)
+
+
+def test_legend_folds_away_and_starts_folded_on_a_small_screen(session: Session) -> None:
+    legend = session.map.locator(".map-legend")
+    body = legend.locator(".legend-body")
+    assert body.is_visible()
+    legend.locator(".legend-toggle").click()
+    body.wait_for(state="hidden", timeout=5000)
+    assert legend.locator(".legend-toggle").get_attribute("aria-expanded") == "false"
+    box = legend.bounding_box()
+    assert box is not None and box["height"] < 40  # only its button is left on the map
+    legend.locator(".legend-toggle").click()
+    body.wait_for(state="visible", timeout=5000)
+    # a phone-sized window: the legend starts folded and does not cover the map
+    session.page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        session.page.reload(wait_until="domcontentloaded")
+        session.map.locator(".map-legend .legend-toggle").wait_for(timeout=30000)
+        assert session.map.locator(".map-legend .legend-body").is_hidden()
+        session.map.locator(".map-legend").scroll_into_view_if_needed()
+        session.page.screenshot(path=str(ARTIFACTS / "map-390px.png"))
+        session.map.locator(".map-legend .legend-toggle").click()
+        session.map.locator(".map-legend .legend-body").wait_for(state="visible", timeout=5000)
+    finally:
+        session.page.set_viewport_size({"width": 1400, "height": 1000})
+        session.page.reload(wait_until="domcontentloaded")
+        session.map.locator(".site-agg").first.wait_for(timeout=30000)
+        session.wait_site_count(N_SITES)
 
 
 # ---- on the project's built layers -----------------------------------------------------------

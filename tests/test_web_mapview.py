@@ -13,7 +13,7 @@ import pytest
 from conftest import COUNTY_SPOT, XSS_IMG, XSS_SCRIPT, fixture_layers
 
 from geo.web.assets import LEAFLET_CSS, LEAFLET_JS
-from geo.web.layers_io import LAYER_NAMES, read_layers, sites_frame
+from geo.web.layers_io import LAYER_NAMES, STATUSES, read_layers, sites_frame
 from geo.web.mapview import (
     CANVAS_THRESHOLD,
     CATEGORY_COLORS,
@@ -255,7 +255,7 @@ def test_styles_by_category_and_status() -> None:
     planned = site_style("parks", "planned", "Point")
     assert done["color"] == CATEGORY_COLORS["parks"] == planned["color"]
     assert done["fill"] is True and done["pane"] == POINT_PANE and "dashArray" not in done
-    assert planned["fillOpacity"] == 0 and planned["dashArray"]
+    assert planned["fillColor"] == "#ffffff" and planned["dashArray"]
     assert (
         site_style("roads", "in_progress", "LineString")["dashArray"]
         != site_style("roads", "planned", "LineString")["dashArray"]
@@ -263,6 +263,26 @@ def test_styles_by_category_and_status() -> None:
     assert site_style("renewal", "bogus", "Polygon") == site_style("renewal", "unknown", "Polygon")
     assert style_key("renewal", "bogus", "MultiPolygon") == "renewal/unknown/area"
     assert style_table()[STYLE_KEYS[style_index(style_key("parks", "planned", "Point"))]] == planned
+
+
+@pytest.mark.parametrize("kind", ["Point", "LineString", "Polygon"])
+def test_no_status_is_faint_and_each_is_told_apart(kind: str) -> None:
+    """Planned sites were hollow dashed rings (fill 0, thin): nearly invisible at the default zoom."""
+    styles = {status: site_style(layer, status, kind) for layer in LAYER_NAMES for status in STATUSES}
+    for status, st in styles.items():
+        assert st["opacity"] == 1.0, status  # every outline at full strength
+        if kind == "Point":
+            assert st["fillOpacity"] >= 0.5 and st["weight"] >= 2, status  # opaque, not hollow
+        elif kind == "LineString":
+            assert st["weight"] >= 5, status
+        else:
+            assert st["fillOpacity"] >= 0.15 and st["weight"] >= 2, status
+    # the four statuses of one layer look different from each other
+    looks = {
+        (st.get("fillColor"), st.get("fillOpacity"), st.get("dashArray"))
+        for st in (site_style("roads", status, kind) for status in STATUSES)
+    }
+    assert len(looks) == len(STATUSES)
 
 
 def test_style_table_and_site_script_are_in_the_base_map() -> None:

@@ -67,15 +67,31 @@ POINT_PANE = "site_points"
 # downloads keep the data as built.
 DISPLAY_DECIMALS = 5
 OUTLINE_DECIMALS = 4
-# Dash patterns per status, shared by marker outlines and lines so the legend reads for both.
+# Statuses are told apart by fill and dash, never by fading: every outline is drawn at full
+# strength, and a point's fill is opaque (the layer's colour when completed, half of it in
+# progress, white when planned, light grey when unknown), so each reads on any base map.
 STATUS_DASH: dict[str, str | None] = {
     "completed": None,
-    "in_progress": "8 4",
-    "planned": "4 6",
-    "unknown": "1 5",
+    "in_progress": "6 3",
+    "planned": "4 3",
+    "unknown": "1 4",
 }
-STATUS_FILL: dict[str, float] = {"completed": 0.9, "in_progress": 0.45, "planned": 0.0, "unknown": 0.15}
-POLYGON_FILL: dict[str, float] = {"completed": 0.35, "in_progress": 0.22, "planned": 0.06, "unknown": 0.1}
+# Lines are wider, so their dashes are longer (the legend draws the same).
+LINE_DASH: dict[str, str | None] = {
+    "completed": None,
+    "in_progress": "12 5",
+    "planned": "6 5",
+    "unknown": "1 8",
+}
+STATUS_FILL: dict[str, float] = {"completed": 0.95, "in_progress": 0.5, "planned": 0.95, "unknown": 0.95}
+POINT_FILL_COLOR: dict[str, str | None] = {
+    "completed": None,  # the layer's colour
+    "in_progress": None,
+    "planned": "#ffffff",
+    "unknown": "#d9d9d9",
+}
+POLYGON_FILL: dict[str, float] = {"completed": 0.45, "in_progress": 0.3, "planned": 0.18, "unknown": 0.18}
+LINE_WEIGHT = 5
 METRES_PER_DEGREE = 111_320.0
 # Record flags (the last item of a site record): tags shown in its popup.
 FLAG_UPLOADED = 1
@@ -193,23 +209,26 @@ def site_style(layer: str, status: str, geom_type: str, uploaded: bool = False) 
     color = CATEGORY_COLORS.get(layer, "#555555")
     status = status if status in STATUSES else "unknown"
     dash = STATUS_DASH[status]
-    style: dict[str, Any] = {"color": color, "opacity": 0.95}
+    style: dict[str, Any] = {"color": color, "opacity": 1.0}
     if geom_type in ("Point", "MultiPoint"):
         style.update(
             fill=True,
             pane=POINT_PANE,
-            weight=3 if status == "in_progress" else 2,
-            fillColor=color if status != "unknown" else "#ffffff",
-            fillOpacity=STATUS_FILL[status] if status != "unknown" else 0.9,
+            weight=3 if status in ("in_progress", "planned") else 2,
+            fillColor=POINT_FILL_COLOR[status] or color,
+            fillOpacity=STATUS_FILL[status],
             radius=POINT_RADIUS,
         )
         if uploaded:
-            style.update(color=UPLOAD_COLOR, weight=3, radius=POINT_RADIUS + 1, fillColor=color)
-            style["fillOpacity"] = max(STATUS_FILL[status], 0.35)
+            style.update(color=UPLOAD_COLOR, weight=3, radius=POINT_RADIUS + 1)
     elif geom_type in ("LineString", "MultiLineString"):
-        style.update(weight=7 if uploaded else 4, lineCap="butt" if dash else "round")
+        dash = LINE_DASH[status]
+        style.update(
+            weight=LINE_WEIGHT + 3 if uploaded else LINE_WEIGHT,
+            lineCap="butt" if dash and status != "unknown" else "round",
+        )
     else:
-        style.update(weight=2, fillColor=color, fillOpacity=POLYGON_FILL[status])
+        style.update(weight=3 if dash else 2, fillColor=color, fillOpacity=POLYGON_FILL[status])
         if uploaded:
             style.update(color=UPLOAD_COLOR, weight=3)
     if dash:
@@ -448,7 +467,7 @@ def _swatch_point(color: str, status: str, uploaded: bool = False) -> str:
     s = site_style("", status, "Point", uploaded)
     dash = f' stroke-dasharray="{s["dashArray"]}"' if "dashArray" in s else ""
     stroke = s["color"] if uploaded else color
-    fill = s["fillColor"] if status == "unknown" and not uploaded else color
+    fill = POINT_FILL_COLOR[status] or color
     return (
         f'<svg width="18" height="14"><circle cx="9" cy="7" r="5" stroke="{stroke}" '
         f'stroke-width="{s["weight"]}" fill="{fill}" fill-opacity="{s["fillOpacity"]}"{dash}/></svg>'
@@ -456,11 +475,11 @@ def _swatch_point(color: str, status: str, uploaded: bool = False) -> str:
 
 
 def _swatch_line(color: str, status: str) -> str:
-    dash = STATUS_DASH[status]
-    d = f' stroke-dasharray="{dash}"' if dash else ""
+    s = site_style("", status, "LineString")
+    d = f' stroke-dasharray="{s["dashArray"]}"' if "dashArray" in s else ""
     return (
-        f'<svg width="26" height="14"><line x1="1" y1="7" x2="25" y2="7" '
-        f'stroke="{color}" stroke-width="3"{d}/></svg>'
+        f'<svg width="30" height="14"><line x1="3" y1="7" x2="27" y2="7" stroke="{color}" '
+        f'stroke-width="{s["weight"]}" stroke-linecap="{s["lineCap"]}"{d}/></svg>'
     )
 
 
