@@ -325,6 +325,28 @@ def test_legend_folds_away_and_starts_folded_on_a_small_screen(session: Session)
         session.wait_site_count(N_SITES)
 
 
+def test_auto_base_map_falls_back_offline_with_a_notice(session: Session) -> None:
+    frame = session.map_frame()
+    session.page.get_by_text("自动（能联网时用 OpenStreetMap，否则离线）").click()
+    notice = session.map.locator(".tile-notice")
+    notice.wait_for(timeout=15000)
+    assert notice.inner_text() == "无法加载在线底图，已改用离线底图（县界）。"
+    assert {urlparse(u).hostname for u in session.blocked} == {"tile.openstreetmap.org"}
+    # the tiles are gone; the offline background and every site stay
+    frame.wait_for_function("!document.querySelector('img.leaflet-tile')", timeout=15000)
+    assert session.map_frame() is frame
+    session.wait_site_count(N_SITES)
+    assert session.map.locator("path:not(.leaflet-interactive)").count() > 0  # county outlines
+    session.page.screenshot(path=str(ARTIFACTS / "map-auto-offline.png"))
+    # an explicitly chosen map that cannot load says so too (and keeps trying)
+    session.page.get_by_text("OpenStreetMap（需联网）").click()
+    session.map.locator(".tile-notice").filter(has_text="无法加载所选在线底图").wait_for(timeout=15000)
+    session.page.get_by_text("无底图（离线，显示县界）").click()
+    frame.wait_for_function("!document.querySelector('.tile-notice')", timeout=15000)
+    session.wait_site_count(N_SITES)
+    session.blocked.clear()
+
+
 # ---- on the project's built layers -----------------------------------------------------------
 
 

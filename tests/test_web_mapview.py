@@ -307,6 +307,23 @@ def test_tiles_only_when_chosen_and_gaode_shifts_data(layers_dir: Path) -> None:
     assert p1_gcj[2] == pytest.approx(list(wgs_to_gcj(*p1_wgs["coordinates"])), abs=1e-5)
 
 
+def test_auto_tiles_fall_back_and_chosen_tiles_say_when_they_fail(layers_dir: Path) -> None:
+    by_layer, anchors, offsets = _shown(layers_dir)
+    auto = site_groups(by_layer, None, offsets, anchors, "auto", "en")
+    osm = site_groups(by_layer, None, offsets, anchors, "osm", "zh")
+    (tiles,) = [c for g in auto for c in g._children.values() if isinstance(c, folium.TileLayer)]
+    assert "openstreetmap.org" in tiles.tiles
+    assert [c[2] for c in _calls(auto) if c[1] == "watchTiles"] == [
+        [True, "Online tiles could not be loaded: showing the offline background (county outlines)."]
+    ]
+    assert [c[2] for c in _calls(osm) if c[1] == "watchTiles"] == [
+        [False, "无法加载所选在线底图（可能未联网）；可改选“无底图”或“自动”。"]
+    ]
+    # OpenStreetMap's tiles are WGS-84 based: nothing is shifted
+    assert _records(auto)["parks/p1"][2] == [120.02, 28.9]
+    assert not [c for c in _calls(site_groups(by_layer, None, offsets, anchors, "none", "zh")) if c[1] == "watchTiles"]
+
+
 def test_county_outlines_group() -> None:
     square = {"type": "Polygon", "coordinates": [[[119, 28], [121, 28], [121, 30], [119, 30], [119, 28]]]}
     groups = site_groups({}, None, {}, {}, "none", "en", counties={"永康市": square})

@@ -219,6 +219,18 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "zh": "{precision}定位（误差约 {distance}）",
         "en": "{precision} level (within about {distance})",
     },
+    "basemap_auto": {
+        "zh": "自动（能联网时用 OpenStreetMap，否则离线）",
+        "en": "Automatic (OpenStreetMap when online, else offline)",
+    },
+    "tiles_failed_auto": {
+        "zh": "无法加载在线底图，已改用离线底图（县界）。",
+        "en": "Online tiles could not be loaded: showing the offline background (county outlines).",
+    },
+    "tiles_failed": {
+        "zh": "无法加载所选在线底图（可能未联网）；可改选“无底图”或“自动”。",
+        "en": "The chosen online tiles could not be loaded (offline?); choose None or Automatic.",
+    },
     "legend_agg": {"zh": "共用一个定位点的项目数", "en": "Number of sites sharing one point"},
     "approx_line": {
         "zh": "**{n} / {total}** 个项目只定位到县或乡镇：地图上它们画在所在县或乡镇的定位点，"

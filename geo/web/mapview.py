@@ -35,8 +35,16 @@ from geo.web.i18n import Lang, distance_label, layer_label, precision_label, sta
 from geo.web.layers_io import APPROXIMATE_PRECISIONS, LAYER_NAMES, STATUSES, Feature
 from geo.web.popup import POPUP_CSS, esc, popup_facts, statements
 
-BASEMAPS: tuple[str, ...] = ("none", "osm", "gaode")
+BASEMAPS: tuple[str, ...] = ("none", "auto", "osm", "gaode")
+# "auto": OpenStreetMap's tiles when the browser can load them; when none loads, the map drops
+# them and says so, and the offline background (county outlines) stays (``siteMap.watchTiles``).
+OSM_TILES: dict[str, Any] = {
+    "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "attr": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    "max_zoom": 19,
+}
 TILES: dict[str, dict[str, Any]] = {
+    "auto": OSM_TILES,
     "osm": {
         "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "attr": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
@@ -460,6 +468,8 @@ MAP_CSS = """
 .agg-popup .agg-dot { display: inline-block; width: 9px; height: 9px; border-radius: 50%;
   margin-right: 4px; vertical-align: middle; }
 .agg-content .agg-back { display: inline-block; margin-bottom: 4px; font-size: 12px; }
+.tile-notice { background: #fff4d6; border: 1px solid #c9a227; border-radius: 4px; padding: 4px 8px;
+  max-width: 260px; font: 12px/1.4 sans-serif; color: #3d3000; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
 """
 
 
@@ -655,7 +665,7 @@ def _site_flags(site: Shown) -> int:
     return site.flags | FLAG_UPLOADED if site.uploaded else site.flags
 
 
-def _tile_group(basemap: str) -> folium.FeatureGroup:
+def _tile_group(basemap: str, lang: Lang) -> folium.FeatureGroup:
     g = folium.FeatureGroup(name=f"tiles-{basemap}", control=False)
     spec = TILES[basemap]
     folium.TileLayer(
@@ -666,6 +676,10 @@ def _tile_group(basemap: str) -> folium.FeatureGroup:
         subdomains=spec.get("subdomains", "abc"),
         control=False,
     ).add_to(g)
+    # when no tile loads: "auto" falls back to the offline background, a chosen map says so
+    fallback = basemap == "auto"
+    notice = t("tiles_failed_auto" if fallback else "tiles_failed", lang)
+    SiteData("watchTiles", fallback, notice).add_to(g)
     return g
 
 
@@ -764,7 +778,7 @@ def site_groups(
     data = folium.FeatureGroup(name="site-strings", control=False)
     groups: list[folium.FeatureGroup] = [data]
     if basemap in TILES:
-        groups.append(_tile_group(basemap))
+        groups.append(_tile_group(basemap, lang))
     if counties:
         g = folium.FeatureGroup(name=t("counties_layer", lang), control=False)
         outlines = [

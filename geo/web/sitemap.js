@@ -179,6 +179,31 @@
     var m = L.circleMarker([lat, lon], style(styleIndex)).addTo(group);
     if (label) m.bindTooltip(esc(label), {permanent: true, direction: "top", offset: [0, -10]});
   };
+  // Tiles that cannot be loaded (offline, blocked): when tiles fail and none has loaded, a notice
+  // on the map says so; with ``fallback`` ("auto") the tiles are also taken off, leaving the
+  // offline background. The notice goes when the tile group does.
+  M.watchTiles = function(group, fallback, notice) {
+    group.eachLayer(function(tiles) {
+      if (!(tiles instanceof L.TileLayer)) return;
+      var loaded = false, control = null;
+      tiles.on("tileload", function() { loaded = true; });
+      tiles.on("tileerror", function() {
+        if (loaded || control) return;
+        control = L.control({position: "topright"});
+        control.onAdd = function() {
+          var div = L.DomUtil.create("div", "tile-notice");
+          div.setAttribute("role", "status");
+          div.textContent = notice;
+          return div;
+        };
+        var map = group._map;
+        if (!map) return;
+        control.addTo(map);
+        if (fallback) group.removeLayer(tiles);
+      });
+      group.on("remove", function() { if (control) { control.remove(); control = null; } });
+    });
+  };
   // The legend: a button on the map that folds it away (folded from the start on a narrow map).
   M.legend = function(map, html, title) {
     var control = L.control({position: "bottomright"});
