@@ -818,8 +818,7 @@ def main() -> None:
 
     placing = place_panel(project, view, shown, lang)
     st.markdown(t("shown", lang, n=len(shown), total=len(view.sites)))
-    if approx_line := approximate_line(shown, lang):
-        st.info(approx_line)
+    st.info(approximate_line(shown, lang))
 
     # The table is drawn below the map, but the row chosen in it (kept in the session state since
     # the click) is read first so that the map can be centred on it.

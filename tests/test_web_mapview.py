@@ -220,7 +220,7 @@ def test_sites_sharing_a_spot_are_one_aggregate_at_the_spot(layers_dir: Path) ->
     assert [m[0] for m in members] == ["parks/p3", "renewal/r4"]
     assert all(m[2] == COUNTY_SPOT for m in members)
     strings, _ = _strings(groups)
-    assert strings[note] == "只定位到县级定位（误差约 20 公里）：每个项目都在虚线圆内某处，具体位置未知。"
+    assert strings[note] == "只定位到县级（误差约 20 公里）：每个项目都在虚线圆内某处，具体位置未知。"
     assert [STYLE_KEYS[m[1]].split("/")[0] for m in members] == ["parks", "renewal"]  # split by layer
     assert strings[members[0][7]] == "县级定位（误差约 20 公里）"
     assert fixture_layers()["parks"][2]["geometry"]["coordinates"] == COUNTY_SPOT  # data unchanged
@@ -238,6 +238,7 @@ def test_aggregates_on_gaode_tiles_stand_at_the_shifted_spot(layers_dir: Path) -
     assert rows[0][:2] == shifted and all(m[2] == shifted for m in rows[0][3])
     strings, _ = _strings(groups)
     assert strings[rows[0][3][0][7]] == "County level (within about 20 km)"
+    assert strings[rows[0][2]].startswith("Located only to County level (within about 20 km): each site")
 
 
 def test_uploaded_sites_have_their_own_style_and_tag() -> None:

@@ -95,7 +95,9 @@ def test_approximate_line(layers_dir: Path) -> None:
     zh, en = approximate_line(sites, "zh"), approximate_line(sites, "en")
     assert zh is not None and zh.startswith(f"**{n} / {len(sites)}** 个项目只定位到县或乡镇")
     assert en is not None and en.startswith(f"**{n} of {len(sites)}** sites are located only")
-    assert approximate_line(sites[~sites["approximate"]], "zh") is None
+    assert approximate_line(sites[~sites["approximate"]], "en") == (
+        "All 7 shown sites have a location of their own (none is located only to a county or township)."
+    )
 
 
 def test_centre_requests_alternate() -> None:

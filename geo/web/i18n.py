@@ -208,8 +208,13 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "agg_tooltip": {"zh": "{n} 个项目（点击查看列表）", "en": "{n} sites (click for the list)"},
     "agg_back": {"zh": "← 返回列表", "en": "← back to the list"},
     "agg_note": {
-        "zh": "只定位到{where}：每个项目都在虚线圆内某处，具体位置未知。",
-        "en": "Located only to the {where}: each site is somewhere in the dashed circle; where is not known.",
+        "zh": "只定位到{precision}（误差约 {distance}）：每个项目都在虚线圆内某处，具体位置未知。",
+        "en": "Located only to {precision} level (within about {distance}): each site is somewhere in the "
+        "dashed circle; where is not known.",
+    },
+    "agg_note_no_radius": {
+        "zh": "只定位到{precision}：具体位置未知。",
+        "en": "Located only to {precision} level: where exactly is not known.",
     },
     "agg_note_same": {
         "zh": "这些项目的定位点相同。",
@@ -232,6 +237,11 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "The chosen online tiles could not be loaded (offline?); choose None or Automatic.",
     },
     "legend_agg": {"zh": "共用一个定位点的项目数", "en": "Number of sites sharing one point"},
+    "approx_line_none": {
+        "zh": "所显示的 {total} 个项目都有各自的位置（没有只定位到县或乡镇的项目）。",
+        "en": "All {total} shown sites have a location of their own (none is located only to a county or "
+        "township).",
+    },
     "approx_line": {
         "zh": "**{n} / {total}** 个项目只定位到县或乡镇：地图上它们画在所在县或乡镇的定位点，"
         "每个方块标出共用该点的项目数，点击可查看列表；虚线圆是可能的范围，圆内的具体位置未知。",

@@ -732,7 +732,13 @@ def aggregate_rows(
         approx = [p for p in props if p.get("precision") in APPROXIMATE_PRECISIONS]
         if approx:
             widest = max(approx, key=lambda p: _radius(p.get("uncertainty_m")))
-            note = t("agg_note", lang, where=precision_text(widest, lang))
+            radius = _radius(widest.get("uncertainty_m"))
+            note = t(
+                "agg_note" if radius > 0 else "agg_note_no_radius",
+                lang,
+                precision=precision_label(str(widest.get("precision")), lang),
+                distance=distance_label(radius, lang) if radius > 0 else "",
+            )
         else:
             note = t("agg_note_same", lang)
         records = [

@@ -204,12 +204,15 @@
       group.on("remove", function() { if (control) { control.remove(); control = null; } });
     });
   };
-  // The legend: a button on the map that folds it away (folded from the start on a narrow map).
+  // The legend: a button on the map that folds it away (folded from the start on a narrow screen).
   M.legend = function(map, html, title) {
     var control = L.control({position: "bottomright"});
     control.onAdd = function() {
       var div = L.DomUtil.create("div", "map-legend");
-      var narrow = map.getSize().x < 520;
+      // the page's width, not the map's: the map's frame may not be laid out yet when this runs
+      var width;
+      try { width = window.top.innerWidth; } catch (e) { width = window.innerWidth; }
+      var narrow = (width || map.getSize().x) < 520;
       div.innerHTML = '<button type="button" class="legend-toggle" aria-expanded="' + !narrow + '">' +
         esc(title) + '</button><div class="legend-body">' + html + "</div>";
       if (narrow) L.DomUtil.addClass(div, "folded");

@@ -216,10 +216,11 @@ def zoom_to_fit(extent: tuple[float, float, float, float], pixels: int = 800) ->
     return max(5, min(16, math.floor(math.log2(pixels * 360 / (256 * span)))))
 
 
-def approximate_line(sites: pd.DataFrame, lang: Lang) -> str | None:
+def approximate_line(sites: pd.DataFrame, lang: Lang) -> str:
     """The line above the map: how many of ``sites`` are approximate and what the map shows for
-    them (markdown; numbers only, no text from the data). None when every site has its own location."""
+    them (markdown; numbers only, no text from the data). Always a line, so that the page keeps
+    its layout (an element appearing above the map would make Streamlit draw the map anew)."""
     n = int(sites["approximate"].astype(bool).sum()) if not sites.empty else 0
     if n == 0:
-        return None
+        return t("approx_line_none", lang, total=len(sites))
     return t("approx_line", lang, n=n, total=len(sites))
