@@ -57,8 +57,8 @@ from geo.web.mapview import (
     display_feature,
     display_transform,
     from_display,
+    shared_spots,
     site_groups,
-    spiral_offsets,
 )
 from geo.web.pending import Choice, Waiting, choose_county, tp, waiting_reports
 from geo.web.popup import POPUP_CSS, isolate, md_text, popup_html
@@ -68,6 +68,7 @@ from geo.web.view import (
     ORIGIN_BUILT,
     ORIGIN_UPLOAD,
     View,
+    approximate_line,
     approximate_stacks,
     build_view,
     centre_request,
@@ -88,10 +89,10 @@ UPLOAD_TYPES = ["txt", "md", "html", "htm", "pdf", "docx"]
 
 @st.cache_data(show_spinner=False)
 def load(folder: str, stamp: Stamp) -> tuple[Layers, pd.DataFrame, dict[str, tuple[float, float]]]:
-    """Layers, the sites table and spiral offsets; ``stamp`` re-reads the files when rebuilt."""
+    """Layers, the sites table and the sites sharing a spot; ``stamp`` re-reads the files when rebuilt."""
     layers = read_layers(folder)
     sites = sites_frame(layers)
-    return layers, sites, spiral_offsets(point_rows(sites))
+    return layers, sites, shared_spots(point_rows(sites))
 
 
 @st.cache_data(show_spinner=False)
@@ -833,7 +834,7 @@ def main() -> None:
         placements = None
     view = build_view(layers, sites, uploaded, placements)
     changed = bool(uploaded) or bool((view.sites["flags"] & FLAG_PLACED).any())
-    offsets = spiral_offsets(point_rows(view.sites)) if changed else built_offsets
+    offsets = shared_spots(point_rows(view.sites)) if changed else built_offsets
 
     chosen_layers, circles, show_counties = sidebar_layers(view, lang)
     filters = sidebar_filters(view.sites, lang)
@@ -843,6 +844,7 @@ def main() -> None:
 
     placing = place_panel(project, view, shown, lang)
     st.markdown(t("shown", lang, n=len(shown), total=len(view.sites)))
+    st.info(approximate_line(shown, lang))
 
     # The table is drawn below the map, but the row chosen in it (kept in the session state since
     # the click) is read first so that the map can be centred on it.

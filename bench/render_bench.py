@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from geo.web.assets import LEAFLET_DIR  # noqa: E402
 from geo.web.layers_io import LAYER_NAMES, Layers, read_layers, sites_frame  # noqa: E402
-from geo.web.mapview import base_map, site_groups, spiral_offsets  # noqa: E402
+from geo.web.mapview import base_map, shared_spots, site_groups  # noqa: E402
 from geo.web.popup import popup_html  # noqa: E402
 
 CHROMIUM_ARGS = [
@@ -123,7 +123,7 @@ def app_page(layers: Layers) -> str:
         for k, layer, f in zip(sites["key"], sites["layer"], feats, strict=True)
     }
     anchors = {k: (x, y) for k, x, y in zip(sites["key"], sites["lon"], sites["lat"], strict=True)}
-    offsets = spiral_offsets(
+    offsets = shared_spots(
         zip(sites["key"], sites["lon"], sites["lat"], sites["uncertainty_m"], strict=True)
     )
     m = _standalone(base_map(_bounds(layers), "zh", n_sites=len(sites)))

@@ -361,26 +361,55 @@ needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"
 )
 
-# Sites Leaflet draws (one layer per site record, see geo.web.mapview.SITE_JS).
+# Sites Leaflet draws: one layer per site drawn on its own, and the sites inside each aggregate
+# marker (sites sharing one spot, see geo.web.mapview.SITE_JS), there at the marker's position.
 JS_SITES = """() => {
   const out = [];
   window.map.eachLayer(l => {
     if (l.feature && l.feature.properties && l.feature.properties.r) {
       const r = l.feature.properties.r;
       const ll = l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
-      out.push({key: r[0], flags: r[6] || 0, lat: ll.lat, lng: ll.lng});
+      out.push({key: r[0], flags: r[6] || 0, lat: ll.lat, lng: ll.lng, aggregate: 0});
+    } else if (l.siteAggregate) {
+      const ll = l.getLatLng(), n = l.siteAggregate.members.length;
+      l.siteAggregate.members.forEach(r => {
+        out.push({key: r[0], flags: r[6] || 0, lat: ll.lat, lng: ll.lng, aggregate: n});
+      });
     }
   });
   return out;
 }"""
-# Screen position (in the map frame) of the site with the given key, through Leaflet's API.
+# Aggregate markers on the map: position, count and their sites' keys.
+JS_AGGREGATES = """() => {
+  const out = [];
+  window.map.eachLayer(l => {
+    if (l.siteAggregate) {
+      const ll = l.getLatLng(), p = window.map.latLngToContainerPoint(ll);
+      out.push({lat: ll.lat, lng: ll.lng, x: p.x, y: p.y,
+                n: Number(l.getElement().querySelector(".agg-n").textContent),
+                keys: l.siteAggregate.members.map(r => r[0])});
+    }
+  });
+  return out;
+}"""
+# Number of sites drawn: paths of sites on their own plus the counts of aggregate markers.
+JS_SITE_COUNT = """() => {
+  let n = document.querySelectorAll('%s').length;
+  window.map.eachLayer(l => { if (l.siteAggregate) n += l.siteAggregate.members.length; });
+  return n;
+}"""
+# Screen position (in the map frame) of the site with the given key, through Leaflet's API: the
+# site's own marker, or the aggregate marker that holds it.
 JS_FEATURE_POINT = """(key) => {
-  let found = null;
-  window.map.eachLayer(l => { if (l.feature && l.feature.id === key) found = l; });
+  let found = null, inside = false;
+  window.map.eachLayer(l => {
+    if (l.feature && l.feature.id === key) found = l;
+    if (l.siteAggregate && l.siteAggregate.members.some(r => r[0] === key)) { found = l; inside = true; }
+  });
   if (!found) return null;
   const ll = found.getLatLng ? found.getLatLng() : found.getBounds().getCenter();
   const p = window.map.latLngToContainerPoint(ll);
-  return {x: p.x, y: p.y, lat: ll.lat, lng: ll.lng};
+  return {x: p.x, y: p.y, lat: ll.lat, lng: ll.lng, aggregate: inside};
 }"""
 
 
@@ -448,18 +477,26 @@ class Session:
         box = self.page.locator(MAP_FRAME).bounding_box()
         self.page.mouse.click(box["x"] + x, box["y"] + y)
 
+    def aggregates(self) -> list[dict[str, Any]]:
+        return list(self.map_frame().evaluate(JS_AGGREGATES))
+
     def click_feature(self, key: str) -> None:
+        """Click the site's marker; for a site inside an aggregate marker, click that marker and
+        then the site in its list, which shows the site's popup."""
         pos = self.map_frame().evaluate(JS_FEATURE_POINT, key)
         assert pos, key
         self.click_map(pos["x"], pos["y"])
+        if pos["aggregate"]:
+            self.map.locator(f".agg-list a[data-key={json.dumps(key)}]").click(timeout=10000)
 
     def close_popup(self) -> None:
         self.map.locator(".leaflet-popup-close-button").click()
         self.map_frame().wait_for_function("!document.querySelector('.leaflet-popup')", timeout=5000)
 
     def wait_site_count(self, n: int) -> None:
+        """Wait until ``n`` sites are drawn (on their own or inside aggregate markers)."""
         self.map_frame().wait_for_function(
-            f"document.querySelectorAll('{SITE_PATHS}').length === {n}", timeout=15000
+            f"({JS_SITE_COUNT % SITE_PATHS})() === {n}", timeout=15000
         )
 
     def wait_for(self, predicate: Any, timeout: float = 20.0) -> Any:

@@ -338,15 +338,20 @@ def test_layers_switched_off_stay_off_across_filters(layers_dir: Path, no_admin:
     assert len(table_names(at)) == 11 and "renewal/r1" in map_args(at)["feature_group"]
 
 
-def test_approximate_list_says_the_markers_are_spread(layers_dir: Path, no_admin: None) -> None:
+def test_approximate_list_says_sites_sharing_a_point_are_one_marker(layers_dir: Path, no_admin: None) -> None:
     at = run_app()
     captions = [c.value for c in at.sidebar.expander[0].caption]
-    assert any("分散排列" in c for c in captions)  # the general note
+    assert any("合为一个标记" in c for c in captions)  # the general note
     assert any(c.startswith("永康市：2 个项目只定位到县级") for c in captions)  # the county point's stack
     approx = at.dataframe[1].value
     drawn = dict(zip(approx.iloc[:, 0], approx["地图上"], strict=True))
-    assert sorted(drawn.values()) == ["分散显示", "在定位点", "在定位点", "在定位点"]
-    assert drawn["老城区有机更新"] == "分散显示"  # r4 shares the county's point with p3, which stays
+    assert sorted(drawn.values()) == ["合并标记", "合并标记", "在定位点", "在定位点"]
+    assert drawn["老城区有机更新"] == "合并标记"  # r4 and p3 share the county's point: one marker
+    # above the map, one line says how many sites are approximate (of all shown)
+    assert [i.value for i in at.main.info if "个项目只定位到县或乡镇" in i.value] == [
+        "**4 / 11** 个项目只定位到县或乡镇：地图上它们画在所在县或乡镇的定位点，每个方块标出共用该点的项目数，"
+        "点击可查看列表；虚线圆是可能的范围，圆内的具体位置未知。"
+    ]
 
 
 # ---- bring your own reports ------------------------------------------------------------------

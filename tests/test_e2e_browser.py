@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import (
     ARTIFACTS,
+    COUNTY_SPOT,
     XSS_IMG_PWN,
     XSS_SCRIPT,
     ProjectCopy,
@@ -30,9 +31,13 @@ from conftest import (
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from geo.web.mapview import FLAG_SPREAD
+from geo.web.i18n import precision_label, status_label
 
 pytestmark = needs_chromium
+# Screen position of the (first) aggregate marker in the map frame.
+JS_AGG_POINT = """(() => { let p = null; window.map.eachLayer(l => {
+  if (l.siteAggregate && !p) { const q = window.map.latLngToContainerPoint(l.getLatLng()); p = [q.x, q.y]; }
+}); return p; })()"""
 N_SITES = 11
 TABLES = '[data-testid="stMain"] [data-testid="stDataFrame"]'
 
@@ -115,17 +120,101 @@ def test_untrusted_text_is_shown_as_text(session: Session) -> None:
     session.close_popup()
 
 
-def test_spread_markers_say_so(session: Session) -> None:
-    # r4 and p3 share the county's point: one is drawn away from it, and its popup says why
-    spread = [s for s in session.sites() if s["flags"] & FLAG_SPREAD]
-    assert [s["key"] for s in spread] == ["renewal/r4"]
-    session.map_frame().evaluate("window.map.setView([28.895, 120.035], 13)")
+def test_sites_sharing_a_point_are_one_marker_with_a_list(session: Session) -> None:
+    # r4 and p3 share the county's point: one marker there, with their count, not two markers
+    (agg,) = session.aggregates()
+    assert agg["n"] == 2 and sorted(agg["keys"]) == ["parks/p3", "renewal/r4"]
+    assert (agg["lng"], agg["lat"]) == pytest.approx(tuple(COUNTY_SPOT), abs=1e-9)
+    assert not session.map_frame().evaluate(
+        "(() => { let n = 0; map.eachLayer(l => { if (l.feature && ['parks/p3', 'renewal/r4']"
+        ".includes(l.feature.id)) n++; }); return n; })()"
+    )
+    session.map_frame().evaluate(f"window.map.setView([{agg['lat']}, {agg['lng']}], 11)")
     session.page.wait_for_timeout(300)
-    session.click_feature("renewal/r4")
+    point = session.map_frame().evaluate(JS_AGG_POINT)
+    session.click_map(*point)
     popup = session.map.locator(".leaflet-popup-content")
     popup.wait_for(timeout=10000)
-    assert "标记已分散显示" in popup.inner_text()
+    text = popup.inner_text()
+    assert "此定位点上的 2 个项目" in text and "每个项目都在虚线圆内某处" in text
+    entries = popup.locator(".agg-list li")
+    assert entries.count() == 2
+    assert "老城区有机更新" in entries.nth(1).inner_text()
+    assert "城市更新 · 状态不明 · 县级定位（误差约 20 公里）" in entries.nth(1).inner_text()
+    # choosing one shows its popup, and the way back to the list
+    entries.nth(1).locator("a").click()
+    session.map_frame().wait_for_function("document.querySelector('.leaflet-popup-content h4')"
+                                          " && document.querySelector('.leaflet-popup-content h4')"
+                                          ".textContent === '老城区有机更新'")
+    assert "推进老城区有机更新建设。" in popup.inner_text()
+    session.page.screenshot(path=str(ARTIFACTS / "map-fixture-aggregate.png"))
+    popup.locator("a.agg-back").click()
+    assert popup.locator(".agg-list li").count() == 2
     session.close_popup()
+
+
+def test_an_aggregate_list_shows_names_as_text(session: Session) -> None:
+    """Hostile names in an aggregate's list (through the map's own drawing code) stay text."""
+    frame = session.map_frame()
+    names = [XSS_IMG_PWN, XSS_SCRIPT, "\"'><b>粗</b>&amp;"]
+    frame.evaluate(
+        """(names) => {
+          const style = window.siteMap.meta.findIndex(m => m && m[0] === 'parks');
+          const records = names.map((n, i) => ['x/' + i + '"><img src=x onerror="window.__pwned=1">',
+                                                style, [121.5, 29.5], n, -1, [], 0, -1]);
+          window.__aggTest = L.layerGroup().addTo(window.map);
+          window.siteMap.addAggregates(window.__aggTest, [[121.5, 29.5, -1, records]]);
+          window.map.setView([29.5, 121.5], 12);
+          window.__aggTest.eachLayer(l => l.openPopup());
+        }""",
+        names,
+    )
+    popup = session.map.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10000)
+    texts = [popup.locator(".agg-list li a").nth(i).inner_text() for i in range(3)]
+    assert texts == names
+    assert popup.locator("img, script, b").count() == 0
+    popup.locator(".agg-list li a").nth(0).click()
+    assert popup.locator("h4").inner_text() == XSS_IMG_PWN and popup.locator("img").count() == 0
+    frame.evaluate("window.map.closePopup(); window.__aggTest.remove()")
+    for f in session.page.frames:
+        assert f.evaluate("typeof window.__pwned") == "undefined", f.url
+
+
+def test_tooltip_names_the_site_and_gives_layer_status_and_precision(session: Session) -> None:
+    frame = session.map_frame()
+    meta = frame.evaluate(
+        """(key) => { let found = null;
+          window.map.eachLayer(l => { if (l.feature && l.feature.id === key) found = l; });
+          found.openTooltip();
+          const el = found.getTooltip().getElement();
+          const out = [el.innerText, getComputedStyle(el.querySelector('.tt-meta'), '::after').content];
+          found.closeTooltip();
+          return out; }""",
+        "renewal/r3",
+    )
+    # the text is the name alone (the app finds a clicked site by it); the rest is drawn beside it
+    assert meta[0] == "古山镇安置小区"
+    assert meta[1] == '"城市更新 · 计划 · 乡镇级定位（误差约 3 公里）"'
+    assert status_label("planned", "zh") in meta[1] and precision_label("township", "zh") in meta[1]
+
+
+def test_planned_sites_are_drawn_opaque_with_full_outlines(session: Session) -> None:
+    frame = session.map_frame()
+    paths = frame.evaluate(
+        """() => { const out = {};
+          window.map.eachLayer(l => { if (l.feature && l.feature.id && l._path) {
+            const p = l._path;
+            out[l.feature.id] = [p.getAttribute('stroke-opacity'), p.getAttribute('fill'),
+                                 p.getAttribute('fill-opacity'), p.getAttribute('stroke-dasharray'),
+                                 p.getAttribute('stroke-width')];
+          } }); return out; }"""
+    )
+    assert len(paths) == N_SITES - 2  # two share a point and are in one aggregate marker
+    assert {p[0] for p in paths.values()} == {"1"}
+    # r3 is planned: a white disc inside a dashed ring in its layer's colour, not a hollow ring
+    assert paths["renewal/r3"] == ["1", "#ffffff", "0.95", "4 3", "3"]
+    session.map.locator(".map-legend").screenshot(path=str(ARTIFACTS / "map-legend.png"))
 
 
 def test_filter_keeps_the_view(session: Session) -> None:
@@ -208,6 +297,56 @@ def test_tiles_are_fetched_only_when_chosen(session: Session) -> None:
     session.wait_site_count(N_SITES)
 
 
+def test_legend_folds_away_and_starts_folded_on_a_small_screen(session: Session) -> None:
+    legend = session.map.locator(".map-legend")
+    body = legend.locator(".legend-body")
+    assert body.is_visible()
+    legend.locator(".legend-toggle").click()
+    body.wait_for(state="hidden", timeout=5000)
+    assert legend.locator(".legend-toggle").get_attribute("aria-expanded") == "false"
+    box = legend.bounding_box()
+    assert box is not None and box["height"] < 40  # only its button is left on the map
+    legend.locator(".legend-toggle").click()
+    body.wait_for(state="visible", timeout=5000)
+    # a phone-sized window: the legend starts folded and does not cover the map
+    session.page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        session.page.reload(wait_until="domcontentloaded")
+        session.map.locator(".map-legend .legend-toggle").wait_for(timeout=30000)
+        assert session.map.locator(".map-legend .legend-body").is_hidden()
+        session.map.locator(".map-legend").scroll_into_view_if_needed()
+        session.page.screenshot(path=str(ARTIFACTS / "map-390px.png"))
+        session.map.locator(".map-legend .legend-toggle").click()
+        session.map.locator(".map-legend .legend-body").wait_for(state="visible", timeout=5000)
+    finally:
+        session.page.set_viewport_size({"width": 1400, "height": 1000})
+        session.page.reload(wait_until="domcontentloaded")
+        session.map.locator(".site-agg").first.wait_for(timeout=30000)
+        session.wait_site_count(N_SITES)
+
+
+def test_auto_base_map_falls_back_offline_with_a_notice(session: Session) -> None:
+    frame = session.map_frame()
+    session.page.get_by_text("自动（能联网时用 OpenStreetMap，否则离线）").click()
+    notice = session.map.locator(".tile-notice")
+    notice.wait_for(timeout=15000)
+    assert notice.inner_text() == "无法加载在线底图，已改用离线底图（县界）。"
+    assert {urlparse(u).hostname for u in session.blocked} == {"tile.openstreetmap.org"}
+    # the tiles are gone; the offline background and every site stay
+    frame.wait_for_function("!document.querySelector('img.leaflet-tile')", timeout=15000)
+    assert session.map_frame() is frame
+    session.wait_site_count(N_SITES)
+    assert session.map.locator("path:not(.leaflet-interactive)").count() > 0  # county outlines
+    session.page.screenshot(path=str(ARTIFACTS / "map-auto-offline.png"))
+    # an explicitly chosen map that cannot load says so too (and keeps trying)
+    session.page.get_by_text("OpenStreetMap（需联网）").click()
+    session.map.locator(".tile-notice").filter(has_text="无法加载所选在线底图").wait_for(timeout=15000)
+    session.page.get_by_text("无底图（离线，显示县界）").click()
+    frame.wait_for_function("!document.querySelector('.tile-notice')", timeout=15000)
+    session.wait_site_count(N_SITES)
+    session.blocked.clear()
+
+
 # ---- on the project's built layers -----------------------------------------------------------
 
 
@@ -244,9 +383,9 @@ def test_seeds_render_every_built_feature(seeds: tuple[Session, ProjectCopy]) ->
     }
     dashed = session.map.locator("path[stroke-dasharray='6 6']:not(.leaflet-interactive)")
     assert dashed.count() >= len(spots)
-    # the sites that share a county's point are spread: no two markers on one pixel
-    positions = {(round(s["lat"], 5), round(s["lng"], 5)) for s in drawn}
-    assert len(positions) == len(drawn)
+    # sites on their own each have their own position; the others are in aggregate markers
+    alone = [s for s in drawn if not s["aggregate"]]
+    assert len({(round(s["lat"], 5), round(s["lng"], 5)) for s in alone}) == len(alone)
     session.page.wait_for_timeout(300)
     session.page.screenshot(path=str(ARTIFACTS / "map-all-layers.png"))
     assert session.blocked == []
@@ -270,7 +409,6 @@ def test_seeds_popup_quotes_the_sentence(seeds: tuple[Session, ProjectCopy]) -> 
     key = f"parks/{park['id']}"
     site = session.site(key)
     assert site is not None
-    # close enough that the spread markers are well apart
     session.map_frame().evaluate(f"window.map.setView([{site['lat']}, {site['lng']}], 12)")
     session.page.wait_for_timeout(400)
     session.click_feature(key)
@@ -281,10 +419,61 @@ def test_seeds_popup_quotes_the_sentence(seeds: tuple[Session, ProjectCopy]) -> 
     assert park["properties"]["sources"][0]["quote"] in text
     assert park["properties"]["sources"][0]["doc"] in text
     assert popup.locator("mark").first.inner_text() == park["properties"]["name"]
-    session.page.get_by_text("选中的项目").wait_for(timeout=15000)
     session.page.wait_for_timeout(300)
     session.page.screenshot(path=str(ARTIFACTS / "map-popup.png"))
     session.close_popup()
+
+
+def test_seeds_no_marker_outside_its_county(seeds: tuple[Session, ProjectCopy]) -> None:
+    from shapely.geometry import Point
+
+    from geo.admin import county_polygon
+
+    session, copy = seeds
+    built = {f"{f['properties']['category']}/{f['id']}": f for f in layer_features(copy.layers)}
+    session.wait_site_count(len(built))
+    drawn = session.sites()
+    assert len(drawn) == len(built)
+    outside = [
+        s["key"]
+        for s in drawn
+        if not county_polygon(built[s["key"]]["properties"]["county"]).contains(Point(s["lng"], s["lat"]))
+    ]
+    assert outside == []
+
+
+def test_seeds_aggregates_carry_the_layers_counts(seeds: tuple[Session, ProjectCopy]) -> None:
+    session, copy = seeds
+    built = layer_features(copy.layers)
+    session.wait_site_count(len(built))
+    spots: dict[tuple[float, float], list[str]] = {}
+    for f in built:
+        if f["geometry"]["type"] == "Point":
+            x, y = f["geometry"]["coordinates"]
+            spots.setdefault((round(x, 5), round(y, 5)), []).append(f"{f['properties']['category']}/{f['id']}")
+    shared = {spot: sorted(keys) for spot, keys in spots.items() if len(keys) > 1}
+    assert shared  # the seeds' county points are shared by many sites
+    drawn = {(round(a["lng"], 5), round(a["lat"], 5)): a for a in session.aggregates()}
+    assert set(drawn) == set(shared)
+    for spot, keys in shared.items():
+        assert drawn[spot]["n"] == len(keys) and sorted(drawn[spot]["keys"]) == keys
+    # the bar splits the count by layer: one segment per layer, sized by its count
+    segments = session.map_frame().evaluate(
+        """() => { const out = [];
+          window.map.eachLayer(l => { if (l.siteAggregate) {
+            out.push(Array.from(l.getElement().querySelectorAll('.agg-bar i')).map(i => Number(i.style.flexGrow)));
+          } }); return out; }"""
+    )
+    assert sorted(sorted(s) for s in segments) == sorted(
+        sorted(
+            [k.split("/")[0] for k in keys].count(layer) for layer in {k.split("/")[0] for k in keys}
+        )
+        for keys in shared.values()
+    )
+    # the line above the map says how many are approximate
+    n_approx = sum(f["properties"]["precision"] in ("county", "township") for f in built)
+    session.page.get_by_text(f"{n_approx} / {len(built)}", exact=False).first.wait_for(timeout=10000)
+    session.page.screenshot(path=str(ARTIFACTS / "map-seeds-aggregates.png"))
 
 
 def test_seeds_download_is_the_built_file(seeds: tuple[Session, ProjectCopy]) -> None:

@@ -1,4 +1,4 @@
-"""The folium map: constant base map, compact site records, shared strings, circles, offsets, datum."""
+"""The folium map: constant base map, compact site records, shared strings, circles, aggregates, datum."""
 
 from __future__ import annotations
 
@@ -13,14 +13,13 @@ import pytest
 from conftest import COUNTY_SPOT, XSS_IMG, XSS_SCRIPT, fixture_layers
 
 from geo.web.assets import LEAFLET_CSS, LEAFLET_JS
-from geo.web.layers_io import LAYER_NAMES, read_layers, sites_frame
+from geo.web.layers_io import LAYER_NAMES, STATUSES, read_layers, sites_frame
 from geo.web.mapview import (
     CANVAS_THRESHOLD,
     CATEGORY_COLORS,
-    FLAG_SPREAD,
     FLAG_UPLOADED,
     POINT_PANE,
-    SPREAD_MAX,
+    SITE_JS,
     STYLE_KEYS,
     Shown,
     SiteData,
@@ -29,9 +28,9 @@ from geo.web.mapview import (
     from_display,
     js_json,
     offset_lonlat,
+    shared_spots,
     site_groups,
     site_style,
-    spiral_offsets,
     style_index,
     style_key,
     style_table,
@@ -49,9 +48,7 @@ def _shown(folder: Path) -> tuple[dict, dict, dict]:
     ):
         by_layer.setdefault(layer, []).append((key, layers.features[layer][i]))
         anchors[key] = (lon, lat)
-    offsets = spiral_offsets(
-        zip(sites["key"], sites["lon"], sites["lat"], sites["uncertainty_m"], strict=True)
-    )
+    offsets = shared_spots(zip(sites["key"], sites["lon"], sites["lat"], sites["uncertainty_m"], strict=True))
     return by_layer, anchors, offsets
 
 
@@ -69,6 +66,11 @@ def _records(groups: list[folium.FeatureGroup]) -> dict[str, list[Any]]:
     return {r[0]: r for _, method, args in _calls(groups) if method == "addSites" for r in args[0]}
 
 
+def _aggregated(groups: list[folium.FeatureGroup]) -> list[list[Any]]:
+    """Site records inside aggregate markers."""
+    return [m for _, method, args in _calls(groups) if method == "addAggregates" for a in args[0] for m in a[3]]
+
+
 def _strings(groups: list[folium.FeatureGroup]) -> tuple[list[str], list[list[int]]]:
     ((_, _, (strings, facts)),) = [c for c in _calls(groups) if c[1] == "setStrings"]
     return strings, facts
@@ -81,30 +83,17 @@ def _render(groups: list[folium.FeatureGroup], lang: str = "zh") -> str:
     return m.get_root().render()
 
 
-def test_spiral_offsets_separate_stacked_points_deterministically() -> None:
+def test_shared_spots_are_never_moved() -> None:
     pts = [
         ("b", 120.0, 29.0, 20000.0),
         ("a", 120.0, 29.0, 20000.0),
-        ("c", 120.0, 29.0, None),
+        ("c", 120.000001, 29.0, None),  # within a metre: the same spot
         ("d", 121.0, 29.0, 5),
     ]
-    off = spiral_offsets(pts)
-    assert "a" not in off and "d" not in off  # first of a stack and lone points stay put
-    assert set(off) == {"b", "c"}
-    assert off == spiral_offsets(reversed(pts))
-    assert math.dist(off["b"], off["c"]) > 100  # metres apart
-
-
-def test_spread_stays_inside_the_circle_and_apart() -> None:
-    """A county's point with many sites: every marker inside the circle, neighbours well apart."""
-    unc = 29000.0
-    pts = [(f"s{i:02d}", 120.0, 30.5, unc) for i in range(40)]
-    off = spiral_offsets(pts)
-    assert len(off) == 39
-    assert max(math.hypot(*v) for v in off.values()) <= SPREAD_MAX * unc + 1
-    spots = [(0.0, 0.0), *off.values()]
-    nearest = min(math.dist(a, b) for i, a in enumerate(spots) for b in spots[i + 1 :])
-    assert nearest > unc / 30  # at the zoom that shows the circle (~110 px radius): over 3 px apart
+    spots = shared_spots(pts)
+    assert spots == {"a": (0.0, 0.0), "b": (0.0, 0.0), "c": (0.0, 0.0)}  # lone "d" is not listed
+    p = {"geometry": {"type": "Point", "coordinates": [120.0, 29.0]}}
+    assert display_feature("a", p, spots["a"], lambda x, y: (x, y)) == p["geometry"]
 
 
 def test_offset_lonlat() -> None:
@@ -148,12 +137,21 @@ def test_one_record_per_site_and_nothing_raw_but_text(layers_dir: Path) -> None:
     by_layer, anchors, offsets = _shown(layers_dir)
     groups = site_groups(by_layer, None, offsets, anchors, "none", "zh")
     names = [g.layer_name for g in groups]
-    assert names == ["site-strings", "约略范围（虚线圆）", "城市更新", "公园绿地", "道路", "风貌与景区"]
+    assert names == [
+        "site-strings",
+        "约略范围（虚线圆）",
+        "城市更新",
+        "公园绿地",
+        "道路",
+        "风貌与景区",
+        "共用定位点的项目",
+    ]
     records = _records(groups)
-    assert len(records) == 11
+    aggregated = {r[0]: r for r in _aggregated(groups)}
+    assert len(records) == 9 and set(aggregated) == {"renewal/r4", "parks/p3"}
     strings, facts = _strings(groups)
-    for key, r in records.items():
-        assert len(r) in (6, 7) and r[0] == key
+    for key, r in {**records, **aggregated}.items():
+        assert len(r) == 8 and r[0] == key
         p = next(f for _, f in by_layer[key.split("/")[0]] if f["properties"]["id"] == key.split("/")[1])
         geom_type = "Point" if isinstance(r[2], list) else r[2]["type"]
         assert STYLE_KEYS[r[1]] == style_key(key.split("/")[0], p["properties"]["status"], geom_type)
@@ -179,7 +177,9 @@ def test_untrusted_text_never_reaches_the_script_as_markup(layers_dir: Path) -> 
     # the quote is there as text, its markup characters escaped for the script
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in html
     # and the browser escapes every piece of text it puts into a popup or tooltip
-    assert "function esc(s)" in html and "bindTooltip(esc(r[3])" in html
+    assert "function esc(s)" in html and "bindTooltip(M.tooltip(r)" in html
+    assert 'esc(r[3]) + \'</span><span class="tt-meta" data-meta="\' +\n      esc(M.describe(r))' in html
+    assert "'\"></span>' + esc(r[3]) + \"</a> \"" in SITE_JS  # the aggregate's list escapes names too
 
 
 def test_js_json_keeps_text_and_escapes_markup() -> None:
@@ -210,14 +210,35 @@ def test_uncertainty_circles_once_per_spot_across_layers(layers_dir: Path) -> No
     assert not [c for c in _calls(no_circles) if c[1] == "addCircles"]
 
 
-def test_stacked_points_are_drawn_apart_and_tagged(layers_dir: Path) -> None:
+def test_sites_sharing_a_spot_are_one_aggregate_at_the_spot(layers_dir: Path) -> None:
     by_layer, anchors, offsets = _shown(layers_dir)
-    records = _records(site_groups(by_layer, None, offsets, anchors, "none", "zh"))
-    p3, r4 = records["parks/p3"], records["renewal/r4"]
-    assert p3[2] != r4[2] and COUNTY_SPOT in (p3[2], r4[2])
-    spread = [r for r in (p3, r4) if len(r) == 7 and r[6] & FLAG_SPREAD]
-    assert len(spread) == 1 and spread[0][2] != COUNTY_SPOT
+    groups = site_groups(by_layer, None, offsets, anchors, "none", "zh")
+    assert "parks/p3" not in _records(groups) and "renewal/r4" not in _records(groups)
+    ((_, _, (rows,)),) = [c for c in _calls(groups) if c[1] == "addAggregates"]
+    ((lon, lat, note, members),) = rows
+    assert [lon, lat] == COUNTY_SPOT  # at the spot itself, nothing moved
+    assert [m[0] for m in members] == ["parks/p3", "renewal/r4"]
+    assert all(m[2] == COUNTY_SPOT for m in members)
+    strings, _ = _strings(groups)
+    assert strings[note] == "只定位到县级（误差约 20 公里）：每个项目都在虚线圆内某处，具体位置未知。"
+    assert [STYLE_KEYS[m[1]].split("/")[0] for m in members] == ["parks", "renewal"]  # split by layer
+    assert strings[members[0][7]] == "县级定位（误差约 20 公里）"
     assert fixture_layers()["parks"][2]["geometry"]["coordinates"] == COUNTY_SPOT  # data unchanged
+    # filtered down to one of them, it is drawn on its own, at the same point
+    alone = site_groups({"parks": by_layer["parks"]}, None, offsets, anchors, "none", "zh")
+    assert not [c for c in _calls(alone) if c[1] == "addAggregates"]
+    assert _records(alone)["parks/p3"][2] == COUNTY_SPOT
+
+
+def test_aggregates_on_gaode_tiles_stand_at_the_shifted_spot(layers_dir: Path) -> None:
+    by_layer, anchors, offsets = _shown(layers_dir)
+    groups = site_groups(by_layer, None, offsets, anchors, "gaode", "en")
+    ((_, _, (rows,)),) = [c for c in _calls(groups) if c[1] == "addAggregates"]
+    shifted = [round(v, 5) for v in wgs_to_gcj(*COUNTY_SPOT)]
+    assert rows[0][:2] == shifted and all(m[2] == shifted for m in rows[0][3])
+    strings, _ = _strings(groups)
+    assert strings[rows[0][3][0][7]] == "County level (within about 20 km)"
+    assert strings[rows[0][2]].startswith("Located only to County level (within about 20 km): each site")
 
 
 def test_uploaded_sites_have_their_own_style_and_tag() -> None:
@@ -235,7 +256,7 @@ def test_styles_by_category_and_status() -> None:
     planned = site_style("parks", "planned", "Point")
     assert done["color"] == CATEGORY_COLORS["parks"] == planned["color"]
     assert done["fill"] is True and done["pane"] == POINT_PANE and "dashArray" not in done
-    assert planned["fillOpacity"] == 0 and planned["dashArray"]
+    assert planned["fillColor"] == "#ffffff" and planned["dashArray"]
     assert (
         site_style("roads", "in_progress", "LineString")["dashArray"]
         != site_style("roads", "planned", "LineString")["dashArray"]
@@ -243,6 +264,26 @@ def test_styles_by_category_and_status() -> None:
     assert site_style("renewal", "bogus", "Polygon") == site_style("renewal", "unknown", "Polygon")
     assert style_key("renewal", "bogus", "MultiPolygon") == "renewal/unknown/area"
     assert style_table()[STYLE_KEYS[style_index(style_key("parks", "planned", "Point"))]] == planned
+
+
+@pytest.mark.parametrize("kind", ["Point", "LineString", "Polygon"])
+def test_no_status_is_faint_and_each_is_told_apart(kind: str) -> None:
+    """Planned sites were hollow dashed rings (fill 0, thin): nearly invisible at the default zoom."""
+    styles = {status: site_style(layer, status, kind) for layer in LAYER_NAMES for status in STATUSES}
+    for status, st in styles.items():
+        assert st["opacity"] == 1.0, status  # every outline at full strength
+        if kind == "Point":
+            assert st["fillOpacity"] >= 0.5 and st["weight"] >= 2, status  # opaque, not hollow
+        elif kind == "LineString":
+            assert st["weight"] >= 5, status
+        else:
+            assert st["fillOpacity"] >= 0.15 and st["weight"] >= 2, status
+    # the four statuses of one layer look different from each other
+    looks = {
+        (st.get("fillColor"), st.get("fillOpacity"), st.get("dashArray"))
+        for st in (site_style("roads", status, kind) for status in STATUSES)
+    }
+    assert len(looks) == len(STATUSES)
 
 
 def test_style_table_and_site_script_are_in_the_base_map() -> None:
@@ -265,6 +306,23 @@ def test_tiles_only_when_chosen_and_gaode_shifts_data(layers_dir: Path) -> None:
     p1_wgs = display_feature("parks/p1", fixture_layers()["parks"][0], None, lambda x, y: (x, y))
     p1_gcj = _records(gaode)["parks/p1"]
     assert p1_gcj[2] == pytest.approx(list(wgs_to_gcj(*p1_wgs["coordinates"])), abs=1e-5)
+
+
+def test_auto_tiles_fall_back_and_chosen_tiles_say_when_they_fail(layers_dir: Path) -> None:
+    by_layer, anchors, offsets = _shown(layers_dir)
+    auto = site_groups(by_layer, None, offsets, anchors, "auto", "en")
+    osm = site_groups(by_layer, None, offsets, anchors, "osm", "zh")
+    (tiles,) = [c for g in auto for c in g._children.values() if isinstance(c, folium.TileLayer)]
+    assert "openstreetmap.org" in tiles.tiles
+    assert [c[2] for c in _calls(auto) if c[1] == "watchTiles"] == [
+        [True, "Online tiles could not be loaded: showing the offline background (county outlines)."]
+    ]
+    assert [c[2] for c in _calls(osm) if c[1] == "watchTiles"] == [
+        [False, "无法加载所选在线底图（可能未联网）；可改选“无底图”或“自动”。"]
+    ]
+    # OpenStreetMap's tiles are WGS-84 based: nothing is shifted
+    assert _records(auto)["parks/p1"][2] == [120.02, 28.9]
+    assert not [c for c in _calls(site_groups(by_layer, None, offsets, anchors, "none", "zh")) if c[1] == "watchTiles"]
 
 
 def test_county_outlines_group() -> None:

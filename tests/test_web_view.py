@@ -10,12 +10,13 @@ from shapely.geometry import Point
 
 from geo.overrides import Override, Overrides
 from geo.web.layers_io import read_layers, sites_frame
-from geo.web.mapview import FLAG_PLACED, FLAG_UNPLACED, spiral_offsets
+from geo.web.mapview import FLAG_PLACED, FLAG_UNPLACED, shared_spots
 from geo.web.popup import md_text
 from geo.web.project import current_project
 from geo.web.view import (
     CENTRE_NUDGE,
     ORIGIN_UPLOAD,
+    approximate_line,
     approximate_stacks,
     build_view,
     centre_request,
@@ -84,7 +85,19 @@ def test_approximate_stacks(layers_dir: Path) -> None:
     stacks = approximate_stacks(sites)
     assert [len(s.keys) for s in stacks] == [2, 1, 1]
     assert set(stacks[0].keys) == {"renewal/r4", "parks/p3"} and stacks[0].uncertainty_m == 20000
-    assert set(spiral_offsets(point_rows(sites))) == {"renewal/r4"}
+    assert set(shared_spots(point_rows(sites))) == {"renewal/r4", "parks/p3"}
+
+
+def test_approximate_line(layers_dir: Path) -> None:
+    sites = sites_frame(read_layers(layers_dir))
+    n = int(sites["approximate"].sum())
+    assert n == 4  # r3, r4, p3 and s1 (county or township)
+    zh, en = approximate_line(sites, "zh"), approximate_line(sites, "en")
+    assert zh is not None and zh.startswith(f"**{n} / {len(sites)}** 个项目只定位到县或乡镇")
+    assert en is not None and en.startswith(f"**{n} of {len(sites)}** sites are located only")
+    assert approximate_line(sites[~sites["approximate"]], "en") == (
+        "All 7 shown sites have a location of their own (none is located only to a county or township)."
+    )
 
 
 def test_centre_requests_alternate() -> None:

@@ -45,19 +45,19 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "approximate_list": {"zh": "约略位置的项目（{n}）", "en": "Approximately located sites ({n})"},
     "approximate_note": {
         "zh": "这些项目只定位到乡镇或县：虚线圆是可能的范围，圆内的具体位置未知。"
-        "共用同一定位点的项目在圆内围绕该点分散排列，只为便于查看和点击，分散后的位置没有含义。",
+        "共用同一定位点的项目在地图上合为一个标记，标出项目数，点击可查看列表。",
         "en": "These sites are located only to a township or county: the dashed circle is the area they "
-        "may be in, and where inside it is not known. Sites that share one point are spread around it "
-        "inside the circle only so that each can be seen and clicked; the spread positions mean nothing.",
+        "may be in, and where inside it is not known. Sites that share one point are drawn as one marker "
+        "giving their number; click it for the list.",
     },
     "approximate_stack": {
         "zh": "{county}：{n} 个项目只定位到{precision}，"
-        "在地图上围绕同一点分散显示（可能范围半径约 {distance}）",
-        "en": "{county}: {n} sites located only to the {precision} level, spread around one point on the map "
+        "在地图上合为同一点的一个标记（可能范围半径约 {distance}）",
+        "en": "{county}: {n} sites located only to the {precision} level, drawn as one marker at one point "
         "(possible area: within about {distance})",
     },
     "col_drawn": {"zh": "地图上", "en": "On the map"},
-    "drawn_spread": {"zh": "分散显示", "en": "spread out"},
+    "drawn_spread": {"zh": "合并标记", "en": "in a shared marker"},
     "drawn_at": {"zh": "在定位点", "en": "at the point"},
     "col_tags": {"zh": "标注", "en": "Tags"},
     "layers": {"zh": "图层", "en": "Layers"},
@@ -74,10 +74,6 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "hand placement undone (applies at the next rebuild)",
     },
     "tag_unplaced_short": {"zh": "定位已撤销（待重建）", "en": "placement undone (rebuild pending)"},
-    "tag_spread": {
-        "zh": "标记已分散显示：项目在虚线圆内某处",
-        "en": "marker spread out to be seen: the site is somewhere in the dashed circle",
-    },
     "legend_uploaded": {"zh": "上传的报告（未保存）", "en": "Uploaded report (not saved)"},
     "upload_title": {"zh": "上传报告", "en": "Bring your own reports"},
     "upload_files": {
@@ -206,6 +202,53 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     },
     "metres": {"zh": "{n} 米", "en": "{n} m"},
     "kilometres": {"zh": "{n} 公里", "en": "{n} km"},
+    # ---- the map: sites that share a point, tooltips, the approximate line ----
+    "agg_layer": {"zh": "共用定位点的项目", "en": "Sites sharing a point"},
+    "agg_title": {"zh": "此定位点上的 {n} 个项目", "en": "{n} sites at this point"},
+    "agg_tooltip": {"zh": "{n} 个项目（点击查看列表）", "en": "{n} sites (click for the list)"},
+    "agg_back": {"zh": "← 返回列表", "en": "← back to the list"},
+    "agg_note": {
+        "zh": "只定位到{precision}（误差约 {distance}）：每个项目都在虚线圆内某处，具体位置未知。",
+        "en": "Located only to {precision} level (within about {distance}): each site is somewhere in the "
+        "dashed circle; where is not known.",
+    },
+    "agg_note_no_radius": {
+        "zh": "只定位到{precision}：具体位置未知。",
+        "en": "Located only to {precision} level: where exactly is not known.",
+    },
+    "agg_note_same": {
+        "zh": "这些项目的定位点相同。",
+        "en": "These sites are located at the same point.",
+    },
+    "tt_precision": {
+        "zh": "{precision}定位（误差约 {distance}）",
+        "en": "{precision} level (within about {distance})",
+    },
+    "basemap_auto": {
+        "zh": "自动（能联网时用 OpenStreetMap，否则离线）",
+        "en": "Automatic (OpenStreetMap when online, else offline)",
+    },
+    "tiles_failed_auto": {
+        "zh": "无法加载在线底图，已改用离线底图（县界）。",
+        "en": "Online tiles could not be loaded: showing the offline background (county outlines).",
+    },
+    "tiles_failed": {
+        "zh": "无法加载所选在线底图（可能未联网）；可改选“无底图”或“自动”。",
+        "en": "The chosen online tiles could not be loaded (offline?); choose None or Automatic.",
+    },
+    "legend_agg": {"zh": "共用一个定位点的项目数", "en": "Number of sites sharing one point"},
+    "approx_line_none": {
+        "zh": "所显示的 {total} 个项目都有各自的位置（没有只定位到县或乡镇的项目）。",
+        "en": "All {total} shown sites have a location of their own (none is located only to a county or "
+        "township).",
+    },
+    "approx_line": {
+        "zh": "**{n} / {total}** 个项目只定位到县或乡镇：地图上它们画在所在县或乡镇的定位点，"
+        "每个方块标出共用该点的项目数，点击可查看列表；虚线圆是可能的范围，圆内的具体位置未知。",
+        "en": "**{n} of {total}** sites are located only to their county or township: the map draws them "
+        "at that point, each box giving how many share it (click it for the list); the dashed circle is "
+        "the area they may be in, and where inside it is not known.",
+    },
 }
 
 LAYER_LABELS: dict[str, dict[Lang, str]] = {

@@ -22,6 +22,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 import folium
@@ -30,12 +31,20 @@ import prcoords
 from branca.element import Element, Figure, MacroElement
 
 from geo.web.assets import localize
-from geo.web.i18n import Lang, layer_label, status_label, t
+from geo.web.i18n import Lang, distance_label, layer_label, precision_label, status_label, t
 from geo.web.layers_io import APPROXIMATE_PRECISIONS, LAYER_NAMES, STATUSES, Feature
 from geo.web.popup import POPUP_CSS, esc, popup_facts, statements
 
-BASEMAPS: tuple[str, ...] = ("none", "osm", "gaode")
+BASEMAPS: tuple[str, ...] = ("none", "auto", "osm", "gaode")
+# "auto": OpenStreetMap's tiles when the browser can load them; when none loads, the map drops
+# them and says so, and the offline background (county outlines) stays (``siteMap.watchTiles``).
+OSM_TILES: dict[str, Any] = {
+    "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "attr": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    "max_zoom": 19,
+}
 TILES: dict[str, dict[str, Any]] = {
+    "auto": OSM_TILES,
     "osm": {
         "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "attr": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
@@ -66,29 +75,35 @@ POINT_PANE = "site_points"
 # downloads keep the data as built.
 DISPLAY_DECIMALS = 5
 OUTLINE_DECIMALS = 4
-# Dash patterns per status, shared by marker outlines and lines so the legend reads for both.
+# Statuses are told apart by fill and dash, never by fading: every outline is drawn at full
+# strength, and a point's fill is opaque (the layer's colour when completed, half of it in
+# progress, white when planned, light grey when unknown), so each reads on any base map.
 STATUS_DASH: dict[str, str | None] = {
     "completed": None,
-    "in_progress": "8 4",
-    "planned": "4 6",
-    "unknown": "1 5",
+    "in_progress": "6 3",
+    "planned": "4 3",
+    "unknown": "1 4",
 }
-STATUS_FILL: dict[str, float] = {"completed": 0.9, "in_progress": 0.45, "planned": 0.0, "unknown": 0.15}
-POLYGON_FILL: dict[str, float] = {"completed": 0.35, "in_progress": 0.22, "planned": 0.06, "unknown": 0.1}
-GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+# Lines are wider, so their dashes are longer (the legend draws the same).
+LINE_DASH: dict[str, str | None] = {
+    "completed": None,
+    "in_progress": "12 5",
+    "planned": "6 5",
+    "unknown": "1 8",
+}
+STATUS_FILL: dict[str, float] = {"completed": 0.95, "in_progress": 0.5, "planned": 0.95, "unknown": 0.95}
+POINT_FILL_COLOR: dict[str, str | None] = {
+    "completed": None,  # the layer's colour
+    "in_progress": None,
+    "planned": "#ffffff",
+    "unknown": "#d9d9d9",
+}
+POLYGON_FILL: dict[str, float] = {"completed": 0.45, "in_progress": 0.3, "planned": 0.18, "unknown": 0.18}
+LINE_WEIGHT = 5
 METRES_PER_DEGREE = 111_320.0
-# Sites stacked on one spot (most often a county's point) are spread on a sunflower inside their
-# uncertainty circle: neighbours about SPREAD_STEP of the radius apart, the whole spread within
-# SPREAD_MAX of it, so that at the zoom that shows the circle every marker can be told apart and
-# clicked, and none is drawn outside the area the site may be in.
-SPREAD_STEP = 1 / 8
-SPREAD_MAX = 0.6
-MIN_SPREAD_STEP_M = 25.0
-
 # Record flags (the last item of a site record): tags shown in its popup.
 FLAG_UPLOADED = 1
 FLAG_PLACED = 2  # placed by hand since the layers were built
-FLAG_SPREAD = 4  # drawn away from its spot, spread with others that share it
 FLAG_UNPLACED = 8  # a hand placement was undone since the layers were built
 
 # ---- coordinates -----------------------------------------------------------------------------
@@ -174,38 +189,20 @@ def spot_of(lon: float, lat: float) -> tuple[float, float]:
     return round(lon, 5), round(lat, 5)
 
 
-def spiral_offsets(
+def shared_spots(
     points: Iterable[tuple[str, float, float, float | None]],
 ) -> dict[str, tuple[float, float]]:
-    """Display offsets (east, north; metres) for points that share a spot.
+    """Keys of the point sites that share their spot with another, each with a zero offset.
 
-    ``points`` are (key, lon, lat, uncertainty_m). Points on one spot are sorted by key; the
-    first stays on the spot and the others go out on a golden-angle (sunflower) spiral inside
-    the largest uncertainty circle of the group (see ``SPREAD_STEP``), so every marker can be
-    clicked and the layout is the same on every run. Computed over all sites, so a site does not
-    move when filters change.
+    ``points`` are (key, lon, lat, uncertainty_m). Such sites are drawn as one aggregate marker
+    at the spot (``site_groups``), never moved away from it; the mapping has the shape callers
+    pass to ``display_feature`` and ``site_groups`` as ``offsets``.
     """
-    groups: dict[tuple[float, float], list[tuple[str, float | None]]] = defaultdict(list)
-    for key, lon, lat, unc in points:
+    groups: dict[tuple[float, float], list[str]] = defaultdict(list)
+    for key, lon, lat, _ in points:
         if math.isfinite(lon) and math.isfinite(lat):
-            groups[spot_of(lon, lat)].append((key, unc))
-    out: dict[str, tuple[float, float]] = {}
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        members.sort(key=lambda m: m[0])
-        worst = max((u for _, u in members if u is not None and math.isfinite(u)), default=0.0)
-        rings = math.sqrt(len(members) - 1)
-        step = max(MIN_SPREAD_STEP_M, SPREAD_STEP * worst)
-        if worst > 0 and step * rings > SPREAD_MAX * worst:
-            step = max(MIN_SPREAD_STEP_M, SPREAD_MAX * worst / rings)
-        for i, (key, _) in enumerate(members):
-            if i == 0:
-                continue
-            r = step * math.sqrt(i)
-            a = i * GOLDEN_ANGLE
-            out[key] = (r * math.cos(a), r * math.sin(a))
-    return out
+            groups[spot_of(lon, lat)].append(key)
+    return {k: (0.0, 0.0) for keys in groups.values() if len(keys) > 1 for k in keys}
 
 
 # ---- styles ----------------------------------------------------------------------------------
@@ -220,23 +217,26 @@ def site_style(layer: str, status: str, geom_type: str, uploaded: bool = False) 
     color = CATEGORY_COLORS.get(layer, "#555555")
     status = status if status in STATUSES else "unknown"
     dash = STATUS_DASH[status]
-    style: dict[str, Any] = {"color": color, "opacity": 0.95}
+    style: dict[str, Any] = {"color": color, "opacity": 1.0}
     if geom_type in ("Point", "MultiPoint"):
         style.update(
             fill=True,
             pane=POINT_PANE,
-            weight=3 if status == "in_progress" else 2,
-            fillColor=color if status != "unknown" else "#ffffff",
-            fillOpacity=STATUS_FILL[status] if status != "unknown" else 0.9,
+            weight=3 if status in ("in_progress", "planned") else 2,
+            fillColor=POINT_FILL_COLOR[status] or color,
+            fillOpacity=STATUS_FILL[status],
             radius=POINT_RADIUS,
         )
         if uploaded:
-            style.update(color=UPLOAD_COLOR, weight=3, radius=POINT_RADIUS + 1, fillColor=color)
-            style["fillOpacity"] = max(STATUS_FILL[status], 0.35)
+            style.update(color=UPLOAD_COLOR, weight=3, radius=POINT_RADIUS + 1)
     elif geom_type in ("LineString", "MultiLineString"):
-        style.update(weight=7 if uploaded else 4, lineCap="butt" if dash else "round")
+        dash = LINE_DASH[status]
+        style.update(
+            weight=LINE_WEIGHT + 3 if uploaded else LINE_WEIGHT,
+            lineCap="butt" if dash and status != "unknown" else "round",
+        )
     else:
-        style.update(weight=2, fillColor=color, fillOpacity=POLYGON_FILL[status])
+        style.update(weight=3 if dash else 2, fillColor=color, fillOpacity=POLYGON_FILL[status])
         if uploaded:
             style.update(color=UPLOAD_COLOR, weight=3)
     if dash:
@@ -339,107 +339,28 @@ def js_json(value: Any) -> str:
     )
 
 
-# The script the base map defines once (``window.siteMap``). Groups call ``siteMap.setStrings`` and
-# ``siteMap.add*`` with compact data. Everything from the data goes into the page through
-# ``esc`` (HTML-escaped, quotes included) or as Leaflet options and coordinates.
-SITE_JS = r"""
-(function() {
-  // styles arrive as a table: [option names, [values per style (null: not set)]]
-  var styles = CONFIG.styles[1].map(function(row) {
-    var o = {};
-    CONFIG.styles[0].forEach(function(k, i) { if (row[i] !== null) o[k] = row[i]; });
-    return o;
-  });
-  var M = window.siteMap = {styles: styles, labels: CONFIG.labels, strings: [], facts: []};
-  var ENT = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"};
-  function esc(s) { return String(s == null ? "" : s).replace(/[&<>"']/g, function(c) { return ENT[c]; }); }
-  function str(i) {
-    return (typeof i === "number" && i >= 0 && i < M.strings.length) ? String(M.strings[i]) : "";
-  }
-  function style(i) { return L.extend({}, M.styles[i] || {}); }
-  function reEsc(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
-  function highlight(text, terms) {
-    var found = [];
-    terms.forEach(function(x) { if (x && text.indexOf(x) >= 0 && found.indexOf(x) < 0) found.push(x); });
-    if (!found.length) return esc(text);
-    found.sort(function(a, b) { return b.length - a.length; });
-    var re = new RegExp(found.map(reEsc).join("|"), "g"), out = "", pos = 0, m;
-    while ((m = re.exec(text)) !== null) {
-      out += esc(text.slice(pos, m.index)) + "<mark>" + esc(m[0]) + "</mark>";
-      pos = m.index + m[0].length;
-    }
-    return out + esc(text.slice(pos));
-  }
-  M.esc = esc;
-  M.highlight = highlight;
-  // r: [key, style, geometry, name, fact set, statements [[doc, quote, surface?]], flags?]; a fact set
-  // is [label, value, label, value, ...] and every text is a position in the string table
-  M.popup = function(r) {
-    var lab = M.labels, name = String(r[3] || ""), said = r[5] || [], flags = r[6] || 0;
-    var facts = (typeof r[4] === "number" && M.facts[r[4]]) || [];
-    var h = '<div class="site-popup"><h4>' + esc(name) + "</h4>", tags = [];
-    lab.flags.forEach(function(f) {
-      if (flags & f[0]) tags.push('<span class="tag">' + esc(f[1]) + "</span>");
-    });
-    if (tags.length) h += '<p class="tags">' + tags.join("") + "</p>";
-    var lines = [];
-    for (var i = 0; i + 1 < facts.length; i += 2) {
-      lines.push("<b>" + esc(str(facts[i])) + ":</b> " + esc(str(facts[i + 1])));
-    }
-    h += "<p>" + lines.join("<br>") + "</p>";
-    if (said.length) {
-      h += "<p><b>" + esc(lab.statements.replace("{n}", String(said.length))) + "</b></p><ol>";
-      said.forEach(function(s) {
-        h += "<li><blockquote>" + highlight(str(s[1]), [name, str(s[2])]) + "</blockquote><cite>" +
-          esc(str(s[0])) + "</cite></li>";
-      });
-      h += "</ol>";
-    } else {
-      h += "<p>" + esc(lab.noStatements) + "</p>";
-    }
-    return h + "</div>";
-  };
-  function geometry(g) {
-    return (Array.isArray(g) && typeof g[0] === "number") ? {type: "Point", coordinates: g} : g;
-  }
-  M.setStrings = function(group, strings, facts) { M.strings = strings; M.facts = facts || []; };
-  M.addSites = function(group, rows) {
-    var feats = rows.map(function(r) {
-      return {type: "Feature", id: r[0], geometry: geometry(r[2]), properties: {r: r}};
-    });
-    L.geoJson(feats, {
-      pointToLayer: function(f, ll) { return L.circleMarker(ll, style(f.properties.r[1])); },
-      style: function(f) { return style(f.properties.r[1]); },
-      onEachFeature: function(f, layer) {
-        var r = f.properties.r;
-        layer.bindTooltip(esc(r[3]), {sticky: true});
-        layer.bindPopup(function() { return M.popup(r); }, {maxWidth: 420, maxHeight: 360});
-        layer.on("popupopen", function() { layer.closeTooltip(); });
-      }
-    }).addTo(group);
-  };
-  // rows: [lon, lat, radius in metres, style]
-  M.addCircles = function(group, rows) {
-    rows.forEach(function(c) {
-      L.circle([c[1], c[0]], L.extend(style(c[3]), {radius: c[2], interactive: false})).addTo(group);
-    });
-  };
-  M.addShapes = function(group, styleIndex, geometries) {
-    L.geoJson(geometries.map(function(g) { return {type: "Feature", geometry: g, properties: {}}; }),
-      {style: function() { return style(styleIndex); }, interactive: false}).addTo(group);
-  };
-  M.addPin = function(group, styleIndex, lon, lat, label) {
-    var m = L.circleMarker([lat, lon], style(styleIndex)).addTo(group);
-    if (label) m.bindTooltip(esc(label), {permanent: true, direction: "top", offset: [0, -10]});
-  };
-})();
-"""
+# The script the base map defines once (``window.siteMap``), kept in its own file beside this
+# module. Groups call ``siteMap.setStrings`` and ``siteMap.add*`` with compact data. Everything
+# from the data goes into the page through ``esc`` (HTML-escaped, quotes included) or as Leaflet
+# options and coordinates.
+SITE_JS = resources.files("geo.web").joinpath("sitemap.js").read_text(encoding="utf-8")
 
 
 def style_columns(styles: list[dict[str, Any]]) -> list[Any]:
     """[option names, rows of values] of a list of Leaflet styles (None where a style has no value)."""
     names = sorted({k for st in styles for k in st})
     return [names, [[st.get(k) for k in names] for st in styles]]
+
+
+def style_meta(key: str, lang: Lang) -> list[str] | None:
+    """[layer, layer label, status label, colour] of a site style (None for the fixed styles):
+    what a tooltip, an aggregate's list and its bar say about a site whose record has this style."""
+    parts = key.split("/")
+    if len(parts) < 3:
+        return None
+    layer, status = parts[0], parts[1]
+    color = CATEGORY_COLORS.get(layer, "#555555")
+    return [layer, layer_label(layer, lang), status_label(status, lang), color]
 
 
 class SiteScript(MacroElement):
@@ -461,14 +382,17 @@ class SiteScript(MacroElement):
         self.config = js_json(
             {
                 "styles": style_columns([table[k] for k in STYLE_KEYS]),
+                "meta": [style_meta(k, lang) for k in STYLE_KEYS],
                 "labels": {
+                    "aggTitle": t("agg_title", lang, n="{n}"),
+                    "aggTooltip": t("agg_tooltip", lang, n="{n}"),
+                    "aggBack": t("agg_back", lang),
                     "statements": t("popup_statements", lang, n="{n}"),
                     "noStatements": t("popup_no_statements", lang),
                     "flags": [
                         [FLAG_UPLOADED, t("tag_uploaded", lang)],
                         [FLAG_PLACED, t("tag_placed", lang)],
                         [FLAG_UNPLACED, t("tag_unplaced", lang)],
-                        [FLAG_SPREAD, t("tag_spread", lang)],
                     ],
                 },
             }
@@ -498,28 +422,22 @@ class SiteData(MacroElement):
 
 
 class Legend(MacroElement):
-    """A Leaflet control showing ``html`` (built from escaped labels by ``legend_html``)."""
+    """The legend as a Leaflet control that folds away (``siteMap.legend``); ``html`` is built from
+    escaped labels by ``legend_html``, ``title`` is the text of its fold button."""
 
     _template = jinja2.Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "bottomright"});
-        {{ this.get_name() }}.onAdd = function(map) {
-            var div = L.DomUtil.create("div", "map-legend");
-            div.innerHTML = {{ this.html|tojson }};
-            L.DomEvent.disableClickPropagation(div);
-            L.DomEvent.disableScrollPropagation(div);
-            return div;
-        };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        window.siteMap.legend({{ this._parent.get_name() }}, {{ this.html|tojson }}, {{ this.title|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, html: str) -> None:
+    def __init__(self, html: str, title: str = "") -> None:
         super().__init__()
         self._name = "Legend"
         self.html = html
+        self.title = title
 
 
 MAP_CSS = """
@@ -528,6 +446,30 @@ MAP_CSS = """
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 12px/1.5 sans-serif; }
 .map-legend b { display: block; margin-top: 3px; }
 .map-legend svg { vertical-align: middle; margin-right: 4px; }
+.map-legend .legend-toggle { display: block; width: 100%; margin: 0 0 2px 0; padding: 2px 6px;
+  border: 1px solid #bbb; border-radius: 3px; background: #fff; font: bold 12px sans-serif;
+  cursor: pointer; text-align: left; }
+.map-legend .legend-toggle::after { content: " \\25BE"; }
+.map-legend.folded .legend-toggle { margin: 0; }
+.map-legend.folded .legend-toggle::after { content: " \\25B8"; }
+.map-legend.folded .legend-body { display: none; }
+.leaflet-tooltip .tt-name { font-weight: bold; }
+.leaflet-tooltip .tt-meta::after { content: attr(data-meta); display: block; color: #333;
+  font-weight: normal; }
+.site-agg { background: #ffffff; border: 2px solid #222; border-radius: 6px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.45); text-align: center; overflow: hidden; }
+.site-agg .agg-n { font: bold 13px/18px sans-serif; color: #111; }
+.site-agg .agg-bar { display: flex; height: 8px; }
+.site-agg .agg-bar i { display: block; height: 8px; }
+.agg-popup .agg-note { margin: 0 0 4px 0; }
+.agg-popup .agg-list { margin: 4px 0 0 0; padding-left: 20px; }
+.agg-popup .agg-list li { margin: 2px 0; }
+.agg-popup .agg-meta { color: #555; font-size: 12px; }
+.agg-popup .agg-dot { display: inline-block; width: 9px; height: 9px; border-radius: 50%;
+  margin-right: 4px; vertical-align: middle; }
+.agg-content .agg-back { display: inline-block; margin-bottom: 4px; font-size: 12px; }
+.tile-notice { background: #fff4d6; border: 1px solid #c9a227; border-radius: 4px; padding: 4px 8px;
+  max-width: 260px; font: 12px/1.4 sans-serif; color: #3d3000; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
 """
 
 
@@ -535,7 +477,7 @@ def _swatch_point(color: str, status: str, uploaded: bool = False) -> str:
     s = site_style("", status, "Point", uploaded)
     dash = f' stroke-dasharray="{s["dashArray"]}"' if "dashArray" in s else ""
     stroke = s["color"] if uploaded else color
-    fill = s["fillColor"] if status == "unknown" and not uploaded else color
+    fill = POINT_FILL_COLOR[status] or color
     return (
         f'<svg width="18" height="14"><circle cx="9" cy="7" r="5" stroke="{stroke}" '
         f'stroke-width="{s["weight"]}" fill="{fill}" fill-opacity="{s["fillOpacity"]}"{dash}/></svg>'
@@ -543,11 +485,11 @@ def _swatch_point(color: str, status: str, uploaded: bool = False) -> str:
 
 
 def _swatch_line(color: str, status: str) -> str:
-    dash = STATUS_DASH[status]
-    d = f' stroke-dasharray="{dash}"' if dash else ""
+    s = site_style("", status, "LineString")
+    d = f' stroke-dasharray="{s["dashArray"]}"' if "dashArray" in s else ""
     return (
-        f'<svg width="26" height="14"><line x1="1" y1="7" x2="25" y2="7" '
-        f'stroke="{color}" stroke-width="3"{d}/></svg>'
+        f'<svg width="30" height="14"><line x1="3" y1="7" x2="27" y2="7" stroke="{color}" '
+        f'stroke-width="{s["weight"]}" stroke-linecap="{s["lineCap"]}"{d}/></svg>'
     )
 
 
@@ -572,6 +514,16 @@ def legend_html(lang: Lang) -> str:
     parts.append(
         f'<div><svg width="18" height="14"><circle cx="9" cy="7" r="6" stroke="{UNCERTAINTY_COLOR}" '
         f'fill="none" stroke-dasharray="3 3"/></svg>{esc(t("legend_approx", lang))}</div>'
+    )
+    bar = "".join(
+        f'<rect x="{2 + 3.5 * i}" y="10" width="3.5" height="3" fill="{CATEGORY_COLORS[layer]}"/>'
+        for i, layer in enumerate(LAYER_NAMES)
+    )
+    parts.append(
+        '<div><svg width="18" height="14"><rect x="1.5" y="0.5" width="15" height="13" rx="2" fill="#fff" '
+        'stroke="#222"/><text x="9" y="9" font-size="8" font-weight="bold" text-anchor="middle">n</text>'
+        f"{bar}"
+        f"</svg>{esc(t('legend_agg', lang))}</div>"
     )
     return "".join(parts)
 
@@ -601,7 +553,7 @@ def base_map(bounds: tuple[float, float, float, float] | None, lang: Lang, n_sit
     root.header.add_child(Element(f"<style>{MAP_CSS}{POPUP_CSS}</style>"))
     folium.map.CustomPane(POINT_PANE, z_index=450, pointer_events=True).add_to(m)
     SiteScript(lang).add_to(m)
-    Legend(legend_html(lang)).add_to(m)
+    Legend(legend_html(lang), t("legend", lang)).add_to(m)
     if bounds is not None:
         pad = 0.01
         m.fit_bounds([[bounds[1] - pad, bounds[0] - pad], [bounds[3] + pad, bounds[2] + pad]])
@@ -674,13 +626,26 @@ class Shown:
     flags: int = 0
 
 
+def precision_text(props: Mapping[str, Any], lang: Lang) -> str:
+    """``County (within about 32 km)``: a site's precision and uncertainty, in the interface's language."""
+    precision = str(props.get("precision") or "")
+    if not precision:
+        return ""
+    label = precision_label(precision, lang)
+    unc = props.get("uncertainty_m")
+    if isinstance(unc, (int, float)) and math.isfinite(unc) and unc > 0:
+        return t("tt_precision", lang, precision=label, distance=distance_label(float(unc), lang))
+    return label
+
+
 def site_record(
     site: Shown, layer: str, geom: dict[str, Any], lang: Lang, strings: StringTable, flags: int
 ) -> list[Any]:
-    """[key, style, geometry, name, fact set, statements, flags] of one site (see ``SITE_JS``).
+    """[key, style, geometry, name, fact set, statements, flags, precision] of one site (``SITE_JS``).
 
-    Points are sent as [lon, lat]; the fact set and the statements' texts as positions in
-    ``strings``; a statement's surface only when it differs from the name, flags only when set.
+    Points are sent as [lon, lat]; the fact set, the statements' texts and the precision (with
+    its uncertainty, as the tooltip shows it) as positions in ``strings``; a statement's surface
+    only when it differs from the name.
     """
     p = site.feature.get("properties") or {}
     name = str(p.get("name") or "")
@@ -692,20 +657,15 @@ def site_record(
     ]
     style = style_index(style_key(layer, str(p.get("status") or "unknown"), geom["type"], site.uploaded))
     shape: Any = geom["coordinates"][:2] if geom["type"] == "Point" else geom
-    record = [site.key, style, shape, name, strings.facts(popup_facts(p, layer, lang)), said]
-    return [*record, flags] if flags else record
+    facts = strings.facts(popup_facts(p, layer, lang))
+    return [site.key, style, shape, name, facts, said, flags, strings(precision_text(p, lang))]
 
 
-def _site_flags(site: Shown, offset: tuple[float, float] | None) -> int:
-    flags = site.flags
-    if site.uploaded:
-        flags |= FLAG_UPLOADED
-    if offset is not None and (offset[0] or offset[1]):
-        flags |= FLAG_SPREAD
-    return flags
+def _site_flags(site: Shown) -> int:
+    return site.flags | FLAG_UPLOADED if site.uploaded else site.flags
 
 
-def _tile_group(basemap: str) -> folium.FeatureGroup:
+def _tile_group(basemap: str, lang: Lang) -> folium.FeatureGroup:
     g = folium.FeatureGroup(name=f"tiles-{basemap}", control=False)
     spec = TILES[basemap]
     folium.TileLayer(
@@ -716,6 +676,10 @@ def _tile_group(basemap: str) -> folium.FeatureGroup:
         subdomains=spec.get("subdomains", "abc"),
         control=False,
     ).add_to(g)
+    # when no tile loads: "auto" falls back to the offline background, a chosen map says so
+    fallback = basemap == "auto"
+    notice = t("tiles_failed_auto" if fallback else "tiles_failed", lang)
+    SiteData("watchTiles", fallback, notice).add_to(g)
     return g
 
 
@@ -748,6 +712,46 @@ def uncertainty_circles(
     return out
 
 
+def aggregate_rows(
+    spots: Mapping[tuple[float, float], list[tuple[str, Shown, dict[str, Any]]]],
+    lang: Lang,
+    strings: StringTable,
+) -> list[list[Any]]:
+    """[lon, lat, note, site records] of each spot shared by several sites (see ``SITE_JS``).
+
+    The marker stands at the spot itself (its true position, the centre of the uncertainty
+    circle): no site is drawn where it is not known to be. The note (a position in ``strings``)
+    says how well the spot is known: the widest precision among its sites.
+    """
+    out = []
+    for spot, members in sorted(spots.items()):
+        if len(members) < 2:
+            continue
+        members = sorted(members, key=lambda m: m[1].key)
+        props = [m[1].feature.get("properties") or {} for m in members]
+        approx = [p for p in props if p.get("precision") in APPROXIMATE_PRECISIONS]
+        if approx:
+            widest = max(approx, key=lambda p: _radius(p.get("uncertainty_m")))
+            radius = _radius(widest.get("uncertainty_m"))
+            note = t(
+                "agg_note" if radius > 0 else "agg_note_no_radius",
+                lang,
+                precision=precision_label(str(widest.get("precision")), lang),
+                distance=distance_label(radius, lang) if radius > 0 else "",
+            )
+        else:
+            note = t("agg_note_same", lang)
+        records = [
+            site_record(s, layer, geom, lang, strings, _site_flags(s)) for layer, s, geom in members
+        ]
+        out.append([spot[0], spot[1], strings(note), records])
+    return out
+
+
+def _radius(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else 0.0
+
+
 def site_groups(
     shown: Mapping[str, list[tuple[str, Feature]]] | Mapping[str, list[Shown]],
     popups: Mapping[str, str] | None,
@@ -764,13 +768,15 @@ def site_groups(
 
     ``shown``: layer -> sites after filtering, as ``Shown`` or (key, feature) pairs.
     ``popups`` is not used (popups are built in the browser from each site's record; the
-    parameter stays for callers written against the earlier version). ``offsets``: spiral
-    offsets from ``spiral_offsets``. ``anchors``: key -> (lon, lat) centre of each site (for the
-    uncertainty circles). ``counties``: county name -> WGS-84 GeoJSON outline. ``circles``: draw
-    the uncertainty circles. ``pin``: (lon, lat, label) of a position being chosen by hand (WGS-84).
+    parameter stays for callers written against the earlier version). ``offsets``: display
+    offsets (east, north; metres) per key, zero for every site today (``shared_spots``): point
+    sites that share a spot are drawn as one aggregate marker at it. ``anchors``: key -> (lon,
+    lat) centre of each site (for the uncertainty circles). ``counties``: county name -> WGS-84
+    GeoJSON outline. ``circles``: draw the uncertainty circles. ``pin``: (lon, lat, label) of a
+    position being chosen by hand (WGS-84).
 
     Order: the string table, tiles (if any), county outlines, uncertainty circles, the four
-    layers, the pin.
+    layers (sites drawn on their own), the aggregates (sites sharing a spot), the pin.
     """
     del popups
     fn = display_transform(basemap)
@@ -778,7 +784,7 @@ def site_groups(
     data = folium.FeatureGroup(name="site-strings", control=False)
     groups: list[folium.FeatureGroup] = [data]
     if basemap in TILES:
-        groups.append(_tile_group(basemap))
+        groups.append(_tile_group(basemap, lang))
     if counties:
         g = folium.FeatureGroup(name=t("counties_layer", lang), control=False)
         outlines = [
@@ -800,19 +806,33 @@ def site_groups(
             ci = style_index(CIRCLE_KEY)
             SiteData("addCircles", [[*r, ci] for r in rows]).add_to(g)
             groups.append(g)
+    drawn: list[tuple[str, Shown, dict[str, Any]]] = []
+    for layer in LAYER_NAMES:
+        for s in sites.get(layer, []):
+            geom = display_feature(s.key, s.feature, offsets.get(s.key), fn)
+            if geom is not None:
+                drawn.append((layer, s, geom))
+    spots: dict[tuple[float, float], list[tuple[str, Shown, dict[str, Any]]]] = defaultdict(list)
+    for item in drawn:
+        if item[2]["type"] == "Point":
+            spots[spot_of(*item[2]["coordinates"][:2])].append(item)
+    together = {id(item[1]) for members in spots.values() if len(members) > 1 for item in members}
     for layer in LAYER_NAMES:
         if layer not in sites:
             continue
         g = folium.FeatureGroup(name=layer_label(layer, lang), control=False)
-        records = []
-        for s in sites[layer]:
-            geom = display_feature(s.key, s.feature, offsets.get(s.key), fn)
-            if geom is None:
-                continue
-            flags = _site_flags(s, offsets.get(s.key))
-            records.append(site_record(s, layer, geom, lang, strings, flags))
+        records = [
+            site_record(s, layer, geom, lang, strings, _site_flags(s))
+            for lay, s, geom in drawn
+            if lay == layer and id(s) not in together
+        ]
         if records:
             SiteData("addSites", records).add_to(g)
+        groups.append(g)
+    rows = aggregate_rows(spots, lang, strings)
+    if rows:
+        g = folium.FeatureGroup(name=t("agg_layer", lang), control=False)
+        SiteData("addAggregates", rows).add_to(g)
         groups.append(g)
     if pin is not None:
         g = folium.FeatureGroup(name="pin", control=False)

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 from shapely.geometry import mapping
 
+from geo.web.i18n import Lang, t
 from geo.web.layers_io import (
     APPROXIMATE_PRECISIONS,
     LAYER_NAMES,
@@ -213,3 +214,13 @@ def zoom_to_fit(extent: tuple[float, float, float, float], pixels: int = 800) ->
     """A zoom at which (min lon, min lat, max lon, max lat) fits in about ``pixels`` (Web Mercator)."""
     span = max(extent[2] - extent[0], (extent[3] - extent[1]) * 1.2, 1e-4)
     return max(5, min(16, math.floor(math.log2(pixels * 360 / (256 * span)))))
+
+
+def approximate_line(sites: pd.DataFrame, lang: Lang) -> str:
+    """The line above the map: how many of ``sites`` are approximate and what the map shows for
+    them (markdown; numbers only, no text from the data). Always a line, so that the page keeps
+    its layout (an element appearing above the map would make Streamlit draw the map anew)."""
+    n = int(sites["approximate"].astype(bool).sum()) if not sites.empty else 0
+    if n == 0:
+        return t("approx_line_none", lang, total=len(sites))
+    return t("approx_line", lang, n=n, total=len(sites))
