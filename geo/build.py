@@ -94,6 +94,9 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
     for p in inputs:
         if p.is_dir() and recover_interrupted_save(p):
             _say(f"note: finished a save into {printable(p)} that was interrupted")
+    if out.exists() and not out.is_dir():
+        _say(f"error: --out {printable(out)} is not a folder; nothing written")
+        return EXIT_FAILED
     missing = [p for p in inputs if not p.exists()]
     for p in missing:
         _say(f"error: {printable(p)}: no such file or folder")
@@ -122,7 +125,12 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
     except GeoError as e:  # an unreadable overrides file or gazetteer: never half-used
         _say(f"error: {e}; layers left as they were")
         return EXIT_FAILED
-    counts = write_layers(out, features)
+    try:
+        counts = write_layers(out, features)
+    except OSError as e:  # read-only, full, not a folder: the old layers are untouched
+        _say(f"error: cannot write the layers to {printable(out)}: {e.strerror or e}; "
+             "layers left as they were")
+        return EXIT_FAILED
 
     precision = Counter(f["properties"]["precision"] for f in features)
     _say(f"read {len(results)} of {len(files)} report(s); {len(features)} site(s): "
@@ -136,5 +144,7 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
         _say(f"  location problem: {problem}")
     if refused:
         _say(f"{len(refused)} file(s) refused (see warnings above)")
+    if missing:
+        _say(f"{len(missing)} named input(s) do not exist (see errors above)")
     _say(f"layers written to {printable(out)}/")
-    return EXIT_SOME_REFUSED if refused else EXIT_OK
+    return EXIT_SOME_REFUSED if refused or missing else EXIT_OK
