@@ -141,7 +141,7 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
     _say("  precision: " + ", ".join(f"{k} {v}" for k, v in sorted(precision.items())))
     _say("  placed by: " + ", ".join(f"{k} {v}" for k, v in resolver.step_counts().items()))
     for problem in resolver.problems():
-        _say(f"  location problem: {problem}")
+        _say(f"  location problem: {printable(problem)}")
     if refused:
         _say(f"{len(refused)} file(s) refused (see warnings above)")
     if missing:
