@@ -10,6 +10,7 @@ in input order, so the layers are byte for byte those of one worker.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geo.build_guard import fingerprint, inputs_locked
 from geo.cli import EXIT_FAILED, EXIT_OK, EXIT_SOME_REFUSED
 from geo.errors import GeoError, printable
 
@@ -81,8 +83,14 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
               workers: int = 1) -> int:
     """Build the layers from ``inputs`` into ``out``; ``workers`` processes read the reports.
 
-    ``workers`` 0 means one per CPU; whatever it is, the layers are the same.
+    ``workers`` 0 means one per CPU; whatever it is, the layers are the same. Reports saved
+    while the build reads are not lost: see :mod:`geo.build_guard`.
     """
+    return _run_build(inputs, out, county, quiet, workers, False)
+
+
+def _run_build(inputs: list[Path], out: Path, county: str | None, quiet: bool, workers: int,
+               locked: bool) -> int:
     from tqdm import tqdm
 
     from geo.assemble import located_features
@@ -91,7 +99,7 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
     from geo.locate import Resolver
     from geo.upload import recover_interrupted_save
 
-    for p in inputs:
+    for p in inputs if not locked else ():  # (under the lock, the save that holds it is done)
         if p.is_dir() and recover_interrupted_save(p):
             _say(f"note: finished a save into {printable(p)} that was interrupted")
     if out.exists() and not out.is_dir():
@@ -101,6 +109,7 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
     for p in missing:
         _say(f"error: {printable(p)}: no such file or folder")
     files = iter_input_files([p for p in inputs if p.exists()])
+    read_as = fingerprint(files)
     if not files:
         _say("error: no report files to read (supported: .txt .md .html .htm .pdf .docx); "
              "layers left as they were")
@@ -126,7 +135,12 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
         _say(f"error: {e}; layers left as they were")
         return EXIT_FAILED
     try:
-        counts = write_layers(out, features)
+        with contextlib.nullcontext() if locked else inputs_locked(inputs, out):
+            if not locked and (iter_input_files([p for p in inputs if p.exists()]) != files
+                               or fingerprint(files) != read_as):
+                _say("note: reports changed while they were read (a save?); reading them again")
+                return _run_build(inputs, out, county, quiet, workers, True)  # still holding the lock
+            counts = write_layers(out, features)
     except OSError as e:  # read-only, full, not a folder: the old layers are untouched
         _say(f"error: cannot write the layers to {printable(out)}: {e.strerror or e}; "
              "layers left as they were")
