@@ -36,7 +36,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.atomic import fsync_dir
-from geo.errors import GeoError
+from geo.errors import GeoError, printable
 from geo.names import compact
 from geo.overrides import DEFAULT_PATH, GEOMETRY_TYPES, Override, OverridesError, load_overrides
 
@@ -394,7 +394,7 @@ def run_place(
         else:
             _place_command(site.strip(), lon, lat, note, who, county, path, Path(layers))
     except GeoError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(error)}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 
@@ -419,8 +419,8 @@ def _place_command(site: str, lon: float | None, lat: float | None, note: str | 
     site_id, name, county_name = find_site(site, layers, county)
     place_site(site_id=site_id, name=name, county=county_name, geometry=Point(lon, lat), note=note, who=who,
                path=path)
-    print(f"placed {name or site_id} ({site_id or 'by name'}, {county_name}) at {lon:.6f}, {lat:.6f} "
-          f"in {path}; the next build uses it")
+    print(printable(f"placed {name or site_id} ({site_id or 'by name'}, {county_name}) at {lon:.6f}, "
+                    f"{lat:.6f} in {path}; the next build uses it"))
 
 
 def _undo_command(site: str, county: str | None, path: Path) -> None:
@@ -429,7 +429,7 @@ def _undo_command(site: str, county: str | None, path: Path) -> None:
     if not done:
         where = f" in {county}" if county else ""
         raise PlacementError(f"{site}: no placement{where} to undo in {path}")
-    print(f"undid the latest placement of {site} in {path}; the next build uses the change")
+    print(printable(f"undid the latest placement of {site} in {path}; the next build uses the change"))
 
 
 def _print_placements(path: Path) -> None:
@@ -439,8 +439,9 @@ def _print_placements(path: Path) -> None:
         return
     for o in placements:
         p = o.geometry if isinstance(o.geometry, Point) else o.geometry.representative_point()
-        print(f"{o.site_id or '-'}\t{o.name or '-'}\t{o.county or '-'}\t{o.geometry.geom_type} "
-              f"{p.x:.6f},{p.y:.6f}\t{o.who}\t{o.when}\t{o.note}")
+        cells = [o.site_id or "-", o.name or "-", o.county or "-",
+                 f"{o.geometry.geom_type} {p.x:.6f},{p.y:.6f}", o.who, o.when, o.note]
+        print("\t".join(printable(c) for c in cells))  # a note is outside text: no terminal escapes
 
 
 def find_site(site: str, layers: Path, county: str | None) -> tuple[str | None, str | None, str]:
