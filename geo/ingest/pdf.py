@@ -23,7 +23,7 @@ from geo.ingest.messages import describe, format_size
 #: A report's pages and the bytes its streams may inflate to; a PDF beyond either is refused.
 #: A person can raise them for one run with these environment variables.
 MAX_PAGES = 1_000
-MAX_DECODED_BYTES = 256 * 1024 * 1024
+MAX_DECODED_BYTES = 128 * 1024 * 1024
 PAGES_ENV = "RENEWAL_MAP_PDF_MAX_PAGES"
 DECODED_ENV = "RENEWAL_MAP_PDF_MAX_DECODED_MB"
 
@@ -133,8 +133,8 @@ class _BoundedZlib:
         out = d.decompress(data, max(left, 0) + 1)
         if len(out) > left or d.unconsumed_tail:
             raise _TooLarge(_budget.limit)
-        out += d.flush()
-        return out
+        tail = d.flush()
+        return out + tail if tail else out  # no copy of what may be hundreds of MiB
 
 
 def _install() -> None:
