@@ -31,7 +31,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from fakegeo import NOMINATIM, FakeGeoServer, Reply, nominatim  # noqa: E402
 from test_pdf_bounds import TEXT, write_pdf  # noqa: E402
 
-UNIT = "德清县推进城北未来社区建设完成狮子山休闲公园提升改造"  # no punctuation at all
+_CHARS = "东南西北中上下前后左右春夏秋冬梅兰竹菊松柏桃李杏柳金木水火土山川河湖海"
+# 3,200 different sites, no punctuation at all
+UNIT = "".join(f"推进{a}{b}公园建设完成{b}{a}未来社区改造" for a in _CHARS for b in _CHARS)
 
 
 def child(args: list[str], env: dict[str, str] | None = None) -> tuple[int, float, float, float]:

@@ -113,3 +113,19 @@ def test_a_long_unpunctuated_line_is_scanned_a_bounded_number_of_times(
     assert len(mentions) > 1_500 and set(got) == {"in_progress"}
     passes = seen[0] / len(line) / (len(patterns) + 1)
     assert passes <= 3, f"{passes:.1f} scans of the line for {len(mentions)} mentions"
+
+
+def test_a_long_line_is_quoted_by_a_window_around_each_site() -> None:
+    from geo.pipeline import process_text
+    from geo.sites import MAX_QUOTE_CHARS, merge
+
+    chars = "东南西北中上下前后左右春夏秋冬梅兰竹菊松柏桃李杏柳金木水火土山川河湖海"
+    line = "".join(f"推进{a}{b}公园建设完成{b}{a}未来社区改造" for a in chars for b in chars)  # no punctuation
+    result = process_text(f"德清县建设局工作总结\n{line}\n", name="line.txt", county="德清县")
+    sites = merge(list(result.mentions))
+    assert len(sites) > 50
+    clean = result.text
+    for site in sites:
+        for src in site.sources:
+            assert len(src.quote) <= MAX_QUOTE_CHARS and clean[src.start:src.end] == src.quote
+            assert src.surface in src.quote
