@@ -14,6 +14,7 @@ from conftest import Session, browser, copy_project, needs_chromium, running_app
 
 pytestmark = needs_chromium
 TOKEN = "s3cret-token-for-tests"
+TOKEN_FIELD = 'input[type="password"][aria-label="编辑口令"]'
 WRITE_CONTROLS = (".st-key-rebuild", ".st-key-place_save", ".st-key-place_undo", ".st-key-upload_save")
 
 
@@ -35,7 +36,7 @@ def test_read_only_by_default(tmp_path_factory: pytest.TempPathFactory, playwrig
         s.page.get_by_text("只读：保存、手动定位和重建图层未开启。").wait_for(timeout=30000)
         assert _place_panel(s).count() == 0
         assert _controls(s) == 0
-        assert s.page.get_by_label("编辑口令").count() == 0
+        assert s.page.locator(TOKEN_FIELD).count() == 0
         assert s.blocked == []
 
 
@@ -47,7 +48,7 @@ def test_writable_with_the_token(tmp_path_factory: pytest.TempPathFactory, playw
         running_app(copy.env(), root / "streamlit.log", secrets=secrets) as url,
         browser(playwright, url, root / "profile") as s,
     ):
-        box = s.page.get_by_label("编辑口令")
+        box = s.page.locator(TOKEN_FIELD)
         box.wait_for(timeout=30000)
         assert _place_panel(s).count() == 0 and _controls(s) == 0
         box.fill("not-the-token")
@@ -58,6 +59,7 @@ def test_writable_with_the_token(tmp_path_factory: pytest.TempPathFactory, playw
         box.press("Enter")
         _place_panel(s).wait_for(timeout=20000)
         _place_panel(s).locator("summary").click()
-        s.page.locator(".st-key-rebuild button").wait_for(timeout=20000)
+        s.page.get_by_role("button", name="重建图层").first.wait_for(timeout=20000)
+        assert _controls(s) > 0
         assert s.page.get_by_text("只读：保存、手动定位和重建图层未开启。").count() == 0
         assert s.blocked == []
