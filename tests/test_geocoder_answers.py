@@ -67,6 +67,18 @@ def test_self_intersecting_outline_is_made_valid(server: FakeGeoServer, tmp_path
     if loc is None:
         return  # refused as too far outside: fine, as long as nothing raised
     assert loc.geometry.is_valid and loc.geometry.geom_type in ("Polygon", "MultiPolygon")
+    from geo.admin import county_polygon
+    from geo.features import geometry_json
+    from geo.locate import _clipped
+    from geo.rfc7946 import validate
+
+    clipped = _clipped(loc.geometry, county_polygon(YONGKANG.name))  # raised TopologyException before
+    for geom in (loc.geometry, clipped):
+        if geom is None:
+            continue
+        doc = {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {}, "geometry": geometry_json(geom)}]}
+        assert validate(doc) == [], geom.wkt[:80]
 
 
 def test_deeply_nested_answer_is_refused_and_not_cached(server: FakeGeoServer, tmp_path: Path) -> None:
