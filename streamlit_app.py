@@ -23,7 +23,7 @@ from shapely.geometry import shape
 from streamlit_folium import st_folium
 
 from geo.errors import GeoError
-from geo.web import export
+from geo.web import access, export
 from geo.web.assets import register_assets
 from geo.web.i18n import (
     LANG_NAMES,
@@ -525,6 +525,9 @@ def save_uploads(project: Project, lang: Lang) -> None:
     """Save every upload that was read into the project (one rebuild each); the button's callback."""
     from geo.upload import save_upload
 
+    if not access.can_write():
+        flash("error", t("access_denied", lang))
+        return
     state = uploads()
     failed = False
     for sig, entry in list(state.items()):
@@ -602,14 +605,15 @@ def upload_panel(project: Project, lang: Lang) -> list[Feature]:
                 key="dl_upload",
                 on_click="ignore",
             )
-            cols[1].button(
-                t("upload_save", lang),
-                key="upload_save",
-                type="primary",
-                help=t("upload_save_help", lang, folder=str(project.sources)),
-                on_click=save_uploads,
-                args=(project, lang),
-            )
+            if access.can_write():  # read-only: the upload is shown, never saved
+                cols[1].button(
+                    t("upload_save", lang),
+                    key="upload_save",
+                    type="primary",
+                    help=t("upload_save_help", lang, folder=str(project.sources)),
+                    on_click=save_uploads,
+                    args=(project, lang),
+                )
     return [f for e in state.values() if e.error is None for f in e.features]
 
 
@@ -622,6 +626,9 @@ def place(project: Project, site: dict[str, str], lang: Lang) -> None:
 
     from geo.placement import place_site
 
+    if not access.can_write():
+        flash("error", t("access_denied", lang))
+        return
     lat, lon = st.session_state.get("place_lat"), st.session_state.get("place_lon")
     note = (st.session_state.get("place_note") or "").strip()
     who = (st.session_state.get("place_who") or "").strip()
@@ -654,6 +661,9 @@ def unplace(project: Project, site: dict[str, str], lang: Lang) -> None:
     """Undo the site's last placement (the button's callback)."""
     from geo.placement import undo_last
 
+    if not access.can_write():
+        flash("error", t("access_denied", lang))
+        return
     try:
         done = undo_last(
             site_id=site["id"] or None, name=site["name"], county=site["county"], path=project.overrides
@@ -668,6 +678,9 @@ def unplace(project: Project, site: dict[str, str], lang: Lang) -> None:
 
 def run_rebuild(project: Project, lang: Lang) -> None:
     """Rebuild the layers from the project's reports and placements (the button's callback)."""
+    if not access.can_write():
+        flash("error", t("access_denied", lang))
+        return
     with st.spinner(t("rebuild_running", lang)):
         run = rebuild(project)
     load.clear()
@@ -812,6 +825,7 @@ def main() -> None:
     )
     if basemap == "gaode":
         st.sidebar.caption(t("gaode_note", lang))
+    writable = access.gate(lang)  # save, place, rebuild and keys only where the deployer allows
 
     folder = str(project.layers)
     stamp = folder_stamp(folder)
@@ -842,7 +856,7 @@ def main() -> None:
     sidebar_approximate(shown, offsets, lang)
     sidebar_downloads(layers, folder, stamp, view, shown, lang)
 
-    placing = place_panel(project, view, shown, lang)
+    placing = place_panel(project, view, shown, lang) if writable else None
     st.markdown(t("shown", lang, n=len(shown), total=len(view.sites)))
     st.info(approximate_line(shown, lang))
 

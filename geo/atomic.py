@@ -8,8 +8,10 @@ set is written into a fresh sibling folder that also gets hard links to every ot
 the folder, and that folder is swapped with the old one in a single step (``renameat2`` with
 ``RENAME_EXCHANGE`` on Linux, ``renamex_np`` with ``RENAME_SWAP`` on macOS). The public paths
 stay plain files in a plain folder; only the folder's inode changes. Where no such swap exists
-(another system, a folder that is a mount point or holds sub-folders), the files are renamed
-one by one as before, so each file is whole but the set is not guaranteed to be.
+(another system, a folder that holds sub-folders), the files are renamed one by one, so each
+file is whole but the set is not guaranteed to be. A folder that is a mount point (a container
+volume) has no sibling on its own file system: its files are written as hidden temporaries inside
+it and renamed one by one. A swapped folder keeps the old one's owner, group and mode.
 
 A process killed mid-write leaves a hidden sibling, ``.<name>.tmp-*`` for a file or
 ``.<name>.new-*`` for a folder. Readers never look at them, and the next write in the same
@@ -86,6 +88,9 @@ def _write_folder(folder: Path, files: Mapping[str, bytes]) -> None:
         folder = folder.resolve()  # swap the folder a link points to, keep the link
     parent = folder.parent
     parent.mkdir(parents=True, exist_ok=True)
+    if folder.is_dir() and _is_mount_point(folder):
+        _write_in_place(folder, files)  # a volume: no sibling on its file system to swap with
+        return
     with _locked(parent):
         _sweep(parent, folder.name)
         stage = _unique(parent, _FOLDER_TMP.format(name=folder.name))
@@ -97,7 +102,12 @@ def _write_folder(folder: Path, files: Mapping[str, bytes]) -> None:
                 fsync_dir(stage)
                 os.rename(stage, folder)
             elif not (_carry_over(folder, stage, set(files)) and _swap(stage, folder)):
-                _replace_each(stage, folder, files)
+                try:
+                    _replace_each(stage, folder, files)
+                except OSError as error:
+                    if error.errno != errno.EXDEV:
+                        raise
+                    _write_in_place(folder, files)  # the folder lies on another file system
             else:
                 _bring_back_late_entries(stage, folder, set(files))
             fsync_dir(parent)
@@ -108,7 +118,10 @@ def _write_folder(folder: Path, files: Mapping[str, bytes]) -> None:
 def _carry_over(folder: Path, stage: Path, written: set[str]) -> bool:
     """Hard-link every other entry of ``folder`` into ``stage``; False if one cannot be carried."""
     try:
-        os.chmod(stage, stat.S_IMODE(folder.stat().st_mode))
+        st = folder.stat()
+        if (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
+            os.chown(stage, st.st_uid, st.st_gid)  # else a rebuild would give the folder away
+        os.chmod(stage, stat.S_IMODE(st.st_mode))
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.name in written or _is_own_tmp(entry.name, written):
@@ -139,6 +152,36 @@ def _bring_back_late_entries(old: Path, folder: Path, written: set[str]) -> None
             if not same:
                 with contextlib.suppress(OSError):
                     os.replace(entry.path, target)
+
+
+def _is_mount_point(folder: Path) -> bool:
+    """True for a folder on another file system than its parent (a volume, a bind mount)."""
+    try:
+        return os.path.ismount(folder) or folder.stat().st_dev != folder.parent.stat().st_dev
+    except OSError:
+        return False
+
+
+def _write_in_place(folder: Path, files: Mapping[str, bytes]) -> None:
+    """Each file written whole beside its old version, inside ``folder``, then renamed over it.
+
+    Every new file is complete before the first rename, so a failure while writing (a full
+    volume) replaces nothing; the set changes one file at a time.
+    """
+    with _locked(folder):
+        for name in files:
+            _sweep(folder, name)
+        staged: dict[str, Path] = {}
+        try:
+            for name, data in files.items():
+                staged[name] = _unique(folder, _FILE_TMP.format(name=name))
+                write_new_file(staged[name], data)
+            for name, tmp in staged.items():
+                os.replace(tmp, folder / name)
+            fsync_dir(folder)
+        finally:
+            for tmp in staged.values():
+                tmp.unlink(missing_ok=True)
 
 
 def _replace_each(stage: Path, folder: Path, files: Mapping[str, bytes]) -> None:

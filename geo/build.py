@@ -10,6 +10,7 @@ in input order, so the layers are byte for byte those of one worker.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geo.build_guard import fingerprint, inputs_locked
 from geo.cli import EXIT_FAILED, EXIT_OK, EXIT_SOME_REFUSED
 from geo.errors import GeoError, printable
 
@@ -135,7 +137,13 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
     ``workers`` 0 means one per CPU; whatever it is, the layers are the same. ``cache``: the
     folder of kept results (True: the default folder, False or None: read every report).
     ``scheduler``: the address of a Dask scheduler, or "" for a local cluster of ``workers``.
+    Reports saved while the build reads are not lost: see :mod:`geo.build_guard`.
     """
+    return _run_build(inputs, out, county, quiet, workers, False, cache, scheduler)
+
+
+def _run_build(inputs: list[Path], out: Path, county: str | None, quiet: bool, workers: int,
+               locked: bool, cache: Path | bool | None, scheduler: str | None) -> int:
     from tqdm import tqdm
 
     from geo.assemble import located_features
@@ -144,13 +152,17 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
     from geo.locate import Resolver
     from geo.upload import recover_interrupted_save
 
-    for p in inputs:
+    for p in inputs if not locked else ():  # (under the lock, the save that holds it is done)
         if p.is_dir() and recover_interrupted_save(p):
             _say(f"note: finished a save into {printable(p)} that was interrupted")
+    if out.exists() and not out.is_dir():
+        _say(f"error: --out {printable(out)} is not a folder; nothing written")
+        return EXIT_FAILED
     missing = [p for p in inputs if not p.exists()]
     for p in missing:
         _say(f"error: {printable(p)}: no such file or folder")
     files = iter_input_files([p for p in inputs if p.exists()])
+    read_as = fingerprint(files)
     if not files:
         _say("error: no report files to read (supported: .txt .md .html .htm .pdf .docx); "
              "layers left as they were")
@@ -191,7 +203,18 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
     pending = [entry(r, roots.get(Path(r.path))) for r in waiting]
     # written when a report waits, or to empty an earlier list; else the folder holds the four layers
     extra = {PENDING: pending_bytes(pending)} if pending or (out / PENDING).exists() else {}
-    counts = write_layers(out, features, extra)
+    try:
+        with contextlib.nullcontext() if locked else inputs_locked(inputs, out):
+            if not locked and (iter_input_files([p for p in inputs if p.exists()]) != files
+                               or fingerprint(files) != read_as):
+                _say("note: reports changed while they were read (a save?); reading them again")
+                # read again, still holding the lock
+                return _run_build(inputs, out, county, quiet, workers, True, cache, scheduler)
+            counts = write_layers(out, features, extra)
+    except OSError as e:  # read-only, full, not a folder: the old layers are untouched
+        _say(f"error: cannot write the layers to {printable(out)}: {e.strerror or e}; "
+             "layers left as they were")
+        return EXIT_FAILED
 
     precision = Counter(f["properties"]["precision"] for f in features)
     _say(f"read {len(results)} of {len(files)} report(s); {len(features)} site(s): "
@@ -202,7 +225,7 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
     _say("  precision: " + ", ".join(f"{k} {v}" for k, v in sorted(precision.items())))
     _say("  placed by: " + ", ".join(f"{k} {v}" for k, v in resolver.step_counts().items()))
     for problem in resolver.problems():
-        _say(f"  location problem: {problem}")
+        _say(f"  location problem: {printable(problem)}")
     for r, e in zip(waiting, pending, strict=True):
         guesses = ", ".join(f"{g['county']} ({g['score']:.1f})" for g in e["guesses"][:3]) or "none"
         _say(f"  {printable(r.name)}: county unclear ({r.pending_reason}); guesses {guesses}; "
@@ -215,8 +238,10 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
         _say(f"  kept results: {kept.hits} of {len(files)} report(s) unchanged since an earlier build")
     if refused:
         _say(f"{len(refused)} file(s) refused (see warnings above)")
+    if missing:
+        _say(f"{len(missing)} named input(s) do not exist (see errors above)")
     _say(f"layers written to {printable(out)}/")
-    return EXIT_SOME_REFUSED if refused or waiting else EXIT_OK
+    return EXIT_SOME_REFUSED if refused or waiting or missing else EXIT_OK
 
 
 def _roots(inputs: list[Path], files: list[Path]) -> dict[Path, Path]:

@@ -1,19 +1,24 @@
 """Command line: ``python -m geo build | county | gazetteer check | place``.
 
-Exit codes: 0 success; 1 the build finished but some input files were refused
-(each named on stderr) or wait for a person to tell their county (``pending.json``);
-2 usage error or nothing could be built (previous layers left untouched).
+Exit codes: 0 success, every input read; 1 the layers were written but some
+inputs were refused or wait for a person to tell their county (``pending.json``; each
+named on stderr); 2 usage error or nothing could be built (previous layers left
+untouched); 3 internal error (a one-line message; ``GEO_DEBUG=1`` shows the traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 EXIT_OK = 0
 EXIT_SOME_REFUSED = 1
 EXIT_FAILED = 2
+EXIT_INTERNAL = 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -77,6 +82,33 @@ def _workers(value: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    return guarded(_run, args)
+
+
+def guarded(run: Callable[..., int], *args: Any) -> int:
+    """``run(*args)``, with any unexpected exception turned into one line and exit code 3.
+
+    Errors the product expects are reported by the commands themselves (exit 1 or 2); what
+    reaches here is a fault, named by its type, never a traceback (unless ``GEO_DEBUG=1``).
+    """
+    try:
+        return run(*args)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # the last line of defence
+        if os.environ.get("GEO_DEBUG"):
+            raise
+        from geo.errors import printable
+
+        text = printable(str(error))
+        if len(text) > 300:
+            text = text[:300] + "…"
+        print(f"internal error: {type(error).__name__}: {text}; layers left as they were "
+              "(GEO_DEBUG=1 shows where)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
         import os
 

@@ -51,8 +51,15 @@ def _seats() -> dict[str, _Seat]:
     if not SEATS_CSV.exists():
         return seats
     with SEATS_CSV.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            lat, lon = float(row["lat"]), float(row["lon"])
+        reader = csv.DictReader(f)
+        for row in reader:
+            try:
+                lat, lon = float(row["lat"]), float(row["lon"])
+            except (TypeError, ValueError):
+                lat = lon = math.nan
+            if not (math.isfinite(lat) and math.isfinite(lon)):
+                raise CountyError(f"{SEATS_CSV}: line {reader.line_num}: lat and lon must be numbers, "
+                                  f"got {row.get('lat')!r}, {row.get('lon')!r}")
             crs = row["crs"].replace("-", "").upper()
             if crs == "GCJ02":
                 lat, lon = prcoords.gcj_wgs_bored((lat, lon))

@@ -79,6 +79,9 @@ def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
     return [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
 
 
+_GEOMETRY_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
+
+
 def _parse_row(cells: list[str], header: list[str]) -> tuple[GazetteerEntry | None, list[str]]:
     """The entry of one row, or the list of what is wrong with it."""
     if len(cells) != len(header):
@@ -94,6 +97,8 @@ def _parse_row(cells: list[str], header: list[str]) -> tuple[GazetteerEntry | No
         else:
             if geometry is None or geometry.is_empty:
                 problems.append("empty geometry")
+            elif geometry.geom_type not in _GEOMETRY_TYPES:
+                problems.append(f"geometry type {geometry.geom_type} not one of {', '.join(_GEOMETRY_TYPES)}")
             elif not geometry.is_valid:
                 problems.append(f"invalid geometry ({shapely.is_valid_reason(geometry)})")
     if row["precision"] not in PRECISIONS:

@@ -1,6 +1,6 @@
 """A persistent cache of online-geocoder answers (SQLite in the user's cache folder).
 
-Keyed by provider + normalised query (NFKC, all whitespace removed), it keeps the
+Keyed by provider (with its host) + normalised query (NFKC, all whitespace removed), it keeps the
 provider's raw answer — or the fact that there was none, so that an empty answer
 is not asked for again — with the time it was fetched. Each write is one
 transaction, so a crash cannot leave half a row. A file that is not a SQLite
@@ -21,6 +21,7 @@ from typing import Any
 
 import platformdirs
 
+from geo.errors import printable
 from geo.names import name_key
 
 log = logging.getLogger(__name__)
@@ -157,13 +158,16 @@ class GeoCache:
         if row is None:
             return None
         stored_query, found, raw, fetched_at = row
-        when = datetime.fromisoformat(fetched_at)
-        if max_age is not None and datetime.now(UTC) - when > max_age:
-            return None
-        try:
+        try:  # a damaged row is a miss: asked again, and the answer replaces it
+            when = datetime.fromisoformat(fetched_at)
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            if max_age is not None and datetime.now(UTC) - when > max_age:
+                return None
             value = json.loads(raw) if found else None
-        except (TypeError, ValueError):
-            log.warning("geocoder cache: unreadable answer for %s %r; ignored", provider, stored_query)
+        except (TypeError, ValueError, RecursionError, OverflowError):
+            log.warning("geocoder cache: unreadable row for %s %r; ignored", provider,
+                        printable(stored_query))
             return None
         return CachedAnswer(provider=provider, query=stored_query, raw=value, fetched_at=when)
 

@@ -76,6 +76,18 @@ def status_pattern() -> re.Pattern[str]:
 
 
 @cache
+def status_future_words() -> tuple[str, ...]:
+    """Words that put the rest of a sentence (or a paragraph they open) in the future."""
+    return tuple(_lines("status_future.tsv"))
+
+
+@cache
+def clause_end_chars() -> frozenset[str]:
+    """Characters that end a clause, for the status rules."""
+    return frozenset(_lines("status_clause_ends.tsv"))
+
+
+@cache
 def word_freq() -> Mapping[str, int]:
     """jieba's dictionary frequencies: tells a real word (和平, 向阳) from a cut point.
 

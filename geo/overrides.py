@@ -107,6 +107,10 @@ def load_overrides(path: Path | None = None) -> Overrides:
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         raise OverridesError(path, f"not valid JSON ({where}: {error.msg})") from error
+    except RecursionError:
+        raise OverridesError(path, "not usable JSON (nested too deep)") from None
+    except ValueError as error:  # a number of thousands of digits
+        raise OverridesError(path, f"not usable JSON ({str(error)[:120]})") from None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise OverridesError(path, "not a GeoJSON FeatureCollection")
     features = data.get("features")

@@ -4,10 +4,13 @@ Every change replaces ``data/overrides.geojson`` atomically (a temporary sibling
 place), so a reader sees the old version or the new one, never a mix, and only a file the strict
 reader accepts is ever written. Nothing is lost:
 
-* **History.** Before the file is replaced, its current bytes are copied to
-  ``data/overrides.history/overrides-<UTC timestamp>-<n>.geojson`` (``n`` counts the snapshots,
-  so it orders them even if the clock goes back). Snapshots are never changed or removed; copying
-  one back over the overrides file restores that version.
+* **History.** The first change copies the file whole to
+  ``data/overrides.history/overrides-<UTC timestamp>-<n>.geojson``; each change then appends one
+  line to ``overrides.changes.jsonl`` there: the old features it keeps (by ranges), the new ones,
+  and digests of the file before and after (``n`` numbers copies and lines together, so it orders
+  them even if the clock goes back). A file changed by hand since gets a whole copy again. The
+  history grows with the changes, not with the changes times the file's size; nothing in it is
+  changed or removed, and :func:`history_versions` gives every version back.
 * **Undo.** A placement that replaces an earlier one of the same site carries it in its
   ``replaces`` property (the earlier feature as it was, with its own ``replaces``), so
   :func:`undo_last` can bring it back without consulting the history.
@@ -36,7 +39,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.atomic import fsync_dir
-from geo.errors import GeoError
+from geo.errors import GeoError, printable
 from geo.names import compact
 from geo.overrides import DEFAULT_PATH, GEOMETRY_TYPES, Override, OverridesError, load_overrides
 
@@ -149,8 +152,8 @@ def place_site(
         matched = [i for i, o in enumerate(current) if _same_site(o, site_id, name, county_name)]
         if matched:  # placements are appended, so the last one in the file is the latest
             props["replaces"] = _trimmed(raw[matched[-1]], MAX_REPLACES_DEPTH)
-        kept = [f for i, f in enumerate(raw) if i not in matched]
-        placed = _commit(path, doc, [*kept, feature], label)
+        spec: list[int | dict[str, Any]] = [i for i in range(len(raw)) if i not in set(matched)]
+        placed = _commit(path, doc, raw, [*spec, feature], label)
     return placed[-1]
 
 
@@ -183,13 +186,10 @@ def undo_last(
             found = ", ".join(sorted(c or "?" for c in counties))
             raise PlacementError(f"{name} is placed in more than one county ({found}): give the county")
         latest = matched[-1]  # placements are appended, so the last one in the file is the latest
-        features = list(raw)
         previous = raw[latest].get("properties", {}).get("replaces")
-        if isinstance(previous, dict):
-            features[latest] = previous
-        else:
-            del features[latest]
-        _commit(path, doc, features, current[latest].label())
+        back: list[int | dict[str, Any]] = [previous] if isinstance(previous, dict) else []
+        spec = [*range(latest), *back, *range(latest + 1, len(raw))]
+        _commit(path, doc, raw, spec, current[latest].label())
     return True
 
 
@@ -302,16 +302,139 @@ def _placement_lock(path: Path) -> Iterator[None]:
         yield
 
 
-def _commit(path: Path, doc: dict[str, Any], features: list[dict[str, Any]], label: str) -> list[Override]:
-    """Keep the current version in the history, then replace the file; returns the new placements."""
+def _serialise(doc: dict[str, Any], features: list[dict[str, Any]]) -> bytes:
+    return (json.dumps({**doc, "features": features}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _commit(path: Path, doc: dict[str, Any], raw: list[dict[str, Any]], spec: list[int | dict[str, Any]],
+            label: str) -> list[Override]:
+    """Record the change in the history, then replace the file; returns the new placements.
+
+    ``spec`` lists the new features: an int is the old feature at that index, a dict a new one.
+    The history keeps the version it starts from whole, then one journal line per change (the
+    old features kept, by ranges, and the new ones), so it grows with the changes, not with
+    the changes times the file's size.
+    """
     from geo.atomic import write_bytes_atomic
 
-    data = (json.dumps({**doc, "features": features}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    features = [raw[x] if isinstance(x, int) else x for x in spec]
+    data = _serialise(doc, features)
     placed = _check_readable(data, label)
-    if path.exists():
-        _snapshot(path)
+    old = path.read_bytes() if path.exists() else None
+    if old is not None:
+        _journal(path, old, data, _ops(spec))
     write_bytes_atomic(path, data)
     return placed
+
+
+def _ops(spec: list[int | dict[str, Any]]) -> list[list[Any]]:
+    """``spec`` as ``["keep", a, b]`` (old features a..b-1) and ``["add", feature]`` steps."""
+    ops: list[list[Any]] = []
+    for x in spec:
+        if isinstance(x, int) and ops and ops[-1][0] == "keep" and ops[-1][2] == x:
+            ops[-1][2] = x + 1
+        elif isinstance(x, int):
+            ops.append(["keep", x, x + 1])
+        else:
+            ops.append(["add", x])
+    return ops
+
+
+def journal_path(path: Path = DEFAULT_PATH) -> Path:
+    """The history's journal of changes (one JSON line per change) for the overrides file ``path``."""
+    path = Path(path)
+    return history_dir(path) / f"{path.stem}.changes.jsonl"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _journal_lines(path: Path) -> list[dict[str, Any]]:
+    """The journal's whole lines (a line cut short by a killed writer is skipped)."""
+    journal = journal_path(path)
+    if not journal.exists():
+        return []
+    out = []
+    for line in journal.read_bytes().split(b"\n"):
+        try:
+            entry = json.loads(line)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("n"), int):
+            out.append(entry)
+    return out
+
+
+def _last_journal_entry(path: Path) -> tuple[dict[str, Any] | None, bool]:
+    """(the journal's last whole line, whether the file ends with a newline), reading only its tail."""
+    journal = journal_path(path)
+    try:
+        with journal.open("rb") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, size - (4 << 20)))
+            tail = fh.read()
+    except FileNotFoundError:
+        return None, True
+    for line in reversed(tail.split(b"\n")):
+        try:
+            entry = json.loads(line)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("n"), int):
+            return entry, tail.endswith(b"\n")
+    return None, tail.endswith(b"\n") or not tail
+
+
+def _journal(path: Path, old: bytes, new: bytes, ops: list[list[Any]]) -> None:
+    """Append the change ``old`` → ``new`` to the journal (flushed), after a whole copy of ``old``
+    when the journal does not end at it (the first change, a hand edit, a killed write)."""
+    last, ends_clean = _last_journal_entry(path)
+    snapshots = history_files(path)
+    n_snap = int(m["n"]) if snapshots and (m := _SNAPSHOT.match(snapshots[-1].name)) else 0
+    n = max(n_snap, last["n"] if last else 0)
+    if last is None or last.get("to") != _digest(old) or n_snap > last["n"]:
+        n += 1
+        _snapshot(path, n)
+    entry = {"n": n + 1, "when": datetime.now(UTC).isoformat(), "from": _digest(old), "to": _digest(new),
+             "ops": ops}
+    line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    with journal_path(path).open("ab") as fh:
+        fh.write(line if ends_clean else b"\n" + line)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def history_versions(path: Path = DEFAULT_PATH) -> list[bytes]:
+    """Every version of ``path`` the history holds, oldest first (the current one last, when the
+    last change was recorded): the whole copies, and each journaled change replayed on them."""
+    path = Path(path)
+    items: list[tuple[int, int, Any]] = [
+        (int(m["n"]), 0, p) for p in history_files(path) if (m := _SNAPSHOT.match(p.name))
+    ]
+    items += [(e["n"], 1, e) for e in _journal_lines(path)]
+    versions: list[bytes] = []
+    doc: dict[str, Any] | None = None
+    features: list[dict[str, Any]] = []
+    current = b""
+    for _, kind, item in sorted(items, key=lambda x: (x[0], x[1])):
+        if kind == 0:
+            current = item.read_bytes()
+            doc = json.loads(current.decode("utf-8-sig"))
+            features = list(doc["features"])
+            versions.append(current)
+            continue
+        if doc is None or item.get("from") != _digest(current):
+            continue  # a change that never reached the file (its writer was killed)
+        new: list[dict[str, Any]] = []
+        for op in item.get("ops", []):
+            new.extend(features[op[1]:op[2]] if op[0] == "keep" else [op[1]])
+        data = _serialise(doc, new)
+        if _digest(data) != item.get("to"):
+            continue
+        features, current = new, data
+        versions.append(data)
+    return versions
 
 
 def _check_readable(data: bytes, label: str) -> list[Override]:
@@ -326,15 +449,14 @@ def _check_readable(data: bytes, label: str) -> list[Override]:
                                  f"{error.reason}") from None
 
 
-def _snapshot(path: Path) -> Path:
-    """Copy ``path`` into the history: a hidden temporary, flushed, then linked under a new name.
+def _snapshot(path: Path, n: int) -> Path:
+    """Copy ``path`` into the history as version ``n``: a hidden temporary, flushed, then linked
+    under a new name.
 
     Written here rather than with :mod:`geo.atomic`, which would wait for the lock this module holds
     on the history folder.
     """
     folder = history_dir(path)
-    existing = history_files(path)
-    n = int(m["n"]) + 1 if existing and (m := _SNAPSHOT.match(existing[-1].name)) else 1
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     target = folder / f"{path.stem}-{stamp}-{n}.geojson"
     fd, name = tempfile.mkstemp(prefix=f"{_SNAPSHOT_TMP}{path.stem}-", suffix=".tmp", dir=folder)
@@ -394,7 +516,7 @@ def run_place(
         else:
             _place_command(site.strip(), lon, lat, note, who, county, path, Path(layers))
     except GeoError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(error)}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 
@@ -419,8 +541,8 @@ def _place_command(site: str, lon: float | None, lat: float | None, note: str | 
     site_id, name, county_name = find_site(site, layers, county)
     place_site(site_id=site_id, name=name, county=county_name, geometry=Point(lon, lat), note=note, who=who,
                path=path)
-    print(f"placed {name or site_id} ({site_id or 'by name'}, {county_name}) at {lon:.6f}, {lat:.6f} "
-          f"in {path}; the next build uses it")
+    print(printable(f"placed {name or site_id} ({site_id or 'by name'}, {county_name}) at {lon:.6f}, "
+                    f"{lat:.6f} in {path}; the next build uses it"))
 
 
 def _undo_command(site: str, county: str | None, path: Path) -> None:
@@ -429,7 +551,7 @@ def _undo_command(site: str, county: str | None, path: Path) -> None:
     if not done:
         where = f" in {county}" if county else ""
         raise PlacementError(f"{site}: no placement{where} to undo in {path}")
-    print(f"undid the latest placement of {site} in {path}; the next build uses the change")
+    print(printable(f"undid the latest placement of {site} in {path}; the next build uses the change"))
 
 
 def _print_placements(path: Path) -> None:
@@ -439,8 +561,9 @@ def _print_placements(path: Path) -> None:
         return
     for o in placements:
         p = o.geometry if isinstance(o.geometry, Point) else o.geometry.representative_point()
-        print(f"{o.site_id or '-'}\t{o.name or '-'}\t{o.county or '-'}\t{o.geometry.geom_type} "
-              f"{p.x:.6f},{p.y:.6f}\t{o.who}\t{o.when}\t{o.note}")
+        cells = [o.site_id or "-", o.name or "-", o.county or "-",
+                 f"{o.geometry.geom_type} {p.x:.6f},{p.y:.6f}", o.who, o.when, o.note]
+        print("\t".join(printable(c) for c in cells))  # a note is outside text: no terminal escapes
 
 
 def find_site(site: str, layers: Path, county: str | None) -> tuple[str | None, str | None, str]:

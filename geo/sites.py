@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from geo.extract import Mention
 
+#: Longest quote kept with a source (the longest sentence of the development reports is 418).
+MAX_QUOTE_CHARS = 1_000
 _MIN_TAIL = 4  # 禹越东港工业园区 absorbs 东港工业园区; shorter tails are too ambiguous
 
 
@@ -122,8 +124,8 @@ def merge(mentions: list[SiteMention]) -> list[Site]:
             site.name, site.kind, site.suffix = m.name, m.kind, m.suffix
             sites.index(i)
         site, seen = sites.sites[i], sites.seen[i]
-        src = Source(sm.doc, m.sentence.text, m.sentence.start, m.sentence.end,
-                     _surface(m), sm.status)
+        quote, qstart, qend = _quote(m)
+        src = Source(sm.doc, quote, qstart, qend, _surface(m), sm.status)
         if src not in seen:
             seen.add(src)
             site.sources.append(src)
@@ -131,6 +133,20 @@ def merge(mentions: list[SiteMention]) -> list[Site]:
     for s in out:
         s.sources.sort(key=lambda x: (x.doc, x.start))
     return sorted(out, key=lambda s: (s.county, s.layer, s.name))
+
+
+def _quote(m: Mention) -> tuple[str, int, int]:
+    """The mention's sentence, or a window of it around the mention when the sentence is longer
+    than :data:`MAX_QUOTE_CHARS` (a line without punctuation would otherwise be copied into the
+    layers once per site it names); with its offsets in the cleaned text."""
+    text, start, end = m.sentence.text, m.sentence.start, m.sentence.end
+    if len(text) <= MAX_QUOTE_CHARS:
+        return text, start, end
+    room = max(0, MAX_QUOTE_CHARS - (m.end - m.start)) // 2
+    a = max(start, m.start - room)
+    b = min(end, max(m.end, a + MAX_QUOTE_CHARS))
+    a = max(start, min(a, b - MAX_QUOTE_CHARS))
+    return text[a - start : b - start], a, b
 
 
 def _surface(m: Mention) -> str:

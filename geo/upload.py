@@ -129,7 +129,7 @@ def process_upload(name: str, data: bytes, *, county: str | None = None,
         try:
             doc = process_file(path, county=county)
         except GeoError as error:
-            raise _refusal(name, error) from None
+            raise _refusal(name, error, hide=Path(tmp)) from None
     doc = replace(doc, path=Path(name))
 
     resolver = resolver if resolver is not None else Resolver()
@@ -196,12 +196,18 @@ def _checked_bytes(name: str, data: bytes) -> bytes:
     return data
 
 
-def _refusal(name: str, error: GeoError) -> UploadError:
+def _refusal(name: str, error: GeoError, hide: Path | None = None) -> UploadError:
+    """The refusal as the user should read it: about their file, never the server's temporary copy."""
     if isinstance(error, IngestError):
-        return UploadError(name, error.reason)
-    if isinstance(error, CountyError):
-        return UploadError(name, f"{error}; choose the county")
-    return UploadError(name, str(error))
+        reason = error.reason
+    elif isinstance(error, CountyError):
+        reason = f"{error}; choose the county"
+    else:
+        reason = str(error)
+    if hide is not None:
+        copy = str(hide / name)
+        reason = reason.replace(f"{copy}: ", "").replace(copy, name).replace(str(hide), "…")
+    return UploadError(name, reason)
 
 
 # ------------------------------------------------------------------ saving into the project
@@ -251,7 +257,7 @@ def save_upload(
             doc = next((r for r in built.results if r.path == new), None)
             if doc is None:
                 reason = next(e for p, e in built.refused if p == new)
-                raise _save_refusal(name, reason, official)
+                raise _save_refusal(name, reason, official, hide=Path(tmp))
         if official is not None and doc.county != official:
             raise UploadError(name, f"the text reads as {doc.county}, not {official}; every build reads a "
                                     "report's county from its text, so it is not saved")
@@ -302,12 +308,14 @@ def _check_name(name: str, data: bytes, target: Path, existing: list[Path]) -> b
     return True
 
 
-def _save_refusal(name: str, error: GeoError, county: str | None) -> UploadError:
+def _save_refusal(name: str, error: GeoError, county: str | None, hide: Path | None = None) -> UploadError:
     if isinstance(error, CountyError):
         given = f" (given: {county})" if county else ""
-        return UploadError(name, f"{error}{given}; every build reads a report's county from its text, so a "
-                                 "report saved into the project must name its county clearly; not saved")
-    return _refusal(name, error)
+        refusal = _refusal(name, CountyError(f"{error}{given}"), hide)
+        return UploadError(name, refusal.reason.removesuffix("; choose the county")
+                           + "; every build reads a report's county from its text, so a report saved into "
+                             "the project must name its county clearly; not saved")
+    return _refusal(name, error, hide)
 
 
 @dataclass(frozen=True)

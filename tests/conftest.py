@@ -419,12 +419,19 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+OPEN_WRITES = "[access]\nopen_writes = true\n"  # the tests that save, place and rebuild
+
+
 @contextmanager
-def running_app(env: dict[str, str], log: Path) -> Iterator[str]:
-    """``streamlit run streamlit_app.py`` with ``env`` added; yields its URL."""
+def running_app(env: dict[str, str], log: Path, secrets: str | None = OPEN_WRITES) -> Iterator[str]:
+    """``streamlit run streamlit_app.py`` with ``env`` added and ``secrets`` as its secrets.toml;
+    yields its URL."""
     port = _free_port()
+    secrets_file = log.with_name(log.stem + "-secrets.toml")
+    secrets_file.write_text(secrets or "", encoding="utf-8")
     cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1"]  # fmt: skip
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--secrets.files", str(secrets_file)]  # fmt: skip
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("RENEWAL_MAP_")}
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env={**full_env, **env}, stdout=out, stderr=subprocess.STDOUT)

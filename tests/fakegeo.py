@@ -32,6 +32,7 @@ class Reply:
     delay_s: float = 0.0
     raw_text: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    drip_s: float = 0.0  # > 0: the body is sent one byte at a time, this long apart
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class FakeGeoServer:
 
     def __init__(self) -> None:
         self.requests: list[Request] = []
+        self.cut_off = 0  # answers the client stopped reading before their end
         self._scripts: dict[str, list[Reply]] = {}
         self._lock = threading.Lock()
         fake = self
@@ -106,9 +108,16 @@ class FakeGeoServer:
             for k, v in reply.headers.items():
                 handler.send_header(k, v)
             handler.end_headers()
-            handler.wfile.write(payload)
+            if reply.drip_s:
+                for i in range(len(payload)):
+                    handler.wfile.write(payload[i:i + 1])
+                    handler.wfile.flush()
+                    time.sleep(reply.drip_s)
+            else:
+                handler.wfile.write(payload)
         except OSError:
-            pass  # the client gave up waiting (timeout tests)
+            with self._lock:
+                self.cut_off += 1  # the client gave up waiting (timeout tests)
 
     def close(self) -> None:
         self._httpd.shutdown()

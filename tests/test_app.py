@@ -86,6 +86,7 @@ def no_admin(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def run_app(**state: Any) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["access"] = {"open_writes": True}  # these tests save, place and rebuild
     for k, v in state.items():
         at.session_state[k] = v
     at.run()

@@ -256,8 +256,7 @@ def test_failure_while_writing_leaves_every_old_file(
         real(path, data)
 
     monkeypatch.setattr(geo.atomic, "write_new_file", full_disk)
-    with pytest.raises(OSError, match="No space"):
-        build([known_sets["sources"]], out)
+    assert build([known_sets["sources"]], out) == 2  # a message, not a traceback
     assert file_set(out) == known_sets["old"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["layers"]
 

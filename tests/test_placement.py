@@ -17,6 +17,7 @@ from geo.placement import (
     PlacementError,
     history_dir,
     history_files,
+    history_versions,
     list_placements,
     place_site,
     undo_last,
@@ -114,12 +115,15 @@ def test_every_earlier_version_is_kept_and_undo_restores_the_previous_placement(
     assert list_placements(path) == []
     assert not undo_last(site_id=PARK_ID, path=path)  # nothing left: the file is untouched
 
-    snapshots = history_files(path)
-    assert [p.read_bytes() for p in snapshots] == versions  # each replaced version, oldest first
+    snapshots = history_files(path)  # the first version whole; the changes after it journaled
+    assert [p.read_bytes() for p in snapshots] == versions[:1]
     assert all(p.parent == tmp_path / "data" / "overrides.history" for p in snapshots)
-    assert [p.name.rsplit("-", 1)[1] for p in snapshots] == ["1.geojson", "2.geojson", "3.geojson"]
-    for snapshot in snapshots:
-        load_overrides(snapshot)  # strictly readable
+    assert [p.name.rsplit("-", 1)[1] for p in snapshots] == ["1.geojson"]
+    assert history_versions(path) == [*versions, path.read_bytes()]  # every version, oldest first
+    for version in history_versions(path):
+        probe = tmp_path / "probe.geojson"
+        probe.write_bytes(version)
+        load_overrides(probe)  # strictly readable
     assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []
 
 

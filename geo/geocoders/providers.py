@@ -15,20 +15,22 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from functools import partial
 from importlib import metadata
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from geopy.adapters import RequestsAdapter
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
-from shapely.geometry import Point, shape
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.coords import bd09_to_wgs84, gcj02_to_wgs84
 from geo.geocoders.amap import Amap
+from geo.geocoders.answers import DEADLINE_FACTOR, finite_point, outline
 from geo.geocoders.baidu import BaiduV3Hosted
 from geo.geocoders.config import NOMINATIM_MIN_INTERVAL_S, PUBLIC_NOMINATIM, ProviderSettings
 from geo.geocoders.errors import GeocoderConfigError
 from geo.geocoders.geometry import distance_m, half_diagonal_m
+from geo.geocoders.http import BoundedAdapter
 from geo.geocoders.nominatim import NominatimV2
 from geo.geocoders.tianditu import Tianditu
 
@@ -59,17 +61,19 @@ class Candidate:
 
 
 def _point_candidate(lon: float, lat: float, precision: str, uncertainty_m: float, level: str) -> Candidate:
-    if not (math.isfinite(lon) and math.isfinite(lat)):
-        raise ValueError(f"non-finite coordinate ({lon}, {lat})")
+    if not finite_point(lon, lat):
+        raise ValueError(f"not a WGS-84 coordinate ({lon}, {lat})")
+    if not math.isfinite(uncertainty_m):
+        raise ValueError(f"not a finite extent ({uncertainty_m})")
     if precision != "township":
         precision = "exact" if uncertainty_m <= EXACT_MAX_M else "street"
     return Candidate(Point(lon, lat), precision, float(uncertainty_m), level)
 
 
-def _adapter_factory(proxies: Any, ssl_context: Any) -> RequestsAdapter:
-    # max_retries=0: retries are the geocoding layer's business (bounded, with backoff);
-    # urllib3's own silent retries would multiply them.
-    return RequestsAdapter(proxies=proxies, ssl_context=ssl_context, max_retries=0)
+def _adapter_factory(proxies: Any, ssl_context: Any, deadline_s: float = 20.0) -> BoundedAdapter:
+    # no retries inside (urllib3's silent retries would multiply the geocoding layer's own);
+    # a deadline on the whole request and a cap on the answer's size
+    return BoundedAdapter(proxies=proxies, ssl_context=ssl_context, deadline_s=deadline_s)
 
 
 class Provider(ABC):
@@ -87,7 +91,7 @@ class Provider(ABC):
         kwargs: dict[str, Any] = {
             "timeout": self.timeout_s,
             "user_agent": s.user_agent or PRODUCT_USER_AGENT,
-            "adapter_factory": _adapter_factory,
+            "adapter_factory": partial(_adapter_factory, deadline_s=DEADLINE_FACTOR * self.timeout_s),
             "proxies": {} if s.is_local else DEFAULT_SENTINEL,
         }
         if s.scheme:
@@ -171,12 +175,10 @@ class NominatimProvider(Provider):
         if rank <= 18:  # city, town, township, subdistrict
             extent = _nominatim_extent_m(raw)
             return _point_candidate(lon, lat, "township", extent or TOWNSHIP_DEFAULT_M, level)
-        gj = raw.get("geojson")
-        if gj and gj.get("type") not in (None, "Point"):
-            outline = shape(gj)
-            if not outline.is_empty:
-                # the outline is the place itself: exact, however large it is
-                return Candidate(outline, "exact", max(half_diagonal_m(outline), 1.0), level)
+        shape_ = outline(raw.get("geojson"))  # None: no outline, or one that cannot be used
+        if shape_ is not None:
+            # the outline is the place itself: exact, however large it is
+            return Candidate(shape_, "exact", max(half_diagonal_m(shape_), 1.0), level)
         return _point_candidate(lon, lat, "street", max(_nominatim_extent_m(raw), 10.0), level)
 
 

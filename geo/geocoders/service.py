@@ -22,10 +22,11 @@ from geopy.exc import (
     GeocoderUnavailable,
     GeopyError,
 )
+from shapely.errors import ShapelyError
 from shapely.geometry.base import BaseGeometry
 
 from geo.county_location import Location
-from geo.errors import GeoError
+from geo.errors import GeoError, printable
 from geo.geocache import GeoCache
 from geo.geocoders.config import GeocoderConfig
 from geo.geocoders.errors import ProviderError
@@ -39,7 +40,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # What a malformed or unexpected answer raises while being read.
-_ANSWER_ERRORS = (GeopyError, KeyError, TypeError, ValueError, IndexError, AttributeError)
+_ANSWER_ERRORS = (GeopyError, KeyError, TypeError, ValueError, IndexError, AttributeError, ShapelyError,
+                  RecursionError, OverflowError)
 
 
 def _default_polygon(county_name: str) -> BaseGeometry:
@@ -103,14 +105,25 @@ class SiteGeocoder:
 
     def _answers(self, provider: Provider, query: str, county: County, area: BaseGeometry) -> list[Any]:
         """Raw answers from the cache, else from the service (then cached, empty ones included)."""
+        key = cache_key(provider)
         if self.cache is not None:
-            hit = self.cache.get(provider.name, query)
-            if hit is not None:
+            hit = self.cache.get(key, query)
+            if hit is not None and (hit.raw is None or isinstance(hit.raw, list)):
                 return list(hit.raw or [])
+            # a row of another shape is skipped, asked again and rewritten below
         raws = self._fetch_with_retries(provider, query, county, area)
-        if self.cache is not None:
-            self.cache.put(provider.name, query, raws or None)
-        return raws
+        readable = [raw for raw in raws if self._readable(provider, raw)]
+        if self.cache is not None and len(readable) == len(raws):  # never cache what cannot be read
+            self.cache.put(key, query, raws or None)
+        return readable
+
+    @staticmethod
+    def _readable(provider: Provider, raw: Any) -> bool:
+        try:
+            provider.interpret(raw)
+        except _ANSWER_ERRORS:
+            return False
+        return True
 
     def _fetch_with_retries(
         self, provider: Provider, query: str, county: County, area: BaseGeometry
@@ -161,8 +174,14 @@ class SiteGeocoder:
         return None
 
     def _problem(self, text: str) -> None:
+        text = printable(text)  # a provider's message is outside text: no terminal escapes
         log.warning("geocoding: %s", text)
         self.problems.append(text)
+
+
+def cache_key(provider: Provider) -> str:
+    """Answers are cached per provider and host: two servers of one provider may disagree."""
+    return f"{provider.name}@{provider.host}"
 
 
 def _location(provider: Provider, query: str, cand: Candidate) -> Location:

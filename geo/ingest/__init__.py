@@ -17,7 +17,7 @@ from pathlib import Path
 from geo.errors import IngestError
 from geo.ingest import files
 from geo.ingest.messages import describe
-from geo.ingest.plaintext import normalise_newlines
+from geo.ingest.plaintext import normalise_newlines, take_notes
 from geo.ingest.sniff import Sniffed, sniff
 
 __all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "RawDocument", "iter_input_files", "read_document"]
@@ -68,6 +68,7 @@ class RawDocument:
     path: Path
     fmt: str  # "text" | "html" | "pdf" | "docx"
     text: str
+    notes: tuple[str, ...] = ()  # what was read in an unusual way (lines in another encoding)
 
 
 def iter_input_files(inputs: Iterable[Path]) -> list[Path]:
@@ -95,6 +96,7 @@ def read_document(path: Path) -> RawDocument:
 
     found = sniff(data)
     _check_content(path, suffix, fmt, found)
+    take_notes()
     try:
         text = _READERS[fmt](path, data)
     except IngestError:
@@ -107,7 +109,7 @@ def read_document(path: Path) -> RawDocument:
     text = _LONE_SURROGATE.sub("\ufffd", normalise_newlines(text).removeprefix("\ufeff"))
     if not text.strip():
         raise IngestError(path, _NO_TEXT[fmt])
-    return RawDocument(name=path.name, path=path, fmt=fmt, text=text)
+    return RawDocument(name=path.name, path=path, fmt=fmt, text=text, notes=tuple(take_notes()))
 
 
 def _unsupported(suffix: str) -> str:

@@ -72,10 +72,14 @@ def stat_file(path: Path) -> int:
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
     """Read a whole regular file of at most ``max_bytes``; every failure is an IngestError."""
-    check_size(path, stat_file(path), max_bytes)
+    known = stat_file(path)
+    check_size(path, known, max_bytes)
     try:
         with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+            # read(n) sets aside n bytes first: ask for what the file holds, not for the limit
+            data = handle.read(known + 1)
+            if len(data) > known:  # it grew since: read on, up to just past the limit
+                data += handle.read(max_bytes + 1 - len(data))
     except PermissionError:
         raise IngestError(path, "permission denied: the file cannot be read") from None
     except OSError as exc:

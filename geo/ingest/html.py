@@ -60,7 +60,30 @@ def read_html(path: Path, data: bytes) -> str:
     except Exception:  # trafilatura failing on odd markup should not lose the page
         article = ""
     article = article or _largest_block(path, text)
+    if not article.strip():
+        depth = markup_depth(text)
+        if depth > MAX_READ_DEPTH:
+            raise IngestError(path, f"cannot read the page: its markup is nested {depth:,} levels deep, "
+                                    f"more than the {MAX_READ_DEPTH:,} the HTML reader follows")
     return normalise_newlines(article)
+
+
+#: How deep the fallback reader follows nested elements (libxml2's limit with ``huge_tree``).
+MAX_READ_DEPTH = 2048
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)[^<>]*?(/?)>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                   "source", "track", "wbr"})
+
+
+def markup_depth(text: str) -> int:
+    """The deepest nesting of elements in ``text``, counted from its tags (one pass, no parser)."""
+    depth = deepest = 0
+    for m in _TAG.finditer(text):
+        if m.group(2).lower() in _VOID or m.group(3):
+            continue
+        depth = max(0, depth - 1) if m.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -124,7 +147,8 @@ def _largest_block(path: Path, text: str) -> str:
     from lxml import etree
 
     try:
-        root = lxml.html.document_fromstring(text)
+        # huge_tree: follow elements nested past libxml2's usual 256 levels (up to MAX_READ_DEPTH)
+        root = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise IngestError(path, f"cannot parse the HTML: {exc}") from None
     for element in list(root.iter(etree.Element)):

@@ -10,12 +10,16 @@ repair broken text and need to see it unchanged.
 from __future__ import annotations
 
 import codecs
+import logging
 import re
+import threading
 import unicodedata
 from pathlib import Path
 
-from geo.errors import IngestError
-from geo.ingest.sniff import bom_encoding
+from geo.errors import IngestError, printable
+from geo.ingest.sniff import bom_encoding, utf16_without_bom
+
+log = logging.getLogger(__name__)
 
 #: Declared encodings that are subsets of GB18030; decoding them as GB18030 reads the same
 #: bytes and also the characters that mislabelled pages use from beyond the subset.
@@ -51,6 +55,11 @@ def decode_text(path: Path, data: bytes, declared: str | None = None) -> str:
     GB18030. Raises IngestError if nothing yields readable text.
     """
     bom = bom_encoding(data)
+    if bom is None and (bomless := utf16_without_bom(data)) is not None:
+        try:
+            return _check_readable(path, data.decode(bomless), bomless)
+        except UnicodeDecodeError:
+            pass
     if bom is not None:
         try:
             return _check_readable(path, data.decode(bom), bom)
@@ -72,12 +81,59 @@ def decode_text(path: Path, data: bytes, declared: str | None = None) -> str:
     for encoding in candidates:
         try:
             text = data.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
+        except UnicodeDecodeError:
+            if encoding == "utf-8" and (mixed := _utf8_with_other_lines(path, data)) is not None:
+                return _check_readable(path, mixed, "utf-8")
+            continue
+        except LookupError:
             continue
         if encoding == "gb18030" and _private_use_share(text) > MAX_PRIVATE_USE_SHARE:
             continue
         return _check_readable(path, text, encoding)
     return _detect(path, data)
+
+
+#: A UTF-8 file may hold this share of its lines in GB18030 (a pasted line) and still be read.
+MAX_OTHER_LINES_SHARE = 0.1
+_notes = threading.local()
+
+
+def take_notes() -> list[str]:
+    """What the last decodings in this thread noticed (lines read in another encoding); cleared."""
+    notes = getattr(_notes, "items", [])
+    _notes.items = []
+    return notes
+
+
+def _utf8_with_other_lines(path: Path, data: bytes) -> str | None:
+    """A mostly UTF-8 file with a few lines in GB18030: every line decoded, those lines named.
+
+    None when the file is not mostly UTF-8 (then it is decoded as a whole, another way).
+    """
+    lines = data.split(b"\n")
+    out, other = [], []
+    utf8_non_ascii = 0
+    for number, line in enumerate(lines, start=1):
+        try:
+            text = line.decode("utf-8")
+            utf8_non_ascii += not line.isascii()
+        except UnicodeDecodeError as error:
+            try:
+                text = line.decode("gb18030")
+            except UnicodeDecodeError:
+                text = line.decode("utf-8", errors="replace")
+            if _private_use_share(text) > MAX_PRIVATE_USE_SHARE:
+                text = line.decode("utf-8", errors="replace")
+            other.append((number, error.start))
+        out.append(text)
+    if not other or utf8_non_ascii <= len(other) or len(other) > MAX_OTHER_LINES_SHARE * len(lines):
+        return None
+    shown = ", ".join(f"line {n} (byte {b + 1})" for n, b in other[:5])
+    more = f" and {len(other) - 5} more" if len(other) > 5 else ""
+    note = f"{printable(path.name)}: not UTF-8 at {shown}{more}; read as GB18030"
+    log.warning("%s", note)
+    _notes.items = [*getattr(_notes, "items", []), note]
+    return "\n".join(out)
 
 
 def _codec_name(declared: str | None) -> str | None:

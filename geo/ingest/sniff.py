@@ -76,7 +76,7 @@ def sniff(data: bytes) -> Sniffed:
             return Sniffed(kind, label)
 
     sample = data[:SAMPLE_BYTES]
-    bom = bom_encoding(sample)
+    bom = bom_encoding(sample) or utf16_without_bom(sample)
     if bom is None:
         if b"\x00" in sample:
             return Sniffed("binary", "binary data with NUL bytes")
@@ -89,6 +89,31 @@ def sniff(data: bytes) -> Sniffed:
     if looks_like_html(text):
         return Sniffed("html", "HTML")
     return Sniffed("text", "text")
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for text saved as UTF-16 without a byte-order mark, else None.
+
+    Only looked for when NUL bytes are present (the high byte of ASCII characters, the low byte of
+    some CJK ones): the text must then read, in one byte order, almost only as Chinese, ASCII and
+    their punctuation.
+    """
+    sample = data[: SAMPLE_BYTES - SAMPLE_BYTES % 2]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    best, best_share = None, 0.0
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(codec, errors="replace")
+        share = sum(1 for c in text if _plausible(c)) / len(text)
+        if share > best_share:
+            best, best_share = codec, share
+    return best if best_share >= 0.95 else None
+
+
+def _plausible(c: str) -> bool:
+    o = ord(c)
+    return (32 <= o < 127 or c in "\t\n\r" or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F
+            or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or 0x3400 <= o <= 0x4DBF)
 
 
 def bom_encoding(data: bytes) -> str | None:

@@ -103,7 +103,8 @@ def features_frame(items: Iterable[tuple[str, Feature]]) -> gpd.GeoDataFrame:
 def csv_bytes(items: Iterable[tuple[str, Feature]]) -> bytes:
     """CSV with one row per site: properties, the site's centre (lon, lat) and its geometry as WKT.
 
-    Encoded UTF-8 with a byte-order mark so spreadsheet programs read the Chinese text.
+    Encoded UTF-8 with a byte-order mark so spreadsheet programs read the Chinese text. Text
+    that would start a formula (``=``, ``+``, ``-``, ``@``) is prefixed with ``'``.
     """
     gdf = features_frame(items)
     lons, lats = [], []
@@ -115,7 +116,21 @@ def csv_bytes(items: Iterable[tuple[str, Feature]]) -> bytes:
     df["lon"] = lons
     df["lat"] = lats
     df["wkt"] = [g.wkt if g is not None else "" for g in gdf.geometry]
+    for column in df.columns:
+        if pd.api.types.is_object_dtype(df[column]) or pd.api.types.is_string_dtype(df[column]):
+            df[column] = df[column].map(neutralise_formula)
     return df.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+#: What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, prefixed with ``'`` so it shows as text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _write_vector(frames: Mapping[str, gpd.GeoDataFrame], driver: str, suffix: str) -> bytes:

@@ -249,6 +249,20 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "at that point, each box giving how many share it (click it for the list); the dashed circle is "
         "the area they may be in, and where inside it is not known.",
     },
+    "access_token": {"zh": "编辑口令", "en": "Editing token"},
+    "access_token_help": {
+        "zh": "输入部署者设定的口令后，才能保存报告、手动定位和重建图层",
+        "en": "Saving reports, placing sites and rebuilding the layers need the token the deployer set",
+    },
+    "access_wrong": {"zh": "口令不正确。", "en": "That token is not right."},
+    "access_read_only": {
+        "zh": "只读：保存、手动定位和重建图层未开启。",
+        "en": "Read-only: saving, placing and rebuilding are not enabled.",
+    },
+    "access_denied": {
+        "zh": "没有编辑权限：未做任何更改。",
+        "en": "No permission to edit: nothing was changed.",
+    },
 }
 
 LAYER_LABELS: dict[str, dict[Lang, str]] = {

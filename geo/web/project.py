@@ -61,7 +61,8 @@ class BuildRun:
 
     @property
     def ok(self) -> bool:
-        # 1: the layers were written but some reports were refused (named in the log)
+        # 1: the layers were written but some reports were refused (named in the log);
+        # 2: nothing built, 3: internal error, anything else (a signal, Python's own): failure
         return self.returncode in (0, 1)
 
 
@@ -78,6 +79,13 @@ def build_command(project: Project) -> list[str]:
 
 
 def build_main(argv: list[str]) -> int:
+    """:func:`_build_main`, with a fault reported as exit code 3 (never 1, which means success)."""
+    from geo.cli import guarded
+
+    return guarded(_build_main, argv)
+
+
+def _build_main(argv: list[str]) -> int:
     """``python -m geo.web.project <sources> <layers> <overrides>``: ``python -m geo build
     <sources> --out <layers>`` reading the placements in ``<overrides>``.
 
