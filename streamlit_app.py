@@ -699,6 +699,9 @@ def pending_panel(project: Project, lang: Lang) -> None:
         with st.expander(tp("pending_title", lang, n=len(waiting)), expanded=True):
             for i, item in enumerate(waiting):
                 st.markdown(tp("pending_report", lang, file=md_text(item.file), sites=item.sites))
+                if not access.can_write():  # read-only: the guesses are shown, not chosen
+                    st.caption(", ".join(c.label for c in item.choices))
+                    continue
                 for j, c in enumerate(item.choices):
                     label = tp("pending_choice", lang, county=c.label, score=f"{c.score:.1f}")
                     st.button(label, key=f"pending_{i}_{j}", on_click=on_choose_county,
@@ -707,6 +710,9 @@ def pending_panel(project: Project, lang: Lang) -> None:
 
 def on_choose_county(project: Project, item: Waiting, choice: Choice, lang: Lang) -> None:
     """One choice: the manifest gets the county, then the layers are rebuilt."""
+    if not access.can_write():
+        flash("error", t("access_denied", lang))
+        return
     try:
         choose_county(project.sources, item, choice.county)
     except GeoError as error:

@@ -178,7 +178,12 @@ def test_the_app_places_a_waiting_report_by_one_choice(project: ProjectCopy) -> 
     (entry,) = read_pending(project.layers)
     waiting = {s["name"] for s in entry["sites"]}
     first = entry["guesses"][0]["county"]
+    shown = AppTest.from_file(APP, default_timeout=120)
+    shown.run()  # read-only, as deployed by default: the report and its guesses, no choice
+    assert any("1 份报告需要指定县" in e.label for e in shown.expander)
+    assert not [b for b in shown.button if b.key and b.key.startswith("pending_")]
     at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["access"] = {"open_writes": True}
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("1 份报告需要指定县" in e.label for e in at.expander)
