@@ -1,0 +1,165 @@
+"""Score extraction on the seeds, ``dev/`` and ``dev2/`` in one process.
+
+    python bench/eval.py [--eval ../shared/eval] [--set dev2] [--details]
+
+Each report is run through ``geo.pipeline.process_text`` with its county given (from
+``meta.json``, or the gold's ``county`` for the seeds): this measures extraction alone, not
+county detection. Mentions are merged into sites as the build merges them and scored with the
+kit's own ``score.py`` matching. Prints a per-report table and one SUMMARY line per set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
+
+
+@dataclass
+class Report:
+    set_name: str
+    doc: str
+    path: Path
+    county: str
+    gold: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    layer_ok: int = 0
+    matched: int = 0
+    misses: list[str] = field(default_factory=list)
+    extras: list[str] = field(default_factory=list)
+
+    def add(self, o: Score) -> None:
+        self.tp += o.tp
+        self.fp += o.fp
+        self.fn += o.fn
+        self.layer_ok += o.layer_ok
+        self.matched += o.matched
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def load_scorer(eval_dir: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("eval_score", eval_dir / "score.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"error: {eval_dir / 'score.py'}: cannot be loaded")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _gold_lines(path: Path) -> list[dict]:
+    return [json.loads(ln) for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+
+
+def reports(eval_dir: Path, sets: list[str]) -> list[Report]:
+    """Every report of the chosen sets with its gold and the county it is about."""
+    out: list[Report] = []
+    if "seeds" in sets:
+        by_doc: dict[str, list[dict]] = defaultdict(list)
+        for g in _gold_lines(eval_dir / "gold_seeds.jsonl"):
+            by_doc[Path(g["doc"]).stem].append(g)
+        for doc, gold in sorted(by_doc.items()):
+            out.append(Report("seeds", doc, eval_dir.parent / "seeds" / f"{doc}.txt", gold[0]["county"], gold))
+    for name in ("dev", "dev2"):
+        if name not in sets:
+            continue
+        for txt in sorted((eval_dir / name).glob("*.txt")):
+            meta = json.loads(txt.with_suffix(".meta.json").read_text(encoding="utf-8"))
+            gold = _gold_lines(txt.with_suffix(".gold.jsonl"))
+            out.append(Report(name, txt.stem, txt, meta["county"], gold))
+    return out
+
+
+def predicted_sites(report: Report) -> list[dict]:
+    """The report's sites as the build would write them (name, layer), without locating them."""
+    from geo.pipeline import process_text
+    from geo.sites import merge
+
+    raw = report.path.read_text(encoding="utf-8")
+    result = process_text(raw, report.path.name, path=report.path, county=report.county)
+    return [{"properties": {"name": s.name, "category": s.layer}} for s in merge(list(result.mentions))]
+
+
+def score_report(scorer: ModuleType, report: Report, pred: list[dict]) -> Score:
+    pairs, used = scorer.match(report.gold, pred)
+    matched = {gi for gi, _ in pairs}
+    sc = Score()
+    sc.tp = sum(1 for gi, _ in pairs if not report.gold[gi].get("optional"))
+    sc.misses = [g["name"] for gi, g in enumerate(report.gold) if gi not in matched and not g.get("optional")]
+    sc.extras = [f["properties"]["name"] for pi, f in enumerate(pred) if pi not in used]
+    sc.fn, sc.fp = len(sc.misses), len(sc.extras)
+    sc.matched = len(pairs)
+    sc.layer_ok = sum(pred[pi]["properties"]["category"] == report.gold[gi].get("layer") for gi, pi in pairs)
+    return sc
+
+
+def summary(label: str, sc: Score, n: int) -> str:
+    p, r, f = sc.prf()
+    layer = sc.layer_ok / sc.matched if sc.matched else 0.0
+    return (f"SUMMARY {label:10} F1={f:.3f} P={p:.3f} R={r:.3f} tp={sc.tp} fp={sc.fp} fn={sc.fn} "
+            f"layer={layer:.3f} reports={n}")
+
+
+def evaluate(eval_dir: Path, sets: list[str]) -> dict[str, tuple[Score, list[tuple[Report, Score]]]]:
+    from geo.pipeline import prepare
+
+    prepare("given")
+    scorer = load_scorer(eval_dir)
+    out: dict[str, tuple[Score, list[tuple[Report, Score]]]] = {}
+    for rep in reports(eval_dir, sets):
+        total, rows = out.setdefault(rep.set_name, (Score(), []))
+        sc = score_report(scorer, rep, predicted_sites(rep))
+        total.add(sc)
+        rows.append((rep, sc))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="the evaluation kit folder")
+    ap.add_argument("--set", action="append", choices=("seeds", "dev", "dev2"), help="default: all three")
+    ap.add_argument("--details", action="store_true", help="list every miss and extra")
+    a = ap.parse_args(argv)
+    if not (a.eval / "score.py").exists():
+        print(f"error: {a.eval}: no evaluation kit (score.py) there", file=sys.stderr)
+        return 2
+    sets = a.set or ["seeds", "dev", "dev2"]
+    results = evaluate(a.eval, sets)
+    for name in sets:
+        total, rows = results.get(name, (Score(), []))
+        print(f"\n{name}: {'report':24} {'gold':>5} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}")
+        for rep, sc in rows:
+            p, r, f = sc.prf()
+            print(f"{'':{len(name) + 2}}{rep.doc:24} {sc.tp + sc.fn:5} {sc.tp:4} {sc.fp:4} {sc.fn:4} "
+                  f"{p:6.3f} {r:6.3f} {f:6.3f}")
+            if a.details:
+                for m in sc.misses:
+                    print(f"{'':{len(name) + 6}}missed: {m}")
+                for e in sc.extras:
+                    print(f"{'':{len(name) + 6}}extra:  {e}")
+    print()
+    for name in sets:
+        total, rows = results.get(name, (Score(), []))
+        print(summary(name, total, len(rows)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
