@@ -25,8 +25,8 @@ _NAME_CHAR = re.compile(rf"[{_CJK}A-Za-z0-9〇“”—·+]")
 _SUBSTANTIVE = re.compile(rf"[{_CJK}A-Za-z0-9]")
 _DIRECTIONS = frozenset("东南西北中上下前后内外左右")
 _NUMBER_QUANT = re.compile(
-    r"[0-9０-９.]+(?:年度|年|月|日|届|个|条|座|处|家|项|期|km|公里|米|万|亿|%)*"
-    r"|[一二两三四五六七八九十百千几多这那该此本每各]+[个条座处家项期届轮批]"
+    r"[0-9０-９.]+(?:年度|年|月|日|届|个|条|座|处|家|项|期|所|户|栋|幢|套|间|宗|亩|公顷|平方米|平方|km|公里|米|万|亿|%|G)*"
+    r"|[一二两三四五六七八九十百千几多这那该此本每各]+[个条座处家项期届轮批所户栋幢套间宗亩]"
 )
 _CODE = re.compile(r"[A-Z]{0,2}[0-9]{1,4}")  # 104国道, G228国道, S2线
 # 等 / a count / a quoted tag between the last item of a list and the shared word:
@@ -36,7 +36,7 @@ _LIST_CLOSING = re.compile(
     r"(?:“[^“”]{1,15}”)?$"
 )
 _LIST_SEP = "、"
-_NEVER_FIRST = frozenset("的了着过和及与或等在对把被从于向至到为由以将已也都均又再是而并")
+_NEVER_FIRST = frozenset("的了着过和及与或等在对把被从于向至到为由以将已也都均又再是而并式型")
 _LIST_CONJ = ("以及", "和", "及", "与")
 _PROTECT_FREQ = 100  # a stop character inside a common word (和平, 向阳, 共和) is no cut point
 _SWALLOW_FREQ = 30  # 路径, 路网, 村民: a one-character generic word inside a common word
@@ -45,6 +45,7 @@ _CLASS_TAILS = frozenset({"道路", "公路", "城中村", "安置房"})
 _COMMON_WORD_FREQ = 500
 _NUMERALS = frozenset("一二三四五六七八九十0123456789")
 _MAX_ZONE_GAP = 20
+_LANDSCAPE_KINDS = frozenset({"garden", "mountain", "island", "lake", "river"})
 _MAX_GAP = 6  # 鹿山路商贸步行街: characters between an inner generic word and the name's end
 
 
@@ -68,6 +69,7 @@ class _Cut:
     word_start: int  # where the word before the cut starts
     strong: bool  # a word that cannot be part of a name (True), or a weaker sign (False)
     number: bool = False  # a count or a number: 5个, 2023年, 203
+    verb: bool = False  # after a verb or function word the segmenter found (提档升级, 注重)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class _SentenceExtractor:
         self.county_names = tuple(sorted(county_names, key=len, reverse=True))
         # mentions keyed by their start in the sentence: a list item replaces a plain hit there
         self.found: dict[tuple[int, int], tuple[str, lexicon.Suffix]] = {}
+        self._verb_ends: dict[int, int] | None = None
 
     # -- driver -----------------------------------------------------------------
     def run(self) -> list[Mention]:
@@ -142,7 +145,9 @@ class _SentenceExtractor:
             if opens > closes:
                 continue  # inside quote marks: “资源之乡”, “新时代富春山居图样板区”
             sfx = table[m.group()]
-            if len(sfx.word) == 1 and (self._swallowed(m.end()) or self._common_word_end(m.start())):
+            if len(sfx.word) == 1 and (
+                self._swallowed(m.end()) or self._common_word_end(m.start()) or self._after_verb(m.start(), sfx)
+            ):
                 continue
             if self.t.startswith("化", m.end()):
                 continue  # 片区化, 社区化: an adjective, not a name
@@ -166,6 +171,13 @@ class _SentenceExtractor:
         if self.t[start - 1] in _DIRECTIONS or self.t[start - 1] in _NUMERALS:
             return False
         return lexicon.word_freq().get(pair, 0) >= _COMMON_WORD_FREQ
+
+    def _after_verb(self, start: int, sfx: lexicon.Suffix) -> bool:
+        """出门见园, 退楼建园: a landscape word right after a one-character verb is its object, not a name."""
+        if sfx.kind not in _LANDSCAPE_KINDS or start < 1:
+            return False
+        before = lexicon.segment(self.t[max(start - 3, 0) : start])
+        return bool(before) and before[-1] == self.t[start - 1] and lexicon.word_tags().get(before[-1]) == "v"
 
     def _scan_left(self, pos: int, lo: int) -> int:
         """Start of the run of name characters ending at ``pos`` (quotes kept balanced)."""
@@ -233,7 +245,7 @@ class _SentenceExtractor:
         when they leave no name, the whole span is tried (乾元更新省级试点片区).
         """
         t = self.t
-        for cut in self._cut_points(span_start, h.start):
+        for cut in self._cut_points(span_start, h.start, verbs=h.suffix.role == ""):
             rem = t[cut.pos : h.start]
             if not rem:
                 if cut.number:
@@ -246,18 +258,24 @@ class _SentenceExtractor:
                     or any(c.pos == cut.word_start for c in self._cut_points(span_start, h.start))
                 )
                 if not named_by_verb:
+                    if cut.verb and cut.word_start == span_start:
+                        continue  # 振兴村: a verb may be the whole specific part
                     return None
                 if cut.word_start > span_start:
                     return cut.word_start
                 continue
-            if self._valid_name(rem, h.suffix):
+            if self._valid_name(rem, h.suffix) and not (cut.verb and len(_core(rem)) < 2):
                 return cut.pos
+            if cut.verb and not _core(rem) and lexicon.word_tags().get(t[cut.word_start : cut.pos]) in ("v", "vn"):
+                return None  # 突出重要街区: a verb, then only class words
+            if cut.verb:
+                continue  # 产城融合示范带: what follows the verb is no name, so the verb is in it
             if cut.strong or not _core(rem):
                 # 累计创成8个省级未来社区, 实施整村, 推进南苑: a stop word, then no name
                 return None
         return span_start if self._valid_name(t[span_start : h.start], h.suffix) else None
 
-    def _cut_points(self, lo: int, hi: int) -> list[_Cut]:
+    def _cut_points(self, lo: int, hi: int, *, verbs: bool = False) -> list[_Cut]:
         """Places after which a name may start, rightmost first."""
         stops, freq, t = lexicon.stopwords(), lexicon.word_freq(), self.t
         cuts: dict[int, _Cut] = {}
@@ -280,6 +298,9 @@ class _SentenceExtractor:
         for m in lexicon.suffix_pattern().finditer(t, lo, hi):
             if table[m.group()].role == "admin" and m.end() < hi and not self._swallowed(m.end()):
                 cuts.setdefault(m.end(), _Cut(m.end(), m.start(), False))  # 宁围街道盈一 (but 镇府路)
+        for end, start in (self._verbs() if verbs else {}).items():
+            if lo <= start and end < hi:  # 休闲公园, 实验中学: right before the generic word it is a modifier
+                cuts.setdefault(end, _Cut(end, start, False, verb=True))
         quoted = _quoted_positions(t, lo, hi)
         inside_numbers = {p for c in cuts.values() if c.number for p in range(c.word_start + 1, c.pos)}
         kept = (
@@ -287,6 +308,20 @@ class _SentenceExtractor:
             if c.pos <= hi and c.word_start not in quoted and (c.number or c.pos not in inside_numbers)
         )
         return sorted(kept, key=lambda c: -c.pos)
+
+    def _verbs(self) -> dict[int, int]:
+        """End → start of each verb or function word of the sentence, as the segmenter cuts it."""
+        if self._verb_ends is None:
+            tags, cut_tags = lexicon.word_tags(), lexicon.cut_tags()
+            ends: dict[int, int] = {}
+            pos = 0
+            for w in lexicon.segment(self.t):
+                if len(w) > 1 or tags.get(w) in ("p", "c", "u"):
+                    if tags.get(w) in cut_tags:
+                        ends[pos + len(w)] = pos
+                pos += len(w)
+            self._verb_ends = ends
+        return self._verb_ends
 
     def _valid_name(self, specific: str, suffix: lexicon.Suffix) -> bool:
         if not specific or len(specific) + len(suffix.word) > _MAX_NAME:

@@ -105,3 +105,26 @@ def context_rules() -> tuple[ContextRule, ...]:
 @cache
 def not_name_ends() -> frozenset[str]:
     return frozenset(_lines("not_name_ends.txt"))
+
+
+@cache
+def word_tags() -> dict[str, str]:
+    """Part of speech of each word of jieba's dictionary (v, vn, p, c, ...)."""
+    import jieba.posseg
+
+    word_freq()
+    return jieba.posseg.dt.word_tag_tab
+
+
+@cache
+def cut_tags() -> frozenset[str]:
+    """Parts of speech after which a name may start: verbs and function words (``cut_tags.txt``)."""
+    return frozenset(_lines("cut_tags.txt"))
+
+
+def segment(text: str) -> list[str]:
+    """jieba's dictionary cut of ``text`` (no HMM: unknown names stay in single characters)."""
+    import jieba
+
+    word_freq()
+    return jieba.lcut(text, HMM=False)
