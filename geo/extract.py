@@ -41,10 +41,12 @@ _LIST_CONJ = ("以及", "和", "及", "与")
 _PROTECT_FREQ = 100  # a stop character inside a common word (和平, 向阳, 共和) is no cut point
 _SWALLOW_FREQ = 30  # 路径, 路网, 村民: a one-character generic word inside a common word
 _MAX_NAME = 24
-_CLASS_TAILS = frozenset({"道路", "公路", "城中村", "安置房"})
+_CLASS_TAILS = frozenset({"道路", "公路", "城中村", "安置房", "国道", "省道"})
 _COMMON_WORD_FREQ = 500
 _NUMERALS = frozenset("一二三四五六七八九十0123456789")
 _MAX_ZONE_GAP = 20
+_NOT_ALONE = _NEVER_FIRST | frozenset("大小新老主原总全各")  # 大片区, 式绿地: no name on their own
+_CODED_ROAD = re.compile(r"(?:国道|省道|县道)[0-9]{1,4}线?|(?<![A-Za-z0-9])[GSX][0-9]{2,4}(?![0-9A-Za-z])")
 _LANDSCAPE_KINDS = frozenset({"garden", "mountain", "island", "lake", "river"})
 _MAX_GAP = 6  # 鹿山路商贸步行街: characters between an inner generic word and the name's end
 
@@ -114,7 +116,15 @@ class _SentenceExtractor:
             span_start = self._scan_left(h.start, lo)
             self._handle_hit(h, span_start)
             boundary = h.end
+        self._coded_roads()
         return self._mentions()
+
+    def _coded_roads(self) -> None:
+        """国道232, 省道516, G220 (a code with no generic word after it): numbered roads."""
+        road = lexicon.suffixes()["国道"]
+        for m in _CODED_ROAD.finditer(self.t):
+            if not any(a < m.end() and m.start() < b for a, b in self.found):
+                self.found[(m.start(), m.end())] = (m.group(), road)
 
     def _absorbed(self, h: _Hit, nxt: _Hit) -> bool:
         """Whether ``h`` sits inside the longer name that ends at ``nxt``."""
@@ -222,7 +232,7 @@ class _SentenceExtractor:
             self._quote_groups(h, span_start)
             return
         name_start = cut
-        if not self._quote_groups(h, name_start):
+        if not self._quote_groups(h, name_start) and not self._compound(h, name_start):
             self._add(name_start, h.end, t[name_start : h.end], h.suffix)
         self._bare_items_before(h, name_start)
 
@@ -266,8 +276,9 @@ class _SentenceExtractor:
                 continue
             if self._valid_name(rem, h.suffix) and not (cut.verb and len(_core(rem)) < 2):
                 return cut.pos
-            if cut.verb and not _core(rem) and lexicon.word_tags().get(t[cut.word_start : cut.pos]) in ("v", "vn"):
-                return None  # 突出重要街区: a verb, then only class words
+            tag = lexicon.word_tags().get(t[cut.word_start : cut.pos]) if cut.verb else None
+            if (tag == "v" and not set(rem) <= _DIRECTIONS | _NUMERALS) or (tag == "vn" and not _core(rem)):
+                return None  # 突出重要街区, 抓好背街: a verb, then no name
             if cut.verb:
                 continue  # 产城融合示范带: what follows the verb is no name, so the verb is in it
             if cut.strong or not _core(rem):
@@ -330,9 +341,14 @@ class _SentenceExtractor:
             return False
         if specific[0] in _NEVER_FIRST and lexicon.word_freq().get(specific[:2], 0) < _PROTECT_FREQ:
             return False  # 的整村: a particle cannot start a name (和平路, 向阳新村 can)
-        core = _core(specific) or ("".join(_CODE.findall(specific)) == specific and specific)
+        if _CODE.fullmatch(specific) and suffix.word not in ("道路", "公路"):
+            return True  # S203省道, 104国道: the code is the name
+        core = _core(specific)
         if not core or set(core) <= _DIRECTIONS:
             return False
+        if len(core) < 2 and (core != specific or suffix.word in _CLASS_TAILS or core in _NOT_ALONE
+                              or not re.match(rf"[{_CJK}]", core)):
+            return False  # 城住宅小区, 县安置房: one character beside class words names nothing
         return not (len(suffix.word) == 1 and len(_SUBSTANTIVE.findall(specific)) < 2)
 
     def _strip_county(self, name: str, suffix: lexicon.Suffix) -> str | None:
@@ -436,6 +452,23 @@ class _SentenceExtractor:
             and (not named or self._valid_name(text[: len(text) - len(word)], sfx))
             for word, sfx in lexicon.suffixes().items()
         )
+
+    def _compound(self, h: _Hit, name_start: int) -> bool:
+        """甲街区和乙街区 read as one name: two sites when both halves end in the generic word."""
+        text = self.t[name_start : h.end]
+        for conj in _LIST_CONJ:
+            i = text.find(conj)
+            while i > 0:
+                left, right = text[:i], text[i + len(conj) :]
+                word = h.suffix.word
+                if (left.endswith(word) and right.endswith(word)
+                        and self._valid_name(left[: -len(word)], h.suffix)
+                        and self._valid_name(right[: -len(word)], h.suffix)):
+                    self._add(name_start, name_start + i, left, h.suffix)
+                    self._add(name_start + i + len(conj), h.end, right, h.suffix)
+                    return True
+                i = text.find(conj, i + 1)
+        return False
 
     def _quote_groups(self, h: _Hit, name_start: int) -> bool:
         """“城市绿链”“夜漓江”风景线 → one site per quoted name."""
