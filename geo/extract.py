@@ -47,6 +47,8 @@ _NUMERALS = frozenset("一二三四五六七八九十0123456789")
 _MAX_ZONE_GAP = 20
 _NOT_ALONE = _NEVER_FIRST | frozenset("大小新老主原总全各")  # 大片区, 式绿地: no name on their own
 _CODED_ROAD = re.compile(r"(?:国道|省道|县道)[0-9]{1,4}线?|(?<![A-Za-z0-9])[GSX][0-9]{2,4}(?![0-9A-Za-z])")
+_NUMBERED_LANE = re.compile(r"[0-9]+(?:巷|弄|胡同|号)")
+_MAX_QUOTED = 4  # “甲乙公园” is a name; a longer quoted phrase is an honour or a slogan
 _LANDSCAPE_KINDS = frozenset({"garden", "mountain", "island", "lake", "river"})
 _MAX_GAP = 6  # 鹿山路商贸步行街: characters between an inner generic word and the name's end
 
@@ -104,6 +106,7 @@ class _SentenceExtractor:
 
     # -- driver -----------------------------------------------------------------
     def run(self) -> list[Mention]:
+        self.codes = [(m.start(), m.end()) for m in _CODED_ROAD.finditer(self.t)]
         hits = self._hits()
         boundary = 0
         for i, h in enumerate(hits):
@@ -117,7 +120,23 @@ class _SentenceExtractor:
             self._handle_hit(h, span_start)
             boundary = h.end
         self._coded_roads()
+        self._numbered_lanes()
         return self._mentions()
+
+    def _numbered_lanes(self) -> None:
+        """甲街181巷和192巷: a lane numbered off a road is named with the road (甲街181巷, 甲街192巷)."""
+        road = ""
+        for (a, b), (name, sfx) in sorted(self.found.items()):
+            m = _NUMBERED_LANE.fullmatch(name)
+            if not m or sfx.layer != "roads":
+                continue
+            parent = next(((c, d) for (c, d), (_, s) in self.found.items() if d == a and s.layer == "roads"), None)
+            if parent is not None:
+                road = self.found.pop(parent)[0]
+                del self.found[(a, b)]
+                self.found[(parent[0], b)] = (road + name, sfx)
+            elif road and self.t[a - 1 : a] in ("和", "及", "与", _LIST_SEP):
+                self.found[(a, b)] = (road + name, sfx)
 
     def _coded_roads(self) -> None:
         """国道232, 省道516, G220 (a code with no generic word after it): numbered roads."""
@@ -152,9 +171,12 @@ class _SentenceExtractor:
             opens += self.t.count("“", last, m.start())
             closes += self.t.count("”", last, m.start())
             last = m.start()
-            if opens > closes:
-                continue  # inside quote marks: “资源之乡”, “新时代富春山居图样板区”
             sfx = table[m.group()]
+            if opens > closes:
+                # inside quote marks: an honour (“新时代富春山居图样板区”) or a short quoted name (“甲乙公园”)
+                if len(sfx.word) > 1 or not (self._swallowed(m.end()) or self._common_word_end(m.start())):
+                    self._quoted_name(m.start(), m.end(), sfx)
+                continue
             if len(sfx.word) == 1 and (
                 self._swallowed(m.end()) or self._common_word_end(m.start()) or self._after_verb(m.start(), sfx)
             ):
@@ -163,6 +185,17 @@ class _SentenceExtractor:
                 continue  # 片区化, 社区化: an adjective, not a name
             hits.append(_Hit(m.start(), m.end(), sfx))
         return hits
+
+    def _quoted_name(self, start: int, end: int, sfx: lexicon.Suffix) -> None:
+        """“甲乙公园”: a quoted short name that ends in a generic word is a site, written with its quotes."""
+        q = self.t.rfind("“", 0, start)
+        if sfx.role or not self.t.startswith("”", end) or q < 0 or not 2 <= start - q - 1 <= _MAX_QUOTED:
+            return
+        specific = self.t[q + 1 : start]
+        if any(c in _NUMERALS for c in specific):
+            return  # “一江一河”, “五点一线”: a slogan counts its parts
+        if all(_NAME_CHAR.match(c) for c in specific) and self._valid_name(specific, sfx):
+            self._add(q, end + 1, self.t[q : end + 1], sfx)
 
     def _swallowed(self, end: int) -> bool:
         """路径, 村民, 桥梁: a one-character generic word that starts a common word is not a name's end."""
@@ -484,6 +517,11 @@ class _SentenceExtractor:
 
     # -- output -----------------------------------------------------------------------
     def _add(self, a: int, b: int, name: str, suffix: lexicon.Suffix) -> None:
+        for c, d in self.codes:
+            if c < a < d < b - len(suffix.word):  # 省道280线包茂高速: the highway starts after the code
+                if not self._valid_name(self.t[d : b - len(suffix.word)], suffix):
+                    return
+                a, name = d, self.t[d:b]
         stripped = self._strip_county(name, suffix)
         if stripped is not None:
             self.found[(a, b)] = (stripped, suffix)
