@@ -76,7 +76,8 @@ def reports(eval_dir: Path, sets: list[str]) -> list[Report]:
         for g in _gold_lines(eval_dir / "gold_seeds.jsonl"):
             by_doc[Path(g["doc"]).stem].append(g)
         for doc, gold in sorted(by_doc.items()):
-            out.append(Report("seeds", doc, eval_dir.parent / "seeds" / f"{doc}.txt", gold[0]["county"], gold))
+            path = eval_dir.parent / "seeds" / f"{doc}.txt"
+            out.append(Report("seeds", doc, path, gold[0]["county"], gold))
     for name in ("dev", "dev2"):
         if name not in sets:
             continue
@@ -144,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     results = evaluate(a.eval, sets)
     for name in sets:
         total, rows = results.get(name, (Score(), []))
-        print(f"\n{name}: {'report':24} {'gold':>5} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}")
+        head = f"{'report':24} {'gold':>5} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}"
+        print(f"\n{name}: {head}")
         for rep, sc in rows:
             p, r, f = sc.prf()
             print(f"{'':{len(name) + 2}}{rep.doc:24} {sc.tp + sc.fn:5} {sc.tp:4} {sc.fp:4} {sc.fn:4} "

@@ -1,0 +1,28 @@
+"""Pass 6: the report's county is not part of a site's name (某某县甲乙路 → 甲乙路)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from geo.extract.model import Candidate
+from geo.extract.names import valid_name
+
+
+def strip_county(candidates: tuple[Candidate, ...], county_names: tuple[str, ...]) -> tuple[Candidate, ...]:
+    """Names without the county in front; a name that is only the county and a class (某县城市公园) goes."""
+    names = sorted(county_names, key=len, reverse=True)
+    out = []
+    for c in candidates:
+        name = _strip(c, names)
+        if name is not None:
+            out.append(c if name == c.name else replace(c, name=name))
+    return tuple(out)
+
+
+def _strip(c: Candidate, county_names: list[str]) -> str | None:
+    word = c.suffix.word
+    for county in county_names:
+        if county and c.name.startswith(county) and len(c.name) > len(county) + len(word):
+            rest = c.name[len(county) :]
+            return rest if valid_name(rest[: len(rest) - len(word)], c.suffix) else None
+    return c.name
