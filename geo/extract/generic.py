@@ -25,7 +25,9 @@ def find_generic_words(st: SentenceText) -> tuple[tuple[Hit, ...], tuple[Hit, ..
         last = m.start()
         sfx = table[m.group()]
         one_char = len(sfx.word) == 1
-        if one_char and (swallowed(t, m.end()) or common_word_end(t, m.start())):
+        if one_char and (
+            swallowed(t, m.end()) or common_word_end(t, m.start()) or m.start() in st.inner_chars
+        ):
             continue
         if opens > closes:
             inside.append(Hit(m.start(), m.end(), sfx))  # “资源之乡”, or a short quoted name

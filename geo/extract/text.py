@@ -62,16 +62,28 @@ class SentenceText:
         self.t = sentence.text
 
     @cached_property
+    def words(self) -> tuple[tuple[int, int], ...]:
+        """(start, end) of each word of the segmenter's dictionary cut of the sentence."""
+        out, pos = [], 0
+        for w in lexicon.segment(self.t):
+            out.append((pos, pos + len(w)))
+            pos += len(w)
+        return tuple(out)
+
+    @cached_property
+    def inner_chars(self) -> frozenset[int]:
+        """Positions inside a dictionary word of three or more characters, not at its end (村容村貌)."""
+        return frozenset(p for a, b in self.words if b - a >= 3 for p in range(a, b - 1))
+
+    @cached_property
     def verb_ends(self) -> dict[int, int]:
         """End → start of each verb or function word of the sentence, as the segmenter cuts it."""
         rules, tags = lexicon.name_rules(), lexicon.word_tags()
         ends: dict[int, int] = {}
-        pos = 0
-        for w in lexicon.segment(self.t):
-            tag = tags.get(w)
-            if tag in rules.cut_tags and (len(w) > 1 or tag in rules.single_char_tags):
-                ends[pos + len(w)] = pos
-            pos += len(w)
+        for a, b in self.words:
+            tag = tags.get(self.t[a:b])
+            if tag in rules.cut_tags and (b - a > 1 or tag in rules.single_char_tags):
+                ends[b] = a
         return ends
 
     @cached_property
