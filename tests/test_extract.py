@@ -31,9 +31,9 @@ def names(text: str, county: tuple[str, ...] = ()) -> list[str]:
         ("完成迎宾大道、G318线城区段改造。", ["迎宾大道", "G318线"]),
         ("沿江路、五一路街巷整治同步完工。", ["沿江路", "五一路"]),
         ("完成青沙洲片区、石门村城中村拆除。", ["青沙洲片区", "石门村"]),
-        ("本月开工建设翠锦路、振兴路道路工程。", ["翠锦路", "振兴路"]),
+        ("本月开工建设翠锦路、振华路道路施工。", ["翠锦路", "振华路"]),
         # an inner generic word is part of the longer name it sits in
-        ("鹤山路美食步行街、永泰路排涝站全面完成。", ["鹤山路美食步行街", "永泰路排涝站"]),
+        ("鹤山路美食步行街、永宁路排涝站全面完成。", ["鹤山路美食步行街", "永宁路排涝站"]),
         ("文昌阁、南门城楼修缮工程顺利验收。", ["文昌阁", "南门城楼"]),
         # a lake that is the subject of work; a resettlement block named by its estate
         ("完成凤凰湖周边环境整治，锦江花园安置房主体完工。", ["凤凰湖", "锦江花园"]),
@@ -68,7 +68,7 @@ def test_enumerations_share_their_generic_word(text: str, expected: list[str]) -
         "为推动我市住建领域稳步前进定目标、明路径。",  # 路 inside 路径
         "新增管道燃气农村用户547户，村民满意。",
         "改造提升甲园路、甲清路等5条市政道路。",
-        "据悉，这轮城中村拆迁将采用货币补偿。",
+        "据悉，这批城中村拆迁将采用货币补偿。",
         "严守安全底线，搭建“消防验收辅助决策系统”线上平台。",
         "对实施整村拆迁的村庄全面排查。",
         "全面统领片区化、项目化城市建设。",
@@ -120,7 +120,7 @@ def test_parenthetical_other_name_is_not_a_second_site() -> None:
 
 
 def test_list_of_items_that_share_a_word_after_a_class() -> None:
-    assert names("围绕东州府城、玉弦湖等重点片区，谋划更新项目120个。") == ["东州府城片区", "玉弦湖片区"]
+    assert names("围绕东州府城、玉琴湖等重点片区，谋划更新项目120个。") == ["东州府城片区", "玉琴湖片区"]
 
 
 def test_zone_named_after_a_lake_town_is_one_name() -> None:

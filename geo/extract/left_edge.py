@@ -57,7 +57,7 @@ def best_cut(st: SentenceText, sp: Span) -> int | None:
             if cut.number:
                 if t[cut.word_start : cut.pos].isdigit():
                     continue  # S203省道, 104国道: the number is the name
-                return None  # 这轮城中村, 3个社区: a count, not a name
+                return None  # 这批城中村, 3个社区: a count, not a name
             # 建设路, 解放路: roads are often named with a verb; 接管社区, 提升公园 are not names
             named_by_verb = h.suffix.layer == "roads" and h.suffix.word not in rules.class_tails and (
                 cut.word_start == span_start
@@ -76,7 +76,7 @@ def best_cut(st: SentenceText, sp: Span) -> int | None:
                 tag in rules.class_clause_tags and not core(rem)
             ):
                 return None  # 抓好背街, 突出重要街区: a verb, then no name
-            continue  # 产城融合示范带: what follows the verb is no name, so the verb is in it
+            continue  # 甲乙共建协作示范带: what follows the verb is no name, so the verb is in it
         if cut.strong or not core(rem):
             return None  # 累计创成8个省级未来社区, 实施整村, 推进某村: a stop word, then no name
     return span_start if valid_name(t[span_start : h.start], h.suffix) else None
