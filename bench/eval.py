@@ -60,6 +60,7 @@ def load_scorer(eval_dir: Path) -> ModuleType:
     if spec is None or spec.loader is None:
         raise SystemExit(f"error: {eval_dir / 'score.py'}: cannot be loaded")
     mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
     spec.loader.exec_module(mod)
     return mod
 
