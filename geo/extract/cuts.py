@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from geo import lexicon
 from geo.extract.model import Cut
 from geo.extract.text import SentenceText, number_quant, quoted_positions
@@ -23,21 +25,28 @@ def cut_points(st: SentenceText, lo: int, hi: int, *, verbs: bool = False) -> li
     ``verbs``: also after the verbs and function words the segmenter tags (提档升级, 注重),
     except right before ``hi``, where a verb is the generic word's modifier (休闲公园, 实验中学).
     """
-    stops, freq, t, rules = lexicon.stopwords(), lexicon.word_freq(), st.t, lexicon.name_rules()
+    key = (lo, hi, verbs)
+    if key not in st.cut_cache:
+        st.cut_cache[key] = _cut_points(st, lo, hi, verbs)
+    return st.cut_cache[key]
+
+
+def _cut_points(st: SentenceText, lo: int, hi: int, verbs: bool) -> list[Cut]:
+    freq, t, rules = lexicon.word_freq(), st.t, lexicon.name_rules()
     cuts: dict[int, Cut] = {}
-    for j in range(lo, hi):
-        for n in range(1, 5):
-            if j + n > hi:
-                break
-            w = t[j : j + n]
-            if w not in stops:
-                continue
-            if n == 1 and (
-                freq.get(t[j : j + 2], 0) >= rules.protect_freq
-                or (j > lo and freq.get(t[j - 1 : j + 1], 0) >= rules.protect_freq)
-            ):
-                continue
-            cuts[j + n] = Cut(j + n, j, True)
+    occurrences = st.stop_words
+    for k in range(bisect.bisect_left(occurrences, (lo, 0)), len(occurrences)):
+        j, n = occurrences[k]
+        if j >= hi:
+            break
+        if j + n > hi:
+            continue
+        if n == 1 and (
+            freq.get(t[j : j + 2], 0) >= rules.protect_freq
+            or (j > lo and freq.get(t[j - 1 : j + 1], 0) >= rules.protect_freq)
+        ):
+            continue
+        cuts[j + n] = Cut(j + n, j, True)
     for m in number_quant().finditer(t, lo, hi):
         cuts[m.end()] = Cut(m.end(), m.start(), True, number=True)
     table = lexicon.suffixes()
@@ -45,7 +54,7 @@ def cut_points(st: SentenceText, lo: int, hi: int, *, verbs: bool = False) -> li
         if table[m.group()].role == "admin" and m.end() < hi and not swallowed(t, m.end()):
             cuts.setdefault(m.end(), Cut(m.end(), m.start(), False))  # 城东街道桂园 (but 镇府路)
     if verbs:
-        for end, start in st.verb_ends.items():
+        for end, start in st.verb_ends(lo, hi).items():
             if lo <= start and end < hi:
                 cuts.setdefault(end, Cut(end, start, False, verb=True))
     quoted = quoted_positions(t, lo, hi)

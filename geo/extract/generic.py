@@ -26,7 +26,7 @@ def find_generic_words(st: SentenceText) -> tuple[tuple[Hit, ...], tuple[Hit, ..
         sfx = table[m.group()]
         one_char = len(sfx.word) == 1
         if one_char and (
-            swallowed(t, m.end()) or common_word_end(t, m.start()) or m.start() in st.inner_chars
+            swallowed(t, m.end()) or common_word_end(t, m.start()) or st.inside_word(m.start())
         ):
             continue
         if opens > closes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from geo import lexicon
 from geo.extract.text import CJK_CHAR, CODE, SUBSTANTIVE, core
 
@@ -28,8 +30,14 @@ def valid_name(specific: str, suffix: lexicon.Suffix) -> bool:
 
 def ends_with_site_word(text: str, *, named: bool = True) -> bool:
     """Whether ``text`` ends in a generic word (with a real name before it, when ``named``)."""
-    return any(
-        sfx.role == "" and text.endswith(word)
-        and (not named or valid_name(text[: len(text) - len(word)], sfx))
-        for word, sfx in lexicon.suffixes().items()
-    )
+    table = lexicon.suffixes()
+    for k in range(1, min(len(text), _longest_suffix()) + 1):
+        sfx = table.get(text[-k:])
+        if sfx is not None and sfx.role == "" and (not named or valid_name(text[:-k], sfx)):
+            return True
+    return False
+
+
+@cache
+def _longest_suffix() -> int:
+    return max(map(len, lexicon.suffixes()))

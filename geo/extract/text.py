@@ -34,6 +34,11 @@ def list_closing() -> re.Pattern[str]:
     return re.compile(rf"(?:等(?:{count})?|{count})(?:“[^“”]{{1,15}}”)?$")
 
 
+@cache
+def _stop_firsts() -> frozenset[str]:
+    return frozenset(w[0] for w in lexicon.stopwords())
+
+
 def core(specific: str) -> str:
     """What is left of a specific part once class words, counts and marks are removed."""
     rest = lexicon.generic_pattern().sub("", specific)
@@ -60,35 +65,40 @@ class SentenceText:
     def __init__(self, sentence: Sentence) -> None:
         self.sentence = sentence
         self.t = sentence.text
+        self.cut_cache: dict[tuple[int, int, bool], list] = {}  # cut points worked out once per window
 
-    @cached_property
-    def words(self) -> tuple[tuple[int, int], ...]:
-        """(start, end) of each word of the segmenter's dictionary cut of the sentence."""
-        out, pos = [], 0
-        for w in lexicon.segment(self.t):
-            out.append((pos, pos + len(w)))
-            pos += len(w)
-        return tuple(out)
+    def inside_word(self, pos: int) -> bool:
+        """Whether the character at ``pos`` is inside a dictionary word of three or four characters,
+        not at its end (村 in 村容村貌)."""
+        freq, t = lexicon.word_freq(), self.t
+        for a in range(max(pos - 2, 0), pos + 1):
+            for b in range(max(pos + 2, a + 3), min(a + 5, len(t) + 1)):
+                if freq.get(t[a:b], 0) > 0:
+                    return True
+        return False
 
-    @cached_property
-    def inner_chars(self) -> frozenset[int]:
-        """Positions inside a dictionary word of three or more characters, not at its end (村容村貌)."""
-        return frozenset(p for a, b in self.words if b - a >= 3 for p in range(a, b - 1))
-
-    @cached_property
-    def verb_ends(self) -> dict[int, int]:
-        """End → start of each verb or function word of the sentence, as the segmenter cuts it."""
+    def verb_ends(self, lo: int, hi: int) -> dict[int, int]:
+        """End → start of each verb or function word in t[lo:hi], as the segmenter cuts that window."""
         rules, tags = lexicon.name_rules(), lexicon.word_tags()
         ends: dict[int, int] = {}
-        for a, b in self.words:
-            tag = tags.get(self.t[a:b])
-            if tag in rules.cut_tags and (b - a > 1 or tag in rules.single_char_tags):
-                ends[b] = a
+        pos = lo
+        for w in lexicon.segment(self.t[lo:hi]):
+            tag = tags.get(w)
+            if tag in rules.cut_tags and (len(w) > 1 or tag in rules.single_char_tags):
+                ends[pos + len(w)] = pos
+            pos += len(w)
         return ends
 
     @cached_property
     def codes(self) -> tuple[tuple[int, int], ...]:
         return tuple((m.start(), m.end()) for m in CODED_ROAD.finditer(self.t))
+
+    @cached_property
+    def stop_words(self) -> list[tuple[int, int]]:
+        """(start, length) of every stop word of the sentence, in order (overlapping ones too)."""
+        stops, firsts, t = lexicon.stopwords(), _stop_firsts(), self.t
+        return [(j, n) for j, c in enumerate(t) if c in firsts for n in range(1, 5)
+                if j + n <= len(t) and t[j : j + n] in stops]
 
     def scan_left(self, pos: int, lo: int) -> int:
         """Start of the run of name characters ending at ``pos`` (quotes kept balanced)."""
