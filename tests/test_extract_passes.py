@@ -138,3 +138,9 @@ def test_name_rules_come_from_the_lexicon_file() -> None:
     r = lexicon.name_rules()
     assert "道路" in r.class_tails and r.max_name > 10 and "v" in r.cut_tags
     assert r.list_separator == "、" and "和" in r.list_conjunctions
+
+
+def test_towns_joined_by_dashes_share_the_zone_word_after_a_nickname() -> None:
+    s = st("甲镇—乙镇—丙山“某某古韵”县域风貌区获评样板区")
+    spans = absorb_inner(s, find_generic_words(s)[0])
+    assert [sp.hit.suffix.word for sp in spans] == ["风貌区", "样板区"] and spans[0].start == 0

@@ -36,8 +36,8 @@ def absorbed(st: SentenceText, h: Hit, nxt: Hit) -> bool:
         return False  # 甲山公园乙峰入口 keeps its park; 青石路道路工程 is 青石路
     if not all(NAME_CHAR.match(c) for c in gap):
         return False
-    if gap.startswith("—"):
-        # 甲镇—乙镇—丙镇“某某”县域风貌区: towns joined by dashes name one zone
+    if gap.startswith("—") or "—" in st.t[st.hard_left(h.start) : h.start]:
+        # 甲镇—乙镇—丙镇“某某”县域风貌区, 甲镇—丙山“某某”县域风貌区: towns joined by dashes name one zone
         if len(gap) > r.max_zone_gap or gap.count("“") != gap.count("”"):
             return False
     elif len(gap) > r.max_gap or "“" in gap or "”" in gap:
