@@ -55,6 +55,16 @@ class Score:
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+def _load_module(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"error: {path}: cannot be loaded")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def load_scorer(eval_dir: Path) -> ModuleType:
     spec = importlib.util.spec_from_file_location("eval_score", eval_dir / "score.py")
     if spec is None or spec.loader is None:
@@ -89,14 +99,27 @@ def reports(eval_dir: Path, sets: list[str]) -> list[Report]:
     return out
 
 
-def predicted_sites(report: Report) -> list[dict]:
-    """The report's sites as the build would write them (name, layer), without locating them."""
-    from geo.pipeline import process_text
-    from geo.sites import merge
+_SHIPPED = "shipped"
 
-    raw = report.path.read_text(encoding="utf-8")
-    result = process_text(raw, report.path.name, path=report.path, county=report.county)
-    return [{"properties": {"name": s.name, "category": s.layer}} for s in merge(list(result.mentions))]
+
+def predicted_sites(report: Report, site_filter: object = _SHIPPED) -> list[dict]:
+    """The report's sites as the build would write them (name, layer), without locating them.
+
+    The same steps as ``geo.pipeline.process_text`` with the county given; ``site_filter`` is the
+    learned check to use (the shipped one by default, None for none).
+    """
+    from geo.clean import clean_text
+    from geo.county import resolve_county
+    from geo.extract import find_mentions
+    from geo.sentences import split_sentences
+    from geo.sites import SiteMention, merge
+
+    text = clean_text(report.path.read_text(encoding="utf-8"))
+    c = resolve_county(text, report.county)
+    kw = {} if site_filter == _SHIPPED else {"site_filter": site_filter}
+    mentions = find_mentions(split_sentences(text), (c.name, c.short), **kw)
+    sites = merge([SiteMention(m, report.path.name, c.name, "unknown") for m in mentions])
+    return [{"properties": {"name": s.name, "category": s.layer}} for s in sites]
 
 
 def score_report(scorer: ModuleType, report: Report, pred: list[dict]) -> Score:
@@ -115,19 +138,32 @@ def score_report(scorer: ModuleType, report: Report, pred: list[dict]) -> Score:
 def summary(label: str, sc: Score, n: int) -> str:
     p, r, f = sc.prf()
     layer = sc.layer_ok / sc.matched if sc.matched else 0.0
-    return (f"SUMMARY {label:10} F1={f:.3f} P={p:.3f} R={r:.3f} tp={sc.tp} fp={sc.fp} fn={sc.fn} "
+    return (f"SUMMARY {label:13} F1={f:.3f} P={p:.3f} R={r:.3f} tp={sc.tp} fp={sc.fp} fn={sc.fn} "
             f"layer={layer:.3f} reports={n}")
 
 
-def evaluate(eval_dir: Path, sets: list[str]) -> dict[str, tuple[Score, list[tuple[Report, Score]]]]:
+def evaluate(eval_dir: Path, sets: list[str], mode: str = _SHIPPED
+             ) -> dict[str, tuple[Score, list[tuple[Report, Score]]]]:
+    """Scores per set. ``mode``: "shipped" (the shipped learned check), "rules" (none), or "loo"
+    (each report with a check trained on every other report: leave one report out)."""
     from geo.pipeline import prepare
 
     prepare("given")
     scorer = load_scorer(eval_dir)
+    trainer = samples = None
+    if mode == "loo":
+        trainer = _load_module("bench_train_site_filter", Path(__file__).parent / "train_site_filter.py")
+        samples = trainer.samples(eval_dir)
     out: dict[str, tuple[Score, list[tuple[Report, Score]]]] = {}
     for rep in reports(eval_dir, sets):
         total, rows = out.setdefault(rep.set_name, (Score(), []))
-        sc = score_report(scorer, rep, predicted_sites(rep))
+        if mode == "loo":
+            doc = f"{rep.set_name}/{rep.doc}"
+            model = trainer.fit([s for s in samples if s.doc != doc])
+            pred = predicted_sites(rep, model)
+        else:
+            pred = predicted_sites(rep, None if mode == "rules" else _SHIPPED)
+        sc = score_report(scorer, rep, pred)
         total.add(sc)
         rows.append((rep, sc))
     return out
@@ -138,30 +174,45 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="the evaluation kit folder")
     ap.add_argument("--set", action="append", choices=("seeds", "dev", "dev2"), help="default: all three")
     ap.add_argument("--details", action="store_true", help="list every miss and extra")
+    ap.add_argument("--mode", choices=("shipped", "rules", "loo", "all"), default="all",
+                    help="learned site check: the shipped one, none, leave-one-report-out, or all three")
     a = ap.parse_args(argv)
     if not (a.eval / "score.py").exists():
         print(f"error: {a.eval}: no evaluation kit (score.py) there", file=sys.stderr)
         return 2
     sets = a.set or ["seeds", "dev", "dev2"]
-    results = evaluate(a.eval, sets)
+    modes = ["rules", "loo", "shipped"] if a.mode == "all" else [a.mode]
+    summaries = []
+    for mode in modes:
+        results = evaluate(a.eval, sets, mode)
+        _table(results, sets, mode, a.details)
+        summaries += [summary(f"{name}:{mode}", *_total(results, name)) for name in sets]
+    print()
+    for line in summaries:
+        print(line)
+    return 0
+
+
+def _total(results: dict, name: str) -> tuple[Score, int]:
+    total, rows = results.get(name, (Score(), []))
+    return total, len(rows)
+
+
+def _table(results: dict, sets: list[str], mode: str, details: bool) -> None:
+    print(f"\n== site check: {mode}")
     for name in sets:
-        total, rows = results.get(name, (Score(), []))
+        _, rows = results.get(name, (Score(), []))
         head = f"{'report':24} {'gold':>5} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}"
         print(f"\n{name}: {head}")
         for rep, sc in rows:
             p, r, f = sc.prf()
             print(f"{'':{len(name) + 2}}{rep.doc:24} {sc.tp + sc.fn:5} {sc.tp:4} {sc.fp:4} {sc.fn:4} "
                   f"{p:6.3f} {r:6.3f} {f:6.3f}")
-            if a.details:
+            if details:
                 for m in sc.misses:
                     print(f"{'':{len(name) + 6}}missed: {m}")
                 for e in sc.extras:
                     print(f"{'':{len(name) + 6}}extra:  {e}")
-    print()
-    for name in sets:
-        total, rows = results.get(name, (Score(), []))
-        print(summary(name, total, len(rows)))
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """Extraction floors on the evaluation kit: a regression on the seeds, ``dev/`` or ``dev2/`` fails CI.
 
 Each report is run with its county given (``bench/eval.py``), so these figures measure finding
-the sites alone. When ``../shared/eval`` is beside the repository the test runs; it is skipped
-only when the kit is absent.
+the sites alone, and with the learned site check trained leave-one-report-out (each report
+checked by a model that never saw it): the shipped model has seen every report, so its own
+figures would flatter it. When ``../shared/eval`` is beside the repository the test runs; it is
+skipped only when the kit is absent.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
 # set: (F1, precision) floors
-FLOORS = {"seeds": (0.95, 0.95), "dev": (0.95, 0.95), "dev2": (0.85, 0.85)}
+FLOORS = {"seeds": (0.95, 0.95), "dev": (0.95, 0.95), "dev2": (0.86, 0.86)}
 
 
 def _bench_eval() -> ModuleType:
@@ -33,7 +35,7 @@ def _bench_eval() -> ModuleType:
 def results() -> dict:
     if not (EVAL / "score.py").exists():
         pytest.skip("the evaluation kit (../shared/eval) is not beside the repository")
-    return _bench_eval().evaluate(EVAL, list(FLOORS))
+    return _bench_eval().evaluate(EVAL, list(FLOORS), "loo")
 
 
 @pytest.mark.parametrize("set_name", list(FLOORS))

@@ -144,3 +144,16 @@ def test_towns_joined_by_dashes_share_the_zone_word_after_a_nickname() -> None:
     s = st("甲镇—乙镇—丙山“某某古韵”县域风貌区获评样板区")
     spans = absorb_inner(s, find_generic_words(s)[0])
     assert [sp.hit.suffix.word for sp in spans] == ["风貌区", "样板区"] and spans[0].start == 0
+
+
+def test_learned_check_drops_a_candidate_below_its_threshold() -> None:
+    from geo.extract.site_filter import SiteFilter, features, filter_sites
+
+    s = st("新增翠屏公园")
+    park = Candidate(2, 6, sfx("公园"), SITE, "翠屏公园")
+    assert "sfx=公园" in features(s, park)
+    keep = SiteFilter({"sfx=公园": 3.0}, 0.0, 0.5)
+    drop = SiteFilter({"sfx=公园": -3.0}, 0.0, 0.5)
+    assert filter_sites(s, (park,), keep) == (park,)
+    assert filter_sites(s, (park,), drop) == ()
+    assert filter_sites(s, (park,), None) == (park,)
