@@ -129,6 +129,7 @@ class NameRules:
     count_units: tuple[str, ...]
     determiners: str
     classifiers: str
+    count_fillers: str
     list_classifiers: str
     class_tails: frozenset[str]
     no_code_tails: frozenset[str]
@@ -161,6 +162,7 @@ def name_rules() -> NameRules:
         directions=frozenset(ch["directions"]), numerals=frozenset(ch["numerals"]),
         list_separator=ls["separator"], list_conjunctions=tuple(ls["conjunctions"]),
         count_units=tuple(co["units"]), determiners=co["determiners"], classifiers=co["classifiers"],
+        count_fillers=co["count_fillers"],
         list_classifiers=co["list_classifiers"],
         class_tails=frozenset(ge["class_tails"]), no_code_tails=frozenset(ge["no_code_tails"]),
         landscape_kinds=frozenset(ge["landscape_kinds"]),

@@ -157,3 +157,17 @@ def test_learned_check_drops_a_candidate_below_its_threshold() -> None:
     assert filter_sites(s, (park,), keep) == (park,)
     assert filter_sites(s, (park,), drop) == ()
     assert filter_sites(s, (park,), None) == (park,)
+
+
+def test_province_and_prefecture_before_the_county_are_stripped_too() -> None:
+    yard = sfx("家属院")
+    cands = (Candidate(0, 11, yard, SITE, "某某省某某县机关家属院"), Candidate(12, 19, yard, SITE, "东海省甲乙家属院"))
+    assert [c.name for c in strip_county(cands, ("某某县", "某某"))] == ["机关家属院", "东海省甲乙家属院"]
+
+
+def test_two_generic_words_of_one_layer_joined_by_and_are_two_sites() -> None:
+    assert _sites("整治青石路和翠柳街") == ["青石路", "翠柳街"]
+
+
+def test_counts_with_approximate_numbers_are_no_names() -> None:
+    assert _left("新建百余个游园") == [(UNNAMED, "新建百余个游园")]

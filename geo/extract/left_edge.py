@@ -72,7 +72,8 @@ def best_cut(st: SentenceText, sp: Span) -> int | None:
             return cut.pos
         if cut.verb:
             tag = tags.get(t[cut.word_start : cut.pos])
-            if (tag in rules.clause_tags and not set(rem) <= rules.directions | rules.numerals) or (
+            named_road = h.suffix.layer == "roads" and set(rem) <= rules.directions | rules.numerals
+            if (tag in rules.clause_tags and not named_road) or (
                 tag in rules.class_clause_tags and not core(rem)
             ):
                 return None  # 抓好背街, 突出重要街区: a verb, then no name

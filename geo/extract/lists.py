@@ -139,14 +139,25 @@ def _compound(st: SentenceText, c: Candidate, found: Found) -> bool:
         i = text.find(conj)
         while i > 0:
             left, right = text[:i], text[i + len(conj) :]
-            if (left.endswith(word) and right.endswith(word)
-                    and valid_name(left[: -len(word)], c.suffix)
+            left_sfx = _site_word_at_end(left, c.suffix.layer)
+            if (left_sfx is not None and right.endswith(word)
+                    and valid_name(left[: -len(left_sfx.word)], left_sfx)
                     and valid_name(right[: -len(word)], c.suffix)):
-                _emit(st, found, c.start, c.start + i, left, c.suffix)
+                _emit(st, found, c.start, c.start + i, left, left_sfx)
                 _emit(st, found, c.start + i + len(conj), c.end, right, c.suffix)
                 return True
             i = text.find(conj, i + 1)
     return False
+
+
+def _site_word_at_end(text: str, layer: str) -> lexicon.Suffix | None:
+    """The longest generic word of ``layer`` that ``text`` ends in."""
+    table = lexicon.suffixes()
+    for k in range(min(len(text) - 1, 6), 0, -1):
+        sfx = table.get(text[-k:])
+        if sfx is not None and sfx.role == "" and sfx.layer == layer:
+            return sfx
+    return None
 
 
 def _coded_roads(st: SentenceText, found: Found) -> None:

@@ -23,7 +23,7 @@ def number_quant() -> re.Pattern[str]:
     """A number with its units (2023年, 5个, 3.2公里) or a count in words (三个, 这轮)."""
     r = lexicon.name_rules()
     units = "|".join(map(re.escape, sorted(r.count_units, key=lambda u: (-len(u), u))))
-    return re.compile(rf"[0-9０-９.]+(?:{units})*|[{r.determiners}]+[{r.classifiers}]")
+    return re.compile(rf"[0-9０-９.]+(?:{units})*|[{r.determiners}]+[{r.count_fillers}]?[{r.classifiers}]")
 
 
 @cache
