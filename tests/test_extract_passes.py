@@ -171,3 +171,8 @@ def test_two_generic_words_of_one_layer_joined_by_and_are_two_sites() -> None:
 
 def test_counts_with_approximate_numbers_are_no_names() -> None:
     assert _left("新建百余个游园") == [(UNNAMED, "新建百余个游园")]
+
+
+def test_what_a_count_counts_is_a_class() -> None:
+    assert _left("建成翠屏公园等3个健身公园") == [(NAME, "翠屏公园"), (UNNAMED, "等3个健身公园")]
+    assert _left("改造45处社区游园") == [(UNNAMED, "改造45处社区游园")]

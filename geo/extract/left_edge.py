@@ -68,6 +68,8 @@ def best_cut(st: SentenceText, sp: Span) -> int | None:
             if cut.word_start > span_start:
                 return cut.word_start
             continue
+        if cut.number and t[cut.pos - 1] in rules.classifiers:
+            return None  # 3个健身公园, 45处社区游园: what a count counts is a class
         if valid_name(rem, h.suffix) and not (cut.verb and len(core(rem)) < 2):
             return cut.pos
         if cut.verb:
