@@ -142,6 +142,7 @@ class NameRules:
     max_zone_gap: int
     max_gap: int
     max_quoted: int
+    merge_min_tail: int
     cut_tags: frozenset[str]
     single_char_tags: frozenset[str]
     clause_tags: frozenset[str]
@@ -170,7 +171,7 @@ def name_rules() -> NameRules:
         protect_freq=th["protect_freq"], swallow_freq=th["swallow_freq"],
         common_word_freq=th["common_word_freq"],
         max_name=th["max_name"], max_zone_gap=th["max_zone_gap"], max_gap=th["max_gap"],
-        max_quoted=th["max_quoted"],
+        max_quoted=th["max_quoted"], merge_min_tail=th["merge_min_tail"],
         cut_tags=frozenset(pos["cut_tags"]), single_char_tags=frozenset(pos["single_char_tags"]),
         clause_tags=frozenset(pos["clause_tags"]), class_clause_tags=frozenset(pos["class_clause_tags"]),
     )
