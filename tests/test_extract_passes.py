@@ -176,3 +176,8 @@ def test_counts_with_approximate_numbers_are_no_names() -> None:
 def test_what_a_count_counts_is_a_class() -> None:
     assert _left("建成翠屏公园等3个健身公园") == [(NAME, "翠屏公园"), (UNNAMED, "等3个健身公园")]
     assert _left("改造45处社区游园") == [(UNNAMED, "改造45处社区游园")]
+
+
+def test_estates_listed_before_a_class_tail_keep_their_names() -> None:
+    assert _sites("翠湖新园、青松庄园等安置房交付") == ["翠湖新园", "青松庄园"]
+    assert _sites("东岭片区棚户区改造") == ["东岭片区"]

@@ -57,7 +57,8 @@ def _list_with_closing(st: SentenceText, c: Candidate, found: Found) -> None:
             # 丙社区 in 甲、乙、丙社区等4个社区 and 甲路 in 甲路、乙路等道路 keep their own name;
             # 丙街 in 甲、乙、丙街等区块 names a block, not the street
             own = found[inner[-1]].suffix
-            if not area or own.layer == h.layer or inner[-1][1] != b:
+            class_tail = h.word in lexicon.name_rules().class_tails  # 甲园、乙苑等安置房: the estates
+            if not area or class_tail or own.layer == h.layer or inner[-1][1] != b:
                 continue
             for k in inner:
                 del found[k]
