@@ -181,3 +181,7 @@ def test_what_a_count_counts_is_a_class() -> None:
 def test_estates_listed_before_a_class_tail_keep_their_names() -> None:
     assert _sites("翠湖新园、青松庄园等安置房交付") == ["翠湖新园", "青松庄园"]
     assert _sites("东岭片区棚户区改造") == ["东岭片区"]
+
+
+def test_a_generic_word_tagged_as_an_adverb_is_no_cut() -> None:
+    assert _left("甲乙高速丙丁南互通开通") == [(NAME, "甲乙高速丙丁南互通")]

@@ -79,12 +79,12 @@ class SentenceText:
 
     def verb_ends(self, lo: int, hi: int) -> dict[int, int]:
         """End → start of each verb or function word in t[lo:hi], as the segmenter cuts that window."""
-        rules, tags = lexicon.name_rules(), lexicon.word_tags()
+        rules, tags, generic = lexicon.name_rules(), lexicon.word_tags(), lexicon.suffixes()
         ends: dict[int, int] = {}
         pos = lo
         for w in lexicon.segment(self.t[lo:hi]):
             tag = tags.get(w)
-            if tag in rules.cut_tags and (len(w) > 1 or tag in rules.single_char_tags):
+            if tag in rules.cut_tags and (len(w) > 1 or tag in rules.single_char_tags) and w not in generic:
                 ends[pos + len(w)] = pos
             pos += len(w)
         return ends
