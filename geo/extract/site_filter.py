@@ -64,6 +64,15 @@ def _freq_bucket(word: str) -> str:
     return "0" if f <= 0 else str(min(int(math.log10(f)) + 1, 5))
 
 
+def _word_before(t: str, pos: int) -> str:
+    """The longest dictionary word (up to four characters) that ends right before ``pos``."""
+    freq = lexicon.word_freq()
+    for n in (4, 3, 2):
+        if pos >= n and freq.get(t[pos - n : pos], 0) > 0:
+            return t[pos - n : pos]
+    return t[pos - 1 : pos]
+
+
 def _common(word: str) -> str:
     """The word itself when it is common (a class word, a verb); a place's own name is only "rare"."""
     return word if lexicon.word_freq().get(word, 0) >= _COMMON else "rare"
@@ -78,8 +87,7 @@ def features(st: SentenceText, c: Candidate) -> list[str]:
     spec_words = lexicon.segment(specific) if specific else []
     first = spec_words[0] if spec_words else ""
     last = spec_words[-1] if spec_words else ""
-    before = lexicon.segment(st.t[max(c.start - 4, 0) : c.start])
-    prev = before[-1] if before else ""
+    prev = _word_before(st.t, c.start)
     after = st.t[c.end : c.end + 1]
     out = [
         f"sfx={word}", f"kind={c.suffix.kind}", f"layer={c.suffix.layer}",
