@@ -35,8 +35,13 @@ def list_closing() -> re.Pattern[str]:
 
 
 @cache
-def _stop_firsts() -> frozenset[str]:
-    return frozenset(w[0] for w in lexicon.stopwords())
+def _stop_patterns() -> tuple[tuple[int, re.Pattern[str]], ...]:
+    """One pattern per stop-word length, matching at every position where such a word starts."""
+    by_len: dict[int, list[str]] = {}
+    for w in lexicon.stopwords():
+        by_len.setdefault(len(w), []).append(w)
+    return tuple((n, re.compile("(?=(?:" + "|".join(map(re.escape, sorted(ws))) + "))"))
+                 for n, ws in sorted(by_len.items()))
 
 
 def core(specific: str) -> str:
@@ -96,9 +101,8 @@ class SentenceText:
     @cached_property
     def stop_words(self) -> list[tuple[int, int]]:
         """(start, length) of every stop word of the sentence, in order (overlapping ones too)."""
-        stops, firsts, t = lexicon.stopwords(), _stop_firsts(), self.t
-        return [(j, n) for j, c in enumerate(t) if c in firsts for n in range(1, 5)
-                if j + n <= len(t) and t[j : j + n] in stops]
+        found = [(m.start(), n) for n, pattern in _stop_patterns() for m in pattern.finditer(self.t)]
+        return sorted(found)
 
     def scan_left(self, pos: int, lo: int) -> int:
         """Start of the run of name characters ending at ``pos`` (quotes kept balanced)."""
