@@ -19,10 +19,12 @@ def find_generic_words(st: SentenceText) -> tuple[tuple[Hit, ...], tuple[Hit, ..
     outside: list[Hit] = []
     inside: list[Hit] = []
     opens = closes = last = 0
+    quotes = "“" in t
     for m in lexicon.suffix_pattern().finditer(t):
-        opens += t.count("“", last, m.start())
-        closes += t.count("”", last, m.start())
-        last = m.start()
+        if quotes:
+            opens += t.count("“", last, m.start())
+            closes += t.count("”", last, m.start())
+            last = m.start()
         sfx = table[m.group()]
         one_char = len(sfx.word) == 1
         if one_char and (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from geo import lexicon
 from geo.extract.cuts import cut_points
@@ -169,10 +170,17 @@ def _coded_roads(st: SentenceText, found: Found) -> None:
             found[(a, b)] = Candidate(a, b, road, SITE, st.t[a:b])
 
 
+@cache
+def _lane_pattern() -> re.Pattern[str]:
+    words = lexicon.name_rules().numbered_lane_words
+    return re.compile(r"[0-9]+(?:" + "|".join(map(re.escape, words)) + ")")
+
+
 def _numbered_lanes(st: SentenceText, found: Found) -> None:
     """甲街18巷和19巷: a lane numbered off a road is named with the road (甲街18巷, 甲街19巷)."""
-    rules = lexicon.name_rules()
-    lane = re.compile(r"[0-9]+(?:" + "|".join(map(re.escape, rules.numbered_lane_words)) + ")")
+    if not any(c.name[:1].isdigit() for c in found.values()):
+        return
+    rules, lane = lexicon.name_rules(), _lane_pattern()
     road = ""
     for (a, b), c in sorted(found.items()):
         if not lane.fullmatch(c.name) or c.suffix.layer != "roads":
