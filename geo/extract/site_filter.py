@@ -64,6 +64,16 @@ def _freq_bucket(word: str) -> str:
     return "0" if f <= 0 else str(min(int(math.log10(f)) + 1, 5))
 
 
+def _max_match(text: str) -> list[str]:
+    """Words of ``text`` by forward longest match on the dictionary (up to four characters)."""
+    freq, out, i = lexicon.word_freq(), [], 0
+    while i < len(text):
+        n = next((n for n in (4, 3, 2) if i + n <= len(text) and freq.get(text[i : i + n], 0) > 0), 1)
+        out.append(text[i : i + n])
+        i += n
+    return out
+
+
 def _word_before(t: str, pos: int) -> str:
     """The longest dictionary word (up to four characters) that ends right before ``pos``."""
     freq = lexicon.word_freq()
@@ -84,7 +94,7 @@ def features(st: SentenceText, c: Candidate) -> list[str]:
     word = c.suffix.word
     name = c.name
     specific = name[: len(name) - len(word)] if word and name.endswith(word) else name
-    spec_words = lexicon.segment(specific) if specific else []
+    spec_words = _max_match(specific)
     first = spec_words[0] if spec_words else ""
     last = spec_words[-1] if spec_words else ""
     prev = _word_before(st.t, c.start)
