@@ -121,3 +121,81 @@ def context_rules() -> tuple[ContextRule, ...]:
 @cache
 def not_name_ends() -> frozenset[str]:
     return frozenset(_lines("not_name_ends.txt"))
+
+
+@cache
+def word_tags() -> dict[str, str]:
+    """Part of speech of each word of jieba's dictionary (v, vn, p, c, ...)."""
+    import jieba.posseg
+
+    word_freq()
+    return jieba.posseg.dt.word_tag_tab
+
+
+@dataclass(frozen=True)
+class NameRules:
+    """How a site's name is put together (``name_rules.toml``)."""
+
+    never_first: frozenset[str]
+    not_alone: frozenset[str]
+    directions: frozenset[str]
+    numerals: frozenset[str]
+    list_separator: str
+    list_conjunctions: tuple[str, ...]
+    count_units: tuple[str, ...]
+    determiners: str
+    classifiers: str
+    count_fillers: str
+    list_classifiers: str
+    class_tails: frozenset[str]
+    no_code_tails: frozenset[str]
+    landscape_kinds: frozenset[str]
+    numbered_lane_words: tuple[str, ...]
+    protect_freq: int
+    swallow_freq: int
+    common_word_freq: int
+    max_name: int
+    max_zone_gap: int
+    max_gap: int
+    max_quoted: int
+    merge_min_tail: int
+    cut_tags: frozenset[str]
+    single_char_tags: frozenset[str]
+    clause_tags: frozenset[str]
+    class_clause_tags: frozenset[str]
+
+
+@cache
+def name_rules() -> NameRules:
+    import tomllib
+
+    path = LEXICON_DIR / "name_rules.toml"
+    with path.open("rb") as f:
+        d = tomllib.load(f)
+    sections = ("characters", "lists", "counts", "generic", "thresholds", "pos")
+    ch, ls, co, ge, th, pos = (d[k] for k in sections)
+    return NameRules(
+        never_first=frozenset(ch["never_first"]), not_alone=frozenset(ch["not_alone"]),
+        directions=frozenset(ch["directions"]), numerals=frozenset(ch["numerals"]),
+        list_separator=ls["separator"], list_conjunctions=tuple(ls["conjunctions"]),
+        count_units=tuple(co["units"]), determiners=co["determiners"], classifiers=co["classifiers"],
+        count_fillers=co["count_fillers"],
+        list_classifiers=co["list_classifiers"],
+        class_tails=frozenset(ge["class_tails"]), no_code_tails=frozenset(ge["no_code_tails"]),
+        landscape_kinds=frozenset(ge["landscape_kinds"]),
+        numbered_lane_words=tuple(ge["numbered_lane_words"]),
+        protect_freq=th["protect_freq"], swallow_freq=th["swallow_freq"],
+        common_word_freq=th["common_word_freq"],
+        max_name=th["max_name"], max_zone_gap=th["max_zone_gap"], max_gap=th["max_gap"],
+        max_quoted=th["max_quoted"], merge_min_tail=th["merge_min_tail"],
+        cut_tags=frozenset(pos["cut_tags"]), single_char_tags=frozenset(pos["single_char_tags"]),
+        clause_tags=frozenset(pos["clause_tags"]), class_clause_tags=frozenset(pos["class_clause_tags"]),
+    )
+
+
+def segment(text: str) -> list[str]:
+    """jieba's dictionary cut of ``text`` (no HMM: unknown names stay in single characters)."""
+    import jieba
+
+    word_freq()
+    return jieba.lcut(text, HMM=False)

@@ -63,7 +63,8 @@ def prepare(county: str | None = None) -> None:
     else:
         load_index()
     for load in (lexicon.suffixes, lexicon.suffix_pattern, lexicon.stopwords, lexicon.generic_pattern,
-                 lexicon.word_freq, lexicon.context_rules, lexicon.not_name_ends, lexicon.status_cues,
+                 lexicon.word_freq, lexicon.word_tags, lexicon.name_rules, lexicon.context_rules,
+                 lexicon.not_name_ends, lexicon.status_cues,
                  lexicon.status_pattern, lexicon.status_patterns):
         load()
     gc.freeze()

@@ -1,0 +1,37 @@
+"""Pass 6: the report's county is not part of a site's name (某某县甲乙路 → 甲乙路)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from geo.extract.model import Candidate
+from geo.extract.names import valid_name
+
+# the province and prefecture a county may be written after: 某某省, 某某省某某市, 某某自治区
+_HIGHER = re.compile(r"(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区|市|自治州|地区|盟)){1,2}")
+
+
+def strip_county(candidates: tuple[Candidate, ...], county_names: tuple[str, ...]) -> tuple[Candidate, ...]:
+    """Names without the county in front; a name that is only the county and a class (某县城市公园) goes."""
+    names = sorted(county_names, key=len, reverse=True)
+    out = []
+    for c in candidates:
+        name = _strip(c, names)
+        if name is not None:
+            out.append(c if name == c.name else replace(c, name=name))
+    return tuple(out)
+
+
+def _strip(c: Candidate, county_names: list[str]) -> str | None:
+    word = c.suffix.word
+    for county in county_names:
+        if not county:
+            continue
+        at = c.name.find(county)
+        if at < 0 or (at > 0 and not _HIGHER.fullmatch(c.name[:at])):
+            continue
+        if len(c.name) > at + len(county) + len(word):
+            rest = c.name[at + len(county) :]
+            return rest if valid_name(rest[: len(rest) - len(word)], c.suffix) else None
+    return c.name

@@ -1,0 +1,66 @@
+"""Places after which a name may start: stop words, counts, administrative units, verbs."""
+
+from __future__ import annotations
+
+import bisect
+
+from geo import lexicon
+from geo.extract.model import Cut
+from geo.extract.text import SentenceText, number_quant, quoted_positions
+
+
+def swallowed(t: str, end: int) -> bool:
+    """路径, 村民, 桥梁: a one-character generic word that starts a common word is not a name's end."""
+    pair = t[end - 1 : end + 1]
+    if len(pair) < 2:
+        return False
+    if pair in lexicon.not_name_ends():
+        return True
+    return lexicon.word_freq().get(pair, 0) >= lexicon.name_rules().swallow_freq
+
+
+def cut_points(st: SentenceText, lo: int, hi: int, *, verbs: bool = False) -> list[Cut]:
+    """Places in t[lo:hi] after which a name may start, rightmost first.
+
+    ``verbs``: also after the verbs and function words the segmenter tags (提档升级, 注重),
+    except right before ``hi``, where a verb is the generic word's modifier (休闲公园, 实验中学).
+    """
+    key = (lo, hi, verbs)
+    if key not in st.cut_cache:
+        st.cut_cache[key] = _cut_points(st, lo, hi, verbs)
+    return st.cut_cache[key]
+
+
+def _cut_points(st: SentenceText, lo: int, hi: int, verbs: bool) -> list[Cut]:
+    freq, t, rules = lexicon.word_freq(), st.t, lexicon.name_rules()
+    cuts: dict[int, Cut] = {}
+    occurrences = st.stop_words
+    for k in range(bisect.bisect_left(occurrences, (lo, 0)), len(occurrences)):
+        j, n = occurrences[k]
+        if j >= hi:
+            break
+        if j + n > hi:
+            continue
+        if n == 1 and (
+            freq.get(t[j : j + 2], 0) >= rules.protect_freq
+            or (j > lo and freq.get(t[j - 1 : j + 1], 0) >= rules.protect_freq)
+        ):
+            continue
+        cuts[j + n] = Cut(j + n, j, True)
+    for m in number_quant().finditer(t, lo, hi):
+        cuts[m.end()] = Cut(m.end(), m.start(), True, number=True)
+    table = lexicon.suffixes()
+    for m in lexicon.suffix_pattern().finditer(t, lo, hi):
+        if table[m.group()].role == "admin" and m.end() < hi and not swallowed(t, m.end()):
+            cuts.setdefault(m.end(), Cut(m.end(), m.start(), False))  # 城东街道桂园 (but 镇府路)
+    if verbs and hi - lo > 2:  # in two characters a verb cut leaves no name to keep or to reject
+        for end, start in st.verb_ends(lo, hi).items():
+            if lo <= start and end < hi:
+                cuts.setdefault(end, Cut(end, start, False, verb=True))
+    quoted = quoted_positions(t, lo, hi)
+    inside_numbers = {p for c in cuts.values() if c.number for p in range(c.word_start + 1, c.pos)}
+    kept = (
+        c for c in cuts.values()
+        if c.pos <= hi and c.word_start not in quoted and (c.number or c.pos not in inside_numbers)
+    )
+    return sorted(kept, key=lambda c: -c.pos)

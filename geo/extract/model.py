@@ -1,0 +1,65 @@
+"""What the passes hand each other: generic-word hits, name spans and candidates (all immutable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geo.lexicon import Suffix
+from geo.sentences import Sentence
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One mention of a site in one sentence."""
+
+    name: str
+    suffix: str
+    kind: str
+    layer: str
+    start: int  # offsets of the mention's surface in the cleaned text
+    end: int
+    sentence: Sentence
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A generic word in the sentence (sentence coordinates)."""
+
+    start: int
+    end: int
+    suffix: Suffix
+
+
+@dataclass(frozen=True)
+class Span:
+    """A generic word that ends a name, and the leftmost start its name may have."""
+
+    hit: Hit
+    start: int
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A place after which a name may start."""
+
+    pos: int
+    word_start: int  # where the word before the cut starts
+    strong: bool  # a word that cannot be part of a name (True), or a weaker sign (False)
+    number: bool = False  # a count or a number: 5个, 2023年, 203
+    verb: bool = False  # after a verb or function word the segmenter found
+
+
+# shapes of a candidate
+NAME = "name"  # a name: start is where it starts
+LIST = "list"  # the end of an enumeration (甲、乙等3个区块): start is where 等 / the count starts
+UNNAMED = "unnamed"  # no name before the generic word (unless quoted names: “甲”“乙”风景线)
+SITE = "site"  # a finished site name (after the enumerations pass)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    suffix: Suffix
+    shape: str
+    name: str = ""  # for SITE: the name as it will be shown

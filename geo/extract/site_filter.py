@@ -1,0 +1,120 @@
+"""Pass 6b: a small learned check that a candidate is a site, not a class, a count or a fragment.
+
+A logistic regression over features of the candidate (its generic word, the first and last
+words of its specific part and their parts of speech, lengths, the word before it) trained by
+``bench/train_site_filter.py`` on the labelled reports and shipped as ``site_filter.json``
+(feature → weight). A candidate whose probability of being a site falls below the model's
+threshold is dropped. Without the file every candidate is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from geo import lexicon
+from geo.extract.model import SITE, Candidate
+from geo.extract.text import SentenceText, core
+
+_COMMON = 1000  # dictionary frequency from which a word is a feature by itself
+MODEL_PATH = Path(__file__).parent / "site_filter.json"
+
+
+@dataclass(frozen=True)
+class SiteFilter:
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def probability(self, feats: list[str]) -> float:
+        z = self.bias + sum(self.weights.get(f, 0.0) for f in feats)
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_json(self) -> str:
+        body = {"bias": self.bias, "threshold": self.threshold,
+                "weights": {k: self.weights[k] for k in sorted(self.weights)}}
+        return json.dumps(body, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
+
+
+@cache
+def default_filter() -> SiteFilter | None:
+    if not MODEL_PATH.exists():
+        return None
+    d = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    return SiteFilter(dict(d["weights"]), float(d["bias"]), float(d["threshold"]))
+
+
+def filter_sites(st: SentenceText, candidates: tuple[Candidate, ...],
+                 model: SiteFilter | None) -> tuple[Candidate, ...]:
+    if model is None:
+        return candidates
+    return tuple(c for c in candidates
+                 if c.shape != SITE or model.probability(features(st, c)) >= model.threshold)
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 6 else "6+"
+
+
+def _freq_bucket(word: str) -> str:
+    f = lexicon.word_freq().get(word, 0)
+    return "0" if f <= 0 else str(min(int(math.log10(f)) + 1, 5))
+
+
+def _max_match(text: str) -> list[str]:
+    """Words of ``text`` by forward longest match on the dictionary (up to four characters)."""
+    freq, out, i = lexicon.word_freq(), [], 0
+    while i < len(text):
+        n = next((n for n in (4, 3, 2) if i + n <= len(text) and freq.get(text[i : i + n], 0) > 0), 1)
+        out.append(text[i : i + n])
+        i += n
+    return out
+
+
+def _word_before(t: str, pos: int) -> str:
+    """The longest dictionary word (up to four characters) that ends right before ``pos``."""
+    freq = lexicon.word_freq()
+    for n in (4, 3, 2):
+        if pos >= n and freq.get(t[pos - n : pos], 0) > 0:
+            return t[pos - n : pos]
+    return t[pos - 1 : pos]
+
+
+def _common(word: str) -> str:
+    """The word itself when it is common (a class word, a verb); a place's own name is only "rare"."""
+    return word if lexicon.word_freq().get(word, 0) >= _COMMON else "rare"
+
+
+def features(st: SentenceText, c: Candidate) -> list[str]:
+    """Names of the binary features of a candidate site in its sentence."""
+    tags = lexicon.word_tags()
+    word = c.suffix.word
+    name = c.name
+    specific = name[: len(name) - len(word)] if word and name.endswith(word) else name
+    spec_words = _max_match(specific)
+    first = spec_words[0] if spec_words else ""
+    last = spec_words[-1] if spec_words else ""
+    prev = _word_before(st.t, c.start)
+    after = st.t[c.end : c.end + 1]
+    out = [
+        f"sfx={word}", f"kind={c.suffix.kind}", f"layer={c.suffix.layer}",
+        f"len={_bucket(len(specific))}", f"nwords={_bucket(len(spec_words))}",
+        f"core={_bucket(len(core(specific)))}",
+        f"first_tag={tags.get(first, '?')}", f"last_tag={tags.get(last, '?')}",
+        f"first_len={_bucket(len(first))}", f"last_len={_bucket(len(last))}",
+        f"first_char={_common(specific[:1])}", f"last_char={_common(specific[-1:])}",
+        f"spec_freq={_freq_bucket(specific)}", f"name_freq={_freq_bucket(name)}",
+        f"prev_tag={tags.get(prev, '?')}", f"prev_char={st.t[c.start - 1 : c.start] or '^'}",
+        f"after_char={after or '$'}", f"first_word={_common(first)}",
+        f"quoted={'“' in name}", f"digits={any(ch.isdigit() for ch in name)}",
+        f"sfx_first_tag={word}|{tags.get(first, '?')}",
+    ]
+    out.append(f"tags={'-'.join(tags.get(w, '?') for w in spec_words[:3])}")
+    out.append(f"prev_word={_common(prev)}")
+    out.extend(f"word={_common(w)}" for w in spec_words)
+    if c.start > 0 and st.t[c.start - 1] in "、和及与":
+        out.append("in_list")
+    return out

@@ -1,0 +1,134 @@
+"""The sentence as the passes read it: character classes, counts, quotes and the segmenter's verbs."""
+
+from __future__ import annotations
+
+import re
+from functools import cache, cached_property
+
+from geo import lexicon
+from geo.sentences import Sentence
+
+# Extension B and later (𠀀, 𪚥) are written as four bytes in GB18030 and UTF-8; place names use them.
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+NAME_CHAR = re.compile(rf"[{CJK}A-Za-z0-9〇“”—·+]")
+SUBSTANTIVE = re.compile(rf"[{CJK}A-Za-z0-9]")
+CJK_CHAR = re.compile(rf"[{CJK}]")
+CODE = re.compile(r"[A-Z]{0,2}[0-9]{1,4}")  # 104国道, G228国道, S2线
+# a road written code-first or as a bare code: 国道123, 省道45线, G200
+CODED_ROAD = re.compile(r"(?:国道|省道|县道)[0-9]{1,4}线?|(?<![A-Za-z0-9])[GSX][0-9]{2,4}(?![0-9A-Za-z])")
+
+
+@cache
+def number_quant() -> re.Pattern[str]:
+    """A number with its units (2023年, 5个, 3.2公里) or a count in words (三个, 这轮)."""
+    r = lexicon.name_rules()
+    units = "|".join(map(re.escape, sorted(r.count_units, key=lambda u: (-len(u), u))))
+    return re.compile(rf"[0-9０-９.]+(?:{units})*|[{r.determiners}]+[{r.count_fillers}]?[{r.classifiers}]")
+
+
+@cache
+def list_closing() -> re.Pattern[str]:
+    """等 / a count / a quoted tag between a list's last item and the shared word (等3个, 四个, 等“7+N”)."""
+    r = lexicon.name_rules()
+    count = rf"[0-9一二两三四五六七八九十百几多]+[{r.list_classifiers}]"
+    return re.compile(rf"(?:等(?:{count})?|{count})(?:“[^“”]{{1,15}}”)?$")
+
+
+@cache
+def _stop_patterns() -> tuple[tuple[int, re.Pattern[str]], ...]:
+    """One pattern per stop-word length, matching at every position where such a word starts."""
+    by_len: dict[int, list[str]] = {}
+    for w in lexicon.stopwords():
+        by_len.setdefault(len(w), []).append(w)
+    return tuple((n, re.compile("(?=(?:" + "|".join(map(re.escape, sorted(ws))) + "))"))
+                 for n, ws in sorted(by_len.items()))
+
+
+def core(specific: str) -> str:
+    """What is left of a specific part once class words, counts and marks are removed."""
+    rest = lexicon.generic_pattern().sub("", specific)
+    rest = number_quant().sub("", rest)
+    return "".join(SUBSTANTIVE.findall(rest))
+
+
+def quoted_positions(t: str, lo: int, hi: int) -> set[int]:
+    """Positions inside “…” in t[lo:hi]: words there belong to the name (“资源之乡”)."""
+    inside, depth = set(), 0
+    for j in range(lo, hi):
+        if t[j] == "”":
+            depth = max(depth - 1, 0)
+        if depth > 0:
+            inside.add(j)
+        if t[j] == "“":
+            depth += 1
+    return inside
+
+
+class SentenceText:
+    """One sentence and what is worked out once about it (its verbs, its road codes)."""
+
+    def __init__(self, sentence: Sentence) -> None:
+        self.sentence = sentence
+        self.t = sentence.text
+        self.cut_cache: dict[tuple[int, int, bool], list] = {}  # cut points worked out once per window
+
+    def inside_word(self, pos: int) -> bool:
+        """Whether the character at ``pos`` is inside a dictionary word of three or four characters,
+        not at its end (村 in 村容村貌)."""
+        freq, t = lexicon.word_freq(), self.t
+        for a in range(max(pos - 2, 0), pos + 1):
+            for b in range(max(pos + 2, a + 3), min(a + 5, len(t) + 1)):
+                if freq.get(t[a:b], 0) > 0:
+                    return True
+        return False
+
+    def verb_ends(self, lo: int, hi: int) -> dict[int, int]:
+        """End → start of each verb or function word in t[lo:hi], as the segmenter cuts that window."""
+        rules, tags, generic = lexicon.name_rules(), lexicon.word_tags(), lexicon.suffixes()
+        ends: dict[int, int] = {}
+        pos = lo
+        for w in lexicon.segment(self.t[lo:hi]):
+            tag = tags.get(w)
+            if tag in rules.cut_tags and (len(w) > 1 or tag in rules.single_char_tags) and w not in generic:
+                ends[pos + len(w)] = pos
+            pos += len(w)
+        return ends
+
+    @cached_property
+    def codes(self) -> tuple[tuple[int, int], ...]:
+        return tuple((m.start(), m.end()) for m in CODED_ROAD.finditer(self.t))
+
+    @cached_property
+    def stop_words(self) -> list[tuple[int, int]]:
+        """(start, length) of every stop word of the sentence, in order (overlapping ones too)."""
+        found = [(m.start(), n) for n, pattern in _stop_patterns() for m in pattern.finditer(self.t)]
+        return sorted(found)
+
+    def scan_left(self, pos: int, lo: int) -> int:
+        """Start of the run of name characters ending at ``pos`` (quotes kept balanced)."""
+        t, i, depth = self.t, pos, 0
+        while i > lo:
+            c = t[i - 1]
+            if not NAME_CHAR.match(c) or (c == "—" and t[i - 2 : i - 1] == "—"):
+                break
+            if c == "”":
+                depth += 1
+            elif c == "“":
+                if depth == 0:
+                    break
+                depth -= 1
+            i -= 1
+        return i
+
+    def hard_left(self, pos: int) -> int:
+        i = pos
+        while i > 0 and NAME_CHAR.match(self.t[i - 1]):
+            i -= 1
+        return i
+
+    def list_left(self, pos: int) -> int:
+        """Start of the enumeration ending at ``pos``: name characters and 、 back to punctuation."""
+        sep, i = lexicon.name_rules().list_separator, pos
+        while i > 0 and (NAME_CHAR.match(self.t[i - 1]) or self.t[i - 1] == sep):
+            i -= 1
+        return i
