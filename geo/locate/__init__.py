@@ -4,7 +4,8 @@ Steps, in order; the first that yields a location wins:
 
 1. ``override``  — the user's own placement (``data/overrides.geojson``, :mod:`geo.overrides`);
 2. ``gazetteer`` — the embedded gazetteer, by name then alias (:mod:`geo.gazetteer`);
-3. ``name``      — the cited extent of the township(s) the name itself gives (:mod:`geo.name_places`);
+3. ``name``      — the township(s) the name itself gives (:mod:`geo.name_places`): their cited extent
+                    in the gazetteer, else their seats from GeoNames (:mod:`geo.locate.townships`);
 4. ``geocoder``  — the online geocoders, only when configured (:mod:`geo.geocoders`);
 5. ``county``    — the county seat or a point of the county, with a radius covering the county.
 
@@ -30,7 +31,8 @@ from geo import admin
 from geo.county_location import Location, county_location
 from geo.gazetteer import MIN_SHARE_INSIDE, Gazetteer
 from geo.geocoders.errors import GeocoderConfigError
-from geo.name_places import NamePlaces, locate_by_name, name_places, unlocated_note
+from geo.locate.townships import locate_named, located_townships
+from geo.name_places import NamePlaces, name_places, unlocated_note
 from geo.overrides import Overrides, load_overrides
 from geo.sites import Site
 
@@ -124,7 +126,7 @@ class Resolver:
         found: NamePlaces | None = name_places(name, county) if use_name else None
         by_name: Location | None = None
         if found is not None:
-            by_name = locate_by_name(found, county, self.gazetteer)
+            by_name = locate_named(found, county, self.gazetteer)
             if by_name is not None:
                 loc = self._inside(by_name, county, f"{name}: extent of {', '.join(found.townships)}")
                 if loc is not None:
@@ -136,7 +138,7 @@ class Resolver:
                 return Placement(loc, "geocoder")
         fallback = county_location(county)
         if found is not None and by_name is None:
-            note = unlocated_note(found, county, self.gazetteer)
+            note = unlocated_note(found, county, self.gazetteer, located_townships(found, county))
             fallback = replace(fallback, source=f"{fallback.source}; {note}")
         return Placement(fallback, "county")
 
