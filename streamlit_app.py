@@ -61,6 +61,8 @@ from geo.web.mapview import (
     spiral_offsets,
 )
 from geo.web.popup import POPUP_CSS, isolate, md_text, popup_html
+from geo.web.precision import finer_hint
+from geo.web.precision import text as precision_text
 from geo.web.project import Project, current_project, file_stamp, rebuild
 from geo.web.search import filter_sites
 from geo.web.view import (
@@ -411,6 +413,10 @@ def sidebar_approximate(shown: pd.DataFrame, offsets: dict[str, tuple[float, flo
                         t("col_drawn", lang): [
                             t("drawn_spread", lang) if k in offsets else t("drawn_at", lang)
                             for k in approx["key"]
+                        ],
+                        precision_text("finer_col", lang): [
+                            finer_hint({"precision": p, "location_source": s}, lang)
+                            for p, s in zip(approx["precision"], approx["location_source"], strict=True)
                         ],
                     }
                 ),

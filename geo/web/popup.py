@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from geo.web.i18n import Lang, distance_label, kind_label, layer_label, precision_label, status_label, t
+from geo.web.precision import finer_hint, ladder
+from geo.web.precision import text as precision_text
 
 POPUP_CLASS = "site-popup"
 # Styles for the popup markup, added once to the map's page.
@@ -125,6 +127,9 @@ def popup_facts(props: dict[str, Any], layer: str, lang: Lang) -> list[tuple[str
     if props.get("year") not in (None, ""):
         facts.append((t("popup_year", lang), str(props["year"])))
     facts.append((t("popup_location", lang), location))
+    facts.append((precision_text("ladder", lang), ladder(precision, lang)))
+    if precision != "exact":
+        facts.append((precision_text("finer", lang), finer_hint(props, lang)))
     return facts
 
 
