@@ -23,6 +23,7 @@ from shapely.geometry import shape
 from streamlit_folium import st_folium
 
 from geo.errors import GeoError
+from geo.locate.attribution import features_attribution
 from geo.web import export
 from geo.web.assets import register_assets
 from geo.web.i18n import (
@@ -425,6 +426,13 @@ def sidebar_approximate(shown: pd.DataFrame, offsets: dict[str, tuple[float, flo
             )
 
 
+def sidebar_attribution(layers: Layers, lang: Lang) -> None:
+    """Credits owed for the location data the layers cite (GeoNames, OpenStreetMap)."""
+    owed = features_attribution(f for feats in layers.features.values() for f in feats)
+    if owed:
+        st.sidebar.caption(precision_text("credits", lang) + " " + "; ".join(md_text(x) for x in owed))
+
+
 def sidebar_downloads(
     layers: Layers, folder: str, stamp: Stamp, view: View, shown: pd.DataFrame, lang: Lang
 ) -> None:
@@ -820,6 +828,7 @@ def main() -> None:
     shown = filter_sites(view.sites, **filters, layers=chosen_layers)
     sidebar_approximate(shown, offsets, lang)
     sidebar_downloads(layers, folder, stamp, view, shown, lang)
+    sidebar_attribution(layers, lang)
 
     placing = place_panel(project, view, shown, lang)
     st.markdown(t("shown", lang, n=len(shown), total=len(view.sites)))

@@ -143,3 +143,17 @@ def test_the_resolver_places_by_seat_inside_the_county() -> None:
 def _fresh_caches() -> Iterator[None]:
     yield
     townships.county_seats.cache_clear()
+
+
+def test_committed_layers_citing_geonames_carry_its_attribution() -> None:
+    """A layer with a site placed at a GeoNames township seat names GeoNames and its licence."""
+    import json
+    from pathlib import Path
+
+    owed = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "layers").glob("*.geojson")):
+        fc = json.loads(path.read_text("utf-8"))
+        cites = any("geonames.org/" in f["properties"]["location_source"] for f in fc["features"])
+        assert cites == ("attribution" in fc), path.name
+        owed += fc.get("attribution", [])
+    assert any("GeoNames" in line and "CC BY 4.0" in line for line in owed)

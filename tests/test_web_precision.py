@@ -35,3 +35,13 @@ def test_popup_shows_ladder_and_hint_escaped() -> None:
     assert "County › [Township] › Street › Exact" in html and "<script>" not in html
     exact = {"precision": "exact", "uncertainty_m": 10, "location_source": "osm"}
     assert "To place it finer" not in [label for label, _ in popup_facts(exact, "parks", "en")]
+
+
+def test_attribution_is_owed_only_for_the_sources_cited() -> None:
+    from geo.locate.attribution import GEONAMES, OSM, features_attribution
+
+    geonames = {"properties": {"location_source": "seat of 东镇: GeoNames 1 https://www.geonames.org/1, CC BY 4.0"}}
+    osm = {"properties": {"location_source": "OpenStreetMap way 5 https://www.openstreetmap.org/way/5"}}
+    county = {"properties": {"location_source": "county seat of 甲县"}}
+    assert features_attribution([county]) == []
+    assert features_attribution([osm, geonames, county]) == [GEONAMES, OSM]

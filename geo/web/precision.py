@@ -16,6 +16,7 @@ LADDER = ("county", "township", "street", "exact")
 
 _TEXT: dict[str, dict[Lang, str]] = {
     "ladder": {"zh": "定位层级", "en": "Precision ladder"},
+    "credits": {"zh": "位置数据来源：", "en": "Location data:"},
     "finer": {"zh": "如何更精确", "en": "To place it finer"},
     "finer_col": {"zh": "如何更精确", "en": "What would place it finer"},
     "county_named_town": {
