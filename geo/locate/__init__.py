@@ -4,6 +4,8 @@ Steps, in order; the first that yields a location wins:
 
 1. ``override``  — the user's own placement (``data/overrides.geojson``, :mod:`geo.overrides`);
 2. ``gazetteer`` — the embedded gazetteer, by name then alias (:mod:`geo.gazetteer`);
+   ``osm``       — the user's imported OpenStreetMap extract, by name within the county
+                    (:mod:`geo.locate.osm_index`);
 3. ``name``      — the township(s) the name itself gives (:mod:`geo.name_places`): their cited extent
                     in the gazetteer, else their seats from GeoNames (:mod:`geo.locate.townships`);
 4. ``geocoder``  — the online geocoders, only when configured (:mod:`geo.geocoders`);
@@ -31,6 +33,7 @@ from geo import admin
 from geo.county_location import Location, county_location
 from geo.gazetteer import MIN_SHARE_INSIDE, Gazetteer
 from geo.geocoders.errors import GeocoderConfigError
+from geo.locate.osm_index import OsmIndex
 from geo.locate.townships import locate_named, located_townships
 from geo.name_places import NamePlaces, name_places, unlocated_note
 from geo.overrides import Overrides, load_overrides
@@ -38,7 +41,7 @@ from geo.sites import Site
 
 log = logging.getLogger(__name__)
 
-STEPS = ("override", "gazetteer", "name", "geocoder", "county")
+STEPS = ("override", "gazetteer", "osm", "name", "geocoder", "county")
 COUNTY_BUFFER_DEG = 0.01  # county outlines are simplified; the evaluation allows the same margin
 _POLYGONAL = ("Polygon", "MultiPolygon")
 _LINEAL = ("LineString", "MultiLineString")
@@ -59,9 +62,11 @@ class Resolver:
     rejected candidates and geocoder faults for the build's summary.
     """
 
-    def __init__(self, *, overrides_path: Path | None = None, gazetteer_path: Path | None = None) -> None:
+    def __init__(self, *, overrides_path: Path | None = None, gazetteer_path: Path | None = None,
+                 osm_index_path: Path | None = None) -> None:
         self._overrides_path = overrides_path
         self._gazetteer_path = gazetteer_path
+        self._osm_index_path = osm_index_path
         self._cache: dict[tuple[str, str, bool], Placement] = {}
         self._areas: dict[str, tuple[BaseGeometry, BaseGeometry]] = {}
         self.steps: dict[str, str] = {}
@@ -76,6 +81,11 @@ class Resolver:
     @cached_property
     def gazetteer(self) -> Gazetteer:
         return Gazetteer.load(self._gazetteer_path)
+
+    @cached_property
+    def osm_index(self) -> OsmIndex:
+        """The imported OSM extract (empty when none was imported)."""
+        return OsmIndex(self._osm_index_path)
 
     # ------------------------------------------------------------ public
 
@@ -123,6 +133,11 @@ class Resolver:
             loc = self._inside(entry.location(), county, f"{name}: gazetteer entry {entry.name}")
             if loc is not None:
                 return Placement(loc, "gazetteer")
+        mapped = self.osm_index.lookup(name, county)
+        if mapped is not None:
+            loc = self._inside(mapped, county, f"{name}: OpenStreetMap")
+            if loc is not None:
+                return Placement(loc, "osm")
         found: NamePlaces | None = name_places(name, county) if use_name else None
         by_name: Location | None = None
         if found is not None:
