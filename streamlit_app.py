@@ -691,6 +691,52 @@ def run_rebuild(project: Project, lang: Lang) -> None:
         flash("error", t("rebuild_failed", lang, log=md_text(run.log.strip()[-2000:])))
 
 
+def geocoder_panel(project: Project, lang: Lang) -> None:
+    """Online geocoding with the user's own key: provider, key (session or local file), run.
+
+    Writes the project's layers (a rebuild): to be shown only where writing is allowed.
+    """
+    from geo.geocoders.errors import GeocoderConfigError
+    from geo.locate.online import forget_key, save_key, saved_key
+    from geo.web import online
+
+    with st.expander(online.text("title", lang), expanded=False):
+        st.caption(online.text("note", lang))
+        saved = saved_key()
+        if saved is not None and "geocoder_key" not in st.session_state:
+            st.session_state["geocoder_provider"], st.session_state["geocoder_key"] = saved
+        provider = st.selectbox(
+            online.text("provider", lang), online.providers(), key="geocoder_provider",
+            format_func=lambda p: online.provider_name(p, lang),
+        )
+        key = st.text_input(online.text("key", lang), type="password", key="geocoder_key")
+        remember = st.checkbox(
+            online.text("remember", lang), value=saved is not None, key="geocoder_remember"
+        )
+        if saved is not None and st.button(online.text("forget", lang), key="geocoder_forget"):
+            forget_key()
+        if st.button(online.text("run", lang), key="geocoder_run"):
+            if not key.strip():
+                st.warning(online.text("no_key", lang))
+                return
+            try:
+                if remember:
+                    save_key(provider, key)
+                with st.spinner(online.text("running", lang)):
+                    run = online.run_geocoding(project, provider, key)
+            except GeocoderConfigError as error:
+                st.error(online.text("failed", lang).format(log=md_text(str(error))))
+                return
+            load.clear()
+            all_layers_geojson.clear()
+            bounds_of.clear()
+            if run.ok:
+                flash("success", online.text("done", lang))
+                st.rerun()
+            else:
+                st.error(online.text("failed", lang).format(log=md_text(run.log.strip()[-2000:])))
+
+
 def place_options(view: View, shown: pd.DataFrame) -> list[str]:
     """Keys of the shown sites of the project that can be placed: approximately located first."""
     built = shown[shown["origin"] == ORIGIN_BUILT]
@@ -831,6 +877,7 @@ def main() -> None:
     sidebar_attribution(layers, lang)
 
     placing = place_panel(project, view, shown, lang)
+    geocoder_panel(project, lang)
     st.markdown(t("shown", lang, n=len(shown), total=len(view.sites)))
 
     # The table is drawn below the map, but the row chosen in it (kept in the session state since

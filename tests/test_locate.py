@@ -270,3 +270,13 @@ def test_every_seed_site_lies_in_its_county(tmp_path: Path, no_geocoders: None,
     assert finer >= 17
     err = capsys.readouterr().err
     assert "placed by: " in err
+
+
+def test_a_configured_geocoder_beats_a_township_seat_only_when_finer(amap_server: FakeGeoServer,
+                                                                      tmp_path: Path) -> None:
+    amap_server.script(AMAP, Reply(amap(*coords.wgs84_to_gcj02(*IN_YONGKANG))))
+    r = Resolver(overrides_path=tmp_path / "none.geojson")
+    hall = site("古山镇文化礼堂", YK, layer="renewal", kind="facility")
+    loc = r.locate(hall)
+    assert r.steps[hall.id] == "geocoder" and loc.precision == "street"
+    assert loc.source == "amap: 永康市古山镇文化礼堂"

@@ -45,6 +45,7 @@ STEPS = ("override", "gazetteer", "osm", "name", "geocoder", "county")
 COUNTY_BUFFER_DEG = 0.01  # county outlines are simplified; the evaluation allows the same margin
 _POLYGONAL = ("Polygon", "MultiPolygon")
 _LINEAL = ("LineString", "MultiLineString")
+_RANK = {"county": 0, "township": 1, "street": 2, "exact": 3}
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,8 @@ class Resolver:
             if by_name is not None:
                 loc = self._inside(by_name, county, f"{name}: extent of {', '.join(found.townships)}")
                 if loc is not None:
-                    return Placement(loc, "name")
+                    finer = self._finer_online(name, county, loc)
+                    return Placement(finer, "geocoder") if finer is not None else Placement(loc, "name")
         online = self._geocode(name, county)
         if online is not None:
             loc = self._inside(online, county, f"{name}: {online.source}")
@@ -156,6 +158,13 @@ class Resolver:
             note = unlocated_note(found, county, self.gazetteer, located_townships(found, county))
             fallback = replace(fallback, source=f"{fallback.source}; {note}")
         return Placement(fallback, "county")
+
+    def _finer_online(self, name: str, county: str, loc: Location) -> Location | None:
+        """A configured geocoder's answer when it is finer than ``loc`` (a township) and in the county."""
+        online = self._geocode(name, county)
+        if online is None or _RANK.get(online.precision, 0) <= _RANK.get(loc.precision, 0):
+            return None
+        return self._inside(online, county, f"{name}: {online.source}")
 
     def _geocode(self, name: str, county: str) -> Location | None:
         """The configured online geocoders' answer; they never raise for network faults."""
