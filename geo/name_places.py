@@ -100,9 +100,14 @@ def _township(word: str, county: str) -> str | None:
 
 
 def _prefix_township(name: str, county: str) -> tuple[str, str] | None:
-    """(short form, township) when the name begins with a township's short form."""
+    """(short form, township) when the name begins with a township's short form.
+
+    Not when that short form is also the county's own (梁山 of 梁山街道 in 梁山县): a name that
+    begins with it is more often named after the county.
+    """
+    county_short = admin.county(county).short
     for short, town in _shorts(county):
-        if name.startswith(short):
+        if name.startswith(short) and short != county_short:
             rest = name[len(short):]
             if rest and rest[0] in _FEATURE_CHARS:
                 continue
