@@ -160,11 +160,11 @@ def import_extract(extract: Path, index: Path | None = None, county: str | None 
     if not extract.is_file():
         raise OsmIndexError(f"{extract}: no such file")
     only = admin.county(county).name if county else None
-    areas = _county_areas(only)
+    counties = _Counties(_county_areas(only))
     rows: list[tuple[OsmPlace, str]] = []
     outside = 0
     for place in read_extract(extract):
-        where = _county_of(place.geometry, areas)
+        where = counties.of(place.geometry)
         if where is None:
             outside += 1
             continue
@@ -203,12 +203,20 @@ def _county_areas(only: str | None) -> list[tuple[str, BaseGeometry]]:
     return out
 
 
-def _county_of(geom: BaseGeometry, areas: list[tuple[str, BaseGeometry]]) -> str | None:
-    point = geom.representative_point()
-    for name, area in areas:
-        if area.contains(point):
-            return name
-    return None
+class _Counties:
+    """Which county a place's representative point lies in (an R-tree over the outlines)."""
+
+    def __init__(self, areas: list[tuple[str, BaseGeometry]]) -> None:
+        self._names = [n for n, _ in areas]
+        self._areas = [a for _, a in areas]
+        self._tree = shapely.STRtree(self._areas)
+
+    def of(self, geom: BaseGeometry) -> str | None:
+        point = geom.representative_point()
+        for i in sorted(int(i) for i in self._tree.query(point, predicate="intersects")):
+            if self._areas[i].contains(point):
+                return self._names[i]
+        return None
 
 
 class OsmIndex:
