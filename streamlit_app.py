@@ -22,8 +22,8 @@ import streamlit as st
 from shapely.geometry import shape
 from streamlit_folium import st_folium
 
+from geo.attribution import features_attribution
 from geo.errors import GeoError
-from geo.locate.attribution import features_attribution
 from geo.web import export
 from geo.web.assets import register_assets
 from geo.web.i18n import (
@@ -697,10 +697,10 @@ def geocoder_panel(project: Project, lang: Lang) -> None:
     Writes the project's layers (a rebuild): to be shown only where writing is allowed.
     """
     from geo.geocoders.errors import GeocoderConfigError
-    from geo.locate.online import forget_key, save_key, saved_key
     from geo.web import online
+    from geo.web.online import forget_key, save_key, saved_key
 
-    with st.expander(online.text("title", lang), expanded=False):
+    with st.sidebar.expander(online.text("title", lang), expanded=False):
         st.caption(online.text("note", lang))
         saved = saved_key()
         if saved is not None and "geocoder_key" not in st.session_state:
@@ -713,8 +713,8 @@ def geocoder_panel(project: Project, lang: Lang) -> None:
         remember = st.checkbox(
             online.text("remember", lang), value=saved is not None, key="geocoder_remember"
         )
-        if saved is not None and st.button(online.text("forget", lang), key="geocoder_forget"):
-            forget_key()
+        if saved is not None:
+            st.button(online.text("forget", lang), key="geocoder_forget", on_click=forget_key)
         if st.button(online.text("run", lang), key="geocoder_run"):
             if not key.strip():
                 st.warning(online.text("no_key", lang))
@@ -875,9 +875,9 @@ def main() -> None:
     sidebar_approximate(shown, offsets, lang)
     sidebar_downloads(layers, folder, stamp, view, shown, lang)
     sidebar_attribution(layers, lang)
+    geocoder_panel(project, lang)
 
     placing = place_panel(project, view, shown, lang)
-    geocoder_panel(project, lang)
     st.markdown(t("shown", lang, n=len(shown), total=len(view.sites)))
 
     # The table is drawn below the map, but the row chosen in it (kept in the session state since

@@ -13,7 +13,7 @@ LAYERS = ("renewal", "parks", "roads", "scenic")
 
 def layer_bytes(features: list[dict[str, Any]]) -> bytes:
     """Deterministic bytes: same features, same file (UTF-8 Chinese, not \\u escapes)."""
-    from geo.locate.attribution import features_attribution
+    from geo.attribution import features_attribution
 
     fc: dict[str, Any] = {"type": "FeatureCollection", "features": features}
     owed = features_attribution(features)

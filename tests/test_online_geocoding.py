@@ -11,8 +11,7 @@ from fakegeo import AMAP, FakeGeoServer, Reply, amap
 
 from geo import coords
 from geo.geocoders.errors import GeocoderConfigError
-from geo.locate.online import forget_key, geocoder_env, save_key, saved_key
-from geo.web.online import run_geocoding
+from geo.web.online import forget_key, geocoder_env, run_geocoding, save_key, saved_key
 from geo.web.project import Project
 
 KEY = "secret-key-0123456789"

@@ -29,16 +29,17 @@ def test_each_step_says_what_would_move_it_up() -> None:
 def test_popup_shows_ladder_and_hint_escaped() -> None:
     props = {"name": "<b>x</b>", "precision": "township", "uncertainty_m": 9000,
              "location_source": "seat of 东镇: GeoNames 1 <script>", "sources": []}
-    labels = [label for label, _ in popup_facts(props, "parks", "en")]
-    assert "Precision ladder" in labels and "To place it finer" in labels
+    located = dict(popup_facts(props, "parks", "en"))["Located"]
+    assert located.startswith("County › [Township] › Street › Exact (within about 9 km)")
     html = popup_html(props, "parks", "en")
     assert "County › [Township] › Street › Exact" in html and "<script>" not in html
+    assert "To place it finer:</b> an OSM extract" in html
     exact = {"precision": "exact", "uncertainty_m": 10, "location_source": "osm"}
-    assert "To place it finer" not in [label for label, _ in popup_facts(exact, "parks", "en")]
+    assert "To place it finer" not in popup_html(exact, "parks", "en")
 
 
 def test_attribution_is_owed_only_for_the_sources_cited() -> None:
-    from geo.locate.attribution import GEONAMES, OSM, features_attribution
+    from geo.attribution import GEONAMES, OSM, features_attribution
 
     geonames = {"properties": {"location_source": "seat of 东镇: GeoNames 1 https://www.geonames.org/1, CC BY 4.0"}}
     osm = {"properties": {"location_source": "OpenStreetMap way 5 https://www.openstreetmap.org/way/5"}}
