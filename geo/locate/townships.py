@@ -4,14 +4,14 @@ The data is the Chinese subset of GeoNames ``cities500`` (``data/geonames_cn.tsv
 ``scripts/make_townships.py``; GeoNames, CC BY 4.0). A GeoNames place is taken as the seat of a
 township of a county only when
 
-- it lies inside the county's polygon (a same-named place in another county is never used), and
-- one of its Chinese names is another name of the township that a public source states
-  (``data/township_aliases.tsv``, each row cited), or
-- one of its Chinese names is the township's official name, or the same short form with another
-  township suffix (芝英镇 ↔ 芝英街道, 武康街道 ↔ 武康镇: GeoNames often keeps the older name), or,
-  failing those, the bare short form (芝英);
-- and no other place of the county matches the township as well and lies more than
-  :data:`SAME_PLACE_M` away (two candidates far apart: neither is used).
+- it lies inside the county's polygon (a same-named place in another county is never used);
+- one of its Chinese names is, best first: the township's official name; another name of the
+  township that a public source states (``data/township_aliases.tsv``, each row cited); the same
+  short form with another township suffix (芝英镇 ↔ 芝英街道, 武康街道 ↔ 武康镇: GeoNames often keeps
+  the older name); the bare short form (芝英);
+- no other place of the county matches the township as well and lies more than
+  :data:`SAME_PLACE_M` away (two candidates far apart: neither is used), and no other township
+  of the county claims the same place.
 
 The seat is a point; the site may be anywhere in the township. The uncertainty radius is
 ``max(2.7 × r_mean, d_next) + rounding``: ``r_mean = sqrt(county area / townships / π)`` is the
