@@ -22,6 +22,7 @@ import streamlit as st
 from shapely.geometry import shape
 from streamlit_folium import st_folium
 
+from geo.attribution import features_attribution
 from geo.errors import GeoError
 from geo.web import access, export
 from geo.web.assets import register_assets
@@ -62,6 +63,8 @@ from geo.web.mapview import (
 )
 from geo.web.pending import Choice, Waiting, choose_county, tp, waiting_reports
 from geo.web.popup import POPUP_CSS, isolate, md_text, popup_html
+from geo.web.precision import finer_hint
+from geo.web.precision import text as precision_text
 from geo.web.project import Project, current_project, file_stamp, rebuild
 from geo.web.search import filter_sites
 from geo.web.view import (
@@ -414,11 +417,22 @@ def sidebar_approximate(shown: pd.DataFrame, offsets: dict[str, tuple[float, flo
                             t("drawn_spread", lang) if k in offsets else t("drawn_at", lang)
                             for k in approx["key"]
                         ],
+                        precision_text("finer_col", lang): [
+                            finer_hint({"precision": p, "location_source": s}, lang)
+                            for p, s in zip(approx["precision"], approx["location_source"], strict=True)
+                        ],
                     }
                 ),
                 hide_index=True,
                 key="approx_table",
             )
+
+
+def sidebar_attribution(layers: Layers, lang: Lang) -> None:
+    """Credits owed for the location data the layers cite (GeoNames, OpenStreetMap)."""
+    owed = features_attribution(f for feats in layers.features.values() for f in feats)
+    if owed:
+        st.sidebar.caption(precision_text("credits", lang) + " " + "; ".join(md_text(x) for x in owed))
 
 
 def sidebar_downloads(
@@ -720,6 +734,53 @@ def on_choose_county(project: Project, item: Waiting, choice: Choice, lang: Lang
         return
     run_rebuild(project, lang)
     flash("success", tp("pending_placed", lang, file=md_text(item.file), county=md_text(choice.label)))
+def geocoder_panel(project: Project, lang: Lang) -> None:
+    """Online geocoding with the user's own key: provider, key (session or local file), run.
+
+    Writes the project's layers (a rebuild): to be shown only where writing is allowed.
+    """
+    from geo.geocoders.errors import GeocoderConfigError
+    from geo.web import online
+    from geo.web.online import forget_key, save_key, saved_key
+
+    with st.sidebar.expander(online.text("title", lang), expanded=False):
+        st.caption(online.text("note", lang))
+        saved = saved_key()
+        if saved is not None and "geocoder_key" not in st.session_state:
+            st.session_state["geocoder_provider"], st.session_state["geocoder_key"] = saved
+        provider = st.selectbox(
+            online.text("provider", lang), online.providers(), key="geocoder_provider",
+            format_func=lambda p: online.provider_name(p, lang),
+        )
+        key = st.text_input(online.text("key", lang), type="password", key="geocoder_key")
+        remember = st.checkbox(
+            online.text("remember", lang), value=saved is not None, key="geocoder_remember"
+        )
+        if saved is not None:
+            st.button(online.text("forget", lang), key="geocoder_forget", on_click=forget_key)
+        if st.button(online.text("run", lang), key="geocoder_run"):
+            if not access.can_write():
+                st.error(t("access_denied", lang))
+                return
+            if not key.strip():
+                st.warning(online.text("no_key", lang))
+                return
+            try:
+                if remember:
+                    save_key(provider, key)
+                with st.spinner(online.text("running", lang)):
+                    run = online.run_geocoding(project, provider, key)
+            except GeocoderConfigError as error:
+                st.error(online.text("failed", lang).format(log=md_text(str(error))))
+                return
+            load.clear()
+            all_layers_geojson.clear()
+            bounds_of.clear()
+            if run.ok:
+                flash("success", online.text("done", lang))
+                st.rerun()
+            else:
+                st.error(online.text("failed", lang).format(log=md_text(run.log.strip()[-2000:])))
 
 
 def place_options(view: View, shown: pd.DataFrame) -> list[str]:
@@ -861,6 +922,9 @@ def main() -> None:
     shown = filter_sites(view.sites, **filters, layers=chosen_layers)
     sidebar_approximate(shown, offsets, lang)
     sidebar_downloads(layers, folder, stamp, view, shown, lang)
+    sidebar_attribution(layers, lang)
+    if writable:  # a geocoding run rewrites the layers
+        geocoder_panel(project, lang)
 
     placing = place_panel(project, view, shown, lang) if writable else None
     st.markdown(t("shown", lang, n=len(shown), total=len(view.sites)))

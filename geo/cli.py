@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo build | county | gazetteer check | place``.
+"""Command line: ``python -m geo build | county | gazetteer check | gazetteer import-osm | place``.
 
 Exit codes: 0 success, every input read; 1 the layers were written but some
 inputs were refused or wait for a person to tell their county (``pending.json``; each
@@ -53,6 +53,14 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="validate the gazetteer: schema, inside its county, a source on every entry"
     )
     gc.add_argument("path", nargs="?", type=Path, default=None)
+    go = gsub.add_parser(
+        "import-osm", help="index the named parks, water, roads, estates, villages, schools and hospitals "
+        "of an OpenStreetMap extract (.osm.pbf) for later builds"
+    )
+    go.add_argument("extract", type=Path, help="an .osm.pbf extract (e.g. a province)")
+    go.add_argument("--county", help="keep only places inside this county")
+    go.add_argument("--index", type=Path, default=None,
+                    help="index file (default: data/osm_index.sqlite, or RENEWAL_MAP_OSM_INDEX)")
 
     pl = sub.add_parser("place", help="place a site by hand (kept in data/overrides.geojson), undo, or list")
     pl.add_argument("site", nargs="?", help="site id (e.g. parks-0123456789ab) or site name")
@@ -124,6 +132,10 @@ def _run(args: argparse.Namespace) -> int:
         from geo.county.command import run_county
 
         return run_county(args.files, explain=args.explain, county=args.county)
+    if args.command == "gazetteer" and args.gazetteer_command == "import-osm":
+        from geo.locate.osm_cli import import_osm_main
+
+        return import_osm_main(args.extract, county=args.county, index=args.index)
     if args.command == "gazetteer":
         from geo.gazetteer import check_main
 

@@ -13,7 +13,12 @@ LAYERS = ("renewal", "parks", "roads", "scenic")
 
 def layer_bytes(features: list[dict[str, Any]]) -> bytes:
     """Deterministic bytes: same features, same file (UTF-8 Chinese, not \\u escapes)."""
-    fc = {"type": "FeatureCollection", "features": features}
+    from geo.attribution import features_attribution
+
+    fc: dict[str, Any] = {"type": "FeatureCollection", "features": features}
+    owed = features_attribution(features)
+    if owed:  # GeoNames / OpenStreetMap data behind some locations: their licences ask for this
+        fc = {"type": "FeatureCollection", "attribution": owed, "features": features}
     return (json.dumps(fc, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
 

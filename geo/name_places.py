@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from pyproj import Geod
 from shapely.geometry import Polygon
@@ -29,6 +30,7 @@ _ZONE_SEPARATORS = re.compile(r"[—－\-、–~～]+")
 MIN_VILLAGE_NAME = 3  # a full village name with its suffix (卫星村); 新村 alone is too common a word
 COMMON_WORD_FREQ = 1000  # jieba frequency above which a short form is an everyday word (和平, 江南, 古城)
 CIRCLE_VERTICES = 64
+NAMESAKE_AREAS = Path(__file__).parent / "locate" / "data" / "namesake_areas.txt"
 
 # Short forms that are words for a part of any town rather than a name: a township called 城南街道
 # is only meant when the report writes 城南街道 in full.
@@ -57,6 +59,9 @@ class NamePlaces:
         """The finding in words: "the name places it in 乾元镇", "… across 龙山镇 and 西溪镇"."""
         names = list(self.townships) + list(self.unknown)
         where = f"in {names[0]}" if len(names) == 1 else f"across {_join(names)}"
+        if self.village and self.words and self.words[0] != self.village:
+            return (f"the name (an area named after {self.village}, a village of {self.townships[0]}) "
+                    f"places it {where}")
         if self.village:
             return f"the name ({self.village}, a village of {self.townships[0]}) places it {where}"
         return f"the name places it {where}"
@@ -95,9 +100,14 @@ def _township(word: str, county: str) -> str | None:
 
 
 def _prefix_township(name: str, county: str) -> tuple[str, str] | None:
-    """(short form, township) when the name begins with a township's short form."""
+    """(short form, township) when the name begins with a township's short form.
+
+    Not when that short form is also the county's own (梁山 of 梁山街道 in 梁山县): a name that
+    begins with it is more often named after the county.
+    """
+    county_short = admin.county(county).short
     for short, town in _shorts(county):
-        if name.startswith(short):
+        if name.startswith(short) and short != county_short:
             rest = name[len(short):]
             if rest and rest[0] in _FEATURE_CHARS:
                 continue
@@ -131,7 +141,9 @@ def name_places(name: str, county: str) -> NamePlaces | None:
 
     A zone's towns before its quoted nickname; else every township written in full anywhere in
     the name and one whose short form begins it (乾元老县衙 → 乾元镇); else a village whose full
-    name begins it (卫星村 → 乾元镇). A short form that is an everyday word (城南, 中心) never counts.
+    name begins it (卫星村 → 乾元镇); else an area named after a village, its short form followed
+    by an area word only (黄泥区块, ``locate/data/namesake_areas.txt``). A short form that is an
+    everyday word (城南, 中心) never counts.
     """
     name = "".join(name.split())
     zone = _zone(name, county)
@@ -152,6 +164,33 @@ def name_places(name: str, county: str) -> NamePlaces | None:
     if villages:
         village = max(villages, key=len)
         return NamePlaces((admin.places_in(county)[village],), (village,), village=village)
+    return _village_namesake(name, county)
+
+
+@cache
+def _namesake_words() -> frozenset[str]:
+    lines = NAMESAKE_AREAS.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@cache
+def _village_shorts(county: str) -> dict[str, tuple[str, str]]:
+    """Village short form -> (village, township), for short forms that only one township's villages have."""
+    towns: dict[str, set[str]] = {}
+    village: dict[str, str] = {}
+    for v, t in sorted(admin.places_in(county).items()):
+        short = admin.village_short(v)
+        if len(short) >= 2 and not is_common_word(short):
+            towns.setdefault(short, set()).add(t)
+            village.setdefault(short, v)
+    return {s: (village[s], next(iter(ts))) for s, ts in towns.items() if len(ts) == 1}
+
+
+def _village_namesake(name: str, county: str) -> NamePlaces | None:
+    """An area named after a village: its short form and an area word only (黄泥区块 → 黄泥村's township)."""
+    for short, (village, town) in _village_shorts(county).items():
+        if name.startswith(short) and name[len(short):] in _namesake_words():
+            return NamePlaces((town,), (short,), village=village)
     return None
 
 
@@ -206,9 +245,16 @@ def locate_by_name(found: NamePlaces, county: str, gazetteer: Gazetteer) -> Loca
     )
 
 
-def unlocated_note(found: NamePlaces, county: str, gazetteer: Gazetteer) -> str:
-    """Why the finding gives no position: "the name places it in 乾元镇, which no embedded source locates"."""
-    missing = [t for t in found.townships if township_extent(t, county, gazetteer) is None]
+def unlocated_note(found: NamePlaces, county: str, gazetteer: Gazetteer,
+                   seated: frozenset[str] = frozenset()) -> str:
+    """Why the finding gives no position: "the name places it in 乾元镇, which no embedded source locates".
+
+    ``seated`` are the townships another source (GeoNames seats) locates.
+    """
+    missing = [t for t in found.townships
+               if t not in seated and township_extent(t, county, gazetteer) is None]
+    if not missing and not found.unknown:
+        return f"{found.describe()}; their locations together would cover most of the county"
     if len(found.townships) == 1 and not found.unknown:
         return f"{found.describe()}, which no embedded source locates"
     reasons = []

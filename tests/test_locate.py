@@ -169,13 +169,13 @@ def test_zone_of_unlocated_towns_falls_back_with_the_finding(resolver: Resolver)
     assert resolver.steps[zone.id] == "county" and loc.precision == "county"
     assert loc.geometry.equals(county_location(YK).geometry)
     assert loc.source == (f"{county_location(YK).source}; the name places it across 龙山镇 and 西溪镇; "
-                          "no embedded source locates 龙山镇 or 西溪镇")
+                          "no embedded source locates 西溪镇")  # 龙山镇 has a GeoNames seat
 
 
 def test_unlocated_township_is_cited_not_invented(resolver: Resolver) -> None:
-    loc = resolver.locate(Site("乾元老县衙", "facility", "renewal", "县衙", DQ))
-    assert loc.precision == "county"
-    assert loc.source.endswith("; the name places it in 乾元镇, which no embedded source locates")
+    loc = resolver.locate(Site("舞阳街道文化站", "facility", "renewal", "文化站", DQ))
+    assert loc.precision == "county"  # neither the gazetteer nor GeoNames locates 舞阳街道
+    assert loc.source.endswith("; the name places it in 舞阳街道, which no embedded source locates")
 
 
 def test_roads_are_not_placed_by_the_town_they_are_named_after(resolver: Resolver) -> None:
@@ -262,6 +262,21 @@ def test_every_seed_site_lies_in_its_county(tmp_path: Path, no_geocoders: None,
         assert p["location_source"] and p["uncertainty_m"] > 0
     by_name = {f["properties"]["name"]: f["properties"] for f in feats}
     assert by_name["南路村"]["precision"] == "township"  # 莫干山镇, whose extent is cited
-    assert "乾元镇, which no embedded source locates" in by_name["卫星村"]["location_source"]
+    assert "舞阳街道, which no embedded source locates" in by_name["上柏社区"]["location_source"]
+    weixing = by_name["卫星村"]  # a village of 乾元镇, whose seat GeoNames holds under a cited older name
+    assert weixing["precision"] == "township" and "geonames.org/7679678" in weixing["location_source"]
+    assert "CC BY 4.0" in weixing["location_source"]
+    finer = sum(p["precision"] != "county" for p in by_name.values())
+    assert finer >= 17
     err = capsys.readouterr().err
     assert "placed by: " in err
+
+
+def test_a_configured_geocoder_beats_a_township_seat_only_when_finer(amap_server: FakeGeoServer,
+                                                                      tmp_path: Path) -> None:
+    amap_server.script(AMAP, Reply(amap(*coords.wgs84_to_gcj02(*IN_YONGKANG))))
+    r = Resolver(overrides_path=tmp_path / "none.geojson")
+    hall = site("古山镇文化礼堂", YK, layer="renewal", kind="facility")
+    loc = r.locate(hall)
+    assert r.steps[hall.id] == "geocoder" and loc.precision == "street"
+    assert loc.source == "amap: 永康市古山镇文化礼堂"

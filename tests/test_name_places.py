@@ -128,3 +128,13 @@ def test_zone_not_all_located_claims_nothing(gazetteer: Gazetteer) -> None:
     partial = name_places("乾元—下渚湖—康乾“智富茗溪”县域风貌区", DQ)
     assert partial is not None and locate_by_name(partial, DQ, gazetteer) is None
     assert "康乾 names no township of 德清县" in unlocated_note(partial, DQ, gazetteer)
+
+
+def test_a_prefix_that_is_also_the_county_short_name_is_the_county() -> None:
+    names = [c.name for c in admin.counties()]
+    county = next(c for c in admin.counties() if names.count(c.name) == 1
+                  and any(admin.township_short(t) == c.short for t in admin.townships(c.name)))
+    town = next(t for t in admin.townships(county.name) if admin.township_short(t) == county.short)
+    assert name_places(f"{county.short}文化中心", county.name) is None
+    found = name_places(f"{town}文化中心", county.name)  # written in full, it is the township
+    assert found is not None and found.townships == (town,)

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from geo.web.i18n import Lang, distance_label, kind_label, layer_label, precision_label, status_label, t
+from geo.web.precision import LADDER, finer_hint, ladder
+from geo.web.precision import text as precision_text
 
 POPUP_CLASS = "site-popup"
 # Styles for the popup markup, added once to the map's page.
@@ -100,7 +102,10 @@ def statements(props: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 
 def popup_facts(props: dict[str, Any], layer: str, lang: Lang) -> list[tuple[str, str]]:
-    """(label, value) lines of a site's popup, as plain text: what it is, where, how well located."""
+    """(label, value) lines of a site's popup, as plain text: what it is, where, how well located.
+
+    How well: the precision ladder with the site's step in brackets ("County › [Township] › …").
+    """
     kind = str(props.get("kind") or "")
     status = str(props.get("status") or "unknown")
     precision = str(props.get("precision") or "")
@@ -113,7 +118,7 @@ def popup_facts(props: dict[str, Any], layer: str, lang: Lang) -> list[tuple[str
     location = t(
         "popup_location_value",
         lang,
-        precision=precision_label(precision, lang),
+        precision=ladder(precision, lang) if precision in LADDER else precision_label(precision, lang),
         uncertainty=unc_text,
         source=str(props.get("location_source") or "?"),
     )
@@ -145,6 +150,9 @@ def popup_html(props: dict[str, Any], layer: str, lang: Lang, tags: Iterable[str
         "<br>".join(f"<b>{esc(label)}:</b> {esc(value)}" for label, value in popup_facts(props, layer, lang))
     )
     parts.append("</p>")
+    if str(props.get("precision") or "") != "exact":
+        hint = finer_hint(props, lang)
+        parts.append(f"<p><b>{esc(precision_text('finer', lang))}:</b> {esc(hint)}</p>")
     quoted = statements(props)
     if quoted:
         parts.append(f"<p><b>{esc(t('popup_statements', lang, n=len(quoted)))}</b></p><ol>")

@@ -4,7 +4,10 @@ Steps, in order; the first that yields a location wins:
 
 1. ``override``  — the user's own placement (``data/overrides.geojson``, :mod:`geo.overrides`);
 2. ``gazetteer`` — the embedded gazetteer, by name then alias (:mod:`geo.gazetteer`);
-3. ``name``      — the cited extent of the township(s) the name itself gives (:mod:`geo.name_places`);
+   ``osm``       — the user's imported OpenStreetMap extract, by name within the county
+                    (:mod:`geo.locate.osm_index`);
+3. ``name``      — the township(s) the name itself gives (:mod:`geo.name_places`): their cited extent
+                    in the gazetteer, else their seats from GeoNames (:mod:`geo.locate.townships`);
 4. ``geocoder``  — the online geocoders, only when configured (:mod:`geo.geocoders`);
 5. ``county``    — the county seat or a point of the county, with a radius covering the county.
 
@@ -30,16 +33,19 @@ from geo import admin
 from geo.county_location import Location, county_location
 from geo.gazetteer import MIN_SHARE_INSIDE, Gazetteer
 from geo.geocoders.errors import GeocoderConfigError
-from geo.name_places import NamePlaces, locate_by_name, name_places, unlocated_note
+from geo.locate.osm_index import OsmIndex
+from geo.locate.townships import locate_named, located_townships
+from geo.name_places import NamePlaces, name_places, unlocated_note
 from geo.overrides import Overrides, load_overrides
 from geo.sites import Site
 
 log = logging.getLogger(__name__)
 
-STEPS = ("override", "gazetteer", "name", "geocoder", "county")
+STEPS = ("override", "gazetteer", "osm", "name", "geocoder", "county")
 COUNTY_BUFFER_DEG = 0.01  # county outlines are simplified; the evaluation allows the same margin
 _POLYGONAL = ("Polygon", "MultiPolygon")
 _LINEAL = ("LineString", "MultiLineString")
+_RANK = {"county": 0, "township": 1, "street": 2, "exact": 3}
 
 
 @dataclass(frozen=True)
@@ -57,9 +63,11 @@ class Resolver:
     rejected candidates and geocoder faults for the build's summary.
     """
 
-    def __init__(self, *, overrides_path: Path | None = None, gazetteer_path: Path | None = None) -> None:
+    def __init__(self, *, overrides_path: Path | None = None, gazetteer_path: Path | None = None,
+                 osm_index_path: Path | None = None) -> None:
         self._overrides_path = overrides_path
         self._gazetteer_path = gazetteer_path
+        self._osm_index_path = osm_index_path
         self._cache: dict[tuple[str, str, bool], Placement] = {}
         self._areas: dict[str, tuple[BaseGeometry, BaseGeometry]] = {}
         self.steps: dict[str, str] = {}
@@ -74,6 +82,11 @@ class Resolver:
     @cached_property
     def gazetteer(self) -> Gazetteer:
         return Gazetteer.load(self._gazetteer_path)
+
+    @cached_property
+    def osm_index(self) -> OsmIndex:
+        """The imported OSM extract (empty when none was imported)."""
+        return OsmIndex(self._osm_index_path)
 
     # ------------------------------------------------------------ public
 
@@ -121,14 +134,20 @@ class Resolver:
             loc = self._inside(entry.location(), county, f"{name}: gazetteer entry {entry.name}")
             if loc is not None:
                 return Placement(loc, "gazetteer")
+        mapped = self.osm_index.lookup(name, county)
+        if mapped is not None:
+            loc = self._inside(mapped, county, f"{name}: OpenStreetMap")
+            if loc is not None:
+                return Placement(loc, "osm")
         found: NamePlaces | None = name_places(name, county) if use_name else None
         by_name: Location | None = None
         if found is not None:
-            by_name = locate_by_name(found, county, self.gazetteer)
+            by_name = locate_named(found, county, self.gazetteer)
             if by_name is not None:
                 loc = self._inside(by_name, county, f"{name}: extent of {', '.join(found.townships)}")
                 if loc is not None:
-                    return Placement(loc, "name")
+                    finer = self._finer_online(name, county, loc)
+                    return Placement(finer, "geocoder") if finer is not None else Placement(loc, "name")
         online = self._geocode(name, county)
         if online is not None:
             loc = self._inside(online, county, f"{name}: {online.source}")
@@ -136,9 +155,16 @@ class Resolver:
                 return Placement(loc, "geocoder")
         fallback = county_location(county)
         if found is not None and by_name is None:
-            note = unlocated_note(found, county, self.gazetteer)
+            note = unlocated_note(found, county, self.gazetteer, located_townships(found, county))
             fallback = replace(fallback, source=f"{fallback.source}; {note}")
         return Placement(fallback, "county")
+
+    def _finer_online(self, name: str, county: str, loc: Location) -> Location | None:
+        """A configured geocoder's answer when it is finer than ``loc`` (a township) and in the county."""
+        online = self._geocode(name, county)
+        if online is None or _RANK.get(online.precision, 0) <= _RANK.get(loc.precision, 0):
+            return None
+        return self._inside(online, county, f"{name}: {online.source}")
 
     def _geocode(self, name: str, county: str) -> Location | None:
         """The configured online geocoders' answer; they never raise for network faults."""
