@@ -21,6 +21,7 @@ from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
+HELD = ROOT / "data" / "eval" / "held"
 
 
 @dataclass
@@ -89,10 +90,12 @@ def reports(eval_dir: Path, sets: list[str]) -> list[Report]:
         for doc, gold in sorted(by_doc.items()):
             path = eval_dir.parent / "seeds" / f"{doc}.txt"
             out.append(Report("seeds", doc, path, gold[0]["county"], gold))
-    for name in ("dev", "dev2"):
+    for name in ("dev", "dev2", "held"):
         if name not in sets:
             continue
-        for txt in sorted((eval_dir / name).glob("*.txt")):
+        # the held-out set lives in the repository: never trained on, never tuned to
+        folder = HELD if name == "held" else eval_dir / name
+        for txt in sorted(folder.glob("*.txt")):
             meta = json.loads(txt.with_suffix(".meta.json").read_text(encoding="utf-8"))
             gold = _gold_lines(txt.with_suffix(".gold.jsonl"))
             out.append(Report(name, txt.stem, txt, meta["county"], gold))
@@ -172,7 +175,8 @@ def evaluate(eval_dir: Path, sets: list[str], mode: str = _SHIPPED
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="the evaluation kit folder")
-    ap.add_argument("--set", action="append", choices=("seeds", "dev", "dev2"), help="default: all three")
+    ap.add_argument("--set", action="append", choices=("seeds", "dev", "dev2", "held"),
+                    help="default: seeds, dev and dev2 (held: data/eval/held, never trained on)")
     ap.add_argument("--details", action="store_true", help="list every miss and extra")
     ap.add_argument("--mode", choices=("shipped", "rules", "loo", "all"), default="all",
                     help="learned site check: the shipped one, none, leave-one-report-out, or all three")

