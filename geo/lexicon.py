@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from geo.tables import WordTags
@@ -198,20 +198,6 @@ def name_rules() -> NameRules:
 
 def segment(text: str) -> list[str]:
     """jieba's dictionary cut of ``text`` (no HMM: unknown names stay in single characters)."""
-    return _tokenizer().lcut(text, HMM=False)
+    from geo.wordcut import cut
 
-
-@cache
-def _tokenizer() -> Any:
-    """A jieba tokenizer over the stored word frequencies: jieba's own cut, without its loading
-    (seconds) or its shared cache file (which anyone may replace)."""
-    import jieba
-
-    from geo.tables import tables
-
-    jieba.setLogLevel(60)
-    tk = jieba.Tokenizer()
-    tk.FREQ = tables().freq
-    tk.total = tables().small["freq_total"]
-    tk.initialized = True
-    return tk
+    return cut(text)
