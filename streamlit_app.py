@@ -123,6 +123,20 @@ def bounds_of(folder: str, stamp: Stamp) -> tuple[float, float, float, float] | 
 
 
 @st.cache_data(show_spinner=False)
+def fingerprints_of(sources: str, stamp: Stamp) -> dict[str, Any]:
+    from geo.web.duplicates import project_fingerprints
+
+    return project_fingerprints(Path(sources))
+
+
+def known_reports(project: Project) -> dict[str, Any]:
+    """Fingerprints of the project's reports (re-read when one is added or changed)."""
+    from geo.web.duplicates import sources_stamp
+
+    return fingerprints_of(str(project.sources), sources_stamp(project.sources))
+
+
+@st.cache_data(show_spinner=False)
 def placements_of(path: str, stamp: tuple[int, int] | None) -> Any:
     """The placements file as ``geo.overrides.Overrides`` (re-read when it changes)."""
     from geo.overrides import Overrides
@@ -145,6 +159,8 @@ class Upload:
     warnings: list[str] = field(default_factory=list)
     doc_county: str = ""
     error: str | None = None  # why it was refused, as markdown text (see ``error_text``)
+    fingerprint: Any = None  # geo.web.duplicates.Fingerprint
+    duplicate: Any = None  # geo.web.duplicates.Duplicate: a known report, not read again
 
 
 def uploads() -> dict[str, Upload]:
@@ -499,12 +515,15 @@ def read_uploads(files: list[Any], county: str | None, project: Project, lang: L
     """Run the build's pipeline on every file not read yet; forget files taken out of the uploader."""
     from geo.locate import Resolver
     from geo.upload import process_upload
+    from geo.web.duplicates import find_duplicate, upload_fingerprint
 
     state = uploads()
     wanted: dict[str, Any] = {}
     for f in files:
         data = f.getvalue()
         sig = hashlib.sha1(data).hexdigest() + "|" + f.name + "|" + (county or "")
+        while sig in wanted:  # the same file twice: the second is a duplicate of the first
+            sig += "+"
         wanted[sig] = (f.name, data)
     for sig in [s for s in state if s not in wanted]:
         del state[sig]
@@ -516,7 +535,12 @@ def read_uploads(files: list[Any], county: str | None, project: Project, lang: L
         bar = st.progress(0.0)
         for i, (sig, name, data) in enumerate(new):
             status.update(label=t("upload_running", lang, name=md_text(name)))
-            entry = Upload(name=name, data=data, county=county)
+            entry = Upload(name=name, data=data, county=county, fingerprint=upload_fingerprint(name, data))
+            earlier = [(e.name, e.fingerprint) for e in state.values() if e.features and e.fingerprint]
+            entry.duplicate = find_duplicate(entry.fingerprint, known_reports(project), earlier)
+            if entry.duplicate is not None:
+                state[sig] = entry
+                continue
             try:
                 result = process_upload(name, data, county=county, resolver=resolver)
             except GeoError as error:
@@ -545,7 +569,7 @@ def save_uploads(project: Project, lang: Lang) -> None:
     state = uploads()
     failed = False
     for sig, entry in list(state.items()):
-        if entry.error is not None:
+        if entry.error is not None or entry.duplicate is not None:
             continue
         try:
             saved = save_upload(
@@ -592,10 +616,14 @@ def upload_panel(project: Project, lang: Lang) -> list[Feature]:
             t("upload_county", lang), key="upload_county", help=t("upload_county_help", lang)
         ).strip()
         read_uploads(list(files or []), county or None, project, lang)
-        ok = [e for e in state.values() if e.error is None]
+        ok = [e for e in state.values() if e.error is None and e.duplicate is None]
         for entry in state.values():
             if entry.error is not None:
                 st.error(t("upload_refused", lang, error=entry.error))
+                continue
+            if entry.duplicate is not None:
+                where = "upload_dup_" + entry.duplicate.where
+                st.warning(t(where, lang, name=md_text(entry.name), existing=md_text(entry.duplicate.name)))
                 continue
             st.success(
                 t(

@@ -31,6 +31,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from geo.web.mapview import FLAG_PLACED
+from geo.web.popup import md_text
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 MAP_ARGS = ("script", "header", "html", "feature_group", "layer_control")
@@ -365,7 +366,13 @@ def tags(at: AppTest) -> list[str]:
     return list(at.dataframe[0].value["标注"])
 
 
+def without_deqing(project: ProjectCopy) -> None:
+    """The project without the report the uploads below bring (else they are duplicates of it)."""
+    (project.sources / DEQING_REPORT.name).unlink()
+
+
 def test_upload_lists_the_reports_sites_and_writes_nothing(project: ProjectCopy, downloads: Files) -> None:
+    without_deqing(project)
     before = tree_digest(project.root)
     at = run_app()
     n_built = len(table_names(at))
@@ -419,6 +426,7 @@ def test_every_refused_file_has_its_own_message(project: ProjectCopy) -> None:
 
 
 def test_save_into_the_project_only_when_pressed(project: ProjectCopy) -> None:
+    without_deqing(project)
     at = run_app()
     at.file_uploader[0].set_value(("德清报告.docx", docx_of(DEQING_REPORT), DOCX_MIME)).run()
     assert (project.sources / "德清报告.docx").exists() is False
@@ -433,6 +441,44 @@ def test_save_into_the_project_only_when_pressed(project: ProjectCopy) -> None:
     # the layers were reloaded: the saved report's sites are project sites now, nothing is "uploaded"
     assert UPLOADED not in tags(at)
     assert any("德清报告.docx" in d for d in at.dataframe[0].value["来源文件"])
+
+
+def test_a_report_already_in_the_project_is_named_not_read_again(project: ProjectCopy) -> None:
+    before = tree_digest(project.root)
+    at = run_app()
+    n_built = len(table_names(at))
+    # the project's report under another name and in another format: the same text once cleaned
+    at.file_uploader[0].set_value(("德清报告.docx", docx_of(DEQING_REPORT), DOCX_MIME)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    (warning,) = [w.value for w in at.warning]
+    assert warning.startswith("德清报告\\.docx：") and "项目中已有的报告" in warning
+    assert md_text(DEQING_REPORT.name) in warning
+    assert len(table_names(at)) == n_built and UPLOADED not in tags(at)  # no site read twice
+    assert "upload_save" not in [b.key for b in at.button]  # nothing to save
+    assert tree_digest(project.root) == before
+    at.sidebar.radio(key="lang").set_value("en").run()
+    (warning,) = [w.value for w in at.warning]
+    assert "already in the project" in warning and md_text(DEQING_REPORT.name) in warning
+
+
+def test_the_same_upload_twice_is_read_once(project: ProjectCopy) -> None:
+    without_deqing(project)
+    at = run_app()
+    n_built = len(table_names(at))
+    data = DEQING_REPORT.read_bytes()
+    at.file_uploader[0].set_value(
+        [("甲.txt", data, "text/plain"), ("乙.txt", data, "text/plain"), ("丙.docx", docx_of(DEQING_REPORT), DOCX_MIME)]
+    ).run()
+    assert not at.exception, [e.value for e in at.exception]
+    (ok,) = [s.value for s in at.success]
+    assert ok.startswith("甲\\.txt：")
+    warnings = sorted(w.value for w in at.warning if "已上传的" in w.value)
+    assert len(warnings) == 2 and all("甲\\.txt" in w for w in warnings)
+    assert {w.split("：")[0] for w in warnings} == {"乙\\.txt", "丙\\.docx"}
+    n_up = tags(at).count(UPLOADED)
+    assert n_up > 10 and len(table_names(at)) == n_built + n_up
+    uploaded_docs = {d for d, tag in zip(at.dataframe[0].value["来源文件"], tags(at), strict=True) if UPLOADED in tag}
+    assert uploaded_docs == {"甲.txt"}
 
 
 # ---- fixing a location by hand ---------------------------------------------------------------

@@ -43,6 +43,7 @@ def app(
 ) -> Iterator[tuple[Session, ProjectCopy, Path]]:
     root = tmp_path_factory.mktemp("e2e-upload")
     copy = copy_project(root / "project")
+    (copy.sources / DEQING_REPORT.name).unlink()  # else the upload below is a duplicate of it
     uploads = root / "uploads"
     uploads.mkdir()
     (uploads / "德清报告.docx").write_bytes(docx_of(DEQING_REPORT))

@@ -95,6 +95,14 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "upload_read": {"zh": "已读取 {n} 个报告", "en": "{n} report(s) read"},
     "upload_done": {"zh": "{name}：{n} 个项目（{county}）", "en": "{name}: {n} sites ({county})"},
     "upload_refused": {"zh": "未能读取：{error}", "en": "Refused: {error}"},
+    "upload_dup_project": {
+        "zh": "{name}：与项目中已有的报告 {existing} 内容相同，不再重复读取。",
+        "en": "{name}: the same report as {existing}, already in the project; not read again.",
+    },
+    "upload_dup_upload": {
+        "zh": "{name}：与已上传的 {existing} 内容相同，不再重复读取。",
+        "en": "{name}: the same report as the upload {existing}; not read again.",
+    },
     "dl_upload": {"zh": "上传的项目（GeoJSON）", "en": "Uploaded sites (GeoJSON)"},
     "upload_save": {"zh": "保存到项目", "en": "Save into the project"},
     "upload_save_help": {
