@@ -75,8 +75,9 @@ from geo.web.view import (
     approximate_stacks,
     build_view,
     centre_request,
+    filter_signature,
+    fit_request,
     point_rows,
-    zoom_to_fit,
 )
 
 MAP_HEIGHT = 620
@@ -284,20 +285,19 @@ def map_view(
 ) -> tuple[tuple[float, float] | None, float | None]:
     """(centre, zoom) to send to the map, or (None, None) to leave the view to the user.
 
-    The latest request wins (``view_src``): a site chosen for placing, newly read uploads, or a
-    row chosen in the table; without one, the row still chosen, else the site being placed.
+    The latest request wins (``view_src``): a site chosen for placing, newly read uploads, a
+    filter changed (the view fits what it shows), or a row chosen in the table; without one, the
+    row still chosen, else the site being placed.
     """
     seq = int(st.session_state.get("view_seq", 0))
     src = st.session_state.get("view_src")
     selected = st.session_state.get(table_key)
     rows = list(selected["selection"]["rows"]) if selected else []
-    ups = view.sites[view.sites["origin"] == ORIGIN_UPLOAD]
-    if src == "upload" and not ups.empty:
-        extent = data_bounds(zip(ups["lon"], ups["lat"], strict=True), [])
-        if extent is not None:
-            lon, lat = display_transform(basemap)((extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2)
-            (center, zoom) = centre_request(lat, lon, None, seq)
-            return center, zoom_to_fit(extent) + (zoom - round(zoom))
+    fit = {"upload": view.sites[view.sites["origin"] == ORIGIN_UPLOAD], "filter": shown}.get(src)
+    if fit is not None and not fit.empty:
+        request = fit_request(fit, seq, view.items, display_transform(basemap))
+        if request is not None:
+            return request
     target: pd.Series | None = None
     if placing is not None and src == "place":
         target = view.sites[view.sites["key"] == placing].iloc[0]
@@ -948,6 +948,10 @@ def main() -> None:
     chosen_layers, circles, show_counties = sidebar_layers(view, lang)
     filters = sidebar_filters(view.sites, lang)
     shown = filter_sites(view.sites, **filters, layers=chosen_layers)
+    signature = filter_signature(filters)
+    if st.session_state.setdefault("filter_sig", signature) != signature:  # fit the view to the filter
+        st.session_state["filter_sig"], st.session_state["view_src"] = signature, "filter"
+        bump_view()
     sidebar_approximate(shown, offsets, lang)
     sidebar_downloads(layers, folder, stamp, view, shown, lang)
     sidebar_attribution(layers, lang)

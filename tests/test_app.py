@@ -12,6 +12,7 @@ from typing import Any
 
 import geopandas as gpd
 import pytest
+import shapely
 import streamlit as st
 from conftest import (
     DEQING_REPORT,
@@ -25,7 +26,7 @@ from conftest import (
     tree_digest,
     write_layers,
 )
-from shapely.geometry import box
+from shapely.geometry import box, shape
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
@@ -221,6 +222,38 @@ def test_table_selection_centres_the_map(layers_dir: Path, no_admin: None) -> No
     }
     at.run()
     assert map_args(at)["zoom"] < 12
+
+
+def _screen(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """Web Mercator pixel position of (lon, lat) at ``zoom`` (256 px tiles)."""
+    import math
+
+    scale = 256 * 2**zoom
+    y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+    return (lon + 180) / 360 * scale, (math.pi - y) / (2 * math.pi) * scale
+
+
+def test_the_view_fits_a_filtered_county_and_a_search(layers_dir: Path, no_admin: None) -> None:
+    at = run_app()
+    assert map_args(at)["center"] is None  # the first view is the map's own (every site)
+    at.sidebar.multiselect(key="f_county").set_value(["永康市"]).run()
+    args = map_args(at)
+    (lat, lon), zoom = args["center"], args["zoom"]
+    cx, cy = _screen(lon, lat, zoom)
+    sites = [f for f in layer_features(layers_dir) if f["properties"]["county"] == "永康市"]
+    assert len(sites) > 5
+    for f in sites:  # every vertex of every site of the county is on the 800 × 620 px map
+        for x, y in shapely.get_coordinates(shape(f["geometry"])):
+            px, py = _screen(x, y, zoom)
+            assert abs(px - cx) <= 400 and abs(py - cy) <= 310, f["properties"]["name"]
+    # the county's ±20 km site keeps the view far from street scale
+    assert round(zoom) <= 10
+    wide = zoom
+    at.sidebar.text_input(key="query").set_value("tashan").run()  # one site known to ±50 m
+    args = map_args(at)
+    assert args["center"] == pytest.approx([28.9, 120.02], abs=1e-4) and args["zoom"] > wide + 3
+    at.sidebar.multiselect(key="f_county").set_value(["武义县"]).run()  # nothing matches: no move
+    assert map_args(at)["center"] is None
 
 
 def test_layer_downloads_are_the_built_bytes(layers_dir: Path, no_admin: None, downloads: Files) -> None:
