@@ -24,7 +24,7 @@ from streamlit_folium import st_folium
 
 from geo.attribution import features_attribution
 from geo.errors import GeoError
-from geo.web import access, export
+from geo.web import access, export, urlstate
 from geo.web.assets import register_assets
 from geo.web.i18n import (
     LANG_NAMES,
@@ -164,6 +164,15 @@ class Upload:
     duplicate: Any = None  # geo.web.duplicates.Duplicate: a known report, not read again
 
 
+def url_options(sites: pd.DataFrame) -> urlstate.Options:
+    """What a link may ask for: the app's languages, base maps and layers, the sites' values."""
+    return urlstate.Options(
+        LANGS, BASEMAPS, LAYER_NAMES,
+        {"county": set(sites["county"]), "doc": {d for ds in sites["documents"] for d in ds},
+         "status": STATUSES, "precision": PRECISIONS},
+    )
+
+
 def uploads() -> dict[str, Upload]:
     return st.session_state.setdefault("uploads", {})
 
@@ -293,6 +302,10 @@ def map_view(
     src = st.session_state.get("view_src")
     selected = st.session_state.get(table_key)
     rows = list(selected["selection"]["rows"]) if selected else []
+    if src == "url" and st.session_state.get("url_view"):
+        lat, lon, zoom = st.session_state["url_view"]
+        lon, lat = display_transform(basemap)(lon, lat)
+        return (lat, lon), zoom
     fit = {"upload": view.sites[view.sites["origin"] == ORIGIN_UPLOAD], "filter": shown}.get(src)
     if fit is not None and not fit.empty:
         request = fit_request(fit, seq, view.items, display_transform(basemap))
@@ -348,6 +361,12 @@ def error_text(error: BaseException) -> str:
 # ---- sidebar ---------------------------------------------------------------------------------
 
 
+def on_by_default(key: str) -> dict[str, Any]:
+    """A checkbox on by default, unless a link already set it (a default beside a value set
+    through the session would make Streamlit warn)."""
+    return {"key": key} if key in st.session_state else {"key": key, "value": True}
+
+
 def sidebar_layers(view: View, lang: Lang) -> tuple[list[str], bool, bool]:
     """Which layers, and whether the uncertainty circles and county outlines, are shown.
 
@@ -362,12 +381,11 @@ def sidebar_layers(view: View, lang: Lang) -> tuple[list[str], bool, bool]:
         for layer in LAYER_NAMES
         if sb.checkbox(
             f":{LAYER_SWATCH[layer]}[●] {layer_label(layer, lang)} ({int(counts.get(layer, 0))})",
-            value=True,
-            key=f"layer_{layer}",
+            **on_by_default(f"layer_{layer}"),
         )
     ]
-    circles = sb.checkbox(t("uncertainty_layer", lang), value=True, key="show_circles")
-    counties = sb.checkbox(t("counties_layer", lang), value=True, key="show_counties")
+    circles = sb.checkbox(t("uncertainty_layer", lang), **on_by_default("show_circles"))
+    counties = sb.checkbox(t("counties_layer", lang), **on_by_default("show_counties"))
     return chosen, circles, counties
 
 
@@ -912,6 +930,11 @@ def main() -> None:
     st.set_page_config(page_title="城市更新项目地图 · Urban renewal map", page_icon="🗺️", layout="wide")
     register_assets()
     project = current_project()
+    folder = str(project.layers)
+    stamp = folder_stamp(folder)
+    layers, sites, built_offsets = load(folder, stamp)
+    options = url_options(sites)
+    fit_now = urlstate.read_once(st.session_state, st.query_params, options)
     lang: Lang = st.sidebar.radio(
         t("language", "zh"), LANGS, format_func=LANG_NAMES.__getitem__, horizontal=True, key="lang"
     )
@@ -921,10 +944,6 @@ def main() -> None:
     if basemap == "gaode":
         st.sidebar.caption(t("gaode_note", lang))
     writable = access.gate(lang)  # save, place, rebuild and keys only where the deployer allows
-
-    folder = str(project.layers)
-    stamp = folder_stamp(folder)
-    layers, sites, built_offsets = load(folder, stamp)
 
     st.title(t("title", lang))
     st.caption(t("subtitle", lang))
@@ -949,7 +968,7 @@ def main() -> None:
     filters = sidebar_filters(view.sites, lang)
     shown = filter_sites(view.sites, **filters, layers=chosen_layers)
     signature = filter_signature(filters)
-    if st.session_state.setdefault("filter_sig", signature) != signature:  # fit the view to the filter
+    if fit_now or st.session_state.setdefault("filter_sig", signature) != signature:  # fit to the filter
         st.session_state["filter_sig"], st.session_state["view_src"] = signature, "filter"
         bump_view()
     sidebar_approximate(shown, offsets, lang)
@@ -966,6 +985,10 @@ def main() -> None:
     # the click) is read first so that the map can be centred on it.
     table_key = "table_" + hashlib.sha1("\n".join(shown["key"]).encode()).hexdigest()[:12]
     center, zoom = map_view(view, shown, offsets, basemap, table_key, placing)
+    if center is not None and zoom is not None:  # the view a link to this map opens with
+        lon, lat = from_display(basemap, center[1], center[0])
+        st.session_state["url_view"] = (lat, lon, zoom)
+    urlstate.write(st.session_state, st.query_params, options)
 
     by_layer: dict[str, list[Shown]] = {layer: [] for layer in chosen_layers}
     for key, layer, origin, flags in zip(

@@ -616,3 +616,47 @@ def test_a_rebuild_writes_the_placement_into_the_layers(project: ProjectCopy) ->
     # undone: the layers still carry it until the next rebuild, and the table says so
     at.button(key="place_undo").click().run()
     assert tags(at)[table_names(at).index(site["properties"]["name"])] == "定位已撤销（待重建）"
+
+
+# ---- the map's state in its address ----------------------------------------------------------
+
+
+def test_a_link_with_filters_and_view_reopens_them(layers_dir: Path, no_admin: None) -> None:
+    at = run_app(f_county=["永康市"], query="gongyuan")
+    at.sidebar.checkbox(key="layer_roads").uncheck().run()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    table_key = at.dataframe[0].key
+    at.session_state[table_key] = {"selection": {"rows": [table_names(at).index("塔山公园")], "columns": []}}
+    at.run()
+    params = dict(at.query_params)
+    assert (params["county"] == ["永康市"] and params["q"] == ["gongyuan"]) or params["q"] == "gongyuan"
+    assert "roads" in str(params["off"]) and "en" in str(params["lang"])
+    assert "28.9" in str(params["view"]) and "120.02" in str(params["view"])
+    # the same address in a new session opens the same map
+    again = AppTest.from_file(APP, default_timeout=60)
+    again.query_params = {k: v for k, v in params.items()}
+    again.run()
+    assert not again.exception, [e.value for e in again.exception]
+    assert table_names(again) == ["塔山公园", "永康江湿地公园", "城市口袋公园"]
+    assert again.sidebar.multiselect(key="f_county").value == ["永康市"]
+    assert again.sidebar.text_input(key="query").value == "gongyuan"
+    assert again.sidebar.checkbox(key="layer_roads").value is False
+    assert again.title[0].value == "Urban renewal map"
+    args = map_args(again)
+    assert args["center"] == pytest.approx([28.9, 120.02], abs=1e-4) and args["zoom"] == 16
+    assert not again.warning  # nothing for Streamlit to warn about in seeding the widgets
+
+
+def test_a_link_with_filters_only_fits_them_and_unknown_values_are_dropped(
+    layers_dir: Path, no_admin: None
+) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params = {"county": ["武义县", "没有的县"], "status": "nonsense", "view": "x,y,z", "base": "nope"}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert table_names(at) == ["九铜线"]
+    assert at.sidebar.multiselect(key="f_status").value == []
+    assert at.sidebar.radio(key="basemap").value == "none"
+    args = map_args(at)
+    assert args["center"] is not None and 28.8 < args["center"][0] < 29.0 and 119.7 < args["center"][1] < 119.9
+    assert dict(at.query_params)["county"] in (["武义县"], "武义县")
