@@ -26,6 +26,7 @@ from geo.attribution import features_attribution
 from geo.errors import GeoError
 from geo.web import access, export, urlstate
 from geo.web.assets import register_assets
+from geo.web.downloads import download_menu
 from geo.web.i18n import (
     LANG_NAMES,
     LANGS,
@@ -472,53 +473,26 @@ def sidebar_attribution(layers: Layers, lang: Lang) -> None:
 def sidebar_downloads(
     layers: Layers, folder: str, stamp: Stamp, view: View, shown: pd.DataFrame, lang: Lang
 ) -> None:
-    """Layer files as built; other files are only written when their button is clicked."""
+    """One menu of every file (what and format) and one button; see ``geo.web.downloads``."""
     sb = st.sidebar
     sb.subheader(t("downloads", lang))
     sb.caption(t("dl_raw_note", lang))
-    for layer in LAYER_NAMES:
-        if layer in layers.raw:
-            sb.download_button(
-                t("dl_layer", lang, layer=layer_label(layer, lang)),
-                data=layers.raw[layer],
-                file_name=export.layer_file_name(layer),
-                mime=export.MIME["geojson"],
-                key=f"dl_{layer}",
-                on_click="ignore",
-            )
-    every = layers.all_features()
+    menu = download_menu(
+        layers, lambda: all_layers_geojson(folder, stamp), view.raw_items(shown["key"]), lang
+    )
+    choice = sb.selectbox(
+        t("dl_choose", lang), list(menu), key="dl_choice", format_func=lambda k: menu[k].label
+    )
+    item = menu[choice or next(iter(menu))]
+    data = item.data() if choice == "all_geojson" else item.data  # cached bytes, sent at once
     sb.download_button(
-        t("dl_all", lang, fmt="GeoJSON"),
-        data=all_layers_geojson(folder, stamp),
-        file_name=export.all_file_name("geojson"),
-        mime=export.MIME["geojson"],
-        key="dl_all_geojson",
+        t("dl_button", lang, what=item.label),
+        data=data,
+        file_name=item.file_name,
+        mime=item.mime,
+        key="dl_file",
         on_click="ignore",
     )
-    sb.download_button(
-        t("dl_all", lang, fmt="GeoPackage"),
-        data=lambda: export.gpkg_bytes(every),
-        file_name=export.all_file_name("gpkg"),
-        mime=export.MIME["gpkg"],
-        key="dl_all_gpkg",
-        on_click="ignore",
-    )
-    chosen = view.raw_items(shown["key"])
-    selection_formats = (
-        ("GeoJSON", "geojson", lambda: export.feature_collection_bytes(f for _, f in chosen)),
-        ("CSV", "csv", lambda: export.csv_bytes(chosen)),
-        ("GeoPackage", "gpkg", lambda: export.gpkg_bytes(chosen)),
-        ("KML", "kml", lambda: export.kml_bytes(chosen)),
-    )
-    for label, ext, make in selection_formats:  # made only when clicked
-        sb.download_button(
-            t("dl_selection", lang, fmt=label),
-            data=make,
-            file_name=export.selection_file_name(ext),
-            mime=export.MIME[ext],
-            key=f"dl_sel_{ext}",
-            on_click="ignore",
-        )
 
 
 # ---- uploads ---------------------------------------------------------------------------------

@@ -106,7 +106,11 @@ def table_names(at: AppTest) -> list[str]:
 
 
 def download(at: AppTest, files: Files, key: str) -> tuple[str, bytes]:
-    """(file name, bytes) of the download button with widget key ``key``."""
+    """(file name, bytes) of the download ``key``: the upload's own button, or the downloads menu's
+    choice ``key`` without its ``dl_`` (``dl_parks``, ``dl_sel_csv``…) and its one button."""
+    if key != "dl_upload":
+        at.sidebar.selectbox(key="dl_choice").set_value(key.removeprefix("dl_")).run()
+        key = "dl_file"
     (button,) = [b for b in at.get("download_button") if b.proto.id.endswith(f"-{key}")]
     file_id = button.proto.deferred_file_id or re.sub(r"^.*/|\.[^.]*$", "", button.proto.url)
     name, get = files[file_id]
@@ -274,7 +278,9 @@ def test_layer_downloads_are_the_built_bytes(layers_dir: Path, no_admin: None, d
     assert doc["features"] == built
     name, gpkg = download(at, downloads, "dl_all_gpkg")
     assert name == "sites-all-layers.gpkg" and gpkg.startswith(b"SQLite format 3")
-    assert len(at.get("download_button")) == 10
+    # one menu of the ten files and one button
+    assert len(at.sidebar.selectbox(key="dl_choice").options) == 10
+    assert len(at.get("download_button")) == 1
 
 
 def test_selection_downloads(layers_dir: Path, no_admin: None, downloads: Files, tmp_path: Path) -> None:
@@ -315,8 +321,9 @@ def test_language_toggle(layers_dir: Path, no_admin: None) -> None:
     assert "Showing 11 of 11 sites" in [m.value for m in at.markdown]
     assert list(at.dataframe[0].value.columns)[:4] == ["Name", "Layer", "Kind", "Status"]
     assert at.sidebar.text_input(key="query").label == "Search by name (Chinese or pinyin)"
-    labels = [b.proto.label for b in at.get("download_button")]
+    labels = at.sidebar.selectbox(key="dl_choice").options
     assert "Parks (GeoJSON)" in labels and "Current selection (CSV)" in labels
+    assert [b.proto.label for b in at.get("download_button")] == ["Download Urban renewal (GeoJSON)"]
     assert "Statements that mention it" in map_args(at)["script"]
     assert "Township" in map_args(at)["feature_group"]  # popup facts in English
     assert any("Parks" in c.label for c in at.sidebar.checkbox)

@@ -268,11 +268,29 @@ def test_choosing_a_row_centres_the_map_again_after_panning(session: Session) ->
     assert center == pytest.approx([28.9, 120.02], abs=1e-6)
 
 
+def _download(session: Session, label: str) -> Any:
+    """Choose ``label`` in the downloads menu, click its one button; the download."""
+    page = session.page
+    menu = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="下载什么")
+    option = page.locator('[role="option"]').filter(has_text=label).first
+    for _ in range(3):  # (again, if a rerun replaced the list meanwhile)
+        menu.locator("input").click()
+        try:
+            option.wait_for(timeout=4000)
+            break
+        except PlaywrightTimeout:
+            continue
+    option.click()
+    button = page.get_by_role("button", name=f"下载 {label}")
+    button.wait_for(timeout=10000)
+    with page.expect_download() as info:
+        button.click()
+    return info.value
+
+
 def test_download_layer_geojson(served: tuple[Session, Path]) -> None:
     session, folder = served
-    with session.page.expect_download() as info:
-        session.page.get_by_role("button", name="公园绿地（GeoJSON）").click()
-    download = info.value
+    download = _download(session, "公园绿地（GeoJSON）")
     assert download.suggested_filename == "sites-parks.geojson"
     data = Path(download.path()).read_bytes()
     assert data == (folder / "parks.geojson").read_bytes()
@@ -479,9 +497,7 @@ def test_seeds_aggregates_carry_the_layers_counts(seeds: tuple[Session, ProjectC
 def test_seeds_download_is_the_built_file(seeds: tuple[Session, ProjectCopy]) -> None:
     session, copy = seeds
     for layer, label in (("renewal", "城市更新（GeoJSON）"), ("parks", "公园绿地（GeoJSON）")):
-        with session.page.expect_download() as info:
-            session.page.get_by_role("button", name=label).click()
-        data = Path(info.value.path()).read_bytes()
+        data = Path(_download(session, label).path()).read_bytes()
         assert data == (copy.layers / f"{layer}.geojson").read_bytes()
         doc = json.loads(data)
         assert doc["type"] == "FeatureCollection"

@@ -179,6 +179,8 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "dl_layer": {"zh": "{layer}（GeoJSON）", "en": "{layer} (GeoJSON)"},
     "dl_all": {"zh": "全部图层（{fmt}）", "en": "All layers ({fmt})"},
     "dl_selection": {"zh": "当前筛选结果（{fmt}）", "en": "Current selection ({fmt})"},
+    "dl_choose": {"zh": "下载什么", "en": "What to download"},
+    "dl_button": {"zh": "下载 {what}", "en": "Download {what}"},
     "dl_raw_note": {
         "zh": "下载内容为原始数据（WGS-84 坐标，引文为原文）。",
         "en": "Downloads hold the raw data (WGS-84 coordinates, quotes as written).",
