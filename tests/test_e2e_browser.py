@@ -217,19 +217,35 @@ def test_planned_sites_are_drawn_opaque_with_full_outlines(session: Session) -> 
     session.map.locator(".map-legend").screenshot(path=str(ARTIFACTS / "map-legend.png"))
 
 
-def test_filter_keeps_the_view(session: Session) -> None:
+def test_a_filter_fits_the_view_to_what_it_shows(session: Session) -> None:
     frame = session.map_frame()
-    frame.evaluate("window.map.setView([28.88, 120.05], 12)")
+    frame.evaluate("window.map.setView([28.6, 119.7], 12)")
     session.page.wait_for_timeout(400)
     search = session.page.get_by_role("textbox", name="按名称搜索（汉字或拼音）")
     search.fill("tsgy")
     search.press("Enter")
-    session.wait_site_count(1)
-    assert session.map_frame() is frame  # same map, not reloaded
-    assert frame.evaluate("[map.getZoom(), map.getCenter().lat, map.getCenter().lng]") == [12, 28.88, 120.05]
-    search.fill("")
-    search.press("Enter")
-    session.wait_site_count(N_SITES)
+    try:
+        session.wait_site_count(1)
+        assert session.map_frame() is frame  # same map, not reloaded
+        # one site known to ±50 m: the map goes to it, at street zoom
+        frame.wait_for_function("map.getZoom() === 16", timeout=15000)
+        center = frame.evaluate("[map.getCenter().lat, map.getCenter().lng]")
+        assert center == pytest.approx([28.9, 120.02], abs=1e-4)
+        # every site again: the view fits them all, each one's uncertainty circle included
+        search.fill("")
+        search.press("Enter")
+        session.wait_site_count(N_SITES)
+        frame.wait_for_function("map.getZoom() < 16", timeout=15000)
+        inside = frame.evaluate(
+            "(() => { const b = map.getBounds(); const out = [];"
+            " map.eachLayer(l => { if (l.getLatLng && l.options && l.options.pane !== 'tooltipPane')"
+            " out.push(b.contains(l.getLatLng())); }); return out; })()"
+        )
+        assert inside and all(inside)
+    finally:
+        search.fill("")
+        search.press("Enter")
+        session.wait_site_count(N_SITES)
 
 
 def _row_box(session: Session, row: int) -> None:
