@@ -428,6 +428,8 @@ def test_upload_lists_the_reports_sites_and_writes_nothing(project: ProjectCopy,
     fg = map_args(at)["feature_group"]
     assert fg.count('"upload:') == n_up
     assert map_args(at)["center"] is not None  # the map goes to the uploaded sites
+    # some are known only to the county (± tens of km): never a street-scale view
+    assert round(map_args(at)["zoom"]) <= 10
     # the uploaded sites at once as GeoJSON, as the build would write them
     name, data = download(at, downloads, "dl_upload")
     doc = json.loads(data)
