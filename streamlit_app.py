@@ -32,7 +32,6 @@ from geo.web.i18n import (
     LANGS,
     Lang,
     distance_label,
-    kind_label,
     layer_label,
     precision_label,
     status_label,
@@ -64,10 +63,10 @@ from geo.web.mapview import (
 )
 from geo.web.pending import Choice, Waiting, choose_county, tp, waiting_reports
 from geo.web.popup import POPUP_CSS, isolate, md_text, popup_html
-from geo.web.precision import finer_hint
 from geo.web.precision import text as precision_text
 from geo.web.project import Project, current_project, file_stamp, rebuild
 from geo.web.search import filter_sites
+from geo.web.tables import approximate_table, site_table, tags_of
 from geo.web.view import (
     ORIGIN_BUILT,
     ORIGIN_UPLOAD,
@@ -230,37 +229,6 @@ def take_click(clicked: dict[str, Any], basemap: str) -> None:
 
 
 # ---- helpers ---------------------------------------------------------------------------------
-
-
-def tags_of(flags: int, origin: str, lang: Lang) -> list[str]:
-    tags = [t("tag_uploaded_short", lang)] if origin == ORIGIN_UPLOAD else []
-    if flags & FLAG_PLACED:
-        tags.append(t("tag_placed_short", lang))
-    if flags & FLAG_UNPLACED:
-        tags.append(t("tag_unplaced_short", lang))
-    return tags
-
-
-def site_table(sites: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    approx = t("approximate", lang)
-    return pd.DataFrame(
-        {
-            t("col_name", lang): sites["name"],
-            t("col_layer", lang): [layer_label(v, lang) for v in sites["layer"]],
-            t("col_kind", lang): [kind_label(v, lang) for v in sites["kind"]],
-            t("col_status", lang): [status_label(v, lang) for v in sites["status"]],
-            t("col_county", lang): sites["county"],
-            t("col_precision", lang): [precision_label(v, lang) for v in sites["precision"]],
-            t("col_approx", lang): [approx if a else "" for a in sites["approximate"]],
-            t("col_uncertainty", lang): sites["uncertainty_m"],
-            t("col_year", lang): sites["year"],
-            t("col_docs", lang): ["; ".join(d) for d in sites["documents"]],
-            t("col_tags", lang): [
-                ", ".join(tags_of(int(f), o, lang))
-                for f, o in zip(sites["flags"], sites["origin"], strict=True)
-            ],
-        }
-    ).reset_index(drop=True)
 
 
 def display_point(
@@ -439,25 +407,7 @@ def sidebar_approximate(shown: pd.DataFrame, offsets: dict[str, tuple[float, flo
             )
         if not approx.empty:
             st.dataframe(
-                pd.DataFrame(
-                    {
-                        t("col_name", lang): approx["name"].to_numpy(),
-                        t("col_county", lang): approx["county"].to_numpy(),
-                        t("col_precision", lang): [precision_label(p, lang) for p in approx["precision"]],
-                        "±": [
-                            distance_label(u, lang) if u is not None and not pd.isna(u) else "?"
-                            for u in approx["uncertainty_m"]
-                        ],
-                        t("col_drawn", lang): [
-                            t("drawn_spread", lang) if k in offsets else t("drawn_at", lang)
-                            for k in approx["key"]
-                        ],
-                        precision_text("finer_col", lang): [
-                            finer_hint({"precision": p, "location_source": s}, lang)
-                            for p, s in zip(approx["precision"], approx["location_source"], strict=True)
-                        ],
-                    }
-                ),
+                approximate_table(approx, offsets, lang),
                 hide_index=True,
                 key="approx_table",
             )
