@@ -24,14 +24,14 @@ from streamlit_folium import st_folium
 
 from geo.attribution import features_attribution
 from geo.errors import GeoError
-from geo.web import access, export
+from geo.web import access, export, urlstate
 from geo.web.assets import register_assets
+from geo.web.downloads import download_menu
 from geo.web.i18n import (
     LANG_NAMES,
     LANGS,
     Lang,
     distance_label,
-    kind_label,
     layer_label,
     precision_label,
     status_label,
@@ -63,10 +63,10 @@ from geo.web.mapview import (
 )
 from geo.web.pending import Choice, Waiting, choose_county, tp, waiting_reports
 from geo.web.popup import POPUP_CSS, isolate, md_text, popup_html
-from geo.web.precision import finer_hint
 from geo.web.precision import text as precision_text
 from geo.web.project import Project, current_project, file_stamp, rebuild
 from geo.web.search import filter_sites
+from geo.web.tables import approximate_table, site_table, tags_of
 from geo.web.view import (
     ORIGIN_BUILT,
     ORIGIN_UPLOAD,
@@ -75,8 +75,9 @@ from geo.web.view import (
     approximate_stacks,
     build_view,
     centre_request,
+    filter_signature,
+    fit_request,
     point_rows,
-    zoom_to_fit,
 )
 
 MAP_HEIGHT = 620
@@ -123,6 +124,20 @@ def bounds_of(folder: str, stamp: Stamp) -> tuple[float, float, float, float] | 
 
 
 @st.cache_data(show_spinner=False)
+def fingerprints_of(sources: str, stamp: Stamp) -> dict[str, Any]:
+    from geo.web.duplicates import project_fingerprints
+
+    return project_fingerprints(Path(sources))
+
+
+def known_reports(project: Project) -> dict[str, Any]:
+    """Fingerprints of the project's reports (re-read when one is added or changed)."""
+    from geo.web.duplicates import sources_stamp
+
+    return fingerprints_of(str(project.sources), sources_stamp(project.sources))
+
+
+@st.cache_data(show_spinner=False)
 def placements_of(path: str, stamp: tuple[int, int] | None) -> Any:
     """The placements file as ``geo.overrides.Overrides`` (re-read when it changes)."""
     from geo.overrides import Overrides
@@ -145,6 +160,17 @@ class Upload:
     warnings: list[str] = field(default_factory=list)
     doc_county: str = ""
     error: str | None = None  # why it was refused, as markdown text (see ``error_text``)
+    fingerprint: Any = None  # geo.web.duplicates.Fingerprint
+    duplicate: Any = None  # geo.web.duplicates.Duplicate: a known report, not read again
+
+
+def url_options(sites: pd.DataFrame) -> urlstate.Options:
+    """What a link may ask for: the app's languages, base maps and layers, the sites' values."""
+    return urlstate.Options(
+        LANGS, BASEMAPS, LAYER_NAMES,
+        {"county": set(sites["county"]), "doc": {d for ds in sites["documents"] for d in ds},
+         "status": STATUSES, "precision": PRECISIONS},
+    )
 
 
 def uploads() -> dict[str, Upload]:
@@ -205,37 +231,6 @@ def take_click(clicked: dict[str, Any], basemap: str) -> None:
 # ---- helpers ---------------------------------------------------------------------------------
 
 
-def tags_of(flags: int, origin: str, lang: Lang) -> list[str]:
-    tags = [t("tag_uploaded_short", lang)] if origin == ORIGIN_UPLOAD else []
-    if flags & FLAG_PLACED:
-        tags.append(t("tag_placed_short", lang))
-    if flags & FLAG_UNPLACED:
-        tags.append(t("tag_unplaced_short", lang))
-    return tags
-
-
-def site_table(sites: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    approx = t("approximate", lang)
-    return pd.DataFrame(
-        {
-            t("col_name", lang): sites["name"],
-            t("col_layer", lang): [layer_label(v, lang) for v in sites["layer"]],
-            t("col_kind", lang): [kind_label(v, lang) for v in sites["kind"]],
-            t("col_status", lang): [status_label(v, lang) for v in sites["status"]],
-            t("col_county", lang): sites["county"],
-            t("col_precision", lang): [precision_label(v, lang) for v in sites["precision"]],
-            t("col_approx", lang): [approx if a else "" for a in sites["approximate"]],
-            t("col_uncertainty", lang): sites["uncertainty_m"],
-            t("col_year", lang): sites["year"],
-            t("col_docs", lang): ["; ".join(d) for d in sites["documents"]],
-            t("col_tags", lang): [
-                ", ".join(tags_of(int(f), o, lang))
-                for f, o in zip(sites["flags"], sites["origin"], strict=True)
-            ],
-        }
-    ).reset_index(drop=True)
-
-
 def display_point(
     row: pd.Series, offsets: dict[str, tuple[float, float]], basemap: str
 ) -> tuple[float, float]:
@@ -268,20 +263,23 @@ def map_view(
 ) -> tuple[tuple[float, float] | None, float | None]:
     """(centre, zoom) to send to the map, or (None, None) to leave the view to the user.
 
-    The latest request wins (``view_src``): a site chosen for placing, newly read uploads, or a
-    row chosen in the table; without one, the row still chosen, else the site being placed.
+    The latest request wins (``view_src``): a site chosen for placing, newly read uploads, a
+    filter changed (the view fits what it shows), or a row chosen in the table; without one, the
+    row still chosen, else the site being placed.
     """
     seq = int(st.session_state.get("view_seq", 0))
     src = st.session_state.get("view_src")
     selected = st.session_state.get(table_key)
     rows = list(selected["selection"]["rows"]) if selected else []
-    ups = view.sites[view.sites["origin"] == ORIGIN_UPLOAD]
-    if src == "upload" and not ups.empty:
-        extent = data_bounds(zip(ups["lon"], ups["lat"], strict=True), [])
-        if extent is not None:
-            lon, lat = display_transform(basemap)((extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2)
-            (center, zoom) = centre_request(lat, lon, None, seq)
-            return center, zoom_to_fit(extent) + (zoom - round(zoom))
+    if src == "url" and st.session_state.get("url_view"):
+        lat, lon, zoom = st.session_state["url_view"]
+        lon, lat = display_transform(basemap)(lon, lat)
+        return (lat, lon), zoom
+    fit = {"upload": view.sites[view.sites["origin"] == ORIGIN_UPLOAD], "filter": shown}.get(src)
+    if fit is not None and not fit.empty:
+        request = fit_request(fit, seq, view.items, display_transform(basemap))
+        if request is not None:
+            return request
     target: pd.Series | None = None
     if placing is not None and src == "place":
         target = view.sites[view.sites["key"] == placing].iloc[0]
@@ -332,6 +330,12 @@ def error_text(error: BaseException) -> str:
 # ---- sidebar ---------------------------------------------------------------------------------
 
 
+def on_by_default(key: str) -> dict[str, Any]:
+    """A checkbox on by default, unless a link already set it (a default beside a value set
+    through the session would make Streamlit warn)."""
+    return {"key": key} if key in st.session_state else {"key": key, "value": True}
+
+
 def sidebar_layers(view: View, lang: Lang) -> tuple[list[str], bool, bool]:
     """Which layers, and whether the uncertainty circles and county outlines, are shown.
 
@@ -346,12 +350,11 @@ def sidebar_layers(view: View, lang: Lang) -> tuple[list[str], bool, bool]:
         for layer in LAYER_NAMES
         if sb.checkbox(
             f":{LAYER_SWATCH[layer]}[●] {layer_label(layer, lang)} ({int(counts.get(layer, 0))})",
-            value=True,
-            key=f"layer_{layer}",
+            **on_by_default(f"layer_{layer}"),
         )
     ]
-    circles = sb.checkbox(t("uncertainty_layer", lang), value=True, key="show_circles")
-    counties = sb.checkbox(t("counties_layer", lang), value=True, key="show_counties")
+    circles = sb.checkbox(t("uncertainty_layer", lang), **on_by_default("show_circles"))
+    counties = sb.checkbox(t("counties_layer", lang), **on_by_default("show_counties"))
     return chosen, circles, counties
 
 
@@ -404,25 +407,7 @@ def sidebar_approximate(shown: pd.DataFrame, offsets: dict[str, tuple[float, flo
             )
         if not approx.empty:
             st.dataframe(
-                pd.DataFrame(
-                    {
-                        t("col_name", lang): approx["name"].to_numpy(),
-                        t("col_county", lang): approx["county"].to_numpy(),
-                        t("col_precision", lang): [precision_label(p, lang) for p in approx["precision"]],
-                        "±": [
-                            distance_label(u, lang) if u is not None and not pd.isna(u) else "?"
-                            for u in approx["uncertainty_m"]
-                        ],
-                        t("col_drawn", lang): [
-                            t("drawn_spread", lang) if k in offsets else t("drawn_at", lang)
-                            for k in approx["key"]
-                        ],
-                        precision_text("finer_col", lang): [
-                            finer_hint({"precision": p, "location_source": s}, lang)
-                            for p, s in zip(approx["precision"], approx["location_source"], strict=True)
-                        ],
-                    }
-                ),
+                approximate_table(approx, offsets, lang),
                 hide_index=True,
                 key="approx_table",
             )
@@ -438,53 +423,26 @@ def sidebar_attribution(layers: Layers, lang: Lang) -> None:
 def sidebar_downloads(
     layers: Layers, folder: str, stamp: Stamp, view: View, shown: pd.DataFrame, lang: Lang
 ) -> None:
-    """Layer files as built; other files are only written when their button is clicked."""
+    """One menu of every file (what and format) and one button; see ``geo.web.downloads``."""
     sb = st.sidebar
     sb.subheader(t("downloads", lang))
     sb.caption(t("dl_raw_note", lang))
-    for layer in LAYER_NAMES:
-        if layer in layers.raw:
-            sb.download_button(
-                t("dl_layer", lang, layer=layer_label(layer, lang)),
-                data=layers.raw[layer],
-                file_name=export.layer_file_name(layer),
-                mime=export.MIME["geojson"],
-                key=f"dl_{layer}",
-                on_click="ignore",
-            )
-    every = layers.all_features()
+    menu = download_menu(
+        layers, lambda: all_layers_geojson(folder, stamp), view.raw_items(shown["key"]), lang
+    )
+    choice = sb.selectbox(
+        t("dl_choose", lang), list(menu), key="dl_choice", format_func=lambda k: menu[k].label
+    )
+    item = menu[choice or next(iter(menu))]
+    data = item.data() if choice == "all_geojson" else item.data  # cached bytes, sent at once
     sb.download_button(
-        t("dl_all", lang, fmt="GeoJSON"),
-        data=all_layers_geojson(folder, stamp),
-        file_name=export.all_file_name("geojson"),
-        mime=export.MIME["geojson"],
-        key="dl_all_geojson",
+        t("dl_button", lang, what=item.label),
+        data=data,
+        file_name=item.file_name,
+        mime=item.mime,
+        key="dl_file",
         on_click="ignore",
     )
-    sb.download_button(
-        t("dl_all", lang, fmt="GeoPackage"),
-        data=lambda: export.gpkg_bytes(every),
-        file_name=export.all_file_name("gpkg"),
-        mime=export.MIME["gpkg"],
-        key="dl_all_gpkg",
-        on_click="ignore",
-    )
-    chosen = view.raw_items(shown["key"])
-    selection_formats = (
-        ("GeoJSON", "geojson", lambda: export.feature_collection_bytes(f for _, f in chosen)),
-        ("CSV", "csv", lambda: export.csv_bytes(chosen)),
-        ("GeoPackage", "gpkg", lambda: export.gpkg_bytes(chosen)),
-        ("KML", "kml", lambda: export.kml_bytes(chosen)),
-    )
-    for label, ext, make in selection_formats:  # made only when clicked
-        sb.download_button(
-            t("dl_selection", lang, fmt=label),
-            data=make,
-            file_name=export.selection_file_name(ext),
-            mime=export.MIME[ext],
-            key=f"dl_sel_{ext}",
-            on_click="ignore",
-        )
 
 
 # ---- uploads ---------------------------------------------------------------------------------
@@ -499,12 +457,15 @@ def read_uploads(files: list[Any], county: str | None, project: Project, lang: L
     """Run the build's pipeline on every file not read yet; forget files taken out of the uploader."""
     from geo.locate import Resolver
     from geo.upload import process_upload
+    from geo.web.duplicates import find_duplicate, upload_fingerprint
 
     state = uploads()
     wanted: dict[str, Any] = {}
     for f in files:
         data = f.getvalue()
         sig = hashlib.sha1(data).hexdigest() + "|" + f.name + "|" + (county or "")
+        while sig in wanted:  # the same file twice: the second is a duplicate of the first
+            sig += "+"
         wanted[sig] = (f.name, data)
     for sig in [s for s in state if s not in wanted]:
         del state[sig]
@@ -516,7 +477,12 @@ def read_uploads(files: list[Any], county: str | None, project: Project, lang: L
         bar = st.progress(0.0)
         for i, (sig, name, data) in enumerate(new):
             status.update(label=t("upload_running", lang, name=md_text(name)))
-            entry = Upload(name=name, data=data, county=county)
+            entry = Upload(name=name, data=data, county=county, fingerprint=upload_fingerprint(name, data))
+            earlier = [(e.name, e.fingerprint) for e in state.values() if e.features and e.fingerprint]
+            entry.duplicate = find_duplicate(entry.fingerprint, known_reports(project), earlier)
+            if entry.duplicate is not None:
+                state[sig] = entry
+                continue
             try:
                 result = process_upload(name, data, county=county, resolver=resolver)
             except GeoError as error:
@@ -545,7 +511,7 @@ def save_uploads(project: Project, lang: Lang) -> None:
     state = uploads()
     failed = False
     for sig, entry in list(state.items()):
-        if entry.error is not None:
+        if entry.error is not None or entry.duplicate is not None:
             continue
         try:
             saved = save_upload(
@@ -592,10 +558,14 @@ def upload_panel(project: Project, lang: Lang) -> list[Feature]:
             t("upload_county", lang), key="upload_county", help=t("upload_county_help", lang)
         ).strip()
         read_uploads(list(files or []), county or None, project, lang)
-        ok = [e for e in state.values() if e.error is None]
+        ok = [e for e in state.values() if e.error is None and e.duplicate is None]
         for entry in state.values():
             if entry.error is not None:
                 st.error(t("upload_refused", lang, error=entry.error))
+                continue
+            if entry.duplicate is not None:
+                where = "upload_dup_" + entry.duplicate.where
+                st.warning(t(where, lang, name=md_text(entry.name), existing=md_text(entry.duplicate.name)))
                 continue
             st.success(
                 t(
@@ -884,6 +854,11 @@ def main() -> None:
     st.set_page_config(page_title="城市更新项目地图 · Urban renewal map", page_icon="🗺️", layout="wide")
     register_assets()
     project = current_project()
+    folder = str(project.layers)
+    stamp = folder_stamp(folder)
+    layers, sites, built_offsets = load(folder, stamp)
+    options = url_options(sites)
+    fit_now = urlstate.read_once(st.session_state, st.query_params, options)
     lang: Lang = st.sidebar.radio(
         t("language", "zh"), LANGS, format_func=LANG_NAMES.__getitem__, horizontal=True, key="lang"
     )
@@ -893,10 +868,6 @@ def main() -> None:
     if basemap == "gaode":
         st.sidebar.caption(t("gaode_note", lang))
     writable = access.gate(lang)  # save, place, rebuild and keys only where the deployer allows
-
-    folder = str(project.layers)
-    stamp = folder_stamp(folder)
-    layers, sites, built_offsets = load(folder, stamp)
 
     st.title(t("title", lang))
     st.caption(t("subtitle", lang))
@@ -920,6 +891,10 @@ def main() -> None:
     chosen_layers, circles, show_counties = sidebar_layers(view, lang)
     filters = sidebar_filters(view.sites, lang)
     shown = filter_sites(view.sites, **filters, layers=chosen_layers)
+    signature = filter_signature(filters)
+    if fit_now or st.session_state.setdefault("filter_sig", signature) != signature:  # fit to the filter
+        st.session_state["filter_sig"], st.session_state["view_src"] = signature, "filter"
+        bump_view()
     sidebar_approximate(shown, offsets, lang)
     sidebar_downloads(layers, folder, stamp, view, shown, lang)
     sidebar_attribution(layers, lang)
@@ -934,6 +909,10 @@ def main() -> None:
     # the click) is read first so that the map can be centred on it.
     table_key = "table_" + hashlib.sha1("\n".join(shown["key"]).encode()).hexdigest()[:12]
     center, zoom = map_view(view, shown, offsets, basemap, table_key, placing)
+    if center is not None and zoom is not None:  # the view a link to this map opens with
+        lon, lat = from_display(basemap, center[1], center[0])
+        st.session_state["url_view"] = (lat, lon, zoom)
+    urlstate.write(st.session_state, st.query_params, options)
 
     by_layer: dict[str, list[Shown]] = {layer: [] for layer in chosen_layers}
     for key, layer, origin, flags in zip(

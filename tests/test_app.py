@@ -12,6 +12,7 @@ from typing import Any
 
 import geopandas as gpd
 import pytest
+import shapely
 import streamlit as st
 from conftest import (
     DEQING_REPORT,
@@ -25,12 +26,13 @@ from conftest import (
     tree_digest,
     write_layers,
 )
-from shapely.geometry import box
+from shapely.geometry import box, shape
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from geo.web.mapview import FLAG_PLACED
+from geo.web.popup import md_text
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 MAP_ARGS = ("script", "header", "html", "feature_group", "layer_control")
@@ -104,7 +106,11 @@ def table_names(at: AppTest) -> list[str]:
 
 
 def download(at: AppTest, files: Files, key: str) -> tuple[str, bytes]:
-    """(file name, bytes) of the download button with widget key ``key``."""
+    """(file name, bytes) of the download ``key``: the upload's own button, or the downloads menu's
+    choice ``key`` without its ``dl_`` (``dl_parks``, ``dl_sel_csv``…) and its one button."""
+    if key != "dl_upload":
+        at.sidebar.selectbox(key="dl_choice").set_value(key.removeprefix("dl_")).run()
+        key = "dl_file"
     (button,) = [b for b in at.get("download_button") if b.proto.id.endswith(f"-{key}")]
     file_id = button.proto.deferred_file_id or re.sub(r"^.*/|\.[^.]*$", "", button.proto.url)
     name, get = files[file_id]
@@ -222,6 +228,38 @@ def test_table_selection_centres_the_map(layers_dir: Path, no_admin: None) -> No
     assert map_args(at)["zoom"] < 12
 
 
+def _screen(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """Web Mercator pixel position of (lon, lat) at ``zoom`` (256 px tiles)."""
+    import math
+
+    scale = 256 * 2**zoom
+    y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+    return (lon + 180) / 360 * scale, (math.pi - y) / (2 * math.pi) * scale
+
+
+def test_the_view_fits_a_filtered_county_and_a_search(layers_dir: Path, no_admin: None) -> None:
+    at = run_app()
+    assert map_args(at)["center"] is None  # the first view is the map's own (every site)
+    at.sidebar.multiselect(key="f_county").set_value(["永康市"]).run()
+    args = map_args(at)
+    (lat, lon), zoom = args["center"], args["zoom"]
+    cx, cy = _screen(lon, lat, zoom)
+    sites = [f for f in layer_features(layers_dir) if f["properties"]["county"] == "永康市"]
+    assert len(sites) > 5
+    for f in sites:  # every vertex of every site of the county is on the 800 × 620 px map
+        for x, y in shapely.get_coordinates(shape(f["geometry"])):
+            px, py = _screen(x, y, zoom)
+            assert abs(px - cx) <= 400 and abs(py - cy) <= 310, f["properties"]["name"]
+    # the county's ±20 km site keeps the view far from street scale
+    assert round(zoom) <= 10
+    wide = zoom
+    at.sidebar.text_input(key="query").set_value("tashan").run()  # one site known to ±50 m
+    args = map_args(at)
+    assert args["center"] == pytest.approx([28.9, 120.02], abs=1e-4) and args["zoom"] > wide + 3
+    at.sidebar.multiselect(key="f_county").set_value(["武义县"]).run()  # nothing matches: no move
+    assert map_args(at)["center"] is None
+
+
 def test_layer_downloads_are_the_built_bytes(layers_dir: Path, no_admin: None, downloads: Files) -> None:
     at = run_app()
     for layer in ("renewal", "parks", "roads", "scenic"):
@@ -240,7 +278,9 @@ def test_layer_downloads_are_the_built_bytes(layers_dir: Path, no_admin: None, d
     assert doc["features"] == built
     name, gpkg = download(at, downloads, "dl_all_gpkg")
     assert name == "sites-all-layers.gpkg" and gpkg.startswith(b"SQLite format 3")
-    assert len(at.get("download_button")) == 10
+    # one menu of the ten files and one button
+    assert len(at.sidebar.selectbox(key="dl_choice").options) == 10
+    assert len(at.get("download_button")) == 1
 
 
 def test_selection_downloads(layers_dir: Path, no_admin: None, downloads: Files, tmp_path: Path) -> None:
@@ -281,8 +321,9 @@ def test_language_toggle(layers_dir: Path, no_admin: None) -> None:
     assert "Showing 11 of 11 sites" in [m.value for m in at.markdown]
     assert list(at.dataframe[0].value.columns)[:4] == ["Name", "Layer", "Kind", "Status"]
     assert at.sidebar.text_input(key="query").label == "Search by name (Chinese or pinyin)"
-    labels = [b.proto.label for b in at.get("download_button")]
+    labels = at.sidebar.selectbox(key="dl_choice").options
     assert "Parks (GeoJSON)" in labels and "Current selection (CSV)" in labels
+    assert [b.proto.label for b in at.get("download_button")] == ["Download Urban renewal (GeoJSON)"]
     assert "Statements that mention it" in map_args(at)["script"]
     assert "Township" in map_args(at)["feature_group"]  # popup facts in English
     assert any("Parks" in c.label for c in at.sidebar.checkbox)
@@ -365,7 +406,13 @@ def tags(at: AppTest) -> list[str]:
     return list(at.dataframe[0].value["标注"])
 
 
+def without_deqing(project: ProjectCopy) -> None:
+    """The project without the report the uploads below bring (else they are duplicates of it)."""
+    (project.sources / DEQING_REPORT.name).unlink()
+
+
 def test_upload_lists_the_reports_sites_and_writes_nothing(project: ProjectCopy, downloads: Files) -> None:
+    without_deqing(project)
     before = tree_digest(project.root)
     at = run_app()
     n_built = len(table_names(at))
@@ -381,6 +428,8 @@ def test_upload_lists_the_reports_sites_and_writes_nothing(project: ProjectCopy,
     fg = map_args(at)["feature_group"]
     assert fg.count('"upload:') == n_up
     assert map_args(at)["center"] is not None  # the map goes to the uploaded sites
+    # some are known only to the county (± tens of km): never a street-scale view
+    assert round(map_args(at)["zoom"]) <= 10
     # the uploaded sites at once as GeoJSON, as the build would write them
     name, data = download(at, downloads, "dl_upload")
     doc = json.loads(data)
@@ -419,6 +468,7 @@ def test_every_refused_file_has_its_own_message(project: ProjectCopy) -> None:
 
 
 def test_save_into_the_project_only_when_pressed(project: ProjectCopy) -> None:
+    without_deqing(project)
     at = run_app()
     at.file_uploader[0].set_value(("德清报告.docx", docx_of(DEQING_REPORT), DOCX_MIME)).run()
     assert (project.sources / "德清报告.docx").exists() is False
@@ -433,6 +483,44 @@ def test_save_into_the_project_only_when_pressed(project: ProjectCopy) -> None:
     # the layers were reloaded: the saved report's sites are project sites now, nothing is "uploaded"
     assert UPLOADED not in tags(at)
     assert any("德清报告.docx" in d for d in at.dataframe[0].value["来源文件"])
+
+
+def test_a_report_already_in_the_project_is_named_not_read_again(project: ProjectCopy) -> None:
+    before = tree_digest(project.root)
+    at = run_app()
+    n_built = len(table_names(at))
+    # the project's report under another name and in another format: the same text once cleaned
+    at.file_uploader[0].set_value(("德清报告.docx", docx_of(DEQING_REPORT), DOCX_MIME)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    (warning,) = [w.value for w in at.warning]
+    assert warning.startswith("德清报告\\.docx：") and "项目中已有的报告" in warning
+    assert md_text(DEQING_REPORT.name) in warning
+    assert len(table_names(at)) == n_built and UPLOADED not in tags(at)  # no site read twice
+    assert "upload_save" not in [b.key for b in at.button]  # nothing to save
+    assert tree_digest(project.root) == before
+    at.sidebar.radio(key="lang").set_value("en").run()
+    (warning,) = [w.value for w in at.warning]
+    assert "already in the project" in warning and md_text(DEQING_REPORT.name) in warning
+
+
+def test_the_same_upload_twice_is_read_once(project: ProjectCopy) -> None:
+    without_deqing(project)
+    at = run_app()
+    n_built = len(table_names(at))
+    data = DEQING_REPORT.read_bytes()
+    at.file_uploader[0].set_value(
+        [("甲.txt", data, "text/plain"), ("乙.txt", data, "text/plain"), ("丙.docx", docx_of(DEQING_REPORT), DOCX_MIME)]
+    ).run()
+    assert not at.exception, [e.value for e in at.exception]
+    (ok,) = [s.value for s in at.success]
+    assert ok.startswith("甲\\.txt：")
+    warnings = sorted(w.value for w in at.warning if "已上传的" in w.value)
+    assert len(warnings) == 2 and all("甲\\.txt" in w for w in warnings)
+    assert {w.split("：")[0] for w in warnings} == {"乙\\.txt", "丙\\.docx"}
+    n_up = tags(at).count(UPLOADED)
+    assert n_up > 10 and len(table_names(at)) == n_built + n_up
+    uploaded_docs = {d for d, tag in zip(at.dataframe[0].value["来源文件"], tags(at), strict=True) if UPLOADED in tag}
+    assert uploaded_docs == {"甲.txt"}
 
 
 # ---- fixing a location by hand ---------------------------------------------------------------
@@ -537,3 +625,47 @@ def test_a_rebuild_writes_the_placement_into_the_layers(project: ProjectCopy) ->
     # undone: the layers still carry it until the next rebuild, and the table says so
     at.button(key="place_undo").click().run()
     assert tags(at)[table_names(at).index(site["properties"]["name"])] == "定位已撤销（待重建）"
+
+
+# ---- the map's state in its address ----------------------------------------------------------
+
+
+def test_a_link_with_filters_and_view_reopens_them(layers_dir: Path, no_admin: None) -> None:
+    at = run_app(f_county=["永康市"], query="gongyuan")
+    at.sidebar.checkbox(key="layer_roads").uncheck().run()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    table_key = at.dataframe[0].key
+    at.session_state[table_key] = {"selection": {"rows": [table_names(at).index("塔山公园")], "columns": []}}
+    at.run()
+    params = dict(at.query_params)
+    assert (params["county"] == ["永康市"] and params["q"] == ["gongyuan"]) or params["q"] == "gongyuan"
+    assert "roads" in str(params["off"]) and "en" in str(params["lang"])
+    assert "28.9" in str(params["view"]) and "120.02" in str(params["view"])
+    # the same address in a new session opens the same map
+    again = AppTest.from_file(APP, default_timeout=60)
+    again.query_params = {k: v for k, v in params.items()}
+    again.run()
+    assert not again.exception, [e.value for e in again.exception]
+    assert table_names(again) == ["塔山公园", "永康江湿地公园", "城市口袋公园"]
+    assert again.sidebar.multiselect(key="f_county").value == ["永康市"]
+    assert again.sidebar.text_input(key="query").value == "gongyuan"
+    assert again.sidebar.checkbox(key="layer_roads").value is False
+    assert again.title[0].value == "Urban renewal map"
+    args = map_args(again)
+    assert args["center"] == pytest.approx([28.9, 120.02], abs=1e-4) and args["zoom"] == 16
+    assert not again.warning  # nothing for Streamlit to warn about in seeding the widgets
+
+
+def test_a_link_with_filters_only_fits_them_and_unknown_values_are_dropped(
+    layers_dir: Path, no_admin: None
+) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params = {"county": ["武义县", "没有的县"], "status": "nonsense", "view": "x,y,z", "base": "nope"}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert table_names(at) == ["九铜线"]
+    assert at.sidebar.multiselect(key="f_status").value == []
+    assert at.sidebar.radio(key="basemap").value == "none"
+    args = map_args(at)
+    assert args["center"] is not None and 28.8 < args["center"][0] < 29.0 and 119.7 < args["center"][1] < 119.9
+    assert dict(at.query_params)["county"] in (["武义县"], "武义县")

@@ -45,6 +45,8 @@ def app(
     copy = copy_project(root / "project")
     uploads = root / "uploads"
     uploads.mkdir()
+    # put aside while its upload is read (else it is a duplicate of the project's report), then back
+    (copy.sources / DEQING_REPORT.name).rename(uploads / DEQING_REPORT.name)
     (uploads / "德清报告.docx").write_bytes(docx_of(DEQING_REPORT))
     (uploads / HOSTILE).write_bytes(b"\x00\x01\x02\x03" * 64)
     with (
@@ -52,6 +54,13 @@ def app(
         browser(playwright, url, root / "profile") as s,
     ):
         yield s, copy, uploads
+
+
+def _report_back(copy: ProjectCopy, uploads: Path) -> None:
+    """The project's report put aside for the upload test back in the project."""
+    aside = uploads / DEQING_REPORT.name
+    if aside.exists():
+        aside.rename(copy.sources / DEQING_REPORT.name)
 
 
 def _open(session: Session, title: str) -> None:
@@ -97,10 +106,12 @@ def test_upload_a_word_report_and_see_its_sites(app: tuple[Session, ProjectCopy,
     session.close_popup()
     assert tree_digest(copy.root) == before  # nothing saved into the project
     assert session.blocked == []
+    _report_back(copy, uploads)
 
 
 def test_place_a_site_by_clicking_the_map_rebuild_and_undo(app: tuple[Session, ProjectCopy, Path]) -> None:
-    session, copy, _ = app
+    session, copy, uploads = app
+    _report_back(copy, uploads)
     site = next(f for f in layer_features(copy.layers) if f["properties"]["precision"] == "county")
     key = f"{site['properties']['category']}/{site['id']}"
     name, county = site["properties"]["name"], site["properties"]["county"]

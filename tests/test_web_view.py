@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import COUNTY_SPOT, fixture_layers
@@ -20,6 +21,7 @@ from geo.web.view import (
     approximate_stacks,
     build_view,
     centre_request,
+    circle_extent,
     point_rows,
     zoom_for,
 )
@@ -134,3 +136,90 @@ def test_bidi_text_is_isolated() -> None:
     assert isolate("塔山公园") == "塔山公园"  # nothing to isolate
     assert isolate("\u202e园公山塔") == "\u2068\u202e园公山塔\u2069"
     assert md_text("a\u202eb.txt") == "\u2068a\u202eb\\.txt\u2069"
+
+
+# ---- fitting the view --------------------------------------------------------------------------
+
+
+def _pixels(extent: tuple[float, float, float, float], zoom: float) -> tuple[float, float]:
+    """Width and height in screen pixels of ``extent`` at ``zoom`` (Web Mercator, 256 px tiles)."""
+    import math
+
+    def y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    scale = 256 * 2**zoom
+    return (extent[2] - extent[0]) / 360 * scale, (y(extent[3]) - y(extent[1])) / (2 * math.pi) * scale
+
+
+def _frame(rows: list[tuple[str, float, float, float | None]]) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "key": [r[0] for r in rows],
+            "lon": [r[1] for r in rows],
+            "lat": [r[2] for r in rows],
+            "uncertainty_m": [r[3] for r in rows],
+            "geom_type": ["Point"] * len(rows),
+        }
+    )
+
+
+def test_a_site_known_to_30_km_is_never_shown_closer_than_its_circle() -> None:
+    from geo.web.view import fit_request
+
+    ((lat, lon), zoom) = fit_request(_frame([("a", 120.0, 30.0, 30000.0)]), 0)
+    assert (lat, lon) == pytest.approx((30.0, 120.0), abs=1e-3)
+    # the whole ±30 km circle fits in the map (at most 800 × 620 px) ...
+    w, h = _pixels(circle_extent(120.0, 30.0, 30000.0), zoom)
+    assert w <= 800 and h <= 620
+    # ... and is not a speck in it: one zoom closer would not fit
+    w2, h2 = _pixels(circle_extent(120.0, 30.0, 30000.0), zoom + 1)
+    assert w2 > 720 or h2 > 540
+    # metres per pixel at this zoom: hundreds, not the street scale of zoom 16
+    import math
+
+    assert 156543 * math.cos(math.radians(30)) / 2**zoom > 100 and zoom <= 10
+
+
+def test_the_view_fits_every_site_and_a_lone_exact_site_stops_at_street_zoom() -> None:
+    from geo.web.view import fit_request
+
+    frame = _frame([("a", 120.0, 28.9, 50.0), ("b", 120.3, 29.1, 300.0), ("c", 119.9, 28.8, None)])
+    ((lat, lon), zoom) = fit_request(frame, 0)
+    assert 28.8 < lat < 29.1 and 119.9 < lon < 120.3
+    w, h = _pixels((119.9, 28.8, 120.3, 29.1), zoom)
+    assert w <= 720 and h <= 540
+    ((_, _), lone) = fit_request(_frame([("a", 120.0, 28.9, 5.0)]), 0)
+    assert lone == 16
+    assert fit_request(_frame([("a", float("nan"), float("nan"), 5.0)]), 0) is None
+
+
+def test_fit_requests_alternate_and_follow_the_base_map() -> None:
+    from geo.web.view import fit_request
+
+    frame = _frame([("a", 120.0, 28.9, 3000.0)])
+    a, b = fit_request(frame, 1), fit_request(frame, 2)
+    assert a is not None and b is not None and a != b and round(a[1]) == round(b[1])
+    shifted = fit_request(frame, 2, transform=lambda lon, lat: (lon + 0.005, lat - 0.002))
+    assert shifted is not None and shifted[0] == pytest.approx((28.898, 120.005))
+
+
+def test_lines_are_fitted_whole(layers_dir: Path) -> None:
+    from geo.web.view import sites_extent
+
+    layers = read_layers(layers_dir)
+    view = build_view(layers, sites_frame(layers))
+    lines = view.sites[view.sites["geom_type"] == "LineString"]
+    extent = sites_extent(lines, view.items)
+    assert extent is not None and extent[0] <= 119.80 and extent[2] >= 120.06
+
+
+def test_filter_signature_changes_with_any_filter_only() -> None:
+    from geo.web.view import filter_signature
+
+    base = {"query": "", "counties": [], "documents": [], "statuses": [], "precisions": []}
+    assert filter_signature(base) == filter_signature(dict(base))
+    assert filter_signature(base) != filter_signature({**base, "counties": ["某县"]})
+    assert filter_signature(base) != filter_signature({**base, "query": "gongyuan"})

@@ -95,6 +95,14 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "upload_read": {"zh": "已读取 {n} 个报告", "en": "{n} report(s) read"},
     "upload_done": {"zh": "{name}：{n} 个项目（{county}）", "en": "{name}: {n} sites ({county})"},
     "upload_refused": {"zh": "未能读取：{error}", "en": "Refused: {error}"},
+    "upload_dup_project": {
+        "zh": "{name}：与项目中已有的报告 {existing} 内容相同，不再重复读取。",
+        "en": "{name}: the same report as {existing}, already in the project; not read again.",
+    },
+    "upload_dup_upload": {
+        "zh": "{name}：与已上传的 {existing} 内容相同，不再重复读取。",
+        "en": "{name}: the same report as the upload {existing}; not read again.",
+    },
     "dl_upload": {"zh": "上传的项目（GeoJSON）", "en": "Uploaded sites (GeoJSON)"},
     "upload_save": {"zh": "保存到项目", "en": "Save into the project"},
     "upload_save_help": {
@@ -171,6 +179,8 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "dl_layer": {"zh": "{layer}（GeoJSON）", "en": "{layer} (GeoJSON)"},
     "dl_all": {"zh": "全部图层（{fmt}）", "en": "All layers ({fmt})"},
     "dl_selection": {"zh": "当前筛选结果（{fmt}）", "en": "Current selection ({fmt})"},
+    "dl_choose": {"zh": "下载什么", "en": "What to download"},
+    "dl_button": {"zh": "下载 {what}", "en": "Download {what}"},
     "dl_raw_note": {
         "zh": "下载内容为原始数据（WGS-84 坐标，引文为原文）。",
         "en": "Downloads hold the raw data (WGS-84 coordinates, quotes as written).",

@@ -224,3 +224,95 @@ def approximate_line(sites: pd.DataFrame, lang: Lang) -> str:
     if n == 0:
         return t("approx_line_none", lang, total=len(sites))
     return t("approx_line", lang, n=n, total=len(sites))
+
+
+# ---- fitting the view to what is shown ---------------------------------------------------------
+
+M_PER_DEGREE = 111_320.0
+# The part of the map a fitted view fills (the map is 620 px high, about 800 px wide on a desktop;
+# a margin keeps markers off its edges and away from the controls).
+FIT_WIDTH_PX = 720
+FIT_HEIGHT_PX = 540
+MIN_FIT_ZOOM = 4
+MAX_FIT_ZOOM = 16
+
+Extent = tuple[float, float, float, float]  # (min lon, min lat, max lon, max lat)
+
+
+def circle_extent(lon: float, lat: float, radius_m: float) -> Extent:
+    """The box around a circle of ``radius_m`` metres centred on (lon, lat)."""
+    dlat = radius_m / M_PER_DEGREE
+    dlon = radius_m / (M_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    return lon - dlon, lat - dlat, lon + dlon, lat + dlat
+
+
+def _union(a: Extent | None, b: Extent) -> Extent:
+    if a is None:
+        return b
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+
+
+def sites_extent(sites: pd.DataFrame, items: dict[str, ShownSite] | None = None) -> Extent | None:
+    """What must be seen of ``sites``: each site's uncertainty circle, and its whole geometry for
+    lines and areas (from ``items``, the view's features); None when no site has a location."""
+    out: Extent | None = None
+    for key, lon, lat, unc, kind in zip(
+        sites["key"], sites["lon"], sites["lat"], sites["uncertainty_m"], sites["geom_type"], strict=True
+    ):
+        if lon is None or lat is None or pd.isna(lon) or pd.isna(lat):
+            continue
+        radius = 0.0 if unc is None or pd.isna(unc) else max(float(unc), 0.0)
+        out = _union(out, circle_extent(float(lon), float(lat), radius))
+        if items is not None and kind != "Point" and key in items:
+            geom = geometry_of(items[key].shown)
+            if geom is not None and not geom.is_empty:
+                out = _union(out, tuple(geom.bounds))  # type: ignore[arg-type]
+    return out
+
+
+def _mercator_y(lat: float) -> float:
+    lat = max(-85.0, min(85.0, lat))
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def fit_zoom(extent: Extent, width_px: int = FIT_WIDTH_PX, height_px: int = FIT_HEIGHT_PX) -> int:
+    """The closest whole zoom at which ``extent`` fits in ``width_px`` × ``height_px`` (Web Mercator,
+    256 px tiles), between MIN_FIT_ZOOM and MAX_FIT_ZOOM."""
+    dlon = max(extent[2] - extent[0], 1e-9)
+    dy = max(_mercator_y(extent[3]) - _mercator_y(extent[1]), 1e-9)
+    zx = math.log2(width_px * 360.0 / (256.0 * dlon))
+    zy = math.log2(height_px * 2 * math.pi / (256.0 * dy))
+    return max(MIN_FIT_ZOOM, min(MAX_FIT_ZOOM, math.floor(min(zx, zy))))
+
+
+def extent_centre(extent: Extent) -> tuple[float, float]:
+    """(lon, lat) of the middle of ``extent`` as the map draws it (Web Mercator)."""
+    y = (_mercator_y(extent[1]) + _mercator_y(extent[3])) / 2
+    return (extent[0] + extent[2]) / 2, math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+
+def fit_request(
+    sites: pd.DataFrame,
+    seq: int,
+    items: dict[str, ShownSite] | None = None,
+    transform: Any = None,
+) -> tuple[tuple[float, float], float] | None:
+    """(centre (lat, lon), zoom) for ``st_folium`` showing every one of ``sites`` with its
+    uncertainty circle, so never closer than a site's uncertainty allows; None when none has a
+    location. ``transform`` maps WGS-84 (lon, lat) to the base map's (GCJ-02 for Gaode)."""
+    extent = sites_extent(sites, items)
+    if extent is None:
+        return None
+    lon, lat = extent_centre(extent)
+    if transform is not None:
+        lon, lat = transform(lon, lat)
+    odd = seq % 2
+    return (lat + odd * CENTRE_NUDGE, lon), fit_zoom(extent) + odd * ZOOM_NUDGE
+
+
+def filter_signature(filters: dict[str, Any]) -> str:
+    """The filters (search, county, document, status, precision) as one string: a change of it
+    is a new request to fit the view. Layers switched on or off are not filters here."""
+    import json
+
+    return json.dumps(filters, ensure_ascii=False, sort_keys=True, default=list)

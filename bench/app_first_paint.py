@@ -1,0 +1,155 @@
+"""First paint of the app as a user opens it, and the cold script run.
+
+1. ``streamlit run streamlit_app.py`` on a free local port, on the project's layers (the seeds;
+   read-only, as deployed by default). Debian's Chromium (headless, through Playwright) opens the
+   app in a new browser profile each time, every non-local request blocked, and the time from
+   navigation to the first site drawn on the map (a Leaflet path in the map's frame) is taken.
+   The first opening after the server starts (cold: nothing imported or cached yet) is printed
+   on its own, then the median of ``--repeat`` further openings (new profiles, warm server).
+2. The cold script run: a new Python process runs the app's script once (Streamlit's AppTest),
+   timing that run alone (imports of the app's modules included); median of ``--repeat``
+   processes. Whole-process wall seconds are printed beside it.
+
+    PYTHONPATH=$PWD .venv/bin/python bench/app_first_paint.py [--repeat 3]
+
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+MAP_FRAME = "streamlit_folium.st_folium"
+SITE_PATHS = "path.leaflet-interactive"
+LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]  # fmt: skip
+COLD_RUN = """
+import time, sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=120)
+t0 = time.perf_counter()
+at.run()
+print(time.perf_counter() - t0, len(at.exception))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def app_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RENEWAL_MAP_")}
+    env.update(RENEWAL_MAP_LAYERS=str(ROOT / "layers"), RENEWAL_MAP_DATA=str(ROOT / "data"),
+               PYTHONPATH=str(ROOT))  # fmt: skip
+    return env
+
+
+def start_app(log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--browser.gatherUsageStats", "false"]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=app_env(), stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            pass
+        if proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("streamlit did not start:\n" + log.read_text(errors="replace"))
+
+
+def first_paint(playwright: object, url: str, profile: Path) -> float:
+    """Seconds from navigation to the first site drawn, in a new browser profile."""
+    context = playwright.chromium.launch_persistent_context(  # type: ignore[attr-defined]
+        str(profile), executable_path=CHROMIUM, args=ARGS, headless=True,
+        viewport={"width": 1400, "height": 1000},
+    )  # fmt: skip
+    try:
+        def route(r: object) -> None:
+            where = r.request.url  # type: ignore[attr-defined]
+            if where.startswith(("data:", "blob:", "about:")) or urlparse(where).hostname in LOCAL:
+                r.continue_()  # type: ignore[attr-defined]
+            else:
+                r.abort()  # type: ignore[attr-defined]
+
+        context.route("**/*", route)
+        page = context.pages[0] if context.pages else context.new_page()
+        t0 = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        page.frame_locator(f'iframe[title="{MAP_FRAME}"]').locator(SITE_PATHS).first.wait_for(timeout=120000)
+        return time.perf_counter() - t0
+    finally:
+        context.close()
+
+
+def cold_script_runs(repeat: int) -> list[tuple[float, float]]:
+    """(script run s, whole process s) of the app's script in new processes."""
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", COLD_RUN, str(ROOT / "streamlit_app.py")], cwd=ROOT,
+                              env=app_env(), capture_output=True, text=True, check=False)  # fmt: skip
+        whole = time.perf_counter() - t0
+        try:
+            run_s, errors = done.stdout.strip().splitlines()[-1].split()
+        except (IndexError, ValueError):
+            print("script run failed:", done.stderr[-2000:])
+            continue
+        if errors != "0":
+            print(f"script run raised {errors} exception(s)")
+        out.append((float(run_s), whole))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="first-paint-") as tmp:
+        proc, url = start_app(Path(tmp) / "streamlit.log")
+        try:
+            with sync_playwright() as p:
+                cold = first_paint(p, url, Path(tmp) / "profile-cold")
+                warm = [first_paint(p, url, Path(tmp) / f"profile-{i}") for i in range(args.repeat)]
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+    runs = cold_script_runs(args.repeat)
+    print(f"first paint, seeds, first opening after the server starts: {cold:.2f} s")
+    print(f"first paint, seeds, new browser profile, median of {len(warm)}: {statistics.median(warm):.2f} s "
+          f"(runs: {', '.join(f'{w:.2f}' for w in warm)})")  # fmt: skip
+    if runs:
+        print(f"cold script run (new process), median of {len(runs)}: "
+              f"{statistics.median(r for r, _ in runs):.2f} s; whole process "
+              f"{statistics.median(w for _, w in runs):.2f} s")  # fmt: skip
+    print(f"SUMMARY first_paint_cold_s={cold:.2f} first_paint_median_s={statistics.median(warm):.2f} "
+          f"script_cold_s={statistics.median(r for r, _ in runs) if runs else float('nan'):.2f}")
+
+
+if __name__ == "__main__":
+    main()
