@@ -61,7 +61,7 @@ from geo.web.mapview import (
     shared_spots,
     site_groups,
 )
-from geo.web.pending import Choice, Waiting, choose_county, tp, waiting_reports
+from geo.web.pending import Choice, Waiting, choose_county, waiting_reports
 from geo.web.popup import POPUP_CSS, isolate, md_text, popup_html
 from geo.web.precision import text as precision_text
 from geo.web.project import Project, current_project, file_stamp, rebuild
@@ -680,14 +680,14 @@ def pending_panel(project: Project, lang: Lang) -> None:
     """Reports waiting for a county, their guesses as buttons (geo.web.pending holds the logic)."""
     waiting = waiting_reports(project.layers)
     if waiting:
-        with st.expander(tp("pending_title", lang, n=len(waiting)), expanded=True):
+        with st.expander(t("pending_title", lang, n=len(waiting)), expanded=True):
             for i, item in enumerate(waiting):
-                st.markdown(tp("pending_report", lang, file=md_text(item.file), sites=item.sites))
+                st.markdown(t("pending_report", lang, file=md_text(item.file), sites=item.sites))
                 if not access.can_write():  # read-only: the guesses are shown, not chosen
                     st.caption(", ".join(c.label for c in item.choices))
                     continue
                 for j, c in enumerate(item.choices):
-                    label = tp("pending_choice", lang, county=c.label, score=f"{c.score:.1f}")
+                    label = t("pending_choice", lang, county=c.label, score=f"{c.score:.1f}")
                     st.button(label, key=f"pending_{i}_{j}", on_click=on_choose_county,
                               args=(project, item, c, lang))
 
@@ -700,10 +700,10 @@ def on_choose_county(project: Project, item: Waiting, choice: Choice, lang: Lang
     try:
         choose_county(project.sources, item, choice.county)
     except GeoError as error:
-        flash("error", tp("pending_refused", lang, error=error_text(error)))
+        flash("error", t("pending_refused", lang, error=error_text(error)))
         return
     run_rebuild(project, lang)
-    flash("success", tp("pending_placed", lang, file=md_text(item.file), county=md_text(choice.label)))
+    flash("success", t("pending_placed", lang, file=md_text(item.file), county=md_text(choice.label)))
 def geocoder_panel(project: Project, lang: Lang) -> None:
     """Online geocoding with the user's own key: provider, key (session or local file), run.
 
@@ -713,44 +713,44 @@ def geocoder_panel(project: Project, lang: Lang) -> None:
     from geo.web import online
     from geo.web.online import forget_key, save_key, saved_key
 
-    with st.sidebar.expander(online.text("title", lang), expanded=False):
-        st.caption(online.text("note", lang))
+    with st.sidebar.expander(t("online_title", lang), expanded=False):
+        st.caption(t("online_note", lang))
         saved = saved_key()
         if saved is not None and "geocoder_key" not in st.session_state:
             st.session_state["geocoder_provider"], st.session_state["geocoder_key"] = saved
         provider = st.selectbox(
-            online.text("provider", lang), online.providers(), key="geocoder_provider",
+            t("online_provider", lang), online.providers(), key="geocoder_provider",
             format_func=lambda p: online.provider_name(p, lang),
         )
-        key = st.text_input(online.text("key", lang), type="password", key="geocoder_key")
+        key = st.text_input(t("online_key", lang), type="password", key="geocoder_key")
         remember = st.checkbox(
-            online.text("remember", lang), value=saved is not None, key="geocoder_remember"
+            t("online_remember", lang), value=saved is not None, key="geocoder_remember"
         )
         if saved is not None:
-            st.button(online.text("forget", lang), key="geocoder_forget", on_click=forget_key)
-        if st.button(online.text("run", lang), key="geocoder_run"):
+            st.button(t("online_forget", lang), key="geocoder_forget", on_click=forget_key)
+        if st.button(t("online_run", lang), key="geocoder_run"):
             if not access.can_write():
                 st.error(t("access_denied", lang))
                 return
             if not key.strip():
-                st.warning(online.text("no_key", lang))
+                st.warning(t("online_no_key", lang))
                 return
             try:
                 if remember:
                     save_key(provider, key)
-                with st.spinner(online.text("running", lang)):
+                with st.spinner(t("online_running", lang)):
                     run = online.run_geocoding(project, provider, key)
             except GeocoderConfigError as error:
-                st.error(online.text("failed", lang).format(log=md_text(str(error))))
+                st.error(t("online_failed", lang).format(log=md_text(str(error))))
                 return
             load.clear()
             all_layers_geojson.clear()
             bounds_of.clear()
             if run.ok:
-                flash("success", online.text("done", lang))
+                flash("success", t("online_done", lang))
                 st.rerun()
             else:
-                st.error(online.text("failed", lang).format(log=md_text(run.log.strip()[-2000:])))
+                st.error(t("online_failed", lang).format(log=md_text(run.log.strip()[-2000:])))
 
 
 def place_options(view: View, shown: pd.DataFrame) -> list[str]:

@@ -259,6 +259,36 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "at that point, each box giving how many share it (click it for the list); the dashed circle is "
         "the area they may be in, and where inside it is not known.",
     },
+    # ---- reports waiting for a county ----
+    "pending_title": {"zh": "{n} 份报告需要指定县（市、区）", "en": "{n} report(s) need a county"},
+    "pending_report": {
+        "zh": "**{file}**：{sites} 个项目等待中。报告所属的县？",
+        "en": "**{file}**: {sites} site(s) waiting. Which county is this report about?",
+    },
+    "pending_choice": {"zh": "{county}（得分 {score}）", "en": "{county} (score {score})"},
+    "pending_placed": {
+        "zh": "{file} 已定为 {county}，图层已重建。",
+        "en": "{file} is now in {county}; the layers were rebuilt.",
+    },
+    "pending_refused": {"zh": "无法指定县：{error}", "en": "Cannot set the county: {error}"},
+    # ---- online geocoding with the user's key ----
+    "online_title": {"zh": "在线地理编码（需密钥）", "en": "Online geocoding (needs a key)"},
+    "online_note": {
+        "zh": "用您的密钥查询约略定位的项目；结果须落在项目所在县内，已查过的不再重复查询，"
+              "并按服务商的频率限制发送。密钥只保存在本次会话中（或您选择保存的本机配置文件），不会写入图层。",
+        "en": "Looks up the approximately located sites with your key; an answer must lie in the site's "
+              "county, answers are cached and requests keep to the provider's rate. The key stays in "
+              "this session (or in a local config file if you choose), never in the layers.",
+    },
+    "online_provider": {"zh": "服务商", "en": "Provider"},
+    "online_key": {"zh": "密钥", "en": "Key"},
+    "online_remember": {"zh": "保存在本机配置文件中", "en": "Keep it in a local config file"},
+    "online_forget": {"zh": "删除本机保存的密钥", "en": "Delete the saved key"},
+    "online_run": {"zh": "查询约略定位的项目并重建图层", "en": "Geocode the approximate sites and rebuild"},
+    "online_running": {"zh": "正在查询并重建……", "en": "Geocoding and rebuilding…"},
+    "online_done": {"zh": "已完成：图层已重建。", "en": "Done: the layers were rebuilt."},
+    "online_failed": {"zh": "未完成：{log}", "en": "Not done: {log}"},
+    "online_no_key": {"zh": "请先输入密钥。", "en": "Enter a key first."},
     "access_token": {"zh": "编辑口令", "en": "Editing token"},
     "access_token_help": {
         "zh": "输入部署者设定的口令后，才能保存报告、手动定位和重建图层",

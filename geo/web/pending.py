@@ -10,25 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from geo.errors import GeoError
-from geo.web.i18n import Lang
-
-_STRINGS: dict[str, dict[Lang, str]] = {
-    "pending_title": {"zh": "{n} 份报告需要指定县（市、区）", "en": "{n} report(s) need a county"},
-    "pending_report": {
-        "zh": "**{file}**：{sites} 个项目等待中。报告所属的县？",
-        "en": "**{file}**: {sites} site(s) waiting. Which county is this report about?",
-    },
-    "pending_choice": {"zh": "{county}（得分 {score}）", "en": "{county} (score {score})"},
-    "pending_placed": {
-        "zh": "{file} 已定为 {county}，图层已重建。",
-        "en": "{file} is now in {county}; the layers were rebuilt.",
-    },
-    "pending_refused": {"zh": "无法指定县：{error}", "en": "Cannot set the county: {error}"},
-}
-
-
-def tp(key: str, lang: Lang, **kw: Any) -> str:
-    return _STRINGS[key][lang].format(**kw)
 
 
 @dataclass(frozen=True)
