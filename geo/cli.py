@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true",
                    help="read every report again instead of reusing results kept from earlier builds")
     b.add_argument("--cache-dir", type=Path, default=None,
-                   help="folder of kept results (default: $RENEWAL_MAP_CACHE or the user's cache folder)")
+                   help="folder of kept results (default: $RENEWAL_MAP_RESULTS or the user's cache folder)")
     b.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="read the reports on a Dask cluster: tcp://HOST:PORT of its scheduler, or 'local' "
                         "for a local cluster of --workers processes (default: $RENEWAL_MAP_SCHEDULER)")

@@ -38,7 +38,7 @@ COUNTY_SPOT = [120.0470, 28.8880]  # two county-precision sites share this point
 @pytest.fixture(autouse=True)
 def _own_results_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test's builds keep their results in a folder of their own, never the user's."""
-    monkeypatch.setenv("RENEWAL_MAP_CACHE", str(tmp_path_factory.mktemp("results-cache")))
+    monkeypatch.setenv("RENEWAL_MAP_RESULTS", str(tmp_path_factory.mktemp("results-cache")))
 
 
 def _src(doc: str, quote: str, start: int = 0) -> dict[str, Any]:

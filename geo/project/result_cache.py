@@ -32,7 +32,7 @@ from typing import Any
 import platformdirs
 
 APP_NAME = "renewal-map"
-ENV = "RENEWAL_MAP_CACHE"  # the results folder; "off" (or "0") turns the cache off
+ENV = "RENEWAL_MAP_RESULTS"  # the results folder; "off" (or "0") turns the cache off
 _MAGIC = b"renewal-map result 1\n"
 _DIGEST = 32
 # what a report's result depends on besides the package's own files
@@ -42,7 +42,7 @@ _PACKAGE_FILES = (".py", ".txt", ".tsv", ".toml", ".csv", ".json", ".bin", ".npz
 
 
 def default_folder() -> Path | None:
-    """``$RENEWAL_MAP_CACHE``, else the user's cache folder; None when the variable says off."""
+    """``$RENEWAL_MAP_RESULTS``, else the user's cache folder; None when the variable says off."""
     env = os.environ.get(ENV)
     if env is not None and env.strip().lower() in ("off", "0", "no", "false"):
         return None
