@@ -259,6 +259,29 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "at that point, each box giving how many share it (click it for the list); the dashed circle is "
         "the area they may be in, and where inside it is not known.",
     },
+    # ---- the precision ladder ----
+    "precision_ladder": {"zh": "定位层级", "en": "Precision ladder"},
+    "precision_credits": {"zh": "位置数据来源：", "en": "Location data:"},
+    "precision_finer": {"zh": "如何更精确", "en": "To place it finer"},
+    "precision_finer_col": {"zh": "如何更精确", "en": "What would place it finer"},
+    "precision_county_named_town": {
+        "zh": "名称指向{town}，但尚无资料给出其位置：在地名表中加入{town}的位置（注明来源），"
+        "或导入含该项目的 OSM 数据，或手动定位",
+        "en": "the name points to {town}, which no source here locates: a cited location of {town} in the "
+        "gazetteer, an OSM extract that has the site, or placing it by hand",
+    },
+    "precision_county": {
+        "zh": "名称中的乡镇或村、含该项目的 OSM 数据（python -m geo gazetteer import-osm）、"
+        "在线地理编码（需密钥），或手动定位",
+        "en": "a township or village in its name, an OSM extract that has it "
+        "(python -m geo gazetteer import-osm), an online geocoder (needs a key), or placing it by hand",
+    },
+    "precision_township": {
+        "zh": "含该项目的 OSM 数据、在线地理编码（需密钥），或手动定位",
+        "en": "an OSM extract that has it, an online geocoder (needs a key), or placing it by hand",
+    },
+    "precision_street": {"zh": "手动定位到具体位置", "en": "placing it by hand at the exact spot"},
+    "precision_exact": {"zh": "已是最精确的层级", "en": "already at the finest step"},
     # ---- reports waiting for a county ----
     "pending_title": {"zh": "{n} 份报告需要指定县（市、区）", "en": "{n} report(s) need a county"},
     "pending_report": {

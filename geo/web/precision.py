@@ -10,34 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from geo.web.i18n import Lang, precision_label
+from geo.web.i18n import Lang, precision_label, t
 
 LADDER = ("county", "township", "street", "exact")
 
-_TEXT: dict[str, dict[Lang, str]] = {
-    "ladder": {"zh": "定位层级", "en": "Precision ladder"},
-    "credits": {"zh": "位置数据来源：", "en": "Location data:"},
-    "finer": {"zh": "如何更精确", "en": "To place it finer"},
-    "finer_col": {"zh": "如何更精确", "en": "What would place it finer"},
-    "county_named_town": {
-        "zh": "名称指向{town}，但尚无资料给出其位置：在地名表中加入{town}的位置（注明来源），"
-        "或导入含该项目的 OSM 数据，或手动定位",
-        "en": "the name points to {town}, which no source here locates: a cited location of {town} in the "
-        "gazetteer, an OSM extract that has the site, or placing it by hand",
-    },
-    "county": {
-        "zh": "名称中的乡镇或村、含该项目的 OSM 数据（python -m geo gazetteer import-osm）、"
-        "在线地理编码（需密钥），或手动定位",
-        "en": "a township or village in its name, an OSM extract that has it "
-        "(python -m geo gazetteer import-osm), an online geocoder (needs a key), or placing it by hand",
-    },
-    "township": {
-        "zh": "含该项目的 OSM 数据、在线地理编码（需密钥），或手动定位",
-        "en": "an OSM extract that has it, an online geocoder (needs a key), or placing it by hand",
-    },
-    "street": {"zh": "手动定位到具体位置", "en": "placing it by hand at the exact spot"},
-    "exact": {"zh": "已是最精确的层级", "en": "already at the finest step"},
-}
 _UNLOCATED = (
     re.compile(r"no embedded source locates (.+?)(?:;|$)"),
     re.compile(r"places it in (.+?), which no embedded source locates"),
@@ -46,7 +22,8 @@ _LIST_WORDS = re.compile(r",? (?:and|or) |, ")
 
 
 def text(key: str, lang: Lang) -> str:
-    return _TEXT[key][lang]
+    """A string of the precision ladder (``precision_<key>`` in ``geo.web.i18n``)."""
+    return t(f"precision_{key}", lang)
 
 
 def ladder(precision: str, lang: Lang) -> str:
@@ -67,8 +44,6 @@ def finer_hint(props: dict[str, Any], lang: Lang) -> str:
             m = pattern.search(source)
             if m:
                 town = m.group(1) if lang == "en" else _LIST_WORDS.sub("、", m.group(1))
-                return _TEXT["county_named_town"][lang].format(town=town)
+                return t("precision_county_named_town", lang, town=town)
         return text("county", lang)
-    if precision in _TEXT:
-        return text(precision, lang)
-    return text("county", lang)
+    return text(precision if precision in LADDER else "county", lang)
