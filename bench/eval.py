@@ -67,13 +67,7 @@ def _load_module(name: str, path: Path) -> ModuleType:
 
 
 def load_scorer(eval_dir: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("eval_score", eval_dir / "score.py")
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"error: {eval_dir / 'score.py'}: cannot be loaded")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return _load_module("eval_score", eval_dir / "score.py")
 
 
 def _gold_lines(path: Path) -> list[dict]:
