@@ -123,6 +123,16 @@ def context_rules() -> tuple[ContextRule, ...]:
 
 
 @cache
+def township_context_words() -> dict[str, tuple[str, ...]]:
+    """Role (locative, joiner, list) -> words that tie a site to a township named in its clause."""
+    out: dict[str, list[str]] = {}
+    for ln in _lines("township_context.tsv"):
+        word, role = ln.split("\t")[:2]
+        out.setdefault(role.strip(), []).append(word.strip())
+    return {role: tuple(sorted(words, key=len, reverse=True)) for role, words in out.items()}
+
+
+@cache
 def not_name_ends() -> frozenset[str]:
     return frozenset(_lines("not_name_ends.txt"))
 

@@ -54,9 +54,12 @@ class NamePlaces:
     words: tuple[str, ...]  # the words of the name that gave them (乾元, 龙山, 卫星村)
     unknown: tuple[str, ...] = ()  # parts of a zone name that name no township of the county
     village: str | None = None  # the village the township was found through
+    context: str | None = None  # the finding in words when the site's clause, not its name, gave it
 
     def describe(self) -> str:
         """The finding in words: "the name places it in 乾元镇", "… across 龙山镇 and 西溪镇"."""
+        if self.context:
+            return self.context
         names = list(self.townships) + list(self.unknown)
         where = f"in {names[0]}" if len(names) == 1 else f"across {_join(names)}"
         if self.village and self.words and self.words[0] != self.village:

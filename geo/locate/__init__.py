@@ -9,9 +9,11 @@ Steps, in order; the first that yields a location wins:
 3. ``name``      — the township(s) the name itself gives (:mod:`geo.name_places`): their cited extent
                     in the gazetteer, else their seats from GeoNames (:mod:`geo.locate.townships`);
 4. ``geocoder``  — the online geocoders, only when configured (:mod:`geo.geocoders`);
-5. ``county``    — the county seat or a point of the county, with a radius covering the county.
+5. ``context``   — the township the site's own clause ties it to (在新建镇实施甲公园提升), located as in
+                    step 3 (:mod:`geo.locate.context`);
+6. ``county``    — the county seat or a point of the county, with a radius covering the county.
 
-A candidate of steps 1–4 must lie in the site's county (its outline buffered by 0.01°, as the
+A candidate of steps 1–5 must lie in the site's county (its outline buffered by 0.01°, as the
 evaluation does): one outside is rejected whatever its source, and the next step is tried. An
 extent (a township's box) that lies mostly in the county is clipped to it. What the name says
 but no source locates is never turned into a position; the county fallback cites it instead.
@@ -33,6 +35,7 @@ from geo import admin
 from geo.county_location import Location, county_location
 from geo.gazetteer import MIN_SHARE_INSIDE, Gazetteer
 from geo.geocoders.errors import GeocoderConfigError
+from geo.locate.context import site_clause_township
 from geo.locate.osm_index import OsmIndex
 from geo.locate.townships import locate_named, located_townships
 from geo.name_places import NamePlaces, name_places, unlocated_note
@@ -41,7 +44,7 @@ from geo.sites import Site
 
 log = logging.getLogger(__name__)
 
-STEPS = ("override", "gazetteer", "osm", "name", "geocoder", "county")
+STEPS = ("override", "gazetteer", "osm", "name", "geocoder", "context", "county")
 COUNTY_BUFFER_DEG = 0.01  # county outlines are simplified; the evaluation allows the same margin
 _POLYGONAL = ("Polygon", "MultiPolygon")
 _LINEAL = ("LineString", "MultiLineString")
@@ -108,7 +111,8 @@ class Resolver:
         key = (site.name, county, site.layer == "roads")
         if key not in self._cache:
             self._cache[key] = self._resolve(site.name, county, use_name=not key[2])
-        return self._cache[key]
+        placement = self._cache[key]
+        return self._by_clause(site, county, placement) if placement.step == "county" else placement
 
     def step_counts(self) -> dict[str, int]:
         """Sites placed by each step so far, in the order of the chain."""
@@ -158,6 +162,23 @@ class Resolver:
             note = unlocated_note(found, county, self.gazetteer, located_townships(found, county))
             fallback = replace(fallback, source=f"{fallback.source}; {note}")
         return Placement(fallback, "county")
+
+    def _by_clause(self, site: Site, county: str, fallback: Placement) -> Placement:
+        """The township the site's clause ties it to, located; else ``fallback``, citing the clause."""
+        found = site_clause_township(site, county)
+        if found is None:
+            return fallback
+        if found.township is not None:
+            by_clause = locate_named(found.township.places(), county, self.gazetteer)
+            if by_clause is not None:
+                what = f"{site.name}: {found.township.township} named in its clause"
+                loc = self._inside(by_clause, county, what)
+                if loc is not None:
+                    return Placement(loc, "context")
+        said = fallback.location.source
+        if found.township is not None and f"places it in {found.township.township}," in said:
+            return fallback  # the name already gave this township, and why it is not used
+        return Placement(replace(fallback.location, source=f"{said}; {found.note()}"), "county")
 
     def _finer_online(self, name: str, county: str, loc: Location) -> Location | None:
         """A configured geocoder's answer when it is finer than ``loc`` (a township) and in the county."""
