@@ -6,7 +6,9 @@
 For a folder of reports with ``*.meta.json`` (county, province) each report is built with the
 county its meta names (as ``--county`` would), and the share of sites finer than county is printed
 per province. For the seeds, every GeoNames township seat the build uses is listed with its
-distance to the coordinates that the evidence table cites.
+distance to the coordinates that the evidence table cites (and whether the cited place names that
+township: only those rows check the seat itself). Both print how many sites each resolver step placed
+and every site whose own clause names a township (:mod:`geo.locate.context`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,14 @@ def _features(files: list[Path], counties: list[str | None]) -> list[dict]:
 
     prepare(None)
     results = [process_file(f, county=c) for f, c in zip(files, counties, strict=True)]
-    return located_features(results, Resolver())
+    resolver = Resolver()
+    feats = located_features(results, resolver)
+    print("placed by step:", resolver.step_counts())
+    for f in feats:
+        p = f["properties"]
+        if "its clause names" in p["location_source"] or "its clauses name" in p["location_source"]:
+            print(f"  clause: {p['county']} {p['name']} [{p['precision']}]: {p['location_source'][:160]}")
+    return feats
 
 
 def dev(folder: Path) -> None:
@@ -57,6 +66,7 @@ def _row(label: str, c: Counter) -> None:
 
 
 def seeds(folder: Path, evidence: Path) -> None:
+    from geo import admin
     from geo.locate.townships import county_seats
 
     files = sorted(p for p in folder.iterdir() if p.is_file())
@@ -77,8 +87,8 @@ def seeds(folder: Path, evidence: Path) -> None:
             if row["lat"] and row["lon"] and row["crs"].upper().replace("-", "") == "WGS84":
                 lon, lat = float(row["lon"]), float(row["lat"])
                 points.append((row["county"], row["name"], lon, lat, row["confidence"]))
-    print("| county | township | GeoNames seat | cited point (confidence) | distance km |")
-    print("| --- | --- | --- | --- | ---: |")
+    print("| county | township | GeoNames seat | cited point (confidence) | names the township | km |")
+    print("| --- | --- | --- | --- | --- | ---: |")
     for (county, gid), towns in sorted(used.items()):
         town = sorted(towns)[0]
         s = county_seats(county).seats[town]
@@ -86,7 +96,9 @@ def seeds(folder: Path, evidence: Path) -> None:
             if c != county:
                 continue
             d = _GEOD.inv(s.place.lon, s.place.lat, lon, lat)[2] / 1000
-            print(f"| {county} | {town} | {gid} ({s.place.lat}, {s.place.lon}) | {name} ({conf}) | {d:.2f} |")
+            same = "yes" if admin.township_short(town) in name else "no"
+            where = f"{gid} ({s.place.lat}, {s.place.lon})"
+            print(f"| {county} | {town} | {where} | {name} ({conf}) | {same} | {d:.2f} |")
 
 
 if __name__ == "__main__":
