@@ -44,6 +44,12 @@ def test_the_township_right_before_the_name_or_after_a_locative_word() -> None:
     assert _town("甲公园位于新建镇，年内完工。") == TOWN
 
 
+def test_the_township_right_before_a_list_of_sites_the_site_is_in() -> None:
+    found = clause_township("新建镇的丙村、丁社区和甲公园完成改造。", "甲公园", JY)
+    assert found is not None and found.township is not None
+    assert (found.township.township, found.township.how) == (TOWN, "before a list")
+
+
 def test_a_village_gives_its_township() -> None:
     village = next(v for v, t in admin.places_in(JY).items() if t == "七里乡" and len(v) >= 3)
     assert _town(f"在{village}建成甲公园。") == "七里乡"
@@ -56,7 +62,8 @@ def test_a_heading_scopes_the_clauses_after_it_until_another_township() -> None:
 
 def test_nothing_ties_the_site_to_the_township() -> None:
     assert _town("新建镇完成道路改造，甲公园开工。") is None  # another clause
-    assert _town("新建镇乙路和甲公园完工。") is None  # names another site, not this one
+    assert _town("新建镇乙路通车后甲公园开工。") is None  # the township names another site only
+    assert _town("新建镇完成道路改造、甲公园提升。") is None  # what stands between is no list of sites
     assert _town("在新建镇等地建设甲公园。") is None  # one of several places
     assert _town("在新建镇召开现场会推进甲公园建设。") is None  # a meeting's venue
     assert _town("甲公园开工。") is None

@@ -12,7 +12,9 @@ Reports often put the township in the sentence rather than in the name (在新�
 - that township is tied to the site in one of three ways (words in ``lexicons/township_context.tsv``):
   *locative* — a locative word right before it and the site after it in the clause (在新建镇 … 甲公园),
   or the site, a locative word and the township (甲公园位于新建镇);
-  *before the name* — it stands right before the site's name, a joiner word (的) at most between;
+  *before the name* — it stands right before the site's name, a joiner word (的) at most between, or
+  before a list of sites the site is in (新建镇的甲村、乙社区: each item ends with a site's generic word
+  from ``lexicons/suffixes.tsv`` and a list word);
   *heading* — an earlier clause of the sentence is the township alone (perhaps after the county's
   name) ending with a colon, and no clause between names a township (缙云县新建镇：甲公园 …，乙路 …);
 - it is not followed by a list word (新建镇等) or an event word (在新建镇召开 … : the venue of a
@@ -33,6 +35,7 @@ from geo.name_places import MIN_VILLAGE_NAME, NamePlaces
 from geo.sites import Site
 
 _HEADING_ENDS = frozenset("：:")
+MAX_LIST_ITEM = 15  # characters of one listed site's name
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class ClauseTownship:
         ties = {
             "locative": "as where the work is",
             "before the name": "right before its name",
+            "before a list": "right before a list of sites that its name is in",
             "heading": "as the heading of its sentence",
         }[self.how]
         return f"its clause names {what} {ties} (“{self.clause}”); that places it in {self.township}"
@@ -175,9 +179,31 @@ def clause_township(quote: str, surface: str, county: str) -> ClauseFinding | No
         between = clause[w.end:site_start]
         if w.end <= site_start and (between == "" or between in roles.get("joiner", ())):
             return ClauseFinding(ClauseTownship(w.township, w.word, "before the name", shown))
+        if w.end <= site_start and _sites_list(between):
+            return ClauseFinding(ClauseTownship(w.township, w.word, "before a list", shown))
         if w.start >= site_end and clause[site_end:w.start] in roles.get("locative", ()):
             return ClauseFinding(ClauseTownship(w.township, w.word, "locative", shown))
     return None
+
+
+@cache
+def _list_item() -> re.Pattern[str]:
+    """A list's items before the site: each ends with a site's generic word and a list word."""
+    roles = lexicon.township_context_words()
+    ends = sorted((w for w, x in lexicon.suffixes().items() if x.role != "admin"), key=len, reverse=True)
+    stops = "".join(lexicon.clause_end_chars()) + "".join(w for w in roles.get("and", ()) if len(w) == 1)
+    joiners = "|".join(map(re.escape, roles.get("and", ())))
+    generic = "|".join(map(re.escape, ends))
+    return re.compile(rf"(?:[^{re.escape(stops)}]{{1,{MAX_LIST_ITEM}}}?(?:{generic})(?:{joiners}))+")
+
+
+def _sites_list(between: str) -> bool:
+    """True when ``between`` (township to site) is a list of other sites, a joiner word at most before it."""
+    for joiner in (*lexicon.township_context_words().get("joiner", ()), ""):
+        rest = between[len(joiner):] if between.startswith(joiner) else None
+        if rest and _list_item().fullmatch(rest):
+            return True
+    return False
 
 
 def _heading(quote: str, spans: list[tuple[int, int]], index: int, county: str) -> ClauseFinding | None:
