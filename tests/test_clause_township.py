@@ -67,6 +67,7 @@ def test_nothing_ties_the_site_to_the_township() -> None:
     assert _town("在新建镇等地建设甲公园。") is None  # one of several places
     assert _town("在新建镇召开现场会推进甲公园建设。") is None  # a meeting's venue
     assert _town("甲公园开工。") is None
+    assert _town("新建镇甲公园开工。", "新建镇甲公园") is None  # in the site's own words: the name rules' part
 
 
 def test_two_townships_in_the_clause_are_named_and_none_is_used() -> None:
