@@ -4,7 +4,7 @@
 
 * ``normalize_whitespace``: one newline convention, plain spaces, no control characters.
 * ``undouble_line``: text drawn twice to fake bold comes out with every run repeated
-  (``春华秋实又一载春华秋实又一载``, ``33月月1111日日``). Such *regions* are found and
+  (``岁月如歌再启程岁月如歌再启程``, ``33月月1111日日``). Such *regions* are found and
   halved; ordinary repeats (常常, 共1111户, ……) are never touched outside them.
 * ``close_cjk_spacing``: spaces that letter-spacing put between Chinese characters go.
 * ``join_wrapped_lines``: lines cut by a narrow page layout become paragraphs again,
@@ -209,7 +209,7 @@ def undouble_line(line: str) -> str:
     """Halve the doubled runs of ``line`` where the line (or a stretch of it) is a doubled region.
 
     A bold run drawn twice is extracted as the run repeated: a phrase
-    (``安全文明施工现场会安全文明施工现场会``), a character (``举举``) or a few
+    (``防汛应急演练动员会防汛应急演练动员会``), a character (``举举``) or a few
     characters (``”）”）``). The line is split into runs ``XX`` and single characters
     (``_best_split``); when runs ``XX`` cover at least 80% of it, the line is a doubled
     region and every run is halved, so a real ``常常`` (drawn as ``常常常常``) comes back
@@ -231,7 +231,7 @@ def _collapse(m: re.Match[str]) -> str:
 
 
 def collapse_repeated_phrases(text: str) -> str:
-    """``勇毅前行续华章勇毅前行续华章`` → ``勇毅前行续华章``, anywhere in the text.
+    """``携手同行谱新篇携手同行谱新篇`` → ``携手同行谱新篇``, anywhere in the text.
 
     Only phrases of three or more Chinese characters: two-character repeats (研究研究,
     一步一步) and runs of one character (哈哈哈哈哈哈) are ordinary Chinese.
@@ -317,7 +317,7 @@ def close_cjk_spacing(text: str) -> str:
     A space goes when it touches Chinese punctuation (``委 、市``), when it sits between
     Chinese characters and one side is a lone character (``市 政 府`` → ``市政府``,
     ``全 年 完 成 4`` → ``全年完成4``), or between a number and the Chinese word it
-    counts (``2023 年``, ``3 个``). ``融媒记者 郑旭华``, ``Hello world`` and ``13.08 km`` keep
+    counts (``2023 年``, ``3 个``). ``通讯员 李明远``, ``Hello world`` and ``13.08 km`` keep
     theirs. Works on one line or many.
     """
     parts: list[str] = []
@@ -433,7 +433,7 @@ def join_wrapped_lines(lines: Iterable[str]) -> list[str]:
       at most 40%; never when it holds a full stop. The column width is the
       character-weighted median width of lines with punctuation, so it is that of the full
       lines of the body whether the text is laid out in narrow columns or one paragraph
-      per line. Heading pairs (``展望2024年`` / ``勇毅前行续华章``) are two such lines.
+      per line. Heading pairs (``回望2024年`` / ``携手同行谱新篇``) are two such lines.
     * Otherwise the paragraph is open, and every next line joins it (however short: text
       wrapped around a picture tapers to a character or two) until a line ends a sentence,
       unless that line starts a list entry of the kind the paragraph started with.

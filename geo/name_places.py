@@ -1,6 +1,6 @@
 """What a site's name itself says about where it is: the townships and villages it names.
 
-Reports often name a site after the township it lies in (乾元老县衙, 禹越东港工业园区, 新市古镇),
+Reports often name a site after the township it lies in (甲镇老县衙, 乙镇东港工业园区, 丙镇古镇),
 name a zone after the towns it spans (龙山—西溪“状元故里”县域风貌区), or name a village outright
 (卫星村). The administrative tree (:mod:`geo.admin`) says which township such a word is; the
 embedded gazetteer says, for a few townships only, where that township is. A township known by
