@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from geo.errors import GeoError
 
 if TYPE_CHECKING:
     from geo.tables import WordTags
@@ -18,6 +21,26 @@ LEXICON_DIR = Path(__file__).parent / "lexicons"
 def _lines(name: str) -> list[str]:
     text = (LEXICON_DIR / name).read_text(encoding="utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+@cache
+def _toml(name: str) -> dict[str, Any]:
+    path = LEXICON_DIR / name
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as error:
+        raise GeoError(f"{path}: not valid TOML: {error}") from error
+
+
+def admin_names() -> dict[str, Any]:
+    """``admin_names.toml``: the suffixes, ethnic groups and exclusions of the admin tree's names."""
+    return _toml("admin_names.toml")
+
+
+def county_cues() -> dict[str, Any]:
+    """``county_cues.toml``: the cues, weights and decision thresholds of county detection."""
+    return _toml("county_cues.toml")
 
 
 @dataclass(frozen=True)
@@ -170,11 +193,7 @@ class NameRules:
 
 @cache
 def name_rules() -> NameRules:
-    import tomllib
-
-    path = LEXICON_DIR / "name_rules.toml"
-    with path.open("rb") as f:
-        d = tomllib.load(f)
+    d = _toml("name_rules.toml")
     sections = ("characters", "lists", "counts", "generic", "thresholds", "pos")
     ch, ls, co, ge, th, pos = (d[k] for k in sections)
     return NameRules(
@@ -193,6 +212,31 @@ def name_rules() -> NameRules:
         max_quoted=th["max_quoted"], merge_min_tail=th["merge_min_tail"],
         cut_tags=frozenset(pos["cut_tags"]), single_char_tags=frozenset(pos["single_char_tags"]),
         clause_tags=frozenset(pos["clause_tags"]), class_clause_tags=frozenset(pos["class_clause_tags"]),
+    )
+
+
+@dataclass(frozen=True)
+class NamePlaceRules:
+    """What a site's name says about its township (``name_places.toml``)."""
+
+    positional: frozenset[str]
+    feature_chars: frozenset[str]
+    zone_head: re.Pattern[str]  # the towns before a zone's quoted nickname, up to its opening quote
+    zone_separators: re.Pattern[str]
+    min_village_name: int
+    common_word_freq: int
+
+
+@cache
+def name_place_rules() -> NamePlaceRules:
+    d = _toml("name_places.toml")
+    words, zones, th = d["words"], d["zones"], d["thresholds"]
+    quotes = re.escape(zones["quotes"])
+    return NamePlaceRules(
+        positional=frozenset(words["positional"]), feature_chars=frozenset(words["feature_chars"]),
+        zone_head=re.compile(f"^([^{quotes}]+)[{quotes}]"),
+        zone_separators=re.compile("[" + re.escape(zones["separators"]) + "]+"),
+        min_village_name=th["min_village_name"], common_word_freq=th["common_word_freq"],
     )
 
 
