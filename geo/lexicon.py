@@ -166,8 +166,15 @@ class NameRules:
     not_alone: frozenset[str]
     directions: frozenset[str]
     numerals: frozenset[str]
+    adjective_endings: tuple[str, ...]
     list_separator: str
     list_conjunctions: tuple[str, ...]
+    list_closing_word: str
+    list_closing_numerals: str
+    max_closing_tag: int
+    max_list_item: int
+    max_bare_item: int
+    bare_site_item: tuple[int, int]
     count_units: tuple[str, ...]
     determiners: str
     classifiers: str
@@ -177,6 +184,10 @@ class NameRules:
     no_code_tails: frozenset[str]
     landscape_kinds: frozenset[str]
     numbered_lane_words: tuple[str, ...]
+    coded_road_word: str
+    road_code: re.Pattern[str]
+    coded_road: re.Pattern[str]
+    higher_divisions: re.Pattern[str]
     protect_freq: int
     swallow_freq: int
     common_word_freq: int
@@ -194,18 +205,25 @@ class NameRules:
 @cache
 def name_rules() -> NameRules:
     d = _toml("name_rules.toml")
-    sections = ("characters", "lists", "counts", "generic", "thresholds", "pos")
-    ch, ls, co, ge, th, pos = (d[k] for k in sections)
+    sections = ("characters", "lists", "counts", "generic", "patterns", "thresholds", "pos")
+    ch, ls, co, ge, pa, th, pos = (d[k] for k in sections)
+    low, high = ls["bare_site_item"]
     return NameRules(
         never_first=frozenset(ch["never_first"]), not_alone=frozenset(ch["not_alone"]),
         directions=frozenset(ch["directions"]), numerals=frozenset(ch["numerals"]),
+        adjective_endings=tuple(ch["adjective_endings"]),
         list_separator=ls["separator"], list_conjunctions=tuple(ls["conjunctions"]),
+        list_closing_word=ls["closing_word"], list_closing_numerals=ls["closing_numerals"],
+        max_closing_tag=ls["max_closing_tag"], max_list_item=ls["max_item"],
+        max_bare_item=ls["max_bare_item"], bare_site_item=(low, high),
         count_units=tuple(co["units"]), determiners=co["determiners"], classifiers=co["classifiers"],
         count_fillers=co["count_fillers"],
         list_classifiers=co["list_classifiers"],
         class_tails=frozenset(ge["class_tails"]), no_code_tails=frozenset(ge["no_code_tails"]),
         landscape_kinds=frozenset(ge["landscape_kinds"]),
-        numbered_lane_words=tuple(ge["numbered_lane_words"]),
+        numbered_lane_words=tuple(ge["numbered_lane_words"]), coded_road_word=ge["coded_road_word"],
+        road_code=re.compile(pa["road_code"]), coded_road=re.compile(pa["coded_road"]),
+        higher_divisions=re.compile(pa["higher_divisions"]),
         protect_freq=th["protect_freq"], swallow_freq=th["swallow_freq"],
         common_word_freq=th["common_word_freq"],
         max_name=th["max_name"], max_zone_gap=th["max_zone_gap"], max_gap=th["max_gap"],

@@ -32,7 +32,7 @@ def cut_left_edge(st: SentenceText, spans: tuple[Span, ...]) -> tuple[Candidate,
 def closing_start(t: str, span_start: int, pos: int) -> int | None:
     """Start of 等5个 / 等“7+N” / 等重点 / 四个 before a shared generic word, if any."""
     before = t[span_start:pos]
-    i = before.rfind("等")
+    i = before.rfind(lexicon.name_rules().list_closing_word)
     if i >= 0 and not core(before[i + 1 :]):
         return span_start + i
     m = list_closing().search(before)

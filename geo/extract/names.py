@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from geo import lexicon
-from geo.extract.text import CJK_CHAR, CODE, SUBSTANTIVE, core
+from geo.extract.text import CJK_CHAR, SUBSTANTIVE, core
 
 
 def valid_name(specific: str, suffix: lexicon.Suffix) -> bool:
@@ -17,7 +17,7 @@ def valid_name(specific: str, suffix: lexicon.Suffix) -> bool:
         return False
     if specific[0] in r.never_first and lexicon.word_freq().get(specific[:2], 0) < r.protect_freq:
         return False  # 的整村: a particle cannot start a name (和平路, 向阳新村 can)
-    if CODE.fullmatch(specific) and suffix.word not in r.no_code_tails:
+    if r.road_code.fullmatch(specific) and suffix.word not in r.no_code_tails:
         return True  # S203省道, 104国道: the code is the name
     c = core(specific)
     if not c or set(c) <= r.directions:
