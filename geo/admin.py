@@ -72,14 +72,15 @@ def _strip_suffix(name: str, kind: str) -> str:
 
 @lru_cache(maxsize=1)
 def _ethnic_re() -> re.Pattern[str]:
-    groups = sorted(lexicon.admin_names()["ethnic_groups"], key=len, reverse=True)
-    return re.compile("(?:(?:" + "|".join(groups) + ")族)+$")
+    names = lexicon.admin_names()
+    groups = sorted(names["ethnic_groups"], key=len, reverse=True)
+    return re.compile("(?:(?:" + "|".join(groups) + ")" + re.escape(names["ethnic_marker"]) + ")+$")
 
 
 def township_short(name: str) -> str:
     """Short form of a township name (乾元镇 → 乾元, 北干街道 → 北干); "" when it has none."""
     short = _strip_suffix(name, "township_suffixes")
-    if short and not name.endswith("街道"):
+    if short and not name.endswith(tuple(lexicon.admin_names()["keep_ethnic_after"])):
         bare = _ethnic_re().sub("", short)  # 某某回族乡 → 某某
         if len(bare) >= 2:
             short = bare

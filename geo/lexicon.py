@@ -192,6 +192,7 @@ class NameRules:
     swallow_freq: int
     common_word_freq: int
     max_name: int
+    min_core: int
     max_zone_gap: int
     max_gap: int
     max_quoted: int
@@ -226,7 +227,8 @@ def name_rules() -> NameRules:
         higher_divisions=re.compile(pa["higher_divisions"]),
         protect_freq=th["protect_freq"], swallow_freq=th["swallow_freq"],
         common_word_freq=th["common_word_freq"],
-        max_name=th["max_name"], max_zone_gap=th["max_zone_gap"], max_gap=th["max_gap"],
+        max_name=th["max_name"], min_core=th["min_core"],
+        max_zone_gap=th["max_zone_gap"], max_gap=th["max_gap"],
         max_quoted=th["max_quoted"], merge_min_tail=th["merge_min_tail"],
         cut_tags=frozenset(pos["cut_tags"]), single_char_tags=frozenset(pos["single_char_tags"]),
         clause_tags=frozenset(pos["clause_tags"]), class_clause_tags=frozenset(pos["class_clause_tags"]),

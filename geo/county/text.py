@@ -216,7 +216,7 @@ def _after_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.
     """What may follow a short name: compound, level (+ organ), road or building, township."""
     lex = lexicon.county_cues()
     compound = re.compile(_alternation([*lex["compounds"], *lex["organs"]]))
-    level = re.compile("[市县区旗]" + _alternation(lex["organs"]) + "?")
+    level = re.compile("[" + re.escape(lex["level_chars"]) + "]" + _alternation(lex["organs"]) + "?")
     block = re.compile("|".join(f"(?:{p})" for p in lex["not_after"]))
     town = re.compile(_alternation(lex["township_after"]))
     return compound, level, block, town

@@ -70,7 +70,7 @@ def best_cut(st: SentenceText, sp: Span) -> int | None:
             continue
         if cut.number and t[cut.pos - 1] in rules.classifiers:
             return None  # 3个健身公园, 45处社区游园: what a count counts is a class
-        if valid_name(rem, h.suffix) and not (cut.verb and len(core(rem)) < 2):
+        if valid_name(rem, h.suffix) and not (cut.verb and len(core(rem)) < rules.min_core):
             return cut.pos
         if cut.verb:
             tag = tags.get(t[cut.word_start : cut.pos])

@@ -103,7 +103,7 @@ def _bare_items_before(st: SentenceText, c: Candidate, found: Found) -> None:
     low, high = rules.bare_site_item
     for (a, b), site in zip(items, with_site, strict=True):
         item = t[a:b]
-        name_like = all(NAME_CHAR.match(ch) for ch in item) and len(core(item)) >= 2
+        name_like = all(NAME_CHAR.match(ch) for ch in item) and len(core(item)) >= rules.min_core
         bare_word = not ends_with_site_word(item, named=False)
         if not site and low <= len(item) <= high and name_like and bare_word:
             _emit(st, found, a, b, item, bare)

@@ -22,10 +22,12 @@ def valid_name(specific: str, suffix: lexicon.Suffix) -> bool:
     c = core(specific)
     if not c or set(c) <= r.directions:
         return False
-    if len(c) < 2 and (c != specific or suffix.word in r.class_tails or c in r.not_alone or c in r.never_first
-                       or not CJK_CHAR.match(c)):
+    if len(c) < r.min_core and (
+        c != specific or suffix.word in r.class_tails or c in r.not_alone or c in r.never_first
+        or not CJK_CHAR.match(c)
+    ):
         return False  # 城住宅小区, 县安置房, A区块: one character beside class words names nothing
-    return not (len(suffix.word) == 1 and len(SUBSTANTIVE.findall(specific)) < 2)
+    return not (len(suffix.word) == 1 and len(SUBSTANTIVE.findall(specific)) < r.min_core)
 
 
 def ends_with_site_word(text: str, *, named: bool = True) -> bool:
