@@ -25,6 +25,8 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from itertools import accumulate, pairwise
 
+from geo import lexicon
+
 __all__ = [
     "clean_text",
     "close_cjk_spacing",
@@ -79,13 +81,10 @@ def normalize_whitespace(text: str) -> str:
 _MAX_HALF = 32  # the longest run a doubled region is expected to repeat
 _DP_LIMIT = 4_000  # longer lines are split greedily instead of optimally
 _TRIES = 8  # recurrences of a character tried as the end of a run; bounds the work per character
-_REGION_COVER = 0.8  # share of a line's characters that must sit in doubled runs
 # A line worth a closer look: it starts (give or take a bullet) with a doubled run, or it
 # holds doubled Chinese punctuation (but not …… or ——, which are written doubled).
 _SQUARE_NEAR_START = re.compile(rf"[ \t]*(?:\S[ \t]*){{0,4}}?(\S{{1,{_MAX_HALF}}}?)\1")
-_DOUBLED_MARK = re.compile(r"([，。、；：！？（）“”‘’《》【】「」『』])\1")
 _SQUARE = re.compile(rf"(\S{{1,{_MAX_HALF}}}?)\1")
-_MARKS = frozenset("，。、；：！？（）“”‘’《》【】「」『』")
 
 
 def _best_split(s: str) -> list[tuple[int, int]]:
@@ -165,7 +164,8 @@ def _strong_stretch(s: str, squares: Sequence[tuple[int, int]]) -> bool:
     text never has), and four letters, two Chinese, once halved. Reduplicated words such
     as 高高兴兴 have no doubled punctuation and stay.
     """
-    if len(squares) < 3 or not any(half == 1 and s[start] in _MARKS for start, half in squares):
+    marks = lexicon.layout().marks
+    if len(squares) < 3 or not any(half == 1 and s[start] in marks for start, half in squares):
         return False
     halves = "".join(s[start : start + half] for start, half in squares)
     letters = _LETTER.findall(halves)
@@ -177,14 +177,15 @@ def _reduplication(half: str) -> bool:
 
 
 def _halve_once(line: str) -> str:
-    if not (_SQUARE_NEAR_START.match(line) or _DOUBLED_MARK.search(line)) or not _IS_HAN.search(line):
+    doubled_mark = lexicon.layout().doubled_mark
+    if not (_SQUARE_NEAR_START.match(line) or doubled_mark.search(line)) or not _IS_HAN.search(line):
         return line
     squares = _best_split(line) if len(line) <= _DP_LIMIT else _greedy_split(line)
     if not squares:
         return line
     solid = len(line) - line.count(" ") - line.count("\t")
     covered = sum(2 * half for _, half in squares)
-    if covered >= _REGION_COVER * solid:
+    if covered >= lexicon.layout().region_cover * solid:
         # Runs of one or two Chinese characters alone (高高兴兴, 研究研究) are reduplicated words.
         if all(_reduplication(line[start : start + half]) for start, half in squares):
             return line
@@ -334,22 +335,7 @@ def close_cjk_spacing(text: str) -> str:
 
 # --- rule: lines broken by the layout ----------------------------------------------------
 
-_STOPS = "。！？!?…"
-_CLOSERS = "”’」』）)]】》〕"
-_CLAUSE = re.compile(r"[，；！？!?;]|(?<![0-9]),|,(?![0-9])")
-_BODY = re.compile(r"[，；。！？!?;…]|(?<![0-9])[,.]|[,.](?![0-9])")
-# How a list entry starts; consecutive entries of one kind are never joined.
-_ITEM = re.compile(
-    r"(?P<bullet>[•●○■□◆◇▪▶►★☆※])"
-    r"|(?P<day>(?:\d{4}年)?\d{1,2}月\d{1,2}日)"
-    r"|(?P<month>\d{4}年\d{1,2}月)"
-    r"|(?P<number>\d{1,3}[.、．)）](?!\d))"
-    r"|(?P<bracketed>[（(](?:\d{1,3}|[一二三四五六七八九十]{1,3})[）)])"
-    r"|(?P<counted>[一二三四五六七八九十]{1,3}[、是])"
-    r"|(?P<ordinal>第[一二三四五六七八九十\d]{1,3}[，、,])"
-)
-_HEADING_SHARE = 0.75  # a line without punctuation narrower than this share of the column stands alone
-_CLAUSE_SHARE = 0.4  # the same for a line with a comma: titles and list entries are short
+# Sentence and clause marks, list entries and the heading thresholds: ``lexicons/layout.toml``.
 
 
 def _width(line: str) -> float:
@@ -367,7 +353,7 @@ def _column_width(lines: Sequence[str]) -> float:
     the text rather than the short last lines of paragraphs. Text without body lines has
     nothing to join: its column is unbounded and every line stands alone.
     """
-    widths = sorted(w for w in (_width(ln) for ln in lines if _BODY.search(ln)) if w > 0)
+    widths = sorted(w for w in (_width(ln) for ln in lines if lexicon.layout().body.search(ln)) if w > 0)
     half = sum(widths) / 2
     seen = 0.0
     for w in widths:
@@ -379,10 +365,11 @@ def _column_width(lines: Sequence[str]) -> float:
 
 def _ends_sentence(line: str) -> bool:
     """Ends in 。！？… (or a full stop after a word), with any closing quotes or brackets after it."""
-    core = line.rstrip(_CLOSERS)
+    lay = lexicon.layout()
+    core = line.rstrip(lay.closers)
     if not core:
         return False
-    return core[-1] in _STOPS or (core[-1] == "." and core[-2:-1] not in _DIGITS)
+    return core[-1] in lay.stops or (core[-1] == "." and core[-2:-1] not in _DIGITS)
 
 
 def _stands_alone(line: str, column: float) -> bool:
@@ -394,12 +381,13 @@ def _stands_alone(line: str, column: float) -> bool:
     """
     if "。" in line:
         return False
-    share = _CLAUSE_SHARE if _CLAUSE.search(line) else _HEADING_SHARE
+    lay = lexicon.layout()
+    share = lay.clause_share if lay.clause.search(line) else lay.heading_share
     return _width(line) <= share * column
 
 
 def _item_kind(line: str) -> str | None:
-    m = _ITEM.match(line)
+    m = lexicon.layout().list_item.match(line)
     return m.lastgroup if m else None
 
 
@@ -467,7 +455,7 @@ _SUSPECT_LINE = re.compile(rf"\n[ \t]*(?:\S[ \t]*){{0,4}}?(\S{{1,{_MAX_HALF}}}?)
 def _undouble_text(text: str) -> str:
     """``undouble_line`` on every line of ``text`` that shows a sign of doubling (one scan finds them)."""
     hits = [m.start() for m in _SUSPECT_LINE.finditer("\n" + text)]  # a line starts one after its hit
-    hits += [m.start() for m in _DOUBLED_MARK.finditer(text)]
+    hits += [m.start() for m in lexicon.layout().doubled_mark.finditer(text)]
     if not hits:
         return text
     lines = text.split("\n")

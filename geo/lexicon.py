@@ -260,6 +260,36 @@ def name_place_rules() -> NamePlaceRules:
     )
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How a report's layout is read (``layout.toml``)."""
+
+    stops: str
+    closers: str
+    clause: re.Pattern[str]
+    body: re.Pattern[str]
+    marks: frozenset[str]
+    doubled_mark: re.Pattern[str]
+    sentence_end: re.Pattern[str]
+    list_item: re.Pattern[str]
+    heading_share: float
+    clause_share: float
+    region_cover: float
+
+
+@cache
+def layout() -> Layout:
+    d = _toml("layout.toml")
+    pu, th = d["punctuation"], d["thresholds"]
+    return Layout(
+        stops=pu["stops"], closers=pu["closers"],
+        clause=re.compile(pu["clause"]), body=re.compile(pu["body"]),
+        marks=frozenset(pu["marks"]), doubled_mark=re.compile("([" + re.escape(pu["marks"]) + r"])\1"),
+        sentence_end=re.compile(d["sentences"]["end"]), list_item=re.compile("|".join(d["lists"]["item"])),
+        heading_share=th["heading_share"], clause_share=th["clause_share"], region_cover=th["region_cover"],
+    )
+
+
 def segment(text: str) -> list[str]:
     """jieba's dictionary cut of ``text`` (no HMM: unknown names stay in single characters)."""
     from geo.wordcut import cut
