@@ -266,8 +266,8 @@ def test_clean_doubled_characters_across_a_line_break() -> None:
 
 
 def test_clean_spaced_and_broken_phrase() -> None:
-    raw = "这一年，甲岭—乙溪“云水之乡”\n\n县域风貌区、丙山—丁\n\n峰 — 石 湾“ 云 水 之\n\n间”县域风貌区获评省级城乡风貌样板区。"
-    assert "丙山—丁峰—石湾“云水之间”县域风貌区" in clean_text(raw)
+    raw = "这一年，甲岭—乙溪“云水之乡”\n\n风貌带、丙山—丁\n\n峰 — 石 湾“ 云 水 之\n\n间”风貌带列入市级示范名单。"
+    assert "丙山—丁峰—石湾“云水之间”风貌带" in clean_text(raw)
 
 
 def test_clean_paragraphs_are_separated_by_a_blank_line() -> None:
