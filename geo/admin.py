@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-import tomllib
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -27,9 +26,9 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polygonize, unary_union
 
+from geo import lexicon
 from geo.errors import CountyError
 
-_LEXICON = Path(__file__).parent / "lexicons" / "admin_names.toml"
 _CITY_DIRECT = "市直辖行政区划"  # cities without counties (东莞, 中山 …): the city is the county
 _PROVINCE_DIRECT = "省直辖行政区划"  # counties under a province directly (仙桃 …): their own prefecture
 
@@ -57,15 +56,9 @@ class _Tree:
     province_short: dict[str, str] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=1)
-def _lexicon() -> dict[str, Any]:
-    with _LEXICON.open("rb") as f:
-        return tomllib.load(f)
-
-
 @lru_cache(maxsize=8)
 def _suffix_re(kind: str) -> re.Pattern[str]:
-    words = sorted(_lexicon()[kind], key=len, reverse=True)
+    words = sorted(lexicon.admin_names()[kind], key=len, reverse=True)
     return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
 
 
@@ -79,14 +72,15 @@ def _strip_suffix(name: str, kind: str) -> str:
 
 @lru_cache(maxsize=1)
 def _ethnic_re() -> re.Pattern[str]:
-    groups = sorted(_lexicon()["ethnic_groups"], key=len, reverse=True)
-    return re.compile("(?:(?:" + "|".join(groups) + ")族)+$")
+    names = lexicon.admin_names()
+    groups = sorted(names["ethnic_groups"], key=len, reverse=True)
+    return re.compile("(?:(?:" + "|".join(groups) + ")" + re.escape(names["ethnic_marker"]) + ")+$")
 
 
 def township_short(name: str) -> str:
     """Short form of a township name (乾元镇 → 乾元, 北干街道 → 北干); "" when it has none."""
     short = _strip_suffix(name, "township_suffixes")
-    if short and not name.endswith("街道"):
+    if short and not name.endswith(tuple(lexicon.admin_names()["keep_ethnic_after"])):
         bare = _ethnic_re().sub("", short)  # 某某回族乡 → 某某
         if len(bare) >= 2:
             short = bare
@@ -122,7 +116,7 @@ def _parse_tree() -> _Tree:
     """Parse the whole admin tree (about a second): what the stored tables are built from."""
     with zipfile.ZipFile(_jionlp_zip()) as zf:
         text = zf.read("china_location.txt").decode("utf-8")
-    excluded = set(_lexicon()["excluded_provinces"])
+    excluded = set(lexicon.admin_names()["excluded_provinces"])
     tree = _Tree()
     province: list[str] = []
     city: list[str] = []

@@ -4,7 +4,7 @@
 
 * ``normalize_whitespace``: one newline convention, plain spaces, no control characters.
 * ``undouble_line``: text drawn twice to fake bold comes out with every run repeated
-  (``春华秋实又一载春华秋实又一载``, ``33月月1111日日``). Such *regions* are found and
+  (``岁月如歌再启程岁月如歌再启程``, ``33月月1111日日``). Such *regions* are found and
   halved; ordinary repeats (常常, 共1111户, ……) are never touched outside them.
 * ``close_cjk_spacing``: spaces that letter-spacing put between Chinese characters go.
 * ``join_wrapped_lines``: lines cut by a narrow page layout become paragraphs again,
@@ -24,6 +24,8 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import cache
 from itertools import accumulate, pairwise
+
+from geo import lexicon
 
 __all__ = [
     "clean_text",
@@ -79,13 +81,10 @@ def normalize_whitespace(text: str) -> str:
 _MAX_HALF = 32  # the longest run a doubled region is expected to repeat
 _DP_LIMIT = 4_000  # longer lines are split greedily instead of optimally
 _TRIES = 8  # recurrences of a character tried as the end of a run; bounds the work per character
-_REGION_COVER = 0.8  # share of a line's characters that must sit in doubled runs
 # A line worth a closer look: it starts (give or take a bullet) with a doubled run, or it
 # holds doubled Chinese punctuation (but not …… or ——, which are written doubled).
 _SQUARE_NEAR_START = re.compile(rf"[ \t]*(?:\S[ \t]*){{0,4}}?(\S{{1,{_MAX_HALF}}}?)\1")
-_DOUBLED_MARK = re.compile(r"([，。、；：！？（）“”‘’《》【】「」『』])\1")
 _SQUARE = re.compile(rf"(\S{{1,{_MAX_HALF}}}?)\1")
-_MARKS = frozenset("，。、；：！？（）“”‘’《》【】「」『』")
 
 
 def _best_split(s: str) -> list[tuple[int, int]]:
@@ -165,7 +164,8 @@ def _strong_stretch(s: str, squares: Sequence[tuple[int, int]]) -> bool:
     text never has), and four letters, two Chinese, once halved. Reduplicated words such
     as 高高兴兴 have no doubled punctuation and stay.
     """
-    if len(squares) < 3 or not any(half == 1 and s[start] in _MARKS for start, half in squares):
+    marks = lexicon.layout().marks
+    if len(squares) < 3 or not any(half == 1 and s[start] in marks for start, half in squares):
         return False
     halves = "".join(s[start : start + half] for start, half in squares)
     letters = _LETTER.findall(halves)
@@ -177,14 +177,15 @@ def _reduplication(half: str) -> bool:
 
 
 def _halve_once(line: str) -> str:
-    if not (_SQUARE_NEAR_START.match(line) or _DOUBLED_MARK.search(line)) or not _IS_HAN.search(line):
+    doubled_mark = lexicon.layout().doubled_mark
+    if not (_SQUARE_NEAR_START.match(line) or doubled_mark.search(line)) or not _IS_HAN.search(line):
         return line
     squares = _best_split(line) if len(line) <= _DP_LIMIT else _greedy_split(line)
     if not squares:
         return line
     solid = len(line) - line.count(" ") - line.count("\t")
     covered = sum(2 * half for _, half in squares)
-    if covered >= _REGION_COVER * solid:
+    if covered >= lexicon.layout().region_cover * solid:
         # Runs of one or two Chinese characters alone (高高兴兴, 研究研究) are reduplicated words.
         if all(_reduplication(line[start : start + half]) for start, half in squares):
             return line
@@ -209,7 +210,7 @@ def undouble_line(line: str) -> str:
     """Halve the doubled runs of ``line`` where the line (or a stretch of it) is a doubled region.
 
     A bold run drawn twice is extracted as the run repeated: a phrase
-    (``安全文明施工现场会安全文明施工现场会``), a character (``举举``) or a few
+    (``防汛应急演练动员会防汛应急演练动员会``), a character (``举举``) or a few
     characters (``”）”）``). The line is split into runs ``XX`` and single characters
     (``_best_split``); when runs ``XX`` cover at least 80% of it, the line is a doubled
     region and every run is halved, so a real ``常常`` (drawn as ``常常常常``) comes back
@@ -231,7 +232,7 @@ def _collapse(m: re.Match[str]) -> str:
 
 
 def collapse_repeated_phrases(text: str) -> str:
-    """``勇毅前行续华章勇毅前行续华章`` → ``勇毅前行续华章``, anywhere in the text.
+    """``携手同行谱新篇携手同行谱新篇`` → ``携手同行谱新篇``, anywhere in the text.
 
     Only phrases of three or more Chinese characters: two-character repeats (研究研究,
     一步一步) and runs of one character (哈哈哈哈哈哈) are ordinary Chinese.
@@ -317,7 +318,7 @@ def close_cjk_spacing(text: str) -> str:
     A space goes when it touches Chinese punctuation (``委 、市``), when it sits between
     Chinese characters and one side is a lone character (``市 政 府`` → ``市政府``,
     ``全 年 完 成 4`` → ``全年完成4``), or between a number and the Chinese word it
-    counts (``2023 年``, ``3 个``). ``融媒记者 郑旭华``, ``Hello world`` and ``13.08 km`` keep
+    counts (``2023 年``, ``3 个``). ``通讯员 李明远``, ``Hello world`` and ``13.08 km`` keep
     theirs. Works on one line or many.
     """
     parts: list[str] = []
@@ -334,22 +335,7 @@ def close_cjk_spacing(text: str) -> str:
 
 # --- rule: lines broken by the layout ----------------------------------------------------
 
-_STOPS = "。！？!?…"
-_CLOSERS = "”’」』）)]】》〕"
-_CLAUSE = re.compile(r"[，；！？!?;]|(?<![0-9]),|,(?![0-9])")
-_BODY = re.compile(r"[，；。！？!?;…]|(?<![0-9])[,.]|[,.](?![0-9])")
-# How a list entry starts; consecutive entries of one kind are never joined.
-_ITEM = re.compile(
-    r"(?P<bullet>[•●○■□◆◇▪▶►★☆※])"
-    r"|(?P<day>(?:\d{4}年)?\d{1,2}月\d{1,2}日)"
-    r"|(?P<month>\d{4}年\d{1,2}月)"
-    r"|(?P<number>\d{1,3}[.、．)）](?!\d))"
-    r"|(?P<bracketed>[（(](?:\d{1,3}|[一二三四五六七八九十]{1,3})[）)])"
-    r"|(?P<counted>[一二三四五六七八九十]{1,3}[、是])"
-    r"|(?P<ordinal>第[一二三四五六七八九十\d]{1,3}[，、,])"
-)
-_HEADING_SHARE = 0.75  # a line without punctuation narrower than this share of the column stands alone
-_CLAUSE_SHARE = 0.4  # the same for a line with a comma: titles and list entries are short
+# Sentence and clause marks, list entries and the heading thresholds: ``lexicons/layout.toml``.
 
 
 def _width(line: str) -> float:
@@ -367,7 +353,7 @@ def _column_width(lines: Sequence[str]) -> float:
     the text rather than the short last lines of paragraphs. Text without body lines has
     nothing to join: its column is unbounded and every line stands alone.
     """
-    widths = sorted(w for w in (_width(ln) for ln in lines if _BODY.search(ln)) if w > 0)
+    widths = sorted(w for w in (_width(ln) for ln in lines if lexicon.layout().body.search(ln)) if w > 0)
     half = sum(widths) / 2
     seen = 0.0
     for w in widths:
@@ -379,10 +365,11 @@ def _column_width(lines: Sequence[str]) -> float:
 
 def _ends_sentence(line: str) -> bool:
     """Ends in 。！？… (or a full stop after a word), with any closing quotes or brackets after it."""
-    core = line.rstrip(_CLOSERS)
+    lay = lexicon.layout()
+    core = line.rstrip(lay.closers)
     if not core:
         return False
-    return core[-1] in _STOPS or (core[-1] == "." and core[-2:-1] not in _DIGITS)
+    return core[-1] in lay.stops or (core[-1] == "." and core[-2:-1] not in _DIGITS)
 
 
 def _stands_alone(line: str, column: float) -> bool:
@@ -394,12 +381,13 @@ def _stands_alone(line: str, column: float) -> bool:
     """
     if "。" in line:
         return False
-    share = _CLAUSE_SHARE if _CLAUSE.search(line) else _HEADING_SHARE
+    lay = lexicon.layout()
+    share = lay.clause_share if lay.clause.search(line) else lay.heading_share
     return _width(line) <= share * column
 
 
 def _item_kind(line: str) -> str | None:
-    m = _ITEM.match(line)
+    m = lexicon.layout().list_item.match(line)
     return m.lastgroup if m else None
 
 
@@ -433,7 +421,7 @@ def join_wrapped_lines(lines: Iterable[str]) -> list[str]:
       at most 40%; never when it holds a full stop. The column width is the
       character-weighted median width of lines with punctuation, so it is that of the full
       lines of the body whether the text is laid out in narrow columns or one paragraph
-      per line. Heading pairs (``展望2024年`` / ``勇毅前行续华章``) are two such lines.
+      per line. Heading pairs (``回望2024年`` / ``携手同行谱新篇``) are two such lines.
     * Otherwise the paragraph is open, and every next line joins it (however short: text
       wrapped around a picture tapers to a character or two) until a line ends a sentence,
       unless that line starts a list entry of the kind the paragraph started with.
@@ -467,7 +455,7 @@ _SUSPECT_LINE = re.compile(rf"\n[ \t]*(?:\S[ \t]*){{0,4}}?(\S{{1,{_MAX_HALF}}}?)
 def _undouble_text(text: str) -> str:
     """``undouble_line`` on every line of ``text`` that shows a sign of doubling (one scan finds them)."""
     hits = [m.start() for m in _SUSPECT_LINE.finditer("\n" + text)]  # a line starts one after its hit
-    hits += [m.start() for m in _DOUBLED_MARK.finditer(text)]
+    hits += [m.start() for m in lexicon.layout().doubled_mark.finditer(text)]
     if not hits:
         return text
     lines = text.split("\n")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from geo.errors import GeoError
 
 if TYPE_CHECKING:
     from geo.tables import WordTags
@@ -18,6 +21,26 @@ LEXICON_DIR = Path(__file__).parent / "lexicons"
 def _lines(name: str) -> list[str]:
     text = (LEXICON_DIR / name).read_text(encoding="utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+@cache
+def _toml(name: str) -> dict[str, Any]:
+    path = LEXICON_DIR / name
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as error:
+        raise GeoError(f"{path}: not valid TOML: {error}") from error
+
+
+def admin_names() -> dict[str, Any]:
+    """``admin_names.toml``: the suffixes, ethnic groups and exclusions of the admin tree's names."""
+    return _toml("admin_names.toml")
+
+
+def county_cues() -> dict[str, Any]:
+    """``county_cues.toml``: the cues, weights and decision thresholds of county detection."""
+    return _toml("county_cues.toml")
 
 
 @dataclass(frozen=True)
@@ -153,8 +176,15 @@ class NameRules:
     not_alone: frozenset[str]
     directions: frozenset[str]
     numerals: frozenset[str]
+    adjective_endings: tuple[str, ...]
     list_separator: str
     list_conjunctions: tuple[str, ...]
+    list_closing_word: str
+    list_closing_numerals: str
+    max_closing_tag: int
+    max_list_item: int
+    max_bare_item: int
+    bare_site_item: tuple[int, int]
     count_units: tuple[str, ...]
     determiners: str
     classifiers: str
@@ -164,10 +194,15 @@ class NameRules:
     no_code_tails: frozenset[str]
     landscape_kinds: frozenset[str]
     numbered_lane_words: tuple[str, ...]
+    coded_road_word: str
+    road_code: re.Pattern[str]
+    coded_road: re.Pattern[str]
+    higher_divisions: re.Pattern[str]
     protect_freq: int
     swallow_freq: int
     common_word_freq: int
     max_name: int
+    min_core: int
     max_zone_gap: int
     max_gap: int
     max_quoted: int
@@ -180,29 +215,88 @@ class NameRules:
 
 @cache
 def name_rules() -> NameRules:
-    import tomllib
-
-    path = LEXICON_DIR / "name_rules.toml"
-    with path.open("rb") as f:
-        d = tomllib.load(f)
-    sections = ("characters", "lists", "counts", "generic", "thresholds", "pos")
-    ch, ls, co, ge, th, pos = (d[k] for k in sections)
+    d = _toml("name_rules.toml")
+    sections = ("characters", "lists", "counts", "generic", "patterns", "thresholds", "pos")
+    ch, ls, co, ge, pa, th, pos = (d[k] for k in sections)
+    low, high = ls["bare_site_item"]
     return NameRules(
         never_first=frozenset(ch["never_first"]), not_alone=frozenset(ch["not_alone"]),
         directions=frozenset(ch["directions"]), numerals=frozenset(ch["numerals"]),
+        adjective_endings=tuple(ch["adjective_endings"]),
         list_separator=ls["separator"], list_conjunctions=tuple(ls["conjunctions"]),
+        list_closing_word=ls["closing_word"], list_closing_numerals=ls["closing_numerals"],
+        max_closing_tag=ls["max_closing_tag"], max_list_item=ls["max_item"],
+        max_bare_item=ls["max_bare_item"], bare_site_item=(low, high),
         count_units=tuple(co["units"]), determiners=co["determiners"], classifiers=co["classifiers"],
         count_fillers=co["count_fillers"],
         list_classifiers=co["list_classifiers"],
         class_tails=frozenset(ge["class_tails"]), no_code_tails=frozenset(ge["no_code_tails"]),
         landscape_kinds=frozenset(ge["landscape_kinds"]),
-        numbered_lane_words=tuple(ge["numbered_lane_words"]),
+        numbered_lane_words=tuple(ge["numbered_lane_words"]), coded_road_word=ge["coded_road_word"],
+        road_code=re.compile(pa["road_code"]), coded_road=re.compile(pa["coded_road"]),
+        higher_divisions=re.compile(pa["higher_divisions"]),
         protect_freq=th["protect_freq"], swallow_freq=th["swallow_freq"],
         common_word_freq=th["common_word_freq"],
-        max_name=th["max_name"], max_zone_gap=th["max_zone_gap"], max_gap=th["max_gap"],
+        max_name=th["max_name"], min_core=th["min_core"],
+        max_zone_gap=th["max_zone_gap"], max_gap=th["max_gap"],
         max_quoted=th["max_quoted"], merge_min_tail=th["merge_min_tail"],
         cut_tags=frozenset(pos["cut_tags"]), single_char_tags=frozenset(pos["single_char_tags"]),
         clause_tags=frozenset(pos["clause_tags"]), class_clause_tags=frozenset(pos["class_clause_tags"]),
+    )
+
+
+@dataclass(frozen=True)
+class NamePlaceRules:
+    """What a site's name says about its township (``name_places.toml``)."""
+
+    positional: frozenset[str]
+    feature_chars: frozenset[str]
+    zone_head: re.Pattern[str]  # the towns before a zone's quoted nickname, up to its opening quote
+    zone_separators: re.Pattern[str]
+    min_village_name: int
+    common_word_freq: int
+
+
+@cache
+def name_place_rules() -> NamePlaceRules:
+    d = _toml("name_places.toml")
+    words, zones, th = d["words"], d["zones"], d["thresholds"]
+    quotes = re.escape(zones["quotes"])
+    return NamePlaceRules(
+        positional=frozenset(words["positional"]), feature_chars=frozenset(words["feature_chars"]),
+        zone_head=re.compile(f"^([^{quotes}]+)[{quotes}]"),
+        zone_separators=re.compile("[" + re.escape(zones["separators"]) + "]+"),
+        min_village_name=th["min_village_name"], common_word_freq=th["common_word_freq"],
+    )
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a report's layout is read (``layout.toml``)."""
+
+    stops: str
+    closers: str
+    clause: re.Pattern[str]
+    body: re.Pattern[str]
+    marks: frozenset[str]
+    doubled_mark: re.Pattern[str]
+    sentence_end: re.Pattern[str]
+    list_item: re.Pattern[str]
+    heading_share: float
+    clause_share: float
+    region_cover: float
+
+
+@cache
+def layout() -> Layout:
+    d = _toml("layout.toml")
+    pu, th = d["punctuation"], d["thresholds"]
+    return Layout(
+        stops=pu["stops"], closers=pu["closers"],
+        clause=re.compile(pu["clause"]), body=re.compile(pu["body"]),
+        marks=frozenset(pu["marks"]), doubled_mark=re.compile("([" + re.escape(pu["marks"]) + r"])\1"),
+        sentence_end=re.compile(d["sentences"]["end"]), list_item=re.compile("|".join(d["lists"]["item"])),
+        heading_share=th["heading_share"], clause_share=th["clause_share"], region_cover=th["region_cover"],
     )
 
 

@@ -1,6 +1,6 @@
 """What a site's name itself says about where it is: the townships and villages it names.
 
-Reports often name a site after the township it lies in (乾元老县衙, 禹越东港工业园区, 新市古镇),
+Reports often name a site after the township it lies in (甲镇老县衙, 乙镇东港工业园区, 丙镇古镇),
 name a zone after the towns it spans (龙山—西溪“状元故里”县域风貌区), or name a village outright
 (卫星村). The administrative tree (:mod:`geo.admin`) says which township such a word is; the
 embedded gazetteer says, for a few townships only, where that township is. A township known by
@@ -9,7 +9,6 @@ name but located by no source gives no position: the finding is kept as words fo
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,26 +23,9 @@ from geo.county_location import Location, farthest_distance_m
 from geo.gazetteer import Gazetteer, GazetteerEntry
 
 _GEOD = Geod(ellps="WGS84")
-_QUOTES = "“\"「『‘"
-_ZONE_HEAD = re.compile(f"^([^{_QUOTES}]+)[{_QUOTES}]")
-_ZONE_SEPARATORS = re.compile(r"[—－\-、–~～]+")
-MIN_VILLAGE_NAME = 3  # a full village name with its suffix (卫星村); 新村 alone is too common a word
-COMMON_WORD_FREQ = 1000  # jieba frequency above which a short form is an everyday word (和平, 江南, 古城)
 CIRCLE_VERTICES = 64
 NAMESAKE_AREAS = Path(__file__).parent / "locate" / "data" / "namesake_areas.txt"
-
-# Short forms that are words for a part of any town rather than a name: a township called 城南街道
-# is only meant when the report writes 城南街道 in full.
-_POSITIONAL = frozenset(
-    {f"城{d}" for d in "东西南北中"} | {f"{d}城" for d in "东西南北中"}
-    | {f"{d}{w}" for d in "东西南北中" for w in "关区郊部街"}
-    | {f"{w}{d}" for w in "江河湖溪" for d in "东西南北"}
-    | {"城关", "城厢", "城郊", "城区", "城镇", "新城", "老城", "古城", "旧城", "新区", "老区", "市区",
-       "县城", "中心", "站前", "花园", "新村", "新街", "开发", "工业"}
-)
-# A short form followed by one of these is the start of a longer name of a natural feature:
-# 新安江 is a river, not 新安镇.
-_FEATURE_CHARS = frozenset("江河湖山溪岭峰岛湾")
+# The words and thresholds of these rules: ``lexicons/name_places.toml``.
 
 
 @dataclass(frozen=True)
@@ -77,9 +59,9 @@ def _join(items: list[str], conjunction: str = "and") -> str:
 def is_common_word(short: str) -> bool:
     """True when a township's short form is an everyday word that must not be taken for the township."""
     return (
-        short in _POSITIONAL
+        short in lexicon.name_place_rules().positional
         or short in lexicon.generic_words()
-        or lexicon.word_freq().get(short, 0) >= COMMON_WORD_FREQ
+        or lexicon.word_freq().get(short, 0) >= lexicon.name_place_rules().common_word_freq
     )
 
 
@@ -112,7 +94,7 @@ def _prefix_township(name: str, county: str) -> tuple[str, str] | None:
     for short, town in _shorts(county):
         if name.startswith(short) and short != county_short:
             rest = name[len(short):]
-            if rest and rest[0] in _FEATURE_CHARS:
+            if rest and rest[0] in lexicon.name_place_rules().feature_chars:
                 continue
             return short, town
     return None
@@ -120,10 +102,11 @@ def _prefix_township(name: str, county: str) -> tuple[str, str] | None:
 
 def _zone(name: str, county: str) -> NamePlaces | None:
     """Towns named before a zone's quoted nickname (龙山—西溪“状元故里”县域风貌区)."""
-    m = _ZONE_HEAD.match(name)
+    rules = lexicon.name_place_rules()
+    m = rules.zone_head.match(name)
     if m is None:
         return None
-    parts = [p for p in _ZONE_SEPARATORS.split(m.group(1)) if p]
+    parts = [p for p in rules.zone_separators.split(m.group(1)) if p]
     towns: list[str] = []
     words: list[str] = []
     unknown: list[str] = []
@@ -163,7 +146,8 @@ def name_places(name: str, county: str) -> NamePlaces | None:
     if found:
         found.sort()
         return NamePlaces(tuple(t for _, _, t in found), tuple(w for _, w, _ in found))
-    villages = [v for v in admin.places_in(county) if len(v) >= MIN_VILLAGE_NAME and name.startswith(v)]
+    shortest = lexicon.name_place_rules().min_village_name
+    villages = [v for v in admin.places_in(county) if len(v) >= shortest and name.startswith(v)]
     if villages:
         village = max(villages, key=len)
         return NamePlaces((admin.places_in(county)[village],), (village,), village=village)

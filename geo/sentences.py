@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-# A sentence ends at 。！？ (or an ellipsis), together with any closing quotes or
-# brackets right after it; a line break always ends a sentence too, since the
-# cleaner has already joined lines broken mid-sentence.
-_END = re.compile(r"(?:[。！？!?]|…{1,2}|\.{3,})[”’」』）)\]]*|\n")
+from geo import lexicon
+
+# Where a sentence ends: ``[sentences]`` in ``lexicons/layout.toml``.
 
 
 @dataclass(frozen=True)
@@ -22,7 +20,7 @@ def split_sentences(text: str) -> list[Sentence]:
     """Sentences of ``text``; ``text[s.start:s.end] == s.text`` and no sentence is blank."""
     out: list[Sentence] = []
     pos = 0
-    for m in _END.finditer(text):
+    for m in lexicon.layout().sentence_end.finditer(text):
         _add(text, pos, m.end(), out)
         pos = m.end()
     _add(text, pos, len(text), out)

@@ -10,7 +10,7 @@ from geo.extract import Mention
 
 #: Longest quote kept with a source (the longest sentence of the development reports is 418).
 MAX_QUOTE_CHARS = 1_000
-# 禹越东港工业园区 absorbs 东港工业园区; shorter tails are too ambiguous (lexicons/name_rules.toml)
+# 乙镇东港工业园区 absorbs 东港工业园区; shorter tails are too ambiguous (lexicons/name_rules.toml)
 _MIN_TAIL = lexicon.name_rules().merge_min_tail
 
 

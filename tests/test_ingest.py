@@ -28,7 +28,7 @@ SECTION = "以“统筹集成”为抓手 打造全域大美"
 CHROME = (
     "德清县人民政府门户网站",
     "部门动态面包屑",
-    "湖州市住建局召开全市安全生产会议",
+    "甲市建设局召开全市安全生产会议",
     "莫干山镇开展人居环境整治",
     "版权所有",
     "浙ICP备12345678号",
@@ -157,7 +157,7 @@ def build_html(blocks: list[tuple[int, str]], charset: str | None) -> str:
 <a href="/bmdt">部门动态面包屑</a></nav></header>
 <div class="main">
 <aside class="sidebar"><h3>相关链接</h3><ul>
-<li><a href="/a1">湖州市住建局召开全市安全生产会议</a></li>
+<li><a href="/a1">甲市建设局召开全市安全生产会议</a></li>
 <li><a href="/a2">莫干山镇开展人居环境整治</a></li>
 <li><a href="/a3">我县举办消防宣传月活动</a></li></ul></aside>
 <article class="content">

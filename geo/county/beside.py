@@ -16,12 +16,11 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
+from geo import lexicon
+
 _WORD = re.compile(r"[a-z]+")
-# host labels that name no place
-_HOST_NOISE = frozenset({"www", "gov", "cn", "com", "net", "org", "edu", "info", "http", "https", "html",
-                         "htm", "shtml", "art", "index", "news", "xxgk", "zwgk", "mp", "wap", "m"})
-_MIN_FULL = 4  # a pinyin word shorter than this is no county name in a file name or address
-_MIN_INITIALS = 3  # initials: at least three letters (lhk), and only in a host name
+# host labels that name no place, and the shortest pinyin words that count: ``[pinyin]`` in
+# ``lexicons/county_cues.toml``
 
 
 @dataclass(frozen=True)
@@ -70,15 +69,15 @@ def _spread(route: str, word: str, holders: list[int], weight: float) -> list[Vo
 
 def pinyin_votes(words: list[str], route: str, weight: float, initials: bool) -> list[Vote]:
     """Votes of the words that are a county's pinyin (and, when ``initials``, its initials)."""
-    table = _pinyin()
+    table, rules = _pinyin(), lexicon.county_cues()["pinyin"]
     votes: list[Vote] = []
     seen: set[str] = set()
     for word in words:
         if word in seen:
             continue
         seen.add(word)
-        holders = table["full"].get(word) if len(word) >= _MIN_FULL else None
-        if not holders and initials and len(word) >= _MIN_INITIALS:
+        holders = table["full"].get(word) if len(word) >= rules["min_full"] else None
+        if not holders and initials and len(word) >= rules["min_initials"]:
             holders = table["initials"].get(word)
         if holders:
             votes += _spread(route, word, holders, weight)
@@ -122,7 +121,8 @@ def url_votes(url: str, weight: float) -> list[Vote]:
         host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
     except ValueError:
         return []
-    labels = [w for w in re.split(r"[.\-]", host) if w and w not in _HOST_NOISE and w.isalpha()]
+    noise = frozenset(lexicon.county_cues()["pinyin"]["host_noise"])
+    labels = [w for w in re.split(r"[.\-]", host) if w and w not in noise and w.isalpha()]
     return pinyin_votes(labels, "url", weight, initials=host.endswith(".gov.cn"))
 
 

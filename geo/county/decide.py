@@ -11,14 +11,12 @@ person with its first guesses. Wrong is worse than waiting.
 
 from __future__ import annotations
 
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any
 
-from geo import admin
+from geo import admin, lexicon
 from geo.admin import County
 from geo.county import beside
 from geo.county import text as county_text
@@ -34,12 +32,6 @@ MANIFEST = "manifest"
 BY_HAND = "chosen by hand"
 GIVEN = "--county"
 SAMPLE_CHARS = 200_000  # the title and opening pages say the county; longer texts are cut here
-
-
-@lru_cache(maxsize=1)
-def _config() -> dict[str, Any]:
-    with (Path(__file__).resolve().parent.parent / "lexicons" / "county_cues.toml").open("rb") as f:
-        return tomllib.load(f)
 
 
 @dataclass(frozen=True)
@@ -96,7 +88,7 @@ def decide(text: str, clues: Clues | None = None, override: str | None = None) -
         return _given(override, GIVEN)
     if clues.county.strip():
         return _given(clues.county, BY_HAND if clues.by_hand else MANIFEST)
-    cfg = _config()
+    cfg = lexicon.county_cues()
     w = cfg["beside"]
     extra: defaultdict[int, list[tuple[str, float]]] = defaultdict(list)
     title = clues.title or beside.title_line(text)

@@ -16,19 +16,15 @@ from __future__ import annotations
 import heapq
 import math
 import re
-import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from geo import admin
+from geo import admin, lexicon
 from geo.admin import County
 from geo.errors import CountyError
 from geo.names import name_key
-
-_LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "county_cues.toml"
 
 # Kinds of cue, in order of precedence when two matches of the same length overlap.
 _BLOCK, _COMPOUND, _FULL, _SHORT, _CITY, _PROVINCE, _TOWN, _VILLAGE, _TOWN_SHORT, _VILLAGE_SHORT = range(10)
@@ -49,12 +45,6 @@ class CountyGuess:
     county: County
     score: float
     evidence: tuple[str, ...]  # the words in the text that led to it, strongest first
-
-
-@lru_cache(maxsize=1)
-def _lexicon() -> dict[str, Any]:
-    with _LEXICON.open("rb") as f:
-        return tomllib.load(f)
 
 
 @dataclass(frozen=True)
@@ -84,7 +74,7 @@ class _Index:
 
 def _jieba_common_words(words: list[tuple[str, int, str]]) -> set[str]:
     """The frequent common (not proper) words of jieba's dictionary (its tags are not in its model)."""
-    cfg = _lexicon()["common_word"]
+    cfg = lexicon.county_cues()["common_word"]
     proper = set(cfg["proper_tags"])
     floor = cfg["min_frequency"]
     return {w for w, f, tag in words if f >= floor and tag not in proper}
@@ -101,7 +91,7 @@ def build_parts(tree: admin._Tree, words: list[tuple[str, int, str]]) -> dict[st
                 if not held or held[-1] != code:
                     held.append(code)
     stems = _stems(places)
-    lex = _lexicon()
+    lex = lexicon.county_cues()
     stop = frozenset(lex["common_names"])
     city: dict[str, str] = {}
     province: dict[str, str] = {}
@@ -211,7 +201,7 @@ def _place_holders(word: str, ix: _Index) -> dict[int, set[int]]:
 
 @lru_cache(maxsize=1)
 def _suffixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    lex = _lexicon()["place_suffixes"]
+    lex = lexicon.county_cues()["place_suffixes"]
     return tuple(lex["township"]), tuple(lex["village"])
 
 
@@ -224,9 +214,9 @@ def _alternation(words: list[str]) -> str:
 @lru_cache(maxsize=1)
 def _after_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """What may follow a short name: compound, level (+ organ), road or building, township."""
-    lex = _lexicon()
+    lex = lexicon.county_cues()
     compound = re.compile(_alternation([*lex["compounds"], *lex["organs"]]))
-    level = re.compile("[市县区旗]" + _alternation(lex["organs"]) + "?")
+    level = re.compile("[" + re.escape(lex["level_chars"]) + "]" + _alternation(lex["organs"]) + "?")
     block = re.compile("|".join(f"(?:{p})" for p in lex["not_after"]))
     town = re.compile(_alternation(lex["township_after"]))
     return compound, level, block, town
@@ -324,7 +314,7 @@ def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
     For a compound the name is the short county name it holds.
     """
     compound_re, level_re, block_re, town_re = _after_res()
-    floor = _lexicon()["common_word"]["min_frequency"]
+    floor = lexicon.county_cues()["common_word"]["min_frequency"]
     # (start, end, kinds, name, the kinds it keeps when it does not stand alone as a word; None: no check)
     found: list[tuple[int, int, frozenset[int], str, frozenset[int] | None]] = []
     held = ix.held
@@ -423,7 +413,7 @@ def _level(c: County) -> str:
 
 def _level_counts(text: str) -> Counter[str]:
     """How often the text speaks as a 市, a 县 or a 区 (我市, 县建设局 ...)."""
-    lex = _lexicon()
+    lex = lexicon.county_cues()
     organs = _alternation(lex["organs"])
     counts: Counter[str] = Counter()
     for level, words in lex["level_words"].items():
@@ -439,7 +429,7 @@ def _scores(text: str, extra: dict[int, list[tuple[str, float]]] | None = None,
     prefecture, province and level words raise the counties they agree with.
     """
     ix = _index()
-    w = _lexicon()["weights"]
+    w = lexicon.county_cues()["weights"]
     counties = admin._tree().counties
     spans = _spans(text, ix)
     named: Counter[tuple[int, str]] = Counter()  # (kind, word) -> mentions
@@ -528,7 +518,7 @@ def _describe(i: int, score: float) -> str:
 
 def detect_county(text: str) -> CountyGuess:
     """The county ``text`` is about; CountyError when no county is named clearly enough."""
-    w = _lexicon()["weights"]
+    w = lexicon.county_cues()["weights"]
     score, why = _scores(name_key(text))
     ranked = sorted(score.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < w["min_score"]:
@@ -561,7 +551,7 @@ def text_votes(text: str, names_only: bool = False) -> list[tuple[int, str, floa
     """(county, word, share) of every word that speaks for a county in ``text``; a full county
     name gives 1.0. ``names_only`` keeps county names (a folder or file name says nothing by
     holding a village name)."""
-    w = _lexicon()["weights"]
+    w = lexicon.county_cues()["weights"]
     ix = _index()
     _, why = _scores(name_key(text))
     return [(i, word, value / w["full"]) for i, words in why.items() for word, value in words.items()

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
+from geo import lexicon
 from geo.extract.model import Candidate
 from geo.extract.names import valid_name
-
-# the province and prefecture a county may be written after: 某某省, 某某省某某市, 某某自治区
-_HIGHER = re.compile(r"(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区|市|自治州|地区|盟)){1,2}")
 
 
 def strip_county(candidates: tuple[Candidate, ...], county_names: tuple[str, ...]) -> tuple[Candidate, ...]:
@@ -24,12 +21,12 @@ def strip_county(candidates: tuple[Candidate, ...], county_names: tuple[str, ...
 
 
 def _strip(c: Candidate, county_names: list[str]) -> str | None:
-    word = c.suffix.word
+    word, higher = c.suffix.word, lexicon.name_rules().higher_divisions
     for county in county_names:
         if not county:
             continue
         at = c.name.find(county)
-        if at < 0 or (at > 0 and not _HIGHER.fullmatch(c.name[:at])):
+        if at < 0 or (at > 0 and not higher.fullmatch(c.name[:at])):
             continue
         if len(c.name) > at + len(county) + len(word):
             rest = c.name[at + len(county) :]

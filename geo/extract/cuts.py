@@ -53,7 +53,7 @@ def _cut_points(st: SentenceText, lo: int, hi: int, verbs: bool) -> list[Cut]:
     for m in lexicon.suffix_pattern().finditer(t, lo, hi):
         if table[m.group()].role == "admin" and m.end() < hi and not swallowed(t, m.end()):
             cuts.setdefault(m.end(), Cut(m.end(), m.start(), False))  # 城东街道桂园 (but 镇府路)
-    if verbs and hi - lo > 2:  # in two characters a verb cut leaves no name to keep or to reject
+    if verbs and hi - lo > rules.min_core:  # in so few characters a verb cut leaves no name to keep or reject
         for end, start in st.verb_ends(lo, hi).items():
             if lo <= start and end < hi:
                 cuts.setdefault(end, Cut(end, start, False, verb=True))

@@ -36,7 +36,7 @@ def find_generic_words(st: SentenceText) -> tuple[tuple[Hit, ...], tuple[Hit, ..
             continue
         if one_char and after_verb(t, m.start(), sfx):
             continue
-        if t.startswith("化", m.end()):
+        if any(t.startswith(w, m.end()) for w in lexicon.name_rules().adjective_endings):
             continue
         outside.append(Hit(m.start(), m.end(), sfx))
     return tuple(outside), tuple(inside)

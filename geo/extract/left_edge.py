@@ -32,7 +32,7 @@ def cut_left_edge(st: SentenceText, spans: tuple[Span, ...]) -> tuple[Candidate,
 def closing_start(t: str, span_start: int, pos: int) -> int | None:
     """Start of 等5个 / 等“7+N” / 等重点 / 四个 before a shared generic word, if any."""
     before = t[span_start:pos]
-    i = before.rfind("等")
+    i = before.rfind(lexicon.name_rules().list_closing_word)
     if i >= 0 and not core(before[i + 1 :]):
         return span_start + i
     m = list_closing().search(before)
@@ -70,7 +70,7 @@ def best_cut(st: SentenceText, sp: Span) -> int | None:
             continue
         if cut.number and t[cut.pos - 1] in rules.classifiers:
             return None  # 3个健身公园, 45处社区游园: what a count counts is a class
-        if valid_name(rem, h.suffix) and not (cut.verb and len(core(rem)) < 2):
+        if valid_name(rem, h.suffix) and not (cut.verb and len(core(rem)) < rules.min_core):
             return cut.pos
         if cut.verb:
             tag = tags.get(t[cut.word_start : cut.pos])

@@ -49,7 +49,8 @@ def _list_with_closing(st: SentenceText, c: Candidate, found: Found) -> None:
     t, h = st.t, c.suffix
     lo = st.list_left(c.start)
     items = split_items(st, lo, c.start)
-    if len(items) < 2 and not t.startswith("等", c.start):
+    rules = lexicon.name_rules()
+    if len(items) < 2 and not t.startswith(rules.list_closing_word, c.start):
         return  # 某县3个风貌区: a count, not a list
     area = h.layer in ("renewal", "scenic")
     for a, b in items:
@@ -58,7 +59,7 @@ def _list_with_closing(st: SentenceText, c: Candidate, found: Found) -> None:
             # 丙社区 in 甲、乙、丙社区等4个社区 and 甲路 in 甲路、乙路等道路 keep their own name;
             # 丙街 in 甲、乙、丙街等区块 names a block, not the street
             own = found[inner[-1]].suffix
-            class_tail = h.word in lexicon.name_rules().class_tails  # 甲园、乙苑等安置房: the estates
+            class_tail = h.word in rules.class_tails  # 甲园、乙苑等安置房: the estates
             if not area or class_tail or own.layer == h.layer or inner[-1][1] != b:
                 continue
             for k in inner:
@@ -66,7 +67,7 @@ def _list_with_closing(st: SentenceText, c: Candidate, found: Found) -> None:
         elif ends_with_site_word(t[a:b]) or t[a:b] in lexicon.suffixes():
             continue
         item = t[a:b]
-        if valid_name(item, h) and len(item) <= 8:
+        if valid_name(item, h) and len(item) <= rules.max_list_item:
             _emit(st, found, a, b, item + h.word, h)
 
 
@@ -78,7 +79,7 @@ def _bare_items_before(st: SentenceText, c: Candidate, found: Found) -> None:
     """
     t, h, name_start = st.t, c.suffix, c.start
     rules = lexicon.name_rules()
-    if t.startswith("等", c.end):
+    if t.startswith(rules.list_closing_word, c.end):
         return  # 丙街等“7+N”区块: the list goes on to its shared generic word
     conj = next((w for w in rules.list_conjunctions if t[:name_start].endswith(w)), None)
     if t[name_start - 1 : name_start] != rules.list_separator and conj is None:
@@ -89,7 +90,7 @@ def _bare_items_before(st: SentenceText, c: Candidate, found: Found) -> None:
         return
     with_site = [any(a <= k[0] and k[1] <= b for k in found) for a, b in items]
     list_goes_on = t[c.end : c.end + 1] == rules.list_separator
-    if not any(with_site) and not list_goes_on and all(b - a <= 3 for a, b in items):
+    if not any(with_site) and not list_goes_on and all(b - a <= rules.max_bare_item for a, b in items):
         if len(items) == 1 and conj is not None:
             return  # X和Y社区 with one bare X is too weak a sign of a shared generic word
         for a, b in items:
@@ -99,11 +100,12 @@ def _bare_items_before(st: SentenceText, c: Candidate, found: Found) -> None:
     if sum(with_site) + 1 < 2:
         return
     bare = lexicon.Suffix("", h.kind, h.layer, "")
+    low, high = rules.bare_site_item
     for (a, b), site in zip(items, with_site, strict=True):
         item = t[a:b]
-        name_like = all(NAME_CHAR.match(ch) for ch in item) and len(core(item)) >= 2
+        name_like = all(NAME_CHAR.match(ch) for ch in item) and len(core(item)) >= rules.min_core
         bare_word = not ends_with_site_word(item, named=False)
-        if not site and 2 <= len(item) <= 4 and name_like and bare_word:
+        if not site and low <= len(item) <= high and name_like and bare_word:
             _emit(st, found, a, b, item, bare)
 
 
@@ -164,7 +166,7 @@ def _site_word_at_end(text: str, layer: str) -> lexicon.Suffix | None:
 
 def _coded_roads(st: SentenceText, found: Found) -> None:
     """国道123, 省道45, G200 (a code with no generic word after it): numbered roads."""
-    road = lexicon.suffixes()["国道"]
+    road = lexicon.suffixes()[lexicon.name_rules().coded_road_word]
     for a, b in st.codes:
         if not any(x < b and a < y for x, y in found):
             found[(a, b)] = Candidate(a, b, road, SITE, st.t[a:b])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from geo import lexicon
-from geo.extract.text import CJK_CHAR, CODE, SUBSTANTIVE, core
+from geo.extract.text import CJK_CHAR, SUBSTANTIVE, core
 
 
 def valid_name(specific: str, suffix: lexicon.Suffix) -> bool:
@@ -17,15 +17,17 @@ def valid_name(specific: str, suffix: lexicon.Suffix) -> bool:
         return False
     if specific[0] in r.never_first and lexicon.word_freq().get(specific[:2], 0) < r.protect_freq:
         return False  # 的整村: a particle cannot start a name (和平路, 向阳新村 can)
-    if CODE.fullmatch(specific) and suffix.word not in r.no_code_tails:
+    if r.road_code.fullmatch(specific) and suffix.word not in r.no_code_tails:
         return True  # S203省道, 104国道: the code is the name
     c = core(specific)
     if not c or set(c) <= r.directions:
         return False
-    if len(c) < 2 and (c != specific or suffix.word in r.class_tails or c in r.not_alone or c in r.never_first
-                       or not CJK_CHAR.match(c)):
+    if len(c) < r.min_core and (
+        c != specific or suffix.word in r.class_tails or c in r.not_alone or c in r.never_first
+        or not CJK_CHAR.match(c)
+    ):
         return False  # 城住宅小区, 县安置房, A区块: one character beside class words names nothing
-    return not (len(suffix.word) == 1 and len(SUBSTANTIVE.findall(specific)) < 2)
+    return not (len(suffix.word) == 1 and len(SUBSTANTIVE.findall(specific)) < r.min_core)
 
 
 def ends_with_site_word(text: str, *, named: bool = True) -> bool:

@@ -23,6 +23,13 @@ _COMMON = 1000  # dictionary frequency from which a word is a feature by itself
 MODEL_PATH = Path(__file__).parent / "site_filter.json"
 
 
+@cache
+def _list_marks() -> frozenset[str]:
+    """The one-character marks between a list's items (、 and 和, 及, 与)."""
+    r = lexicon.name_rules()
+    return frozenset(w for w in (r.list_separator, *r.list_conjunctions) if len(w) == 1)
+
+
 @dataclass(frozen=True)
 class SiteFilter:
     weights: dict[str, float]
@@ -115,6 +122,6 @@ def features(st: SentenceText, c: Candidate) -> list[str]:
     out.append(f"tags={'-'.join(tags.get(w, '?') for w in spec_words[:3])}")
     out.append(f"prev_word={_common(prev)}")
     out.extend(f"word={_common(w)}" for w in spec_words)
-    if c.start > 0 and st.t[c.start - 1] in "、和及与":
+    if c.start > 0 and st.t[c.start - 1] in _list_marks():
         out.append("in_list")
     return out

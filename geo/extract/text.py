@@ -13,9 +13,6 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 NAME_CHAR = re.compile(rf"[{CJK}A-Za-z0-9〇“”—·+]")
 SUBSTANTIVE = re.compile(rf"[{CJK}A-Za-z0-9]")
 CJK_CHAR = re.compile(rf"[{CJK}]")
-CODE = re.compile(r"[A-Z]{0,2}[0-9]{1,4}")  # 104国道, G228国道, S2线
-# a road written code-first or as a bare code: 国道123, 省道45线, G200
-CODED_ROAD = re.compile(r"(?:国道|省道|县道)[0-9]{1,4}线?|(?<![A-Za-z0-9])[GSX][0-9]{2,4}(?![0-9A-Za-z])")
 
 
 @cache
@@ -30,8 +27,9 @@ def number_quant() -> re.Pattern[str]:
 def list_closing() -> re.Pattern[str]:
     """等 / a count / a quoted tag between a list's last item and the shared word (等3个, 四个, 等“7+N”)."""
     r = lexicon.name_rules()
-    count = rf"[0-9一二两三四五六七八九十百几多]+[{r.list_classifiers}]"
-    return re.compile(rf"(?:等(?:{count})?|{count})(?:“[^“”]{{1,15}}”)?$")
+    count = rf"[{re.escape(r.list_closing_numerals)}]+[{r.list_classifiers}]"
+    closing = re.escape(r.list_closing_word)
+    return re.compile(rf"(?:{closing}(?:{count})?|{count})(?:“[^“”]{{1,{r.max_closing_tag}}}”)?$")
 
 
 @cache
@@ -96,7 +94,7 @@ class SentenceText:
 
     @cached_property
     def codes(self) -> tuple[tuple[int, int], ...]:
-        return tuple((m.start(), m.end()) for m in CODED_ROAD.finditer(self.t))
+        return tuple((m.start(), m.end()) for m in lexicon.name_rules().coded_road.finditer(self.t))
 
     @cached_property
     def stop_words(self) -> list[tuple[int, int]]:

@@ -33,7 +33,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import MultiPoint, Point
 
-from geo import admin
+from geo import admin, lexicon
 from geo.county_location import Location, county_location
 from geo.gazetteer import Gazetteer
 from geo.name_places import NamePlaces, locate_by_name, township_extent
@@ -162,7 +162,7 @@ def _aliases() -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
 
 
 def _suffixes() -> tuple[str, ...]:
-    return tuple(admin._lexicon()["township_suffixes"])
+    return tuple(lexicon.admin_names()["township_suffixes"])
 
 
 def _match(town: str, place: GeoNamesPlace, county: str) -> tuple[int, str, str] | None:
