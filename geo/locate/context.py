@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from geo import admin, lexicon
-from geo.name_places import MIN_VILLAGE_NAME, NamePlaces
+from geo.name_places import NamePlaces
 from geo.sites import Site
 
 _HEADING_ENDS = frozenset("：:")
@@ -88,7 +88,7 @@ class _Word:
 @cache
 def _words(county: str) -> tuple[tuple[str, str], ...]:
     """(word, township) for every township name and suffix variant and every known village, longest first."""
-    suffixes = tuple(admin._lexicon()["township_suffixes"])
+    suffixes = tuple(lexicon.admin_names()["township_suffixes"])
     pairs: dict[str, set[str]] = {}
     for town in admin.townships(county):
         pairs.setdefault(town, set()).add(town)
@@ -97,7 +97,7 @@ def _words(county: str) -> tuple[tuple[str, str], ...]:
             for s in suffixes:
                 pairs.setdefault(short + s, set()).add(town)
     for village, town in admin.places_in(county).items():
-        if len(village) >= MIN_VILLAGE_NAME:
+        if len(village) >= lexicon.name_place_rules().min_village_name:
             pairs.setdefault(village, set()).add(town)
     usable = [(w, next(iter(ts))) for w, ts in pairs.items() if len(ts) == 1]
     return tuple(sorted(usable, key=lambda p: (-len(p[0]), p[0])))
