@@ -15,6 +15,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from geo.atomic import directory_lock
+
 Fingerprint = tuple[tuple[str, int, int, int], ...]
 
 
@@ -50,8 +52,6 @@ def lock_folders(inputs: list[Path], out: Path) -> list[Path]:
 @contextlib.contextmanager
 def inputs_locked(inputs: list[Path], out: Path) -> Iterator[None]:
     """Hold the lock a save holds on every folder the inputs come from."""
-    from geo.placement import directory_lock
-
     with contextlib.ExitStack() as stack:
         for folder in lock_folders(inputs, out):
             with contextlib.suppress(OSError):

@@ -38,7 +38,7 @@ from typing import Any
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from geo.atomic import fsync_dir
+from geo.atomic import directory_lock, fsync_dir
 from geo.errors import GeoError, printable
 from geo.names import compact
 from geo.overrides import DEFAULT_PATH, GEOMETRY_TYPES, Override, OverridesError, load_overrides
@@ -53,26 +53,6 @@ _SNAPSHOT = re.compile(r"^(?P<stem>.+)-(?P<ts>\d{8}T\d{6}\.\d{6}Z)-(?P<n>\d+)\.g
 
 class PlacementError(GeoError):
     """A placement was refused: it names the site and the reason."""
-
-
-@contextlib.contextmanager
-def directory_lock(folder: Path) -> Iterator[None]:
-    """An exclusive advisory lock on ``folder`` itself (POSIX ``flock``), so no lock file is left behind.
-
-    Where ``flock`` does not exist, no lock is taken. Not re-entrant: a second lock on the same
-    folder, even from the same process, waits for the first to be released.
-    """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
 
 
 # ------------------------------------------------------------------ reading

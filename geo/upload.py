@@ -42,11 +42,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geo import layers as geo_layers
-from geo.atomic import fsync_dir, write_new_file
+from geo.atomic import directory_lock, fsync_dir, write_new_file
 from geo.errors import CountyError, GeoError, IngestError
 from geo.ingest import SUPPORTED_SUFFIXES
 from geo.ingest.messages import format_size
-from geo.placement import directory_lock
 
 if TYPE_CHECKING:
     from geo.locate import Resolver
