@@ -17,14 +17,18 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from geo import assemble
 from geo.build_guard import fingerprint, inputs_locked
-from geo.cli import EXIT_FAILED, EXIT_OK, EXIT_SOME_REFUSED
 from geo.errors import GeoError, printable
+from geo.layers import write_layers
+from geo.project.outcome import Outcome
 
 if TYPE_CHECKING:
+    from geo.locate import Resolver
     from geo.pipeline import DocumentResult
     from geo.project.result_cache import ResultCache
 
@@ -130,92 +134,161 @@ def _outcomes(files: list[Path], county: str | None, workers: int, roots: dict[P
         yield ordered()
 
 
+@dataclass(frozen=True)
+class BuildRequest:
+    """What a build is told: its inputs, where the layers go, and how to read the reports."""
+
+    inputs: list[Path]
+    out: Path
+    county: str | None = None  # county of every input, instead of telling it from the text
+    quiet: bool = False
+    workers: int = 1
+    cache: Path | bool | None = True
+    scheduler: str | None = None
+    overrides: Path | None = None  # placements file (default: geo.overrides.DEFAULT_PATH)
+
+
+@dataclass
+class _Read:
+    """Every report's outcome, sorted: results with a county, refusals, reports waiting for one."""
+
+    files: list[Path]
+    roots: dict[Path, Path]
+    results: list[DocumentResult] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    waiting: list[DocumentResult] = field(default_factory=list)
+    kept: ResultCache | None = None
+
+
 def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: bool = False,
-              workers: int = 1, cache: Path | bool | None = True, scheduler: str | None = None) -> int:
+              workers: int = 1, cache: Path | bool | None = True, scheduler: str | None = None,
+              overrides: Path | None = None) -> Outcome:
     """Build the layers from ``inputs`` into ``out``; ``workers`` processes read the reports.
 
     ``workers`` 0 means one per CPU; whatever it is, the layers are the same. ``cache``: the
     folder of kept results (True: the default folder, False or None: read every report).
     ``scheduler``: the address of a Dask scheduler, or "" for a local cluster of ``workers``.
+    ``overrides``: the placements file (default ``data/overrides.geojson``).
     Reports saved while the build reads are not lost: see :mod:`geo.build_guard`.
     """
-    return _run_build(inputs, out, county, quiet, workers, False, cache, scheduler)
+    request = BuildRequest(inputs, out, county, quiet, workers, cache, scheduler, overrides)
+    return _run_build(request, locked=False)
 
 
-def _run_build(inputs: list[Path], out: Path, county: str | None, quiet: bool, workers: int,
-               locked: bool, cache: Path | bool | None, scheduler: str | None) -> int:
-    from tqdm import tqdm
-
-    from geo.assemble import located_features
+def _run_build(request: BuildRequest, locked: bool) -> Outcome:
+    """Read, locate, write, tell; ``locked``: the inputs' lock is held from the start."""
     from geo.ingest import iter_input_files
-    from geo.layers import write_layers
-    from geo.locate import Resolver
-    from geo.upload import recover_interrupted_save
 
-    for p in inputs if not locked else ():  # (under the lock, the save that holds it is done)
-        if p.is_dir() and recover_interrupted_save(p):
-            _say(f"note: finished a save into {printable(p)} that was interrupted")
-    if out.exists() and not out.is_dir():
-        _say(f"error: --out {printable(out)} is not a folder; nothing written")
-        return EXIT_FAILED
-    missing = [p for p in inputs if not p.exists()]
-    for p in missing:
-        _say(f"error: {printable(p)}: no such file or folder")
+    inputs, out = request.inputs, request.out
+    if not _inputs_usable(request, locked):
+        return Outcome.FAILED
     files = iter_input_files([p for p in inputs if p.exists()])
     read_as = fingerprint(files)
     if not files:
         _say("error: no report files to read (supported: .txt .md .html .htm .pdf .docx); "
              "layers left as they were")
-        return EXIT_FAILED
-
-    from geo.project.manifest import FIELDS
-    from geo.project.pending import PENDING, entry, pending_bytes
-    from geo.project.result_cache import ResultCache, default_folder
-
-    folder = default_folder() if cache is True else cache or None
-    kept = ResultCache(folder) if folder is not None else None
-    roots = _roots([p for p in inputs if p.exists()], files)
-    results, refused, waiting = [], [], []
-    try:
-        with _outcomes(files, county, workers, roots, kept, scheduler) as outcomes:
-            for outcome in tqdm(outcomes, total=len(files), desc="reports", unit="doc", disable=quiet,
-                                file=sys.stderr):
-                if isinstance(outcome, str):
-                    refused.append(outcome)
-                    _say(f"warning: {outcome}")
-                elif not outcome.county:
-                    waiting.append(outcome)
-                else:
-                    results.append(outcome)
-    except GeoError as e:  # the cluster could not finish: nothing is written
-        _say(f"error: {e}; layers left as they were")
-        return EXIT_FAILED
-    if not results and not waiting:
-        _say(f"error: none of the {len(files)} report(s) could be read; layers left as they were")
-        return EXIT_FAILED
-
-    resolver = Resolver()  # one per build: overrides and gazetteer read once, results cached
-    try:
-        features = located_features(results, resolver)
-    except GeoError as e:  # an unreadable overrides file or gazetteer: never half-used
-        _say(f"error: {e}; layers left as they were")
-        return EXIT_FAILED
-    pending = [entry(r, roots.get(Path(r.path))) for r in waiting]
-    # written when a report waits, or to empty an earlier list; else the folder holds the four layers
-    extra = {PENDING: pending_bytes(pending)} if pending or (out / PENDING).exists() else {}
+        return Outcome.FAILED
+    read = _read_reports(request, files)
+    if read is None:
+        return Outcome.FAILED
+    located = _located(read.results, request.overrides)
+    if located is None:
+        return Outcome.FAILED
+    features, resolver = located
+    pending, extra = _pending(read, out)
     try:
         with contextlib.nullcontext() if locked else inputs_locked(inputs, out):
             if not locked and (iter_input_files([p for p in inputs if p.exists()]) != files
                                or fingerprint(files) != read_as):
                 _say("note: reports changed while they were read (a save?); reading them again")
-                # read again, still holding the lock
-                return _run_build(inputs, out, county, quiet, workers, True, cache, scheduler)
+                return _run_build(request, locked=True)  # read again, still holding the lock
             counts = write_layers(out, features, extra)
     except OSError as e:  # read-only, full, not a folder: the old layers are untouched
         _say(f"error: cannot write the layers to {printable(out)}: {e.strerror or e}; "
              "layers left as they were")
-        return EXIT_FAILED
+        return Outcome.FAILED
+    missing = [p for p in inputs if not p.exists()]
+    _tell(read, features, counts, resolver, pending, out, missing)
+    return Outcome.PARTIAL if read.refused or read.waiting or missing else Outcome.DONE
 
+
+def _inputs_usable(request: BuildRequest, locked: bool) -> bool:
+    """Finish interrupted saves into the inputs; False (said why) when ``out`` is no folder.
+    A missing input is named and the others go on."""
+    from geo.upload import recover_interrupted_save
+
+    for p in request.inputs if not locked else ():  # (under the lock, the save that holds it is done)
+        if p.is_dir() and recover_interrupted_save(p):
+            _say(f"note: finished a save into {printable(p)} that was interrupted")
+    if request.out.exists() and not request.out.is_dir():
+        _say(f"error: --out {printable(request.out)} is not a folder; nothing written")
+        return False
+    for p in request.inputs:
+        if not p.exists():
+            _say(f"error: {printable(p)}: no such file or folder")
+    return True
+
+
+def _read_reports(request: BuildRequest, files: list[Path]) -> _Read | None:
+    """Every report read (or taken from the kept results), with a progress bar; None (said why)
+    when none could be read or the cluster could not finish."""
+    from tqdm import tqdm
+
+    from geo.project.result_cache import ResultCache, default_folder
+
+    cache = request.cache
+    folder = default_folder() if cache is True else cache or None
+    read = _Read(files, _roots([p for p in request.inputs if p.exists()], files),
+                 kept=ResultCache(folder) if folder is not None else None)
+    try:
+        with _outcomes(files, request.county, request.workers, read.roots, read.kept,
+                       request.scheduler) as outcomes:
+            for outcome in tqdm(outcomes, total=len(files), desc="reports", unit="doc",
+                                disable=request.quiet, file=sys.stderr):
+                if isinstance(outcome, str):
+                    read.refused.append(outcome)
+                    _say(f"warning: {outcome}")
+                elif not outcome.county:
+                    read.waiting.append(outcome)
+                else:
+                    read.results.append(outcome)
+    except GeoError as e:  # the cluster could not finish: nothing is written
+        _say(f"error: {e}; layers left as they were")
+        return None
+    if not read.results and not read.waiting:
+        _say(f"error: none of the {len(files)} report(s) could be read; layers left as they were")
+        return None
+    return read
+
+
+def _located(results: list[DocumentResult],
+             overrides: Path | None) -> tuple[list[dict[str, Any]], Resolver] | None:
+    """:func:`geo.assemble.locate_reports`; None (said why) when the placements file or the
+    gazetteer cannot be read."""
+    try:
+        return assemble.locate_reports(results, overrides)
+    except GeoError as e:  # an unreadable overrides file or gazetteer: never half-used
+        _say(f"error: {e}; layers left as they were")
+        return None
+
+
+def _pending(read: _Read, out: Path) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
+    """The entries of the reports waiting for a county, and the extra file that lists them:
+    written when a report waits, or to empty an earlier list; else the folder holds the four layers."""
+    from geo.project.pending import PENDING, entry, pending_bytes
+
+    pending = [entry(r, read.roots.get(Path(r.path))) for r in read.waiting]
+    extra = {PENDING: pending_bytes(pending)} if pending or (out / PENDING).exists() else {}
+    return pending, extra
+
+
+def _tell(read: _Read, features: list[dict[str, Any]], counts: dict[str, int], resolver: Resolver,
+          pending: list[dict[str, Any]], out: Path, missing: list[Path]) -> None:
+    """The build's summary on stderr: counts, each report's county, what waits and what was refused."""
+    from geo.project.manifest import FIELDS
+    from geo.project.pending import PENDING
+
+    results, files = read.results, read.files
     precision = Counter(f["properties"]["precision"] for f in features)
     _say(f"read {len(results)} of {len(files)} report(s); {len(features)} site(s): "
          + ", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -226,22 +299,21 @@ def _run_build(inputs: list[Path], out: Path, county: str | None, quiet: bool, w
     _say("  placed by: " + ", ".join(f"{k} {v}" for k, v in resolver.step_counts().items()))
     for problem in resolver.problems():
         _say(f"  location problem: {printable(problem)}")
-    for r, e in zip(waiting, pending, strict=True):
+    for r, e in zip(read.waiting, pending, strict=True):
         guesses = ", ".join(f"{g['county']} ({g['score']:.1f})" for g in e["guesses"][:3]) or "none"
         _say(f"  {printable(r.name)}: county unclear ({r.pending_reason}); guesses {guesses}; "
              f"{len(r.mentions)} mention(s) wait in {PENDING}.")
         new = "" if Path(e["manifest"]).exists() else f" (a new file: first line {','.join(FIELDS)})"
         _say(f"    to place it, add this line to {printable(e['manifest'])}{new}: {e['manifest_line']}")
-    if waiting:
-        _say(f"{len(waiting)} report(s) need a county: their sites wait in {printable(out / PENDING)}")
-    if kept is not None:
-        _say(f"  kept results: {kept.hits} of {len(files)} report(s) unchanged since an earlier build")
-    if refused:
-        _say(f"{len(refused)} file(s) refused (see warnings above)")
+    if read.waiting:
+        _say(f"{len(read.waiting)} report(s) need a county: their sites wait in {printable(out / PENDING)}")
+    if read.kept is not None:
+        _say(f"  kept results: {read.kept.hits} of {len(files)} report(s) unchanged since an earlier build")
+    if read.refused:
+        _say(f"{len(read.refused)} file(s) refused (see warnings above)")
     if missing:
         _say(f"{len(missing)} named input(s) do not exist (see errors above)")
     _say(f"layers written to {printable(out)}/")
-    return EXIT_SOME_REFUSED if refused or waiting or missing else EXIT_OK
 
 
 def _roots(inputs: list[Path], files: list[Path]) -> dict[Path, Path]:

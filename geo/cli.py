@@ -15,10 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from geo.project.outcome import Outcome
+
 EXIT_OK = 0
 EXIT_SOME_REFUSED = 1
 EXIT_FAILED = 2
 EXIT_INTERNAL = 3
+_EXIT = {Outcome.DONE: EXIT_OK, Outcome.PARTIAL: EXIT_SOME_REFUSED, Outcome.FAILED: EXIT_FAILED}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=Path("layers"), help="output folder (default: layers)")
     b.add_argument("--county", help="county of every input, official name (e.g. 永康市); overrides detection")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--overrides", type=Path, default=None,
+                   help="placements file (default: data/overrides.geojson)")
     b.add_argument("--workers", type=_workers, default=1, metavar="N",
                    help="processes reading reports in parallel (default: 1; 0: one per CPU); "
                         "the layers are the same whatever N")
@@ -126,12 +131,13 @@ def _run(args: argparse.Namespace) -> int:
         scheduler = args.scheduler or os.environ.get("RENEWAL_MAP_SCHEDULER") or None
         if scheduler == "local":
             scheduler = ""
-        return run_build(args.inputs, args.out, county=args.county, quiet=args.quiet, workers=args.workers,
-                         cache=cache, scheduler=scheduler)
+        return _EXIT[run_build(args.inputs, args.out, county=args.county, quiet=args.quiet,
+                               workers=args.workers, cache=cache, scheduler=scheduler,
+                               overrides=args.overrides)]
     if args.command == "county":
         from geo.county.command import run_county
 
-        return run_county(args.files, explain=args.explain, county=args.county)
+        return _EXIT[run_county(args.files, explain=args.explain, county=args.county)]
     if args.command == "gazetteer" and args.gazetteer_command == "import-osm":
         from geo.locate.osm_cli import import_osm_main
 
@@ -143,9 +149,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "place":
         from geo.placement import run_place
 
-        return run_place(args.site, lon=args.lon, lat=args.lat, note=args.note, who=args.who,
+        done = run_place(args.site, lon=args.lon, lat=args.lat, note=args.note, who=args.who,
                          county=args.county, overrides=args.overrides, layers=args.layers, undo=args.undo,
                          list_only=args.list_only)
+        return EXIT_OK if done else EXIT_FAILED
     return EXIT_FAILED
 
 

@@ -479,10 +479,8 @@ def run_place(
     layers: Path,
     undo: bool,
     list_only: bool,
-) -> int:
-    """``python -m geo place``: 0 done, 2 refused (the reason on stderr)."""
-    from geo.cli import EXIT_FAILED, EXIT_OK
-
+) -> bool:
+    """``python -m geo place``: False when refused (the reason on stderr)."""
     path = Path(overrides) if overrides is not None else DEFAULT_PATH
     try:
         if list_only:
@@ -497,8 +495,8 @@ def run_place(
             _place_command(site.strip(), lon, lat, note, who, county, path, Path(layers))
     except GeoError as error:
         print(f"error: {printable(error)}", file=sys.stderr)
-        return EXIT_FAILED
-    return EXIT_OK
+        return False
+    return True
 
 
 def default_who() -> str | None:

@@ -327,8 +327,7 @@ class _Built:
 
 def _build(files: list[Path], overrides_path: Path | None) -> _Built:
     """What ``python -m geo build`` makes of ``files`` (in this order), without writing anything."""
-    from geo.assemble import located_features
-    from geo.locate import Resolver
+    from geo.assemble import locate_reports
     from geo.pipeline import process_file
 
     results, refused = [], []
@@ -337,8 +336,7 @@ def _build(files: list[Path], overrides_path: Path | None) -> _Built:
             results.append(process_file(path))
         except GeoError as error:
             refused.append((path, error))
-    resolver = Resolver(overrides_path=overrides_path)
-    features = located_features(results, resolver)
+    features, resolver = locate_reports(results, overrides_path)
     return _Built(results, refused, features, resolver.problems())
 
 

@@ -158,7 +158,7 @@ def test_internal_error_exits_3_without_traceback(tmp_path: Path, capsys: pytest
 
 def test_app_rebuild_counts_only_written_layers_as_success(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    from geo.web.project import BuildRun, build_main
+    from geo.web.project import BuildRun, Project, build_command
 
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
@@ -169,7 +169,9 @@ def test_app_rebuild_counts_only_written_layers_as_success(tmp_path: Path, monke
     sources = tmp_path / "sources"
     sources.mkdir()
     shutil.copy(GOOD, sources)
-    code = build_main([str(sources), str(tmp_path / "layers"), str(overrides)])
+    command = build_command(Project(layers=tmp_path / "layers", data=tmp_path, overrides=overrides))
+    assert command[1:4] == ["-m", "geo", "build"]
+    code = main(command[3:])
     assert code in (EXIT_FAILED, EXIT_INTERNAL)
     assert "Traceback" not in capsys.readouterr().err
     assert not BuildRun(code, "").ok

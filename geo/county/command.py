@@ -9,24 +9,26 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from geo.admin import County
     from geo.county.decide import Guess
+    from geo.project.outcome import Outcome
 
 
-def run_county(files: list[Path], explain: bool = False, county: str | None = None) -> int:
+def run_county(files: list[Path], explain: bool = False, county: str | None = None) -> Outcome:
     """Print each report's county (how, confidence) or its guesses; with ``explain`` the words that
-    voted for each guess. Exit 0 when every report has a county, 1 when one waits, 2 on an error."""
-    from geo.cli import EXIT_FAILED, EXIT_OK, EXIT_SOME_REFUSED
+    voted for each guess. DONE when every report has a county, PARTIAL when one waits, FAILED on an
+    error."""
     from geo.county.decide import explain as explain_lines
     from geo.errors import GeoError, printable
     from geo.pipeline import process_file
+    from geo.project.outcome import Outcome
     from geo.project.pending import entry
 
-    status = EXIT_OK
+    status = Outcome.DONE
     for path in files:
         try:
             doc = process_file(path, county=county, root=path.parent, pending_ok=True)
         except GeoError as e:
             print(f"error: {e}", file=sys.stderr)
-            status = EXIT_FAILED
+            status = Outcome.FAILED
             continue
         if doc.county:
             print(f"{printable(path)}: {doc.county} (how: {doc.county_source}; "
@@ -35,7 +37,8 @@ def run_county(files: list[Path], explain: bool = False, county: str | None = No
             e = entry(doc, path.parent)
             print(f"{printable(path)}: county unclear ({doc.pending_reason}); to place it, add to "
                   f"{printable(e['manifest'])}: {e['manifest_line']}")
-            status = max(status, EXIT_SOME_REFUSED)
+            if status is Outcome.DONE:
+                status = Outcome.PARTIAL
         if explain:
             from geo.county.decide import Decision
 
