@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from geo.tables import WordTags
+    from geo.data.tables import WordTags
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 
@@ -96,10 +96,10 @@ def word_freq() -> Mapping[str, int]:
     """jieba's dictionary frequencies: tells a real word (和平, 向阳) from a cut point.
 
     Every prefix of a word is a key too (0 when only a prefix), as in jieba's own table. Read from
-    the stored tables of ``geo.tables`` (parsed from the dictionary file inside the jieba package,
+    the stored tables of ``geo.data.tables`` (parsed from the dictionary file inside the jieba package,
     never from jieba's shared cache file), mapped in milliseconds.
     """
-    from geo.tables import tables
+    from geo.data.tables import tables
 
     return tables().freq
 
@@ -130,7 +130,7 @@ def not_name_ends() -> frozenset[str]:
 @cache
 def word_tags() -> WordTags:
     """Part of speech of each word of jieba's dictionary (v, vn, p, c, ...), from the stored tables."""
-    from geo.tables import tables
+    from geo.data.tables import tables
 
     return tables().tags
 

@@ -22,7 +22,7 @@ _MAX_WORD = 64  # longer than any word of jieba's dictionary (16 characters)
 
 @cache
 def _table() -> tuple[object, float]:
-    from geo.tables import tables
+    from geo.data.tables import tables
 
     t = tables()
     return t.freq, log(t.small["freq_total"])

