@@ -125,7 +125,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
         import os
 
-        from geo.build import run_build
+        from geo.project.build import run_build
 
         cache: Path | bool = False if args.no_cache else args.cache_dir or True
         scheduler = args.scheduler or os.environ.get("RENEWAL_MAP_SCHEDULER") or None
@@ -135,7 +135,7 @@ def _run(args: argparse.Namespace) -> int:
                                workers=args.workers, cache=cache, scheduler=scheduler,
                                overrides=args.overrides)]
     if args.command == "county":
-        from geo.county.command import run_county
+        from geo.project.county_command import run_county
 
         return _EXIT[run_county(args.files, explain=args.explain, county=args.county)]
     if args.command == "gazetteer" and args.gazetteer_command == "import-osm":
@@ -143,11 +143,11 @@ def _run(args: argparse.Namespace) -> int:
 
         return import_osm_main(args.extract, county=args.county, index=args.index)
     if args.command == "gazetteer":
-        from geo.gazetteer import check_main
+        from geo.locate.gazetteer import check_main
 
         return check_main(args.path)
     if args.command == "place":
-        from geo.placement import run_place
+        from geo.project.placement import run_place
 
         done = run_place(args.site, lon=args.lon, lat=args.lat, note=args.note, who=args.who,
                          county=args.county, overrides=args.overrides, layers=args.layers, undo=args.undo,

@@ -23,9 +23,9 @@ _GEOD = Geod(ellps="WGS84")
 
 
 def _features(files: list[Path], counties: list[str | None]) -> list[dict]:
-    from geo.assemble import located_features
-    from geo.locate import Resolver
-    from geo.pipeline import prepare, process_file
+    from geo.locate.resolver import Resolver
+    from geo.output.assemble import located_features
+    from geo.report.pipeline import prepare, process_file
 
     prepare(None)
     results = [process_file(f, county=c) for f, c in zip(files, counties, strict=True)]

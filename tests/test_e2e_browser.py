@@ -461,7 +461,7 @@ def test_seeds_popup_quotes_the_sentence(seeds: tuple[Session, ProjectCopy]) -> 
 def test_seeds_no_marker_outside_its_county(seeds: tuple[Session, ProjectCopy]) -> None:
     from shapely.geometry import Point
 
-    from geo.admin import county_polygon
+    from geo.locate.admin import county_polygon
 
     session, copy = seeds
     built = {f"{f['properties']['category']}/{f['id']}": f for f in layer_features(copy.layers)}

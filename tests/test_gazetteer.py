@@ -9,9 +9,17 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Point
 
-from geo.admin import county_polygon
-from geo.gazetteer import COLUMNS, DEFAULT_PATH, PRECISIONS, Gazetteer, GazetteerEntry, check, check_main
-from geo.geocoders.errors import GazetteerError
+from geo.locate.admin import county_polygon
+from geo.locate.gazetteer import (
+    COLUMNS,
+    DEFAULT_PATH,
+    PRECISIONS,
+    Gazetteer,
+    GazetteerEntry,
+    check,
+    check_main,
+)
+from geo.locate.geocoders.errors import GazetteerError
 
 GEOD = Geod(ellps="WGS84")
 HEADER = ",".join(COLUMNS)

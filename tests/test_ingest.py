@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-import geo.ingest
+import geo.text.ingest
 from geo.errors import IngestError
-from geo.ingest import MAX_BYTES, SUPPORTED_SUFFIXES, RawDocument, iter_input_files, read_document
+from geo.text.ingest import MAX_BYTES, SUPPORTED_SUFFIXES, RawDocument, iter_input_files, read_document
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "sources" / "002_baa0c397a6a27755.txt"
 PARK = "狮子山休闲公园"
@@ -264,7 +264,7 @@ def test_html_fragment_falls_back_to_largest_block(tmp_path: Path) -> None:
 
 
 def test_fallback_extraction_skips_chrome() -> None:
-    from geo.ingest.html import _largest_block
+    from geo.text.ingest.html import _largest_block
 
     page = (
         "<html><body><nav>首页 &gt; 部门动态</nav>"
@@ -433,7 +433,7 @@ def test_damaged_docx_parts(tmp_path: Path) -> None:
 
 
 def test_docx_zip_bomb(tmp_path: Path) -> None:
-    from geo.ingest.docx import MAX_UNPACKED_BYTES
+    from geo.text.ingest.docx import MAX_UNPACKED_BYTES
 
     path = tmp_path / "bomb.docx"
     chunk = bytes(1 << 20)
@@ -452,7 +452,7 @@ def test_docx_zip_bomb(tmp_path: Path) -> None:
 def test_oversized_file(tmp_path: Path, report: str, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "big.txt"
     path.write_text(report, encoding="utf-8")
-    monkeypatch.setattr(geo.ingest, "MAX_BYTES", 1024)
+    monkeypatch.setattr(geo.text.ingest, "MAX_BYTES", 1024)
     assert_refused(path, "too large", "1.0 KiB")
 
 

@@ -1,9 +1,9 @@
 """The county index: every name a report's text is searched for (county, prefecture, province,
 township and village names, and their short forms), with what each can mean. Built from the
 parsed admin tree and jieba's dictionary when the stored tables are (``geo.data.tables``), and
-read by ``geo.county.text``, which finds these names in a text.
+read by ``geo.locate.county.text``, which finds these names in a text.
 
-Also the pinyin of every county, for the clues beside a text (``geo.county.beside``).
+Also the pinyin of every county, for the clues beside a text (``geo.locate.county.beside``).
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geo.lexicon import Suffix
-from geo.sentences import Sentence
+from geo.text.lexicon import Suffix
+from geo.text.sentences import Sentence
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from geo.extract.model import Candidate, Mention
 from geo.extract.quoted import quoted_names
 from geo.extract.site_filter import SiteFilter, default_filter, filter_sites
 from geo.extract.text import SentenceText
-from geo.sentences import Sentence
+from geo.text.sentences import Sentence
 
 _DEFAULT = object()
 
