@@ -106,8 +106,9 @@ def predicted_sites(report: Report, site_filter: object = _SHIPPED) -> list[dict
     learned check to use (the shipped one by default, None for none).
     """
     from geo.extract import find_mentions
-    from geo.extract.sites import SiteMention, merge
+    from geo.extract.sites import merge
     from geo.locate.county import resolve_county
+    from geo.model import SiteMention
     from geo.text.clean import clean_text
     from geo.text.sentences import split_sentences
 

@@ -11,8 +11,8 @@ from geo.extract.lists import expand_lists
 from geo.extract.model import LIST, NAME, SITE, UNNAMED, Candidate, Hit
 from geo.extract.quoted import quoted_names
 from geo.extract.text import SentenceText
+from geo.model import Sentence
 from geo.text import lexicon
-from geo.text.sentences import Sentence
 
 
 def st(text: str) -> SentenceText:

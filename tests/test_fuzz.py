@@ -21,12 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo.errors import GeoError
-from geo.extract import Mention, find_mentions
+from geo.extract import find_mentions
+from geo.model import Mention, Sentence
 from geo.output.layers import LAYERS
 from geo.report.pipeline import process_text
 from geo.text import lexicon
 from geo.text.clean import clean_text, normalize_whitespace
-from geo.text.sentences import Sentence, split_sentences
+from geo.text.sentences import split_sentences
 
 _EXPLORE = int(os.environ.get("GEO_FUZZ_EXAMPLES", "0"))
 

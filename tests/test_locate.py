@@ -17,11 +17,11 @@ import geo.locate.geocoders as geocoders
 import geo.locate.overrides
 from geo import coords
 from geo.cli import main
-from geo.extract.sites import Site
 from geo.locate.admin import county_polygon
 from geo.locate.county_location import county_location
 from geo.locate.gazetteer import COLUMNS
 from geo.locate.resolver import COUNTY_BUFFER_DEG, Resolver, locate_site
+from geo.model import Site
 from geo.output.layers import LAYERS
 
 ROOT = Path(__file__).resolve().parents[1]

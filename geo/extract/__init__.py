@@ -19,7 +19,7 @@ over each sentence, each reading the previous pass's candidates and returning ne
 Rules and thresholds are data: ``lexicons/name_rules.toml`` read through ``geo.text.lexicon``.
 """
 
-from geo.extract.model import Mention
 from geo.extract.sentence import find_mentions
+from geo.model import Mention
 
 __all__ = ["Mention", "find_mentions"]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from geo.extract.model import SITE, Candidate, Mention
+from geo.extract.model import SITE, Candidate
 from geo.extract.text import SentenceText
+from geo.model import Mention
 from geo.text import lexicon
 
 

@@ -5,20 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geo.text.lexicon import Suffix
-from geo.text.sentences import Sentence
-
-
-@dataclass(frozen=True)
-class Mention:
-    """One mention of a site in one sentence."""
-
-    name: str
-    suffix: str
-    kind: str
-    layer: str
-    start: int  # offsets of the mention's surface in the cleaned text
-    end: int
-    sentence: Sentence
 
 
 @dataclass(frozen=True)

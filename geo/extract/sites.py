@@ -2,55 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
-
-from geo.extract import Mention
+from geo.model import Mention, Site, SiteMention, Source
 from geo.text import lexicon
 
 #: Longest quote kept with a source (the longest sentence of the development reports is 418).
 MAX_QUOTE_CHARS = 1_000
 # 禹越东港工业园区 absorbs 东港工业园区; shorter tails are too ambiguous (lexicons/name_rules.toml)
 _MIN_TAIL = lexicon.name_rules().merge_min_tail
-
-
-@dataclass(frozen=True)
-class Source:
-    doc: str
-    quote: str
-    start: int  # offsets of the quote in the document's cleaned text
-    end: int
-    surface: str  # the site's words as the report wrote them
-    status: str
-
-
-@dataclass
-class Site:
-    name: str
-    kind: str
-    layer: str
-    suffix: str
-    county: str
-    sources: list[Source] = field(default_factory=list)
-
-    @property
-    def id(self) -> str:
-        """Stable across builds: derived from what the site is, not from the order it was found in."""
-        digest = hashlib.sha1(f"{self.county}|{self.layer}|{self.name}".encode()).hexdigest()
-        return f"{self.layer}-{digest[:12]}"
-
-    @property
-    def status(self) -> str:
-        """The first mention that tells a status decides: reports give it where they introduce a site."""
-        return next((s.status for s in self.sources if s.status != "unknown"), "unknown")
-
-
-@dataclass(frozen=True)
-class SiteMention:
-    mention: Mention
-    doc: str
-    county: str
-    status: str
 
 
 def _same_site(a: Site, name: str, suffix: str, layer: str) -> bool:

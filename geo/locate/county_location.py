@@ -22,19 +22,10 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import CountyError
 from geo.locate import admin
+from geo.model import Location
 
 SEATS_CSV = Path(__file__).resolve().parents[2] / "data" / "county_seats.csv"
 _GEOD = Geod(ellps="WGS84")
-
-
-@dataclass(frozen=True)
-class Location:
-    """A point for a site, how precise it is, and where it comes from."""
-
-    geometry: BaseGeometry  # WGS-84 lon/lat
-    precision: str  # "exact" | "street" | "township" | "county"
-    uncertainty_m: float  # > 0: radius in metres within which the site lies
-    source: str  # human-readable citation
 
 
 @dataclass(frozen=True)

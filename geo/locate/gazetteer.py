@@ -26,7 +26,7 @@ from geo.names import name_key
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from geo.locate.county_location import Location
+    from geo.model import Location
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "gazetteer.csv"
 COLUMNS = (
@@ -58,7 +58,7 @@ class GazetteerEntry:
 
     def location(self) -> Location:
         """This entry as a :class:`geo.locate.county_location.Location`, citing its source URL."""
-        from geo.locate.county_location import Location
+        from geo.model import Location
 
         return Location(
             geometry=self.geometry,

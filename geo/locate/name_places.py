@@ -20,8 +20,9 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
 from geo.locate import admin
-from geo.locate.county_location import Location, farthest_distance_m
+from geo.locate.county_location import farthest_distance_m
 from geo.locate.gazetteer import Gazetteer, GazetteerEntry
+from geo.model import Location
 from geo.text import lexicon
 
 _GEOD = Geod(ellps="WGS84")

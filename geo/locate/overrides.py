@@ -30,7 +30,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import GeoError
-from geo.locate.county_location import Location
+from geo.model import Location
 from geo.names import compact
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "overrides.geojson"

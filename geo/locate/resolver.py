@@ -29,15 +29,15 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
-from geo.extract.sites import Site
 from geo.locate import admin
-from geo.locate.county_location import Location, county_location
+from geo.locate.county_location import county_location
 from geo.locate.gazetteer import MIN_SHARE_INSIDE, Gazetteer
 from geo.locate.geocoders.errors import GeocoderConfigError
 from geo.locate.name_places import NamePlaces, name_places, unlocated_note
 from geo.locate.osm_index import OsmIndex
 from geo.locate.overrides import Overrides, load_overrides
 from geo.locate.townships import locate_named, located_townships
+from geo.model import Location, Site
 
 log = logging.getLogger(__name__)
 

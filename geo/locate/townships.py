@@ -35,9 +35,10 @@ from shapely.geometry import MultiPoint, Point
 
 from geo.data import admin_tree
 from geo.locate import admin
-from geo.locate.county_location import Location, county_location
+from geo.locate.county_location import county_location
 from geo.locate.gazetteer import Gazetteer
 from geo.locate.name_places import NamePlaces, locate_by_name, township_extent
+from geo.model import Location
 
 DATA_FILE = "geonames_cn.tsv"
 LICENCE = "GeoNames (geonames.org), CC BY 4.0"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from geo.locate.resolver import Resolver
-    from geo.report.pipeline import DocumentResult
+    from geo.model import DocumentResult
 
 
 def located_features(results: Iterable[DocumentResult], resolver: Resolver) -> list[dict[str, Any]]:

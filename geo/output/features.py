@@ -7,7 +7,7 @@ from typing import Any
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from geo.extract.sites import Site
+from geo.model import Site
 
 COORD_DECIMALS = 6
 

@@ -29,8 +29,8 @@ from geo.project.outcome import Outcome
 
 if TYPE_CHECKING:
     from geo.locate.resolver import Resolver
+    from geo.model import DocumentResult
     from geo.project.result_cache import ResultCache
-    from geo.report.pipeline import DocumentResult
 
 _CHUNKS_PER_WORKER = 8  # reports go to the workers in chunks: few enough to pay little per chunk
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from geo.locate.admin import County
-    from geo.locate.county.decide import Guess
+    from geo.model import Guess
     from geo.project.outcome import Outcome
 
 

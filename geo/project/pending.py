@@ -16,7 +16,7 @@ from geo.report.manifest import MANIFEST, manifest_line
 
 if TYPE_CHECKING:
     from geo.locate.admin import County
-    from geo.report.pipeline import DocumentResult
+    from geo.model import DocumentResult
 
 PENDING = "pending.json"
 

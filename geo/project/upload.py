@@ -49,7 +49,7 @@ from geo.text.ingest.messages import format_size
 
 if TYPE_CHECKING:
     from geo.locate.resolver import Resolver
-    from geo.report.pipeline import DocumentResult
+    from geo.model import DocumentResult
 
 #: Size limit of one uploaded report.
 MAX_UPLOAD_BYTES: int = 20 * 1024 * 1024

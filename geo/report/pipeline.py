@@ -10,39 +10,19 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from geo.extract import Mention, find_mentions
-from geo.extract.sites import SiteMention
+from geo.extract import find_mentions
 from geo.extract.status import status_of
-from geo.text.sentences import Sentence, split_sentences
-
-if TYPE_CHECKING:
-    from geo.locate.county.decide import Guess
+from geo.model import DocumentResult, Mention, Sentence, SiteMention
+from geo.text.sentences import split_sentences
 
 # A report says which county it is about in its title and opening pages; reading a bounded
 # sample keeps the detection's time and memory fixed however long the file is.
 COUNTY_SAMPLE_CHARS = 200_000  # (geo.locate.county.decide.SAMPLE_CHARS)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年")
-
-
-@dataclass(frozen=True)
-class DocumentResult:
-    name: str
-    path: Path
-    fmt: str
-    text: str  # cleaned text; every source's start/end slices it
-    county: str  # "" while the report waits for a person to tell its county
-    county_evidence: tuple[str, ...]
-    year: int | None
-    mentions: tuple[SiteMention, ...]
-    county_source: str = ""  # how the county was decided (geo.locate.county.decide: named in text ...)
-    county_confidence: float = 1.0
-    guesses: tuple[Guess, ...] = ()  # ranked, with their evidence
-    pending_reason: str = ""  # why it waits ("" when it has a county)
 
 
 def prepare(county: str | None = None) -> None:

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from geo.model import Sentence
 
 # A sentence ends at 。！？ (or an ellipsis), together with any closing quotes or
 # brackets right after it; a line break always ends a sentence too, since the
 # cleaner has already joined lines broken mid-sentence.
 _END = re.compile(r"(?:[。！？!?]|…{1,2}|\.{3,})[”’」』）)\]]*|\n")
-
-
-@dataclass(frozen=True)
-class Sentence:
-    start: int
-    end: int
-    text: str
 
 
 def split_sentences(text: str) -> list[Sentence]:

@@ -22,6 +22,7 @@ from geo.locate import admin
 from geo.locate.admin import County
 from geo.locate.county import beside
 from geo.locate.county import text as county_text
+from geo.model import Guess
 
 # how a county was decided (the ``county_source`` of every feature)
 NAMED = "named in text"
@@ -40,21 +41,6 @@ SAMPLE_CHARS = 200_000  # the title and opening pages say the county; longer tex
 def _config() -> dict[str, Any]:
     with (Path(__file__).resolve().parents[2] / "lexicons" / "county_cues.toml").open("rb") as f:
         return tomllib.load(f)
-
-
-@dataclass(frozen=True)
-class Guess:
-    """A county, its score, and the words that voted for it (route, words, weight), strongest first."""
-
-    county: County
-    score: float
-    votes: tuple[tuple[str, str, float], ...]
-
-    def as_json(self) -> dict[str, Any]:
-        c = self.county
-        return {"county": c.name, "prefecture": c.city, "province": c.province, "adcode": c.adcode,
-                "score": round(self.score, 3),
-                "evidence": [{"route": r, "words": w, "weight": round(v, 3)} for r, w, v in self.votes[:8]]}
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from geo.locate.geocoders.errors import GazetteerError, GeocoderConfigError, Geo
 
 if TYPE_CHECKING:
     from geo.locate.admin import County
-    from geo.locate.county_location import Location
     from geo.locate.geocoders.service import SiteGeocoder
+    from geo.model import Location
 
 __all__ = [
     "GazetteerError",

@@ -26,13 +26,13 @@ from shapely.errors import ShapelyError
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import GeoError, printable
-from geo.locate.county_location import Location
 from geo.locate.geocache import GeoCache
 from geo.locate.geocoders.config import GeocoderConfig
 from geo.locate.geocoders.errors import ProviderError
 from geo.locate.geocoders.geometry import distance_outside_m
 from geo.locate.geocoders.providers import Candidate, Provider, build_provider
 from geo.locate.geocoders.ratelimit import spacer_for
+from geo.model import Location
 
 if TYPE_CHECKING:
     from geo.locate.admin import County
