@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from geo.project.outcome import Outcome
+from geo.outcome import Outcome
 
 EXIT_OK = 0
 EXIT_SOME_REFUSED = 1
@@ -141,11 +141,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "gazetteer" and args.gazetteer_command == "import-osm":
         from geo.locate.osm_cli import import_osm_main
 
-        return import_osm_main(args.extract, county=args.county, index=args.index)
+        return _EXIT[import_osm_main(args.extract, county=args.county, index=args.index)]
     if args.command == "gazetteer":
         from geo.locate.gazetteer import check_main
 
-        return check_main(args.path)
+        return _EXIT[check_main(args.path)]
     if args.command == "place":
         from geo.project.placement import run_place
 

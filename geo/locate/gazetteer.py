@@ -22,6 +22,7 @@ from geo.errors import GeoError
 from geo.locate.geocoders.errors import GazetteerError
 from geo.locate.geocoders.geometry import distance_outside_m
 from geo.names import name_key
+from geo.outcome import Outcome
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,7 +38,6 @@ PRECISIONS = ("exact", "street", "township", "county")
 COUNTY_MARGIN_M = 500.0  # county outlines are simplified; a point this close outside still counts as inside
 MIN_SHARE_INSIDE = 0.5  # an extent (box, outline) must lie at least half inside its county
 
-EXIT_CLEAN, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
 __all__ = ["Gazetteer", "GazetteerEntry", "GazetteerError", "check", "check_main"]
 
@@ -279,21 +279,21 @@ def check(
     return problems
 
 
-def check_main(path: Path | None) -> int:
-    """``python -m geo gazetteer check [PATH]``: 0 clean, 1 problems found, 2 file unreadable."""
+def check_main(path: Path | None) -> Outcome:
+    """``python -m geo gazetteer check [PATH]``: DONE clean, PARTIAL problems found, FAILED unreadable."""
     shown = Path(path) if path is not None else DEFAULT_PATH
     try:
         problems = check(path)
     except GazetteerError as error:
         print(f"gazetteer: {error}", file=sys.stderr)
-        return EXIT_UNREADABLE
+        return Outcome.FAILED
     for p in problems:
         print(p)
     if problems:
         print(f"gazetteer {shown}: {len(problems)} problem(s)", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return Outcome.PARTIAL
     entries = Gazetteer.load(shown).entries()
     counties = sorted({e.county for e in entries})
     print(f"gazetteer {shown}: {len(entries)} entries in {len(counties)} counties "
           f"({', '.join(counties)}); no problems")
-    return EXIT_CLEAN
+    return Outcome.DONE

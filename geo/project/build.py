@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geo.errors import GeoError, printable
+from geo.outcome import Outcome
 from geo.output import assemble
 from geo.output.layers import write_layers
 from geo.project.build_guard import fingerprint, inputs_locked
-from geo.project.outcome import Outcome
 
 if TYPE_CHECKING:
     from geo.locate.resolver import Resolver

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from geo.locate.admin import County
     from geo.model import Guess
-    from geo.project.outcome import Outcome
+    from geo.outcome import Outcome
 
 
 def run_county(files: list[Path], explain: bool = False, county: str | None = None) -> Outcome:
@@ -18,7 +18,7 @@ def run_county(files: list[Path], explain: bool = False, county: str | None = No
     error."""
     from geo.errors import GeoError, printable
     from geo.locate.county.decide import explain as explain_lines
-    from geo.project.outcome import Outcome
+    from geo.outcome import Outcome
     from geo.project.pending import entry
     from geo.report.pipeline import process_file
 

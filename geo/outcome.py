@@ -7,5 +7,6 @@ import enum
 
 class Outcome(enum.Enum):
     DONE = "done"  # every input read, everything asked for done
-    PARTIAL = "partial"  # the layers were written, but some inputs were refused, missing or wait for a county
+    # done, but something needs a person: inputs refused, missing or waiting for a county, problems found
+    PARTIAL = "partial"
     FAILED = "failed"  # nothing done (the reason on stderr); earlier layers left as they were
