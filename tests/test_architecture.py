@@ -183,6 +183,17 @@ def test_no_function_over_sixty_lines() -> None:
     assert [f for f in long_functions() if f.partition(" ")[0] not in LONG_FOR_NOW] == []
 
 
+def test_no_test_module_imports_another() -> None:
+    """Shared helpers live in conftest.py or a helper module (documents, builds, geocoding, ...)."""
+    found = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            found += [f"{path.name}: {n}" for n in names if n.split(".")[-1].startswith("test_")]
+    assert found == []
+
+
 # ------------------------------------------------------------------ the checker itself
 
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_ingest import build_docx, build_html, build_pdf
+from documents import build_docx, build_html, build_pdf
 
 from geo.cli import main
 from geo.output.layers import LAYERS

@@ -12,8 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builds import GOOD, run_build
 from mounts import remount_read_only, tmpfs
-from test_hostile_files import GOOD, run_build
 
 import geo.locate.county_location
 import geo.locate.gazetteer

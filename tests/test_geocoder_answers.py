@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import shapely
 from fakegeo import AMAP, NOMINATIM, FakeGeoServer, Reply, amap, nominatim
-from test_geocoders import SITE_WGS, YONGKANG, make
+from geocoding import SITE_WGS, YONGKANG, make
 
 import geo.locate.geocoders.answers as answers
 from geo import coords

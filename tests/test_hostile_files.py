@@ -15,44 +15,18 @@ import sys
 import textwrap
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from test_ingest import build_pdf
+from builds import GOOD, Built, run_build
+from documents import build_pdf
 
 import geo.text.ingest
 from geo.cli import EXIT_OK, EXIT_SOME_REFUSED, main
 from geo.output.layers import LAYERS
 
 ROOT = Path(__file__).resolve().parents[1]
-GOOD = ROOT / "data" / "sources" / "002_baa0c397a6a27755.txt"  # a Deqing county report
 BLOCKS = [(1, "德清县建设局2023年工作总结"), (0, "德清县今年开工建设狮子山休闲公园，推进城北未来社区建设。")]
-
-
-@dataclass(frozen=True)
-class Built:
-    code: int
-    stderr: str
-    layers: dict[str, bytes]
-
-    def features(self) -> list[dict[str, Any]]:
-        return [f for data in self.layers.values() for f in json.loads(data)["features"]]
-
-    def names(self) -> set[str]:
-        return {f["properties"]["name"] for f in self.features()}
-
-    def quotes(self) -> list[str]:
-        return [s["quote"] for f in self.features() for s in f["properties"]["sources"]]
-
-
-def run_build(inputs: list[Path], out: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> Built:
-    capsys.readouterr()
-    code = main(["build", *map(str, inputs), "--out", str(out), "--quiet", *extra])
-    err = capsys.readouterr().err
-    layers = {n: (out / f"{n}.geojson").read_bytes() for n in LAYERS if (out / f"{n}.geojson").exists()}
-    return Built(code, err, layers)
 
 
 @pytest.fixture(scope="module")
