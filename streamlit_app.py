@@ -3,7 +3,7 @@
 Shows the built layers of ``$RENEWAL_MAP_LAYERS`` (default ``layers/``) and downloads them as
 built. Reports can be uploaded and read with the build's own pipeline (shown for the session;
 written into ``$RENEWAL_MAP_DATA/sources`` only with "Save into the project"), and a site can be
-placed by hand (written into the placements file the build reads, ``geo.placement``). Works
+placed by hand (written into the placements file the build reads, ``geo.project.placement``). Works
 offline: Leaflet is served by the app and the default base map has no tiles.
 """
 
@@ -22,8 +22,6 @@ import streamlit as st
 from shapely.geometry import shape
 from streamlit_folium import st_folium
 
-from geo.attribution import features_attribution
-from geo.errors import GeoError
 from geo.web import access, export, urlstate
 from geo.web.assets import register_assets
 from geo.web.downloads import download_menu
@@ -66,6 +64,7 @@ from geo.web.popup import POPUP_CSS, isolate, md_text, popup_html
 from geo.web.precision import text as precision_text
 from geo.web.project import Project, current_project, file_stamp, rebuild
 from geo.web.search import filter_sites
+from geo.web.service import GeoError, features_attribution
 from geo.web.tables import approximate_table, site_table, tags_of
 from geo.web.view import (
     ORIGIN_BUILT,
@@ -139,9 +138,8 @@ def known_reports(project: Project) -> dict[str, Any]:
 
 @st.cache_data(show_spinner=False)
 def placements_of(path: str, stamp: tuple[int, int] | None) -> Any:
-    """The placements file as ``geo.overrides.Overrides`` (re-read when it changes)."""
-    from geo.overrides import Overrides
-    from geo.placement import list_placements
+    """The placements file as ``geo.locate.overrides.Overrides`` (re-read when it changes)."""
+    from geo.web.service import Overrides, list_placements
 
     return Overrides(list_placements(Path(path)), Path(path)) if stamp is not None else None
 
@@ -455,9 +453,8 @@ def upload_key() -> str:
 
 def read_uploads(files: list[Any], county: str | None, project: Project, lang: Lang) -> None:
     """Run the build's pipeline on every file not read yet; forget files taken out of the uploader."""
-    from geo.locate import Resolver
-    from geo.upload import process_upload
     from geo.web.duplicates import find_duplicate, upload_fingerprint
+    from geo.web.service import Resolver, process_upload
 
     state = uploads()
     wanted: dict[str, Any] = {}
@@ -503,7 +500,7 @@ def read_uploads(files: list[Any], county: str | None, project: Project, lang: L
 
 def save_uploads(project: Project, lang: Lang) -> None:
     """Save every upload that was read into the project (one rebuild each); the button's callback."""
-    from geo.upload import save_upload
+    from geo.web.service import save_upload
 
     if not access.can_write():
         flash("error", t("access_denied", lang))
@@ -541,8 +538,7 @@ def save_uploads(project: Project, lang: Lang) -> None:
 
 def upload_panel(project: Project, lang: Lang) -> list[Feature]:
     """The upload section; returns the features of every upload that was read."""
-    from geo.ingest.messages import format_size
-    from geo.upload import MAX_UPLOAD_BYTES
+    from geo.web.service import MAX_UPLOAD_BYTES, format_size
 
     state = uploads()
     with st.expander(t("upload_title", lang), expanded=bool(state)):
@@ -608,7 +604,7 @@ def place(project: Project, site: dict[str, str], lang: Lang) -> None:
     """Save the placement in the form (the button's callback)."""
     from shapely.geometry import Point
 
-    from geo.placement import place_site
+    from geo.web.service import place_site
 
     if not access.can_write():
         flash("error", t("access_denied", lang))
@@ -643,7 +639,7 @@ def place(project: Project, site: dict[str, str], lang: Lang) -> None:
 
 def unplace(project: Project, site: dict[str, str], lang: Lang) -> None:
     """Undo the site's last placement (the button's callback)."""
-    from geo.placement import undo_last
+    from geo.web.service import undo_last
 
     if not access.can_write():
         flash("error", t("access_denied", lang))
@@ -709,9 +705,9 @@ def geocoder_panel(project: Project, lang: Lang) -> None:
 
     Writes the project's layers (a rebuild): to be shown only where writing is allowed.
     """
-    from geo.geocoders.errors import GeocoderConfigError
     from geo.web import online
     from geo.web.online import forget_key, save_key, saved_key
+    from geo.web.service import GeocoderConfigError
 
     with st.sidebar.expander(t("online_title", lang), expanded=False):
         st.caption(t("online_note", lang))

@@ -9,9 +9,9 @@ reports it). Files are generated into a temporary folder and removed afterwards:
 * a report of one unpunctuated line of 144,000 and of 1,000,000 characters naming many sites
   (status cues: were mentions × line length);
 * a 1 MB PDF whose content stream inflates to 1 GiB, and a PDF of 2,000 pages (refused by the
-  limits of ``geo.ingest.pdf``);
+  limits of ``geo.text.ingest.pdf``);
 * a geocoder that sends one byte a second, and one whose answer is 200 MB (refused past
-  ``geo.geocoders.answers.MAX_BODY_BYTES``; the request ends by its deadline).
+  ``geo.locate.geocoders.answers.MAX_BODY_BYTES``; the request ends by its deadline).
 """
 
 from __future__ import annotations

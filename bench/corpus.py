@@ -7,9 +7,9 @@ the first 100 of the corpus of 1,000. The first reports are the seeds (``data/so
 they are; every later one is a variation of a seed:
 
 * its paragraphs (blocks separated by a blank line) after the first are shuffled;
-* the village and community names of the seed's county that it names (``geo.admin.places_in``)
+* the village and community names of the seed's county that it names (``geo.locate.admin.places_in``)
   are replaced by other names of that county with the same generic word (卫星村 → 东衡村);
-* its townships (``geo.admin.townships``) by other townships of the county (乾元镇 → 新安镇);
+* its townships (``geo.locate.admin.townships``) by other townships of the county (乾元镇 → 新安镇);
 * the specific part of each site the seed names with a village-like generic word (塔海未来社区,
   南苑区块) by the short name of a village of the county (塔海 → 芝英), the same one throughout
   the report, so the sites change from report to report and the same names recur across reports.
@@ -53,8 +53,8 @@ def _generic(name: str) -> str:
 
 def load_seeds(folder: Path = SEEDS) -> list[Seed]:
     """The seed reports with their county's place names (runs the pipeline once per seed)."""
-    from geo.admin import places_in, townships, village_short
-    from geo.pipeline import process_file
+    from geo.locate.admin import places_in, townships, village_short
+    from geo.report.pipeline import process_file
 
     seeds = []
     for path in sorted(folder.glob("*.txt")):
@@ -82,7 +82,7 @@ def _replace_all(text: str, table: dict[str, str]) -> str:
 
 def variation(seed: Seed, rnd: random.Random) -> str:
     """One variation of ``seed``: paragraphs shuffled, its county's place names swapped for others."""
-    from geo.admin import village_short
+    from geo.locate.admin import village_short
 
     table: dict[str, str] = {}
     by_generic: dict[str, list[str]] = {}

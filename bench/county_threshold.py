@@ -15,8 +15,8 @@ import argparse
 import json
 from pathlib import Path
 
-from geo.clean import clean_text
-from geo.county.decide import Clues, decide
+from geo.locate.county.decide import Clues, decide
+from geo.text.clean import clean_text
 
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 

@@ -2,7 +2,7 @@
 
     python bench/eval.py [--eval ../shared/eval] [--set dev2] [--details]
 
-Each report is run through ``geo.pipeline.process_text`` with its county given (from
+Each report is run through ``geo.report.pipeline.process_text`` with its county given (from
 ``meta.json``, or the gold's ``county`` for the seeds): this measures extraction alone, not
 county detection. Mentions are merged into sites as the build merges them and scored with the
 kit's own ``score.py`` matching. Prints a per-report table and one SUMMARY line per set.
@@ -102,14 +102,15 @@ _SHIPPED = "shipped"
 def predicted_sites(report: Report, site_filter: object = _SHIPPED) -> list[dict]:
     """The report's sites as the build would write them (name, layer), without locating them.
 
-    The same steps as ``geo.pipeline.process_text`` with the county given; ``site_filter`` is the
+    The same steps as ``geo.report.pipeline.process_text`` with the county given; ``site_filter`` is the
     learned check to use (the shipped one by default, None for none).
     """
-    from geo.clean import clean_text
-    from geo.county import resolve_county
     from geo.extract import find_mentions
-    from geo.sentences import split_sentences
-    from geo.sites import SiteMention, merge
+    from geo.extract.sites import merge
+    from geo.locate.county import resolve_county
+    from geo.model import SiteMention
+    from geo.text.clean import clean_text
+    from geo.text.sentences import split_sentences
 
     text = clean_text(report.path.read_text(encoding="utf-8"))
     c = resolve_county(text, report.county)
@@ -143,7 +144,7 @@ def evaluate(eval_dir: Path, sets: list[str], mode: str = _SHIPPED
              ) -> dict[str, tuple[Score, list[tuple[Report, Score]]]]:
     """Scores per set. ``mode``: "shipped" (the shipped learned check), "rules" (none), or "loo"
     (each report with a check trained on every other report: leave one report out)."""
-    from geo.pipeline import prepare
+    from geo.report.pipeline import prepare
 
     prepare("given")
     scorer = load_scorer(eval_dir)

@@ -24,7 +24,7 @@ EVAL = ROOT.parent / "shared" / "eval"
 
 
 def corpus(mb: float) -> str:
-    from geo.clean import clean_text
+    from geo.text.clean import clean_text
 
     files = sorted((ROOT / "data" / "sources").glob("*.txt")) + sorted(EVAL.glob("dev*/*.txt"))
     texts = [clean_text(f.read_text(encoding="utf-8")) for f in files]
@@ -53,8 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     import jieba
 
     from geo.extract import find_mentions
-    from geo.pipeline import prepare
-    from geo.sentences import split_sentences
+    from geo.report.pipeline import prepare
+    from geo.text.sentences import split_sentences
 
     t0 = time.perf_counter()
     prepare("given")

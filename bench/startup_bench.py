@@ -4,7 +4,7 @@
    tables already in the cache folder), under ``/usr/bin/time -v``: wall seconds, CPU seconds
    (user + system), peak RSS. Median of ``--repeat`` runs. Also the first run ever, when the
    tables are built into an empty cache folder (once per installation and input versions).
-2. The county step (``geo.county.decide.decide``: text, title, file name, folder) per report,
+2. The county step (``geo.locate.county.decide.decide``: text, title, file name, folder) per report,
    in CPU milliseconds (least of 5, with what detection remembers of earlier texts emptied
    first), over the 12 KB report and the development sets, in one warm process.
 
@@ -49,9 +49,9 @@ def timed_build(folder: Path, out: Path, env: dict[str, str]) -> tuple[float, fl
 
 
 def county_step_ms(paths: list[tuple[Path, Path]]) -> list[tuple[str, float]]:
-    from geo.clean import clean_text
-    from geo.county.decide import Clues, decide
-    from geo.county.text import _index
+    from geo.locate.county.decide import Clues, decide
+    from geo.locate.county.text import _index
+    from geo.text.clean import clean_text
 
     decide("预热")  # tables mapped once per process: not part of a report's cost
     ix = _index()

@@ -73,13 +73,13 @@ def label(scorer: ModuleType, gold: list[dict], name: str) -> int | None:
 
 def samples(eval_dir: Path) -> list[Sample]:
     """Labelled candidates of every report, in report and text order."""
-    from geo.clean import clean_text
-    from geo.county import resolve_county
     from geo.extract.model import SITE
     from geo.extract.sentence import sentence_candidates
     from geo.extract.site_filter import features
-    from geo.pipeline import prepare
-    from geo.sentences import split_sentences
+    from geo.locate.county import resolve_county
+    from geo.report.pipeline import prepare
+    from geo.text.clean import clean_text
+    from geo.text.sentences import split_sentences
 
     ev = _load("bench_eval", ROOT / "bench" / "eval.py")
     scorer = ev.load_scorer(eval_dir)

@@ -1,7 +1,8 @@
 """Find urban-renewal sites in Chinese government reports and put them on a map.
 
-Data flows one way: ``data/`` (reports, gazetteer) → ``geo`` (ingest, clean,
-extract, categorise, locate) → ``layers/`` (one GeoJSON file per category).
+Data flows one way: ``data/`` (reports, gazetteer) → ``geo`` (stage packages: ``text``,
+``extract``, ``locate``, ``report``, ``output``, ``project``; see ARCHITECTURE.md) → ``layers/``
+(one GeoJSON file per category).
 Heavy libraries are imported lazily so that ``python -m geo --help`` is instant.
 """
 

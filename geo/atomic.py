@@ -42,7 +42,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` by ``data`` in one step (mode 0666 less the umask for a new file)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(path.parent):
+    with directory_lock(path.parent, required=False):
         _sweep(path.parent, path.name)
         tmp = _unique(path.parent, _FILE_TMP.format(name=path.name))
         try:
@@ -91,7 +91,7 @@ def _write_folder(folder: Path, files: Mapping[str, bytes]) -> None:
     if folder.is_dir() and _is_mount_point(folder):
         _write_in_place(folder, files)  # a volume: no sibling on its file system to swap with
         return
-    with _locked(parent):
+    with directory_lock(parent, required=False):
         _sweep(parent, folder.name)
         stage = _unique(parent, _FOLDER_TMP.format(name=folder.name))
         os.mkdir(stage)  # 0777 less the umask, like any new folder
@@ -168,7 +168,7 @@ def _write_in_place(folder: Path, files: Mapping[str, bytes]) -> None:
     Every new file is complete before the first rename, so a failure while writing (a full
     volume) replaces nothing; the set changes one file at a time.
     """
-    with _locked(folder):
+    with directory_lock(folder, required=False):
         for name in files:
             _sweep(folder, name)
         staged: dict[str, Path] = {}
@@ -261,24 +261,35 @@ def _sweep(parent: Path, name: str) -> None:
 
 
 @contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder`` (released by the system if the process dies)."""
+def directory_lock(folder: Path, required: bool = True) -> Iterator[None]:
+    """An exclusive advisory lock on ``folder`` itself (POSIX ``flock``), so no lock file is left behind;
+    released by the system if the process dies.
+
+    Where ``flock`` does not exist, no lock is taken. With ``required`` False, a folder that cannot
+    be opened or a file system without locks is written to unlocked instead of raising OSError. Not
+    re-entrant: a second lock on the same folder, even from the same process, waits for the first.
+    """
     try:
         import fcntl
-    except ImportError:  # no flock: writers are not serialised
+    except ImportError:  # pragma: no cover - not POSIX: writers are not serialised
         yield
         return
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
+        if required:
+            raise
         yield
         return
     try:
-        with contextlib.suppress(OSError):  # a file system without locks
+        try:
             fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:  # a file system without locks
+            if required:
+                raise
         yield
     finally:
-        os.close(fd)
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def fsync_dir(d: Path) -> None:

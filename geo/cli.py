@@ -15,10 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from geo.outcome import Outcome
+
 EXIT_OK = 0
 EXIT_SOME_REFUSED = 1
 EXIT_FAILED = 2
 EXIT_INTERNAL = 3
+_EXIT = {Outcome.DONE: EXIT_OK, Outcome.PARTIAL: EXIT_SOME_REFUSED, Outcome.FAILED: EXIT_FAILED}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=Path("layers"), help="output folder (default: layers)")
     b.add_argument("--county", help="county of every input, official name (e.g. 永康市); overrides detection")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--overrides", type=Path, default=None,
+                   help="placements file (default: data/overrides.geojson)")
     b.add_argument("--workers", type=_workers, default=1, metavar="N",
                    help="processes reading reports in parallel (default: 1; 0: one per CPU); "
                         "the layers are the same whatever N")
@@ -120,32 +125,34 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
         import os
 
-        from geo.build import run_build
+        from geo.project.build import run_build
 
         cache: Path | bool = False if args.no_cache else args.cache_dir or True
         scheduler = args.scheduler or os.environ.get("RENEWAL_MAP_SCHEDULER") or None
         if scheduler == "local":
             scheduler = ""
-        return run_build(args.inputs, args.out, county=args.county, quiet=args.quiet, workers=args.workers,
-                         cache=cache, scheduler=scheduler)
+        return _EXIT[run_build(args.inputs, args.out, county=args.county, quiet=args.quiet,
+                               workers=args.workers, cache=cache, scheduler=scheduler,
+                               overrides=args.overrides)]
     if args.command == "county":
-        from geo.county.command import run_county
+        from geo.project.county_command import run_county
 
-        return run_county(args.files, explain=args.explain, county=args.county)
+        return _EXIT[run_county(args.files, explain=args.explain, county=args.county)]
     if args.command == "gazetteer" and args.gazetteer_command == "import-osm":
         from geo.locate.osm_cli import import_osm_main
 
-        return import_osm_main(args.extract, county=args.county, index=args.index)
+        return _EXIT[import_osm_main(args.extract, county=args.county, index=args.index)]
     if args.command == "gazetteer":
-        from geo.gazetteer import check_main
+        from geo.locate.gazetteer import check_main
 
-        return check_main(args.path)
+        return _EXIT[check_main(args.path)]
     if args.command == "place":
-        from geo.placement import run_place
+        from geo.project.placement import run_place
 
-        return run_place(args.site, lon=args.lon, lat=args.lat, note=args.note, who=args.who,
+        done = run_place(args.site, lon=args.lon, lat=args.lat, note=args.note, who=args.who,
                          county=args.county, overrides=args.overrides, layers=args.layers, undo=args.undo,
                          list_only=args.list_only)
+        return EXIT_OK if done else EXIT_FAILED
     return EXIT_FAILED
 
 

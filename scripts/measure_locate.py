@@ -25,9 +25,9 @@ _GEOD = Geod(ellps="WGS84")
 
 
 def _features(files: list[Path], counties: list[str | None]) -> list[dict]:
-    from geo.assemble import located_features
-    from geo.locate import Resolver
-    from geo.pipeline import prepare, process_file
+    from geo.locate.resolver import Resolver
+    from geo.output.assemble import located_features
+    from geo.report.pipeline import prepare, process_file
 
     prepare(None)
     results = [process_file(f, county=c) for f, c in zip(files, counties, strict=True)]
@@ -66,7 +66,7 @@ def _row(label: str, c: Counter) -> None:
 
 
 def seeds(folder: Path, evidence: Path) -> None:
-    from geo import admin
+    from geo.locate import admin
     from geo.locate.townships import county_seats
 
     files = sorted(p for p in folder.iterdir() if p.is_file())

@@ -321,7 +321,7 @@ def inside_point(county: str, lon: float, lat: float) -> tuple[float, float]:
     """(lon, lat) of a point well inside ``county``, a few kilometres from (lon, lat)."""
     from shapely.geometry import Point
 
-    from geo import admin
+    from geo.locate import admin
 
     area = admin.county_polygon(county).buffer(-0.01)
     for dx, dy in ((0.04, 0.03), (-0.04, 0.03), (0.04, -0.03), (-0.04, -0.03), (0.02, 0.0), (0.0, 0.02)):
@@ -597,6 +597,6 @@ def seed_corpus(folder: Path, n: int) -> list[Path]:
 
 def layer_bytes(out: Path) -> dict[str, bytes]:
     """The four layer files of a build, as bytes."""
-    from geo.layers import LAYERS
+    from geo.output.layers import LAYERS
 
     return {name: (out / f"{name}.geojson").read_bytes() for name in LAYERS}

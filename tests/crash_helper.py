@@ -39,19 +39,19 @@ def make_project(root: Path, reports: list[Path]) -> Path:
 
     Placements are read from ``root/data/overrides.geojson`` (absent), never from the real project.
     """
-    import geo.overrides
+    import geo.locate.overrides
     from geo.cli import main
 
     sources = root / "data" / "sources"
     sources.mkdir(parents=True)
     for report in reports:
         (sources / report.name).write_bytes(report.read_bytes())
-    default = geo.overrides.DEFAULT_PATH
-    geo.overrides.DEFAULT_PATH = root / "data" / "overrides.geojson"
+    default = geo.locate.overrides.DEFAULT_PATH
+    geo.locate.overrides.DEFAULT_PATH = root / "data" / "overrides.geojson"
     try:
         assert main(["build", str(sources), "--out", str(root / "layers"), "--quiet"]) == 0
     finally:
-        geo.overrides.DEFAULT_PATH = default
+        geo.locate.overrides.DEFAULT_PATH = default
     return root
 
 
@@ -100,7 +100,7 @@ def run_plan(plan: dict[str, Any], folder: Path, timeout_s: float = 120) -> dict
 def _runner(plan: dict[str, Any]) -> Callable[[Path], None]:
     """What one trial does to the project at ``root``."""
     if plan["kind"] == "save":
-        from geo.upload import save_upload
+        from geo.project.upload import save_upload
 
         data = Path(plan["upload"]).read_bytes()
 
@@ -117,7 +117,7 @@ def _runner(plan: dict[str, Any]) -> Callable[[Path], None]:
 
     from shapely.geometry import Point
 
-    from geo.placement import place_site
+    from geo.project.placement import place_site
 
     def place(root: Path) -> None:
         place_site(

@@ -11,7 +11,7 @@ import pytest
 from conftest import ProjectCopy
 from streamlit.testing.v1 import AppTest
 
-from geo.upload import MAX_UPLOAD_BYTES
+from geo.project.upload import MAX_UPLOAD_BYTES
 from geo.web.access import settings, writes_allowed
 
 ROOT = Path(__file__).resolve().parents[1]

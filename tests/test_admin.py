@@ -7,9 +7,9 @@ import re
 import pytest
 from shapely.geometry import Point
 
-from geo import admin
-from geo.admin import County, counties, county, county_polygon, places_in, township_of, townships
 from geo.errors import CountyError
+from geo.locate import admin
+from geo.locate.admin import County, counties, county, county_polygon, places_in, township_of, townships
 
 YONGKANG_SEAT = (120.04250, 28.89083)  # lon, lat; WGS-84 (places_evidence.csv, high)
 DEQING_SEAT = (119.977401, 30.54251)

@@ -78,12 +78,12 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> Files:
 @pytest.fixture
 def no_admin(monkeypatch: pytest.MonkeyPatch) -> None:
     """County outlines unavailable (the map must work without them)."""
-    import geo.admin
+    import geo.locate.admin
 
     def no_outline(name: str) -> None:
         raise RuntimeError("no outlines here")
 
-    monkeypatch.setattr(geo.admin, "county_polygon", no_outline)
+    monkeypatch.setattr(geo.locate.admin, "county_polygon", no_outline)
 
 
 def run_app(**state: Any) -> AppTest:
@@ -343,9 +343,9 @@ def test_base_maps(layers_dir: Path, no_admin: None) -> None:
 
 
 def test_county_outlines_when_available(layers_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import geo.admin
+    import geo.locate.admin
 
-    monkeypatch.setattr(geo.admin, "county_polygon", lambda name: box(119.8, 28.6, 120.4, 29.1))
+    monkeypatch.setattr(geo.locate.admin, "county_polygon", lambda name: box(119.8, 28.6, 120.4, 29.1))
     at = run_app()
     fg = map_args(at)["feature_group"]
     assert "window.siteMap.addShapes(" in fg and "[119.8,28.6]" in fg

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_ingest import build_docx, build_html, build_pdf
+from documents import build_docx, build_html, build_pdf
 
 from geo.cli import main
-from geo.layers import LAYERS
+from geo.output.layers import LAYERS
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "data" / "sources"
@@ -57,7 +57,7 @@ def test_four_rfc7946_layers(seed_layers: Path) -> None:
 
 
 def test_quotes_slice_the_cleaned_text(seed_layers: Path) -> None:
-    from geo.clean import clean_text
+    from geo.text.clean import clean_text
 
     texts = {p.name: clean_text(p.read_text("utf-8")) for p in SOURCES.glob("*.txt")}
     for f in features(seed_layers):

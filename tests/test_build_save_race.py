@@ -2,7 +2,7 @@
 
 The build runs in its own process and is held, by a wrapper around one of its steps, after it has
 read the reports and before it writes the layers; this process then saves a new report into the
-same project (``geo.upload.save_upload``) and lets the build go on. The layers must end as a
+same project (``geo.project.upload.save_upload``) and lets the build go on. The layers must end as a
 fresh build of the whole project gives them: the saved report's sites included.
 """
 
@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from geo.cli import EXIT_OK, main
-from geo.layers import LAYERS
-from geo.upload import save_upload
+from geo.output.layers import LAYERS
+from geo.project.upload import save_upload
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST = ROOT / "data" / "sources" / "002_baa0c397a6a27755.txt"
@@ -32,11 +32,11 @@ HELD_BUILD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    import geo.assemble
+    import geo.output.assemble
     from geo.cli import main
 
     sources, out, flag = sys.argv[1], sys.argv[2], Path(sys.argv[3])
-    real = geo.assemble.located_features
+    real = geo.output.assemble.located_features
     held = []
 
     def located_features(results, resolver):
@@ -47,7 +47,7 @@ HELD_BUILD = textwrap.dedent(
                 time.sleep(0.05)
         return real(results, resolver)
 
-    geo.assemble.located_features = located_features
+    geo.output.assemble.located_features = located_features
     sys.exit(main(["build", sources, "--out", out, "--quiet"]))
     """
 )

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point
 
-import geo.geocoders as geocoders
-import geo.locate
-from geo import admin
-from geo.county_location import Location
-from geo.locate import Resolver
+import geo.locate.geocoders as geocoders
+import geo.locate.resolver
+from geo.extract.sites import Site, Source
+from geo.locate import admin
 from geo.locate.context import clause_township, site_clause_township
+from geo.locate.county_location import Location
+from geo.locate.resolver import Resolver
 from geo.locate.townships import seat
-from geo.sites import Site, Source
 from geo.web.precision import finer_hint
 
 JY = "缙云县"
@@ -95,7 +95,7 @@ def test_mentions_that_disagree_cancel_out() -> None:
 def resolver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Resolver]:
     for var in ("RENEWAL_MAP_GEOCODERS", "RENEWAL_MAP_GEOCODERS_CONFIG"):
         monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr("geo.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
+    monkeypatch.setattr("geo.locate.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
     geocoders.reset()
     yield Resolver(overrides_path=tmp_path / "none.geojson")
     geocoders.reset()
@@ -128,7 +128,7 @@ def test_two_townships_leave_the_county_and_the_source_names_both(resolver: Reso
 
 def test_a_location_outside_the_county_is_rejected(resolver: Resolver, monkeypatch: pytest.MonkeyPatch) -> None:
     far = Location(geometry=Point(110.0, 30.0), precision="township", uncertainty_m=5000.0, source="elsewhere")
-    monkeypatch.setattr(geo.locate, "locate_named", lambda found, county, gazetteer: far)
+    monkeypatch.setattr(geo.locate.resolver, "locate_named", lambda found, county, gazetteer: far)
     placement = resolver.place(_site("在新建镇建设乙公园。", name="乙公园"))
     assert placement.step == "county"
     assert any("lies outside 缙云县" in r for r in resolver.rejected)

@@ -1,4 +1,4 @@
-"""Tests for geo.clean: each rule on its own (on sentences written for it), the seed reports end to
+"""Tests for geo.text.clean: each rule on its own (on sentences written for it), the seed reports end to
 end, clean reports untouched."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.clean import (
+from geo.text.clean import (
     clean_text,
     close_cjk_spacing,
     collapse_repeated_phrases,

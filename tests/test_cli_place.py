@@ -10,7 +10,7 @@ import pytest
 from crash_helper import DEQING_REPORT, YONGKANG_REPORT, copy_project, make_project
 
 from geo.cli import main
-from geo.overrides import load_overrides
+from geo.locate.overrides import load_overrides
 
 PARK = "狮子山休闲公园"
 PARK_ID = "parks-cc606647e930"

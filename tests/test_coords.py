@@ -81,7 +81,7 @@ def test_no_shift_outside_china(point: tuple[float, float]) -> None:
 
 
 def test_lon_lat_order_not_swapped() -> None:
-    from geo.admin import county_polygon
+    from geo.locate.admin import county_polygon
 
     zhejiang_yongkang = county_polygon("永康市")
     for func in (coords.wgs84_to_gcj02, coords.gcj02_to_wgs84, coords.wgs84_to_bd09, coords.bd09_to_wgs84):

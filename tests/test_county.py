@@ -11,11 +11,12 @@ import pytest
 from pyproj import CRS, Transformer
 from shapely.geometry import Point
 
-import geo.county.text as county_module
-from geo.admin import county, county_polygon
-from geo.county import CountyGuess, detect_county, resolve_county
-from geo.county_location import SEATS_CSV, Location, county_location
+import geo.locate.county.text as county_module
 from geo.errors import CountyError
+from geo.locate.admin import county, county_polygon
+from geo.locate.county import CountyGuess, detect_county, resolve_county
+from geo.locate.county_location import SEATS_CSV, county_location
+from geo.model import Location
 from geo.names import name_key as _normalise
 
 REPO = Path(__file__).resolve().parent.parent

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.clean import clean_text
-from geo.county.decide import Clues, decide
+from geo.locate.county.decide import Clues, decide
+from geo.text.clean import clean_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"

@@ -15,10 +15,10 @@ from conftest import ProjectCopy, layer_features
 from streamlit.testing.v1 import AppTest
 
 from geo.cli import main
-from geo.county.beside import url_votes
-from geo.county.decide import Clues, decide
-from geo.project.manifest import FIELDS, MANIFEST, ManifestError, manifest_line, read_manifest, set_county
+from geo.locate.county.beside import url_votes
+from geo.locate.county.decide import Clues, decide
 from geo.project.pending import read_pending
+from geo.report.manifest import FIELDS, MANIFEST, ManifestError, manifest_line, read_manifest, set_county
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 # names sites, no county: alone it must wait

@@ -33,7 +33,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from geo.web.i18n import precision_label, status_label
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.browser]
 # Screen position of the (first) aggregate marker in the map frame.
 JS_AGG_POINT = """(() => { let p = null; window.map.eachLayer(l => {
   if (l.siteAggregate && !p) { const q = window.map.latLngToContainerPoint(l.getLatLng()); p = [q.x, q.y]; }
@@ -461,7 +461,7 @@ def test_seeds_popup_quotes_the_sentence(seeds: tuple[Session, ProjectCopy]) -> 
 def test_seeds_no_marker_outside_its_county(seeds: tuple[Session, ProjectCopy]) -> None:
     from shapely.geometry import Point
 
-    from geo.admin import county_polygon
+    from geo.locate.admin import county_polygon
 
     session, copy = seeds
     built = {f"{f['properties']['category']}/{f['id']}": f for f in layer_features(copy.layers)}

@@ -22,7 +22,7 @@ from conftest import Session, browser, needs_chromium, running_app, write_layers
 
 from geo.web.i18n import t
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.browser]
 
 PWN = "window.__pwned"
 PAYLOADS = {

@@ -12,15 +12,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builds import GOOD, run_build
 from mounts import remount_read_only, tmpfs
-from test_hostile_files import GOOD, run_build
 
-import geo.assemble
-import geo.county_location
-import geo.gazetteer
-import geo.overrides
+import geo.locate.county_location
+import geo.locate.gazetteer
+import geo.locate.overrides
+import geo.output.assemble
 from geo.cli import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_SOME_REFUSED, main
-from geo.layers import LAYERS
+from geo.output.layers import LAYERS
 
 
 def _no_traceback(err: str) -> None:
@@ -95,7 +95,7 @@ def test_overrides_that_cannot_be_parsed(tmp_path: Path, capsys: pytest.CaptureF
                                          monkeypatch: pytest.MonkeyPatch, content: str) -> None:
     overrides = tmp_path / "overrides.geojson"
     overrides.write_text(content, encoding="utf-8")
-    monkeypatch.setattr(geo.overrides, "DEFAULT_PATH", overrides)
+    monkeypatch.setattr(geo.locate.overrides, "DEFAULT_PATH", overrides)
     built = run_build([GOOD], tmp_path / "layers", capsys)
     assert built.code == EXIT_FAILED
     _no_traceback(built.stderr)
@@ -105,14 +105,14 @@ def test_overrides_that_cannot_be_parsed(tmp_path: Path, capsys: pytest.CaptureF
 def test_gazetteer_geometry_collection_is_refused_by_check_and_build(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     gaz = tmp_path / "gazetteer.csv"
-    header = ",".join(geo.gazetteer.COLUMNS)
+    header = ",".join(geo.locate.gazetteer.COLUMNS)
     gaz.write_text(f"{header}\n上渚山公园,,德清县,park,\"GEOMETRYCOLLECTION (POINT (119.95 30.55))\","
                    "exact,50,https://example.org/a,evidence\n", encoding="utf-8")
     capsys.readouterr()
     assert main(["gazetteer", "check", str(gaz)]) != 0
     said = capsys.readouterr()
     assert "GeometryCollection" in said.out + said.err
-    monkeypatch.setattr(geo.gazetteer, "DEFAULT_PATH", gaz)
+    monkeypatch.setattr(geo.locate.gazetteer, "DEFAULT_PATH", gaz)
     built = run_build([GOOD], tmp_path / "layers", capsys)
     assert built.code == EXIT_FAILED
     _no_traceback(built.stderr)
@@ -124,14 +124,14 @@ def test_bad_number_in_county_seats(tmp_path: Path, capsys: pytest.CaptureFixtur
     seats = tmp_path / "county_seats.csv"
     seats.write_text("county,lat,lon,crs,source_url,evidence\n德清县,30.5x,119.97,WGS84,https://example.org,e\n",
                      encoding="utf-8")
-    monkeypatch.setattr(geo.county_location, "SEATS_CSV", seats)
-    geo.county_location._seats.cache_clear()
-    geo.county_location.county_location.cache_clear()
+    monkeypatch.setattr(geo.locate.county_location, "SEATS_CSV", seats)
+    geo.locate.county_location._seats.cache_clear()
+    geo.locate.county_location.county_location.cache_clear()
     try:
         built = run_build([GOOD], tmp_path / "layers", capsys)
     finally:
-        geo.county_location._seats.cache_clear()
-        geo.county_location.county_location.cache_clear()
+        geo.locate.county_location._seats.cache_clear()
+        geo.locate.county_location.county_location.cache_clear()
     assert built.code == EXIT_FAILED
     _no_traceback(built.stderr)
     assert "county_seats.csv" in built.stderr and "line 2" in built.stderr and "30.5x" in built.stderr
@@ -149,7 +149,7 @@ def test_internal_error_exits_3_without_traceback(tmp_path: Path, capsys: pytest
     def broken(*args: object, **kwargs: object) -> None:
         raise KeyError("coordinates")
 
-    monkeypatch.setattr(geo.assemble, "located_features", broken)
+    monkeypatch.setattr(geo.output.assemble, "located_features", broken)
     built = run_build([GOOD], tmp_path / "layers", capsys)
     assert built.code == EXIT_INTERNAL
     _no_traceback(built.stderr)
@@ -158,18 +158,20 @@ def test_internal_error_exits_3_without_traceback(tmp_path: Path, capsys: pytest
 
 def test_app_rebuild_counts_only_written_layers_as_success(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    from geo.web.project import BuildRun, build_main
+    from geo.web.project import BuildRun, Project, build_command
 
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(geo.assemble, "located_features", broken)
+    monkeypatch.setattr(geo.output.assemble, "located_features", broken)
     overrides = tmp_path / "overrides.geojson"
     overrides.write_text(json.dumps({"type": "FeatureCollection", "features": []}), encoding="utf-8")
     sources = tmp_path / "sources"
     sources.mkdir()
     shutil.copy(GOOD, sources)
-    code = build_main([str(sources), str(tmp_path / "layers"), str(overrides)])
+    command = build_command(Project(layers=tmp_path / "layers", data=tmp_path, overrides=overrides))
+    assert command[1:4] == ["-m", "geo", "build"]
+    code = main(command[3:])
     assert code in (EXIT_FAILED, EXIT_INTERNAL)
     assert "Traceback" not in capsys.readouterr().err
     assert not BuildRun(code, "").ok

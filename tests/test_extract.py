@@ -3,7 +3,7 @@
 import pytest
 
 from geo.extract import find_mentions
-from geo.sentences import split_sentences
+from geo.text.sentences import split_sentences
 
 
 def names(text: str, county: tuple[str, ...] = ()) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from geo import lexicon
 from geo.extract.absorb import absorb_inner
 from geo.extract.county_prefix import strip_county
 from geo.extract.generic import find_generic_words
@@ -12,7 +11,8 @@ from geo.extract.lists import expand_lists
 from geo.extract.model import LIST, NAME, SITE, UNNAMED, Candidate, Hit
 from geo.extract.quoted import quoted_names
 from geo.extract.text import SentenceText
-from geo.sentences import Sentence
+from geo.model import Sentence
+from geo.text import lexicon
 
 
 def st(text: str) -> SentenceText:

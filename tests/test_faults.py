@@ -24,8 +24,8 @@ import pytest
 
 from geo.atomic import stray_siblings, write_bytes_atomic, write_many_atomic
 from geo.cli import main
-from geo.geocache import GeoCache
-from geo.layers import LAYERS
+from geo.locate.geocache import GeoCache
+from geo.output.layers import LAYERS
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "data" / "sources"
@@ -41,7 +41,7 @@ HELPER = textwrap.dedent(
     from pathlib import Path
 
     import geo.atomic
-    import geo.layers
+    import geo.output.layers
     from geo.cli import main
 
     src, work, n, seed = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
@@ -96,13 +96,13 @@ HELPER = textwrap.dedent(
                          "unlink", "rmdir", "scandir"):
                 setattr(os, name, dying(getattr(os, name)))
             geo.atomic._swap = dying(geo.atomic._swap)
-            write = geo.layers.write_many_atomic
+            write = geo.output.layers.write_many_atomic
 
             def arm(files):
                 armed[0] = True
                 write(files)
 
-            geo.layers.write_many_atomic = arm
+            geo.output.layers.write_many_atomic = arm
             os._exit(build(work / f"step-{k}" / "layers"))
         _, status = os.waitpid(pid, 0)
         code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
@@ -336,7 +336,7 @@ def test_cache_killed_while_writing_keeps_whole_rows(tmp_path: Path) -> None:
     script = textwrap.dedent(
         f"""
         import sys
-        from geo.geocache import GeoCache
+        from geo.locate.geocache import GeoCache
         cache = GeoCache({str(path)!r})
         for i in range(100000):
             cache.put("amap", f"q{{i}}", {{"i": i, "pad": "x" * 500}})

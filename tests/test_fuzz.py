@@ -20,13 +20,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo import lexicon
-from geo.clean import clean_text, normalize_whitespace
 from geo.errors import GeoError
-from geo.extract import Mention, find_mentions
-from geo.layers import LAYERS
-from geo.pipeline import process_text
-from geo.sentences import Sentence, split_sentences
+from geo.extract import find_mentions
+from geo.model import Mention, Sentence
+from geo.output.layers import LAYERS
+from geo.report.pipeline import process_text
+from geo.text import lexicon
+from geo.text.clean import clean_text, normalize_whitespace
+from geo.text.sentences import split_sentences
 
 _EXPLORE = int(os.environ.get("GEO_FUZZ_EXAMPLES", "0"))
 

@@ -9,9 +9,18 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Point
 
-from geo.admin import county_polygon
-from geo.gazetteer import COLUMNS, DEFAULT_PATH, PRECISIONS, Gazetteer, GazetteerEntry, check, check_main
-from geo.geocoders.errors import GazetteerError
+from geo.locate.admin import county_polygon
+from geo.locate.gazetteer import (
+    COLUMNS,
+    DEFAULT_PATH,
+    PRECISIONS,
+    Gazetteer,
+    GazetteerEntry,
+    check,
+    check_main,
+)
+from geo.locate.geocoders.errors import GazetteerError
+from geo.outcome import Outcome
 
 GEOD = Geod(ellps="WGS84")
 HEADER = ",".join(COLUMNS)
@@ -169,16 +178,16 @@ def test_check_finds_every_problem_with_line_numbers(tmp_path: Path) -> None:
 
 
 def test_check_main_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert check_main(None) == 0
+    assert check_main(None) is Outcome.DONE
     assert "7 entries" in capsys.readouterr().out
     bad = write(tmp_path, GOOD_ROW, "x,,永康市,poi,POINT (120.03 28.9),street,0,https://e.org,e")
-    assert check_main(bad) == 1
+    assert check_main(bad) is Outcome.PARTIAL
     out = capsys.readouterr()
     assert f"{bad}:4:" in out.out and "1 problem" in out.err
-    assert check_main(tmp_path / "missing.csv") == 2
+    assert check_main(tmp_path / "missing.csv") is Outcome.FAILED
     assert "cannot read" in capsys.readouterr().err
     (tmp_path / "binary.csv").write_bytes(b"\xff\xfe\x00bad")
-    assert check_main(tmp_path / "binary.csv") == 2
+    assert check_main(tmp_path / "binary.csv") is Outcome.FAILED
 
 
 def test_cli_gazetteer_check(capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.geocache import GeoCache, default_cache_path, normalise_query
+from geo.locate.geocache import GeoCache, default_cache_path, normalise_query
 
 ANSWER = [{"location": "120.035,28.897", "level": "兴趣点", "formatted_address": "永康市塔山公园"}]
 
@@ -96,7 +96,7 @@ def test_crash_inside_a_write_leaves_no_half_row(tmp_path: Path) -> None:
         cache.put("amap", "kept", ANSWER)
     script = textwrap.dedent(f"""
         import os
-        from geo.geocache import GeoCache
+        from geo.locate.geocache import GeoCache
         cache = GeoCache({str(path)!r})
         real_execute = cache._conn.execute
         class Dying:

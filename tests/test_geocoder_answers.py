@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 import shapely
 from fakegeo import AMAP, NOMINATIM, FakeGeoServer, Reply, amap, nominatim
-from test_geocoders import SITE_WGS, YONGKANG, make
+from geocoding import SITE_WGS, YONGKANG, make
 
-import geo.geocoders.answers as answers
+import geo.locate.geocoders.answers as answers
 from geo import coords
-from geo.geocache import GeoCache
+from geo.locate.geocache import GeoCache
 
 
 @pytest.fixture
@@ -67,10 +67,10 @@ def test_self_intersecting_outline_is_made_valid(server: FakeGeoServer, tmp_path
     if loc is None:
         return  # refused as too far outside: fine, as long as nothing raised
     assert loc.geometry.is_valid and loc.geometry.geom_type in ("Polygon", "MultiPolygon")
-    from geo.admin import county_polygon
-    from geo.features import geometry_json
-    from geo.locate import _clipped
-    from geo.rfc7946 import validate
+    from geo.locate.admin import county_polygon
+    from geo.locate.resolver import _clipped
+    from geo.output.features import geometry_json
+    from geo.output.rfc7946 import validate
 
     clipped = _clipped(loc.geometry, county_polygon(YONGKANG.name))  # raised TopologyException before
     for geom in (loc.geometry, clipped):

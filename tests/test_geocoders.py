@@ -21,24 +21,22 @@ from fakegeo import (
     nominatim,
     tianditu,
 )
+from geocoding import SITE_WGS, UA, YONGKANG, make
 from pyproj import Geod
 from shapely.geometry import Point, Polygon
 from shapely.ops import nearest_points
 
-import geo.geocoders as geocoders
+import geo.locate.geocoders as geocoders
 from geo import coords
-from geo.admin import county, county_polygon
-from geo.geocache import GeoCache
-from geo.geocoders.config import GeocoderConfig, ProviderSettings, load_config
-from geo.geocoders.errors import GeocoderConfigError
-from geo.geocoders.service import SiteGeocoder
+from geo.locate.admin import county, county_polygon
+from geo.locate.geocache import GeoCache
+from geo.locate.geocoders.config import GeocoderConfig, ProviderSettings, load_config
+from geo.locate.geocoders.errors import GeocoderConfigError
+from geo.locate.geocoders.service import SiteGeocoder
 
 GEOD = Geod(ellps="WGS84")
-YONGKANG = county("永康市")
 DEQING = county("德清县")
-SITE_WGS = (120.0300, 28.9000)  # a point in 永康市
 ELSEWHERE_WGS = (119.9700, 30.5400)  # a point in 德清县, ~180 km away
-UA = "renewal-map-tests/1.0 (tests@example.org)"
 
 
 def dist_m(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -54,27 +52,6 @@ def xy(geom: object) -> tuple[float, float]:
 def server() -> Iterator[FakeGeoServer]:
     with FakeGeoServer() as s:
         yield s
-
-
-def settings(server: FakeGeoServer, *names: str, interval: float = 0.0) -> tuple[ProviderSettings, ...]:
-    out = []
-    for name in names:
-        if name == "nominatim":
-            out.append(ProviderSettings(name, user_agent=UA, url=server.url, min_interval_s=1.0))
-        else:
-            key = f"test-{name}-key"
-            out.append(ProviderSettings(name, key=key, url=server.url, min_interval_s=interval))
-    return tuple(out)
-
-
-def make(server: FakeGeoServer, tmp_path: Path, *names: str, retries: int = 2,
-         sleeps: list[float] | None = None, timeout_s: float = 5.0) -> SiteGeocoder:
-    """A geocoder on the fake server; the generous timeout keeps a loaded machine from timing out
-    answers that are meant to arrive (the timeout test sets a short one on purpose)."""
-    config = GeocoderConfig(providers=settings(server, *names), timeout_s=timeout_s, max_retries=retries,
-                            backoff_s=0.01, max_backoff_s=0.05, cache_path=tmp_path / "geocode.sqlite")
-    sleep = (lambda s: sleeps.append(s)) if sleeps is not None else (lambda s: None)
-    return SiteGeocoder(config, sleep=sleep)
 
 
 # ---------------------------------------------------------------- good answers
@@ -335,7 +312,7 @@ def test_corrupt_cache_is_rebuilt_and_used(server: FakeGeoServer, tmp_path: Path
 def test_off_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("RENEWAL_MAP_GEOCODERS", "RENEWAL_MAP_GEOCODERS_CONFIG"):
         monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr("geo.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
+    monkeypatch.setattr("geo.locate.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
     assert not load_config(env={}).enabled
     geocoders.reset()
     try:
@@ -358,7 +335,7 @@ def test_configured_from_environment(server: FakeGeoServer, tmp_path: Path,
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     monkeypatch.delenv("RENEWAL_MAP_GEOCODERS_CONFIG", raising=False)
-    monkeypatch.setattr("geo.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
+    monkeypatch.setattr("geo.locate.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
     geocoders.reset()
     try:
         loc = geocoders.geocode_site("塔山公园", YONGKANG)
@@ -387,10 +364,10 @@ def test_toml_config_and_environment_override(tmp_path: Path) -> None:
 
 def test_public_nominatim_is_never_faster_than_one_per_second(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("geo.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
+    monkeypatch.setattr("geo.locate.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
     env = {"RENEWAL_MAP_GEOCODERS": "nominatim", "NOMINATIM_USER_AGENT": UA, "NOMINATIM_MIN_INTERVAL": "0.1"}
     assert load_config(env=env).providers[0].min_interval_s == 1.0
-    from geo.geocoders.providers import NominatimProvider
+    from geo.locate.geocoders.providers import NominatimProvider
 
     direct = NominatimProvider(ProviderSettings("nominatim", user_agent=UA, min_interval_s=0.0), 1.0)
     assert direct.host == "nominatim.openstreetmap.org" and direct.min_interval_s == 1.0
@@ -417,7 +394,7 @@ def test_nominatim_refuses_to_start_without_user_agent(server: FakeGeoServer, tm
 ])
 def test_bad_configuration_is_refused(env: dict[str, str], message: str, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("geo.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
+    monkeypatch.setattr("geo.locate.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
     with pytest.raises(GeocoderConfigError, match=message):
         load_config(env=env)
 

@@ -15,44 +15,18 @@ import sys
 import textwrap
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from test_ingest import build_pdf
+from builds import GOOD, Built, run_build
+from documents import build_pdf
 
-import geo.ingest
+import geo.text.ingest
 from geo.cli import EXIT_OK, EXIT_SOME_REFUSED, main
-from geo.layers import LAYERS
+from geo.output.layers import LAYERS
 
 ROOT = Path(__file__).resolve().parents[1]
-GOOD = ROOT / "data" / "sources" / "002_baa0c397a6a27755.txt"  # a Deqing county report
 BLOCKS = [(1, "德清县建设局2023年工作总结"), (0, "德清县今年开工建设狮子山休闲公园，推进城北未来社区建设。")]
-
-
-@dataclass(frozen=True)
-class Built:
-    code: int
-    stderr: str
-    layers: dict[str, bytes]
-
-    def features(self) -> list[dict[str, Any]]:
-        return [f for data in self.layers.values() for f in json.loads(data)["features"]]
-
-    def names(self) -> set[str]:
-        return {f["properties"]["name"] for f in self.features()}
-
-    def quotes(self) -> list[str]:
-        return [s["quote"] for f in self.features() for s in f["properties"]["sources"]]
-
-
-def run_build(inputs: list[Path], out: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> Built:
-    capsys.readouterr()
-    code = main(["build", *map(str, inputs), "--out", str(out), "--quiet", *extra])
-    err = capsys.readouterr().err
-    layers = {n: (out / f"{n}.geojson").read_bytes() for n in LAYERS if (out / f"{n}.geojson").exists()}
-    return Built(code, err, layers)
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +76,7 @@ def scanned_pdf(p: Path) -> None:
 
 
 def zip_bomb_docx(p: Path) -> None:
-    from geo.ingest.docx import MAX_UNPACKED_BYTES
+    from geo.text.ingest.docx import MAX_UNPACKED_BYTES
 
     chunk = bytes(1 << 20)
     with (
@@ -211,9 +185,9 @@ def test_file_over_the_size_limit_is_refused_without_reading_it(tmp_path: Path) 
     big = tmp_path / "big.txt"
     unit = GOOD.read_bytes()
     with big.open("wb") as fh:
-        while fh.tell() <= geo.ingest.MAX_BYTES:
+        while fh.tell() <= geo.text.ingest.MAX_BYTES:
             fh.write(unit)
-    assert big.stat().st_size > geo.ingest.MAX_BYTES
+    assert big.stat().st_size > geo.text.ingest.MAX_BYTES
     cmd = [sys.executable, "-c", MEMORY_PROBE, str(GOOD), str(big), str(tmp_path)]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -228,7 +202,7 @@ def test_file_over_the_size_limit_is_refused_without_reading_it(tmp_path: Path) 
 
 def test_size_limit_message_is_readable() -> None:
     from geo.errors import IngestError
-    from geo.ingest.files import check_size
+    from geo.text.ingest.files import check_size
 
     with pytest.raises(
         IngestError, match=r"52,428,801 bytes exceeds the limit of 52,428,800 bytes \(50.0 MiB\)"
@@ -337,8 +311,8 @@ def test_pdf_font_mapping_glyphs_to_lone_surrogates(
     pdf.write_bytes(
         identity_pdf("德清县今年开工建设\ud800\udc00\udfff狮子山休闲公园，推进城北未来社区建设。")
     )
-    assert "\ud800" in geo.ingest.pdf.read_pdf(pdf, pdf.read_bytes())
-    doc = geo.ingest.read_document(pdf)
+    assert "\ud800" in geo.text.ingest.pdf.read_pdf(pdf, pdf.read_bytes())
+    doc = geo.text.ingest.read_document(pdf)
     assert doc.text.count("\ufffd") == 3
     doc.text.encode("utf-8")
     built = run_build([pdf, GOOD], tmp_path / "layers", capsys)
@@ -371,7 +345,7 @@ def test_file_just_under_the_size_limit_is_built(tmp_path: Path) -> None:
     big = tmp_path / "in" / "big.txt"
     big.parent.mkdir()
     unit = GOOD.read_bytes()
-    data = (unit * (geo.ingest.MAX_BYTES // len(unit) + 1))[: geo.ingest.MAX_BYTES]
+    data = (unit * (geo.text.ingest.MAX_BYTES // len(unit) + 1))[: geo.text.ingest.MAX_BYTES]
     big.write_bytes(data.decode("utf-8", "ignore").encode("utf-8"))
     probe = textwrap.dedent(
         """

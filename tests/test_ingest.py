@@ -5,7 +5,6 @@ Every input is a real file built here from the reference report; nothing is mock
 
 from __future__ import annotations
 
-import html
 import io
 import os
 import random
@@ -14,14 +13,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from documents import PARK, TITLE, build_docx, build_html, build_pdf
 
-import geo.ingest
+import geo.text.ingest
 from geo.errors import IngestError
-from geo.ingest import MAX_BYTES, SUPPORTED_SUFFIXES, RawDocument, iter_input_files, read_document
+from geo.text.ingest import MAX_BYTES, SUPPORTED_SUFFIXES, RawDocument, iter_input_files, read_document
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "sources" / "002_baa0c397a6a27755.txt"
-PARK = "狮子山休闲公园"
-TITLE = "加速度跑出新成绩 务实迎接亚运盛会 县建设局半年度工作回眸"
 SECTION = "以“统筹集成”为抓手 打造全域大美"
 
 # Site chrome around the article in the HTML page; none of it may reach the text.
@@ -81,92 +79,6 @@ def assert_refused(path: Path, *words: str) -> IngestError:
     for word in words:
         assert word in error.reason, f"{word!r} not in {error.reason!r}"
     return error
-
-
-# ----------------------------------------------------------------------------- builders
-
-
-def build_pdf(path: Path, blocks: list[tuple[int, str]], *, encrypt: str | None = None) -> Path:
-    """A PDF in STSong-Light; headings in fake bold (drawn twice 0.3pt apart), body wrapped."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    font = "STSong-Light"
-    pdfmetrics.registerFont(UnicodeCIDFont(font))
-    pdf = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
-    width, height = A4
-    y = height - 60
-    for level, body in blocks:
-        size = 15 if level else 11
-        lines, line = [], ""
-        for char in body:
-            if pdfmetrics.stringWidth(line + char, font, size) > width - 120:
-                lines.append(line)
-                line = char
-            else:
-                line += char
-        lines.append(line)
-        for text in lines:
-            if y < 60:
-                pdf.showPage()
-                y = height - 60
-            pdf.setFont(font, size)
-            pdf.drawString(60, y, text)
-            if level:
-                pdf.drawString(60.3, y, text)
-            y -= size * 1.6
-        y -= 8
-    pdf.save()
-    return path
-
-
-def build_docx(path: Path, blocks: list[tuple[int, str]]) -> Path:
-    import docx
-
-    document = docx.Document()
-    for level, body in blocks:
-        if level:
-            document.add_heading(body, level=level)
-        else:
-            document.add_paragraph(body)
-    table = document.add_table(rows=2, cols=3)
-    rows = [("项目", "地点", "进度"), (PARK, "武康街道", "有序施工")]
-    for row, cells in zip(table.rows, rows, strict=True):
-        for cell, text in zip(row.cells, cells, strict=True):
-            cell.text = text
-    document.save(str(path))
-    return path
-
-
-def build_html(blocks: list[tuple[int, str]], charset: str | None) -> str:
-    article = "\n".join(
-        f"<h{level}>{html.escape(body)}</h{level}>" if level else f"<p>{html.escape(body)}</p>"
-        for level, body in blocks
-    )
-    meta = f'<meta charset="{charset}">' if charset else ""
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head>{meta}
-<title>{TITLE} - 德清县人民政府</title>
-<style>.nav {{ color: red; }} body::before {{ content: "样式表内容不应出现"; }}</style>
-<script>var tracker = "脚本内容不应出现"; document.write("统计代码");</script>
-</head><body>
-<header><div class="logo">德清县人民政府门户网站</div>
-<nav class="breadcrumb"><a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a> &gt;
-<a href="/bmdt">部门动态面包屑</a></nav></header>
-<div class="main">
-<aside class="sidebar"><h3>相关链接</h3><ul>
-<li><a href="/a1">甲市建设局召开全市安全生产会议</a></li>
-<li><a href="/a2">莫干山镇开展人居环境整治</a></li>
-<li><a href="/a3">我县举办消防宣传月活动</a></li></ul></aside>
-<article class="content">
-{article}
-</article></div>
-<footer><p>版权所有 &copy; 2023 德清县人民政府 浙ICP备12345678号</p>
-<p>主办单位：德清县人民政府办公室 技术支持：某某网络公司</p></footer>
-<script>console.log("页尾脚本不应出现");</script>
-</body></html>"""
 
 
 @pytest.fixture(scope="module")
@@ -264,7 +176,7 @@ def test_html_fragment_falls_back_to_largest_block(tmp_path: Path) -> None:
 
 
 def test_fallback_extraction_skips_chrome() -> None:
-    from geo.ingest.html import _largest_block
+    from geo.text.ingest.html import _largest_block
 
     page = (
         "<html><body><nav>首页 &gt; 部门动态</nav>"
@@ -433,7 +345,7 @@ def test_damaged_docx_parts(tmp_path: Path) -> None:
 
 
 def test_docx_zip_bomb(tmp_path: Path) -> None:
-    from geo.ingest.docx import MAX_UNPACKED_BYTES
+    from geo.text.ingest.docx import MAX_UNPACKED_BYTES
 
     path = tmp_path / "bomb.docx"
     chunk = bytes(1 << 20)
@@ -452,7 +364,7 @@ def test_docx_zip_bomb(tmp_path: Path) -> None:
 def test_oversized_file(tmp_path: Path, report: str, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "big.txt"
     path.write_text(report, encoding="utf-8")
-    monkeypatch.setattr(geo.ingest, "MAX_BYTES", 1024)
+    monkeypatch.setattr(geo.text.ingest, "MAX_BYTES", 1024)
     assert_refused(path, "too large", "1.0 KiB")
 
 

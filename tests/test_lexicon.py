@@ -1,4 +1,4 @@
-"""Tests for geo.lexicon: the TOML lexicons are read in one place, and what they hold works as rules."""
+"""Tests for geo.text.lexicon: the TOML lexicons are read in one place, and what they hold works as rules."""
 
 from __future__ import annotations
 
@@ -6,15 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from geo import lexicon
+from geo.data import lexicon_files
 from geo.errors import GeoError
+from geo.text import lexicon
 
 
 def test_a_broken_toml_lexicon_is_an_error_naming_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "broken.toml").write_text("words = [\"甲\",\n", encoding="utf-8")
-    monkeypatch.setattr(lexicon, "LEXICON_DIR", tmp_path)
+    monkeypatch.setattr(lexicon_files, "LEXICON_DIR", tmp_path)
     with pytest.raises(GeoError, match=r"broken\.toml: not valid TOML"):
-        lexicon._toml("broken.toml")
+        lexicon_files.toml("broken.toml")
 
 
 def test_county_cues_and_admin_names_are_read_through_the_lexicon_module() -> None:

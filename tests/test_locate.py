@@ -13,16 +13,16 @@ from fakegeo import AMAP, FakeGeoServer, Reply, amap
 from shapely.geometry import LineString, Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-import geo.geocoders as geocoders
-import geo.overrides
+import geo.locate.geocoders as geocoders
+import geo.locate.overrides
 from geo import coords
-from geo.admin import county_polygon
 from geo.cli import main
-from geo.county_location import county_location
-from geo.gazetteer import COLUMNS
-from geo.layers import LAYERS
-from geo.locate import COUNTY_BUFFER_DEG, Resolver, locate_site
-from geo.sites import Site
+from geo.locate.admin import county_polygon
+from geo.locate.county_location import county_location
+from geo.locate.gazetteer import COLUMNS
+from geo.locate.resolver import COUNTY_BUFFER_DEG, Resolver, locate_site
+from geo.model import Site
+from geo.output.layers import LAYERS
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "data" / "sources"
@@ -56,7 +56,7 @@ def write_overrides(path: Path, *placements: tuple[Site, Any]) -> Path:
 def no_geocoders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for var in ("RENEWAL_MAP_GEOCODERS", "RENEWAL_MAP_GEOCODERS_CONFIG"):
         monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr("geo.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
+    monkeypatch.setattr("geo.locate.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
     geocoders.reset()
     yield
     geocoders.reset()
@@ -110,7 +110,7 @@ def test_malformed_overrides_stop_the_build(tmp_path: Path, no_geocoders: None,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "overrides.geojson"
     bad.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature"}]}', "utf-8")
-    monkeypatch.setattr(geo.overrides, "DEFAULT_PATH", bad)
+    monkeypatch.setattr(geo.locate.overrides, "DEFAULT_PATH", bad)
     out = tmp_path / "layers"
     assert main(["build", str(SOURCES), "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err
@@ -200,7 +200,7 @@ def amap_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fak
         for k, v in {**env, "AMAP_URL": server.url}.items():
             monkeypatch.setenv(k, v)
         monkeypatch.delenv("RENEWAL_MAP_GEOCODERS_CONFIG", raising=False)
-        monkeypatch.setattr("geo.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
+        monkeypatch.setattr("geo.locate.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
         geocoders.reset()
         try:
             yield server
@@ -236,7 +236,7 @@ def test_bad_geocoder_configuration_is_reported_not_raised(tmp_path: Path,
     monkeypatch.setenv("RENEWAL_MAP_GEOCODERS", "amap")
     monkeypatch.delenv("AMAP_KEY", raising=False)
     monkeypatch.delenv("RENEWAL_MAP_GEOCODERS_CONFIG", raising=False)
-    monkeypatch.setattr("geo.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
+    monkeypatch.setattr("geo.locate.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
     geocoders.reset()
     try:
         r = Resolver(overrides_path=tmp_path / "none.geojson")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from geo.errors import IngestError
-from geo.ingest import read_document
-from geo.upload import UploadError, process_upload
+from geo.project.upload import UploadError, process_upload
+from geo.text.ingest import read_document
 
 BODY = "今年开工建设城北休闲公园，推进城南未来社区建设。"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Point
 
-from geo import admin
-from geo.gazetteer import Gazetteer
-from geo.name_places import is_common_word, locate_by_name, name_places, unlocated_note
+from geo.locate import admin
+from geo.locate.gazetteer import Gazetteer
+from geo.locate.name_places import is_common_word, locate_by_name, name_places, unlocated_note
 
 DQ, YK = "德清县", "永康市"
 

@@ -35,7 +35,7 @@ def _grams(text: str) -> set[str]:
 
 def common_phrasing(gram: str) -> bool:
     """Dictionary words throughout, single characters only at the edges or as function characters."""
-    from geo import lexicon
+    from geo.text import lexicon
 
     words, freq = lexicon.segment(gram), lexicon.word_freq()
     for i, w in enumerate(words):

@@ -10,7 +10,7 @@ import pytest
 from fakegeo import AMAP, FakeGeoServer, Reply, amap
 
 from geo import coords
-from geo.geocoders.errors import GeocoderConfigError
+from geo.locate.geocoders.errors import GeocoderConfigError
 from geo.web.online import forget_key, geocoder_env, run_geocoding, save_key, saved_key
 from geo.web.project import Project
 

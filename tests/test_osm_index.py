@@ -11,11 +11,11 @@ import pytest
 from osmium.osm.mutable import Node, Way
 from shapely.geometry import shape
 
-from geo import admin
 from geo.cli import main
-from geo.locate import Resolver
+from geo.locate import admin
 from geo.locate.osm_index import OsmIndex, import_extract
-from geo.sites import Site
+from geo.locate.resolver import Resolver
+from geo.model import Site
 
 JY = "缙云县"  # the extract's places lie in this county, one park in another (永康市)
 LON, LAT = 120.0192, 28.7243  # inside 缙云县

@@ -42,7 +42,7 @@ def test_placement_notes_and_names_reach_the_terminal_escaped(tmp_path: Path,
     from shapely.geometry import Point
 
     from geo.cli import main
-    from geo.placement import place_site
+    from geo.project.placement import place_site
 
     path = tmp_path / "overrides.geojson"
     place_site(site_id="parks-cc606647e930", name="狮子山休闲公园", county="德清县",

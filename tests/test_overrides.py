@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import LineString, Point, Polygon
 
 from geo.errors import GeoError
-from geo.overrides import UNCERTAINTY_M, OverridesError, load_overrides
+from geo.locate.overrides import UNCERTAINTY_M, OverridesError, load_overrides
 
 WHEN = "2024-05-01T10:00:00+08:00"
 

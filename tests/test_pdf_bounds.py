@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-import geo.ingest.pdf as pdf
+import geo.text.ingest.pdf as pdf
 from geo.errors import IngestError
-from geo.ingest import read_document
+from geo.text.ingest import read_document
 
 TEXT = b"BT /F1 12 Tf 72 712 Td (Renewal works) Tj ET\n"
 

@@ -1,6 +1,6 @@
 """The per-report unit: one report's text in, its county, year and mentions out."""
 
-from geo.pipeline import COUNTY_SAMPLE_CHARS, document_year, process_text
+from geo.report.pipeline import COUNTY_SAMPLE_CHARS, document_year, process_text
 
 
 def test_county_is_read_from_a_bounded_opening_sample() -> None:

@@ -11,9 +11,9 @@ from crash_helper import DEQING_REPORT, YONGKANG_REPORT, copy_project, make_proj
 from shapely.geometry import LineString, Point, Polygon
 
 from geo.cli import main
-from geo.layers import LAYERS
-from geo.overrides import OverridesError, load_overrides
-from geo.placement import (
+from geo.locate.overrides import OverridesError, load_overrides
+from geo.output.layers import LAYERS
+from geo.project.placement import (
     PlacementError,
     history_dir,
     history_files,
@@ -41,7 +41,7 @@ def seed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def project(seed_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of the seed project; the build reads the copy's placements."""
     root = copy_project(seed_project, tmp_path / "project")
-    monkeypatch.setattr("geo.overrides.DEFAULT_PATH", root / "data" / "overrides.geojson")
+    monkeypatch.setattr("geo.locate.overrides.DEFAULT_PATH", root / "data" / "overrides.geojson")
     return root
 
 

@@ -6,7 +6,14 @@ from pathlib import Path
 
 from shapely.geometry import Point
 
-from geo.placement import history_dir, history_files, history_versions, journal_path, place_site, undo_last
+from geo.project.placement import (
+    history_dir,
+    history_files,
+    history_versions,
+    journal_path,
+    place_site,
+    undo_last,
+)
 
 N = 120
 

@@ -1,4 +1,4 @@
-"""The strict GeoJSON check (geo/rfc7946.py), and the built layers against it and against GDAL."""
+"""The strict GeoJSON check (geo/output/rfc7946.py), and the built layers against it and against GDAL."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.cli import main
-from geo.layers import LAYERS
-from geo.rfc7946 import Problem, validate, validate_file, validate_text
-from geo.rfc7946 import main as check_main
+from geo.output.layers import LAYERS
+from geo.output.rfc7946 import Problem, validate, validate_file, validate_text
+from geo.output.rfc7946 import main as check_main
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "data" / "sources"
@@ -166,7 +166,7 @@ def test_problem_names_the_place() -> None:
 def test_shapely_oriented_polygons_pass_and_reversed_ones_fail(points: list[tuple[float, float]]) -> None:
     from shapely.geometry import MultiPoint
 
-    from geo.features import geometry_json
+    from geo.output.features import geometry_json
 
     hull = MultiPoint(points).convex_hull
     if hull.geom_type != "Polygon" or hull.area < 1e-6:

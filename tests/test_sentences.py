@@ -1,4 +1,4 @@
-from geo.sentences import split_sentences
+from geo.text.sentences import split_sentences
 
 
 def test_offsets_slice_the_text() -> None:

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from geo import lexicon, status
-from geo.status import status_of
+from geo.extract import status
+from geo.extract.status import status_of
+from geo.text import lexicon
 
 
 def _ref_cues(text: str) -> list[tuple[int, int, str]]:
@@ -116,8 +117,8 @@ def test_a_long_unpunctuated_line_is_scanned_a_bounded_number_of_times(
 
 
 def test_a_long_line_is_quoted_by_a_window_around_each_site() -> None:
-    from geo.pipeline import process_text
-    from geo.sites import MAX_QUOTE_CHARS, merge
+    from geo.extract.sites import MAX_QUOTE_CHARS, merge
+    from geo.report.pipeline import process_text
 
     chars = "东南西北中上下前后左右春夏秋冬梅兰竹菊松柏桃李杏柳金木水火土山川河湖海"
     line = "".join(f"推进{a}{b}公园建设完成{b}{a}未来社区改造" for a in chars for b in chars)  # no punctuation

@@ -1,4 +1,4 @@
-"""The stored tables (geo.tables): built once into a cache folder keyed by their inputs' versions,
+"""The stored tables (geo.data.tables): built once into a cache folder keyed by their inputs' versions,
 verified on every load, rebuilt when damaged or stale, never read from jieba's shared cache."""
 
 from __future__ import annotations
@@ -10,14 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from geo import lexicon, tables
+from geo.data import tables
+from geo.text import lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
 SENTENCE = "德清县建设局召开会议，全县改造旧城。乾元镇、武康街道的旧小区纳入计划。"
 
 
 def _answer() -> tuple[str, float, tuple[str, ...]]:
-    from geo.county import detect_county
+    from geo.locate.county import detect_county
 
     g = detect_county(SENTENCE)
     return g.county.name, g.score, g.evidence
@@ -80,7 +81,7 @@ def test_word_frequencies_keep_jiebas_contract() -> None:
 def test_a_replaced_shared_jieba_cache_changes_nothing(tmp_path: Path) -> None:
     """jieba keeps its own cache in the temporary folder, writable by anyone: never read."""
     (tmp_path / "jieba.cache").write_bytes(b"\x80\x04not a cache at all")
-    code = ("import sys; from geo import lexicon; from geo.county import detect_county; "
+    code = ("import sys; from geo.text import lexicon; from geo.locate.county import detect_county; "
             f"g = detect_county({SENTENCE!r}); f = lexicon.word_freq(); "
             "print(g.county.name, g.score, f.get('城市'), 'jieba' in sys.modules)")
     env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(ROOT)}

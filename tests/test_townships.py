@@ -8,13 +8,13 @@ from collections.abc import Iterator
 import pytest
 from shapely.geometry import Point
 
-from geo import admin
-from geo.county_location import county_location
-from geo.gazetteer import Gazetteer
-from geo.locate import Resolver, townships
+from geo.locate import admin, townships
+from geo.locate.county_location import county_location
+from geo.locate.gazetteer import Gazetteer
+from geo.locate.name_places import name_places
+from geo.locate.resolver import Resolver
 from geo.locate.townships import GeoNamesPlace, county_seats, locate_named, seat
-from geo.name_places import name_places
-from geo.sites import Site
+from geo.model import Site
 
 JY = "缙云县"  # a county no report here comes from
 

@@ -13,8 +13,8 @@ from crash_helper import DEQING_REPORT, YONGKANG_REPORT, copy_project, make_proj
 
 from geo.cli import main
 from geo.errors import GeoError
-from geo.layers import LAYERS
-from geo.upload import (
+from geo.output.layers import LAYERS
+from geo.project.upload import (
     JOURNAL_NAME,
     MAX_UPLOAD_BYTES,
     UploadError,
@@ -75,7 +75,7 @@ def yongkang_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def project(yongkang_only: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of the 永康-only project; placements are read from the copy."""
     root = copy_project(yongkang_only, tmp_path / "project")
-    monkeypatch.setattr("geo.overrides.DEFAULT_PATH", root / "data" / "overrides.geojson")
+    monkeypatch.setattr("geo.locate.overrides.DEFAULT_PATH", root / "data" / "overrides.geojson")
     return root
 
 

@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
+from builds import GOOD, run_build
 from mounts import tmpfs
-from test_hostile_files import GOOD, run_build
 
 from geo.atomic import write_many_atomic
 from geo.cli import EXIT_OK

@@ -77,7 +77,7 @@ def test_county_outlines_are_optional(monkeypatch: pytest.MonkeyPatch) -> None:
 
     from shapely.geometry import box
 
-    fake = types.ModuleType("geo.admin")
+    fake = types.ModuleType("geo.locate.admin")
 
     def county_polygon(name: str):  # type: ignore[no-untyped-def]
         if name == "永康市":
@@ -85,8 +85,8 @@ def test_county_outlines_are_optional(monkeypatch: pytest.MonkeyPatch) -> None:
         raise KeyError(name)
 
     fake.county_polygon = county_polygon  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "geo.admin", fake)
+    monkeypatch.setitem(sys.modules, "geo.locate.admin", fake)
     out = layers_io.county_outlines(["永康市", "无此县", ""])
     assert list(out) == ["永康市"] and out["永康市"]["type"] == "Polygon"
-    monkeypatch.setitem(sys.modules, "geo.admin", None)  # import fails: no outlines, no error
+    monkeypatch.setitem(sys.modules, "geo.locate.admin", None)  # import fails: no outlines, no error
     assert layers_io.county_outlines(["永康市"]) == {}

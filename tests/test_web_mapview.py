@@ -12,6 +12,7 @@ import folium
 import pytest
 from conftest import COUNTY_SPOT, XSS_IMG, XSS_SCRIPT, fixture_layers
 
+from geo.coords import wgs84_to_gcj02 as wgs_to_gcj
 from geo.web.assets import LEAFLET_CSS, LEAFLET_JS
 from geo.web.layers_io import LAYER_NAMES, STATUSES, read_layers, sites_frame
 from geo.web.mapview import (
@@ -34,7 +35,6 @@ from geo.web.mapview import (
     style_index,
     style_key,
     style_table,
-    wgs_to_gcj,
 )
 
 

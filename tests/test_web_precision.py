@@ -39,7 +39,7 @@ def test_popup_shows_ladder_and_hint_escaped() -> None:
 
 
 def test_attribution_is_owed_only_for_the_sources_cited() -> None:
-    from geo.attribution import GEONAMES, OSM, features_attribution
+    from geo.output.attribution import GEONAMES, OSM, features_attribution
 
     geonames = {"properties": {"location_source": "seat of 东镇: GeoNames 1 https://www.geonames.org/1, CC BY 4.0"}}
     osm = {"properties": {"location_source": "OpenStreetMap way 5 https://www.openstreetmap.org/way/5"}}

@@ -9,7 +9,7 @@ import pytest
 from conftest import COUNTY_SPOT, fixture_layers
 from shapely.geometry import Point
 
-from geo.overrides import Override, Overrides
+from geo.locate.overrides import Override, Overrides
 from geo.web.layers_io import read_layers, sites_frame
 from geo.web.mapview import FLAG_PLACED, FLAG_UNPLACED, shared_spots
 from geo.web.popup import md_text

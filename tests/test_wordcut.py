@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from geo import lexicon
-from geo.wordcut import cut
+from geo.text import lexicon
+from geo.text.wordcut import cut
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = sorted([*(ROOT / "data" / "sources").glob("*.txt"), *(ROOT / "data" / "eval" / "held").glob("*.txt")])
@@ -39,7 +39,7 @@ def test_part_of_speech_tags_are_jiebas() -> None:
 
 
 def test_extraction_never_imports_jieba() -> None:
-    code = ("import sys; from geo.pipeline import process_text; "
+    code = ("import sys; from geo.report.pipeline import process_text; "
             "r = process_text('今年完成青石公园提升改造，新建振华路。', 'a.txt', county='永康市'); "
             "assert r.mentions, r; assert 'jieba' not in sys.modules, 'jieba imported'")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.layers import LAYERS
+from geo.output.layers import LAYERS
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "data" / "sources"

@@ -16,10 +16,10 @@ over each sentence, each reading the previous pass's candidates and returning ne
 6. ``county_prefix``: strip the report's county from the front of a name;
 7. ``kinds``: the site's kind and layer, from its generic word and the sentence.
 
-Rules and thresholds are data: ``lexicons/name_rules.toml`` read through ``geo.lexicon``.
+Rules and thresholds are data: ``lexicons/name_rules.toml`` read through ``geo.text.lexicon``.
 """
 
-from geo.extract.model import Mention
 from geo.extract.sentence import find_mentions
+from geo.model import Mention
 
 __all__ = ["Mention", "find_mentions"]

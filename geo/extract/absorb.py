@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from geo import lexicon
 from geo.extract.cuts import cut_points
 from geo.extract.model import Hit, Span
 from geo.extract.text import NAME_CHAR, SentenceText
+from geo.text import lexicon
 
 
 def absorb_inner(st: SentenceText, hits: tuple[Hit, ...]) -> tuple[Span, ...]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from geo import lexicon
 from geo.extract.model import Candidate
 from geo.extract.names import valid_name
+from geo.text import lexicon
 
 
 def strip_county(candidates: tuple[Candidate, ...], county_names: tuple[str, ...]) -> tuple[Candidate, ...]:

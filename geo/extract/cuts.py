@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import bisect
 
-from geo import lexicon
 from geo.extract.model import Cut
 from geo.extract.text import SentenceText, number_quant, quoted_positions
+from geo.text import lexicon
 
 
 def swallowed(t: str, end: int) -> bool:

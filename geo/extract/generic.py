@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from geo import lexicon
 from geo.extract.cuts import swallowed
 from geo.extract.model import Hit
 from geo.extract.text import SentenceText
+from geo.text import lexicon
 
 
 def find_generic_words(st: SentenceText) -> tuple[tuple[Hit, ...], tuple[Hit, ...]]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from geo import lexicon
-from geo.extract.model import SITE, Candidate, Mention
+from geo.extract.model import SITE, Candidate
 from geo.extract.text import SentenceText
+from geo.model import Mention
+from geo.text import lexicon
 
 
 def to_mentions(st: SentenceText, candidates: tuple[Candidate, ...]) -> list[Mention]:

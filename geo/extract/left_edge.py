@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from geo import lexicon
 from geo.extract.cuts import cut_points
 from geo.extract.model import LIST, NAME, UNNAMED, Candidate, Span
 from geo.extract.names import valid_name
 from geo.extract.text import SentenceText, core, list_closing
+from geo.text import lexicon
 
 
 def cut_left_edge(st: SentenceText, spans: tuple[Span, ...]) -> tuple[Candidate, ...]:

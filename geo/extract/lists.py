@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from geo import lexicon
 from geo.extract.cuts import cut_points
 from geo.extract.model import LIST, NAME, SITE, UNNAMED, Candidate
 from geo.extract.names import ends_with_site_word, valid_name
 from geo.extract.text import NAME_CHAR, SentenceText, core
+from geo.text import lexicon
 
 Found = dict[tuple[int, int], Candidate]
 

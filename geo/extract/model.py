@@ -4,21 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geo.lexicon import Suffix
-from geo.sentences import Sentence
-
-
-@dataclass(frozen=True)
-class Mention:
-    """One mention of a site in one sentence."""
-
-    name: str
-    suffix: str
-    kind: str
-    layer: str
-    start: int  # offsets of the mention's surface in the cleaned text
-    end: int
-    sentence: Sentence
+from geo.text.lexicon import Suffix
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from geo import lexicon
 from geo.extract.text import CJK_CHAR, SUBSTANTIVE, core
+from geo.text import lexicon
 
 
 def valid_name(specific: str, suffix: lexicon.Suffix) -> bool:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from geo import lexicon
 from geo.extract.model import SITE, UNNAMED, Candidate, Hit
 from geo.extract.names import valid_name
 from geo.extract.text import NAME_CHAR, SentenceText
+from geo.text import lexicon
 
 _GROUP = re.compile(r"“[^“”]+”")
 

@@ -10,11 +10,11 @@ from geo.extract.generic import find_generic_words
 from geo.extract.kinds import to_mentions
 from geo.extract.left_edge import cut_left_edge
 from geo.extract.lists import expand_lists
-from geo.extract.model import Candidate, Mention
+from geo.extract.model import Candidate
 from geo.extract.quoted import quoted_names
 from geo.extract.site_filter import SiteFilter, default_filter, filter_sites
 from geo.extract.text import SentenceText
-from geo.sentences import Sentence
+from geo.model import Mention, Sentence
 
 _DEFAULT = object()
 

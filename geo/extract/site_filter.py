@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from geo import lexicon
 from geo.extract.model import SITE, Candidate
 from geo.extract.text import SentenceText, core
+from geo.text import lexicon
 
 _COMMON = 1000  # dictionary frequency from which a word is a feature by itself
 MODEL_PATH = Path(__file__).parent / "site_filter.json"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from functools import cache, cached_property
 
-from geo import lexicon
-from geo.sentences import Sentence
+from geo.model import Sentence
+from geo.text import lexicon
 
 # Extension B and later (𠀀, 𪚥) are written as four bytes in GB18030 and UTF-8; place names use them.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"

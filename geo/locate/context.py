@@ -19,7 +19,7 @@ Reports often put the township in the sentence rather than in the name (在新�
   name) ending with a colon, and no clause between names a township (缙云县新建镇：甲公园 …，乙路 …);
 - it is not followed by a list word (新建镇等) or an event word (在新建镇召开 … : the venue of a
   meeting, not of the work), and it is not inside the site's own name (the name rules of
-  :mod:`geo.name_places` see those).
+  :mod:`geo.locate.name_places` see those).
 
 Every mention of the site is read; mentions that tie it to different townships cancel out.
 """
@@ -30,9 +30,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from geo import admin, lexicon
-from geo.name_places import NamePlaces
-from geo.sites import Site
+from geo.extract.sites import Site
+from geo.locate import admin
+from geo.locate.name_places import NamePlaces
+from geo.text import lexicon
 
 _HEADING_ENDS = frozenset("：:")
 MAX_LIST_ITEM = 15  # characters of one listed site's name

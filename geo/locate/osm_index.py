@@ -23,9 +23,10 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
-from geo import admin
-from geo.county_location import Location, farthest_distance_m
 from geo.errors import GeoError
+from geo.locate import admin
+from geo.locate.county_location import farthest_distance_m
+from geo.model import Location
 from geo.names import name_key
 
 DEFAULT_INDEX = Path(__file__).resolve().parents[2] / "data" / "osm_index.sqlite"

@@ -33,10 +33,12 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import MultiPoint, Point
 
-from geo import admin, lexicon
-from geo.county_location import Location, county_location
-from geo.gazetteer import Gazetteer
-from geo.name_places import NamePlaces, locate_by_name, township_extent
+from geo.locate import admin
+from geo.locate.county_location import county_location
+from geo.locate.gazetteer import Gazetteer
+from geo.locate.name_places import NamePlaces, locate_by_name, township_extent
+from geo.model import Location
+from geo.text import lexicon
 
 DATA_FILE = "geonames_cn.tsv"
 LICENCE = "GeoNames (geonames.org), CC BY 4.0"
@@ -252,7 +254,7 @@ def seat(town: str, county: str) -> TownshipSeat | None:
 def locate_named(found: NamePlaces, county: str, gazetteer: Gazetteer) -> Location | None:
     """Where the township(s) a name gives are, from the gazetteer's extents and GeoNames seats.
 
-    One township: its gazetteer extent when it has one (:func:`geo.name_places.locate_by_name`),
+    One township: its gazetteer extent when it has one (:func:`geo.locate.name_places.locate_by_name`),
     else its GeoNames seat. Several (a zone spanning towns, a name giving two townships): the
     midpoint of their points with a radius covering each one's own circle, said in the source;
     None when one of them is located by nothing, or when that radius reaches the county's own.

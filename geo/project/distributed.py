@@ -36,7 +36,7 @@ class _Prepare:
         self.county = county
 
     def setup(self, worker: Any) -> None:
-        from geo.pipeline import prepare
+        from geo.report.pipeline import prepare
 
         prepare(self.county)
 

@@ -12,11 +12,11 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geo.project.manifest import MANIFEST, manifest_line
+from geo.report.manifest import MANIFEST, manifest_line
 
 if TYPE_CHECKING:
-    from geo.admin import County
-    from geo.pipeline import DocumentResult
+    from geo.locate.admin import County
+    from geo.model import DocumentResult
 
 PENDING = "pending.json"
 
@@ -41,8 +41,8 @@ def entry(result: DocumentResult, root: Path | None) -> dict[str, Any]:
 
 def qualified_name(county: County) -> str:
     """The county's name as a manifest must give it: official, or prefecture + official when shared."""
-    from geo import admin
     from geo.errors import CountyError
+    from geo.locate import admin
 
     try:
         if admin.county(county.name) == county:

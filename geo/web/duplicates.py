@@ -50,8 +50,8 @@ def text_digest(text: str) -> str | None:
 
 def cleaned_text_of(path: Path) -> str | None:
     """The report's cleaned text, as the build reads it; None when it cannot be read."""
-    from geo.clean import clean_text
-    from geo.ingest import read_document
+    from geo.text.clean import clean_text
+    from geo.text.ingest import read_document
 
     try:
         return clean_text(read_document(path).text)
@@ -78,7 +78,7 @@ def upload_fingerprint(name: str, data: bytes) -> Fingerprint:
 
 def project_fingerprints(sources: Path) -> dict[str, Fingerprint]:
     """Report file name (relative to ``sources``) -> fingerprint, for every report the build reads."""
-    from geo.ingest import iter_input_files
+    from geo.text.ingest import iter_input_files
 
     sources = Path(sources)
     if not sources.is_dir():
@@ -109,7 +109,7 @@ def find_duplicate(
 
 def sources_stamp(sources: Path) -> tuple[tuple[str, int, int], ...]:
     """(name, mtime, size) of every report in ``sources``: a cache key for their fingerprints."""
-    from geo.ingest import iter_input_files
+    from geo.text.ingest import iter_input_files
 
     sources = Path(sources)
     if not sources.is_dir():

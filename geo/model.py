@@ -1,0 +1,138 @@
+"""The things the stages hand each other, in one place: a sentence of the text, a mention of a
+site in it, the county a report is about and the guesses for it, the report's result, a site
+merged from mentions with its sources, and a site's location.
+
+Types only, no behaviour beyond what a value needs; frozen, so a value one stage made cannot be
+changed under another (``Site`` apart: a merge adds sources to it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
+
+@dataclass(frozen=True)
+class County:
+    """A county-level division."""
+
+    name: str  # official name, e.g. "永康市"
+    short: str  # e.g. "永康"
+    city: str  # prefecture, e.g. "金华市"
+    province: str  # e.g. "浙江省"
+    adcode: str  # 6 digits
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the cleaned text: ``text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One mention of a site in one sentence."""
+
+    name: str
+    suffix: str
+    kind: str
+    layer: str
+    start: int  # offsets of the mention's surface in the cleaned text
+    end: int
+    sentence: Sentence
+
+
+@dataclass(frozen=True)
+class SiteMention:
+    """A mention in one report, with the report's county and the status the words around it tell."""
+
+    mention: Mention
+    doc: str
+    county: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a report names a site: the quote, its offsets, the words used, the status told."""
+
+    doc: str
+    quote: str
+    start: int  # offsets of the quote in the document's cleaned text
+    end: int
+    surface: str  # the site's words as the report wrote them
+    status: str
+
+
+@dataclass
+class Site:
+    """One place, merged from the mentions of one or more reports (each kept as a source)."""
+
+    name: str
+    kind: str
+    layer: str
+    suffix: str
+    county: str
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        """Stable across builds: derived from what the site is, not from the order it was found in."""
+        digest = hashlib.sha1(f"{self.county}|{self.layer}|{self.name}".encode()).hexdigest()
+        return f"{self.layer}-{digest[:12]}"
+
+    @property
+    def status(self) -> str:
+        """The first mention that tells a status decides: reports give it where they introduce a site."""
+        return next((s.status for s in self.sources if s.status != "unknown"), "unknown")
+
+
+@dataclass(frozen=True)
+class Guess:
+    """A county, its score, and the words that voted for it (route, words, weight), strongest first."""
+
+    county: County
+    score: float
+    votes: tuple[tuple[str, str, float], ...]
+
+    def as_json(self) -> dict[str, Any]:
+        c = self.county
+        return {"county": c.name, "prefecture": c.city, "province": c.province, "adcode": c.adcode,
+                "score": round(self.score, 3),
+                "evidence": [{"route": r, "words": w, "weight": round(v, 3)} for r, w, v in self.votes[:8]]}
+
+
+@dataclass(frozen=True)
+class Location:
+    """A point for a site, how precise it is, and where it comes from."""
+
+    geometry: BaseGeometry  # WGS-84 lon/lat
+    precision: str  # "exact" | "street" | "township" | "county"
+    uncertainty_m: float  # > 0: radius in metres within which the site lies
+    source: str  # human-readable citation
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """One report read: its cleaned text, its county (and how it was decided), its site mentions."""
+
+    name: str
+    path: Path
+    fmt: str
+    text: str  # cleaned text; every source's start/end slices it
+    county: str  # "" while the report waits for a person to tell its county
+    county_evidence: tuple[str, ...]
+    year: int | None
+    mentions: tuple[SiteMention, ...]
+    county_source: str = ""  # how the county was decided (geo.locate.county.decide: named in text ...)
+    county_confidence: float = 1.0
+    guesses: tuple[Guess, ...] = ()  # ranked, with their evidence
+    pending_reason: str = ""  # why it waits ("" when it has a county)

@@ -1,0 +1,45 @@
+"""Reports' results to located features: the one place where sites are merged and placed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from geo.locate.resolver import Resolver
+    from geo.model import DocumentResult
+
+
+def located_features(results: Iterable[DocumentResult], resolver: Resolver) -> list[dict[str, Any]]:
+    """Merge the reports' mentions into sites and place each one: the features the layers hold.
+
+    Raises GeoError when the resolver's own data (placements, gazetteer) cannot be used.
+    """
+    from geo.extract.sites import merge
+    from geo.output.features import site_feature
+
+    results = list(results)
+    years = {r.name: r.year for r in results}
+    how = {r.name: r.county_source for r in results}  # how each report's county was decided
+    features = []
+    for site in merge([m for r in results for m in r.mentions]):
+        loc = resolver.locate(site)
+        county_source = ", ".join(sorted({how[s.doc] for s in site.sources if how.get(s.doc)}))
+        features.append(site_feature(site, loc.geometry, loc.precision, loc.uncertainty_m, loc.source, years,
+                                     county_source))
+    return features
+
+
+def locate_reports(results: Iterable[DocumentResult],
+                   overrides: Path | None = None) -> tuple[list[dict[str, Any]], Resolver]:
+    """What every build (the command, a save from the app) makes of the reports it read: the
+    located features, and the one resolver that placed them (its step counts and problems).
+
+    ``overrides``: the placements file (default ``data/overrides.geojson``). Raises GeoError as
+    :func:`located_features` does.
+    """
+    from geo.locate.resolver import Resolver
+
+    resolver = Resolver(overrides_path=overrides)  # one per build: files read once, results cached
+    return located_features(results, resolver), resolver
