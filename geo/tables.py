@@ -25,7 +25,7 @@ import shutil
 import sys
 import tempfile
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -140,6 +140,11 @@ class Places:
             return None
         return list(self._codes[self._off[k]:self._off[k + 1]])
 
+    def codes(self, name: str) -> Sequence[int]:
+        """``get`` without the copy: the stored codes, empty when the name is none."""
+        k = self._trie.get(name)
+        return () if k is None else self._codes[self._off[k]:self._off[k + 1]]
+
     def keys(self) -> Iterator[str]:
         return iter(self._trie.keys())
 
@@ -159,6 +164,8 @@ class WordFreq(Mapping[str, int]):
         k = self._trie.get(word)
         if k is not None:
             return self._freqs[k]
+        if default == 0:  # a prefix gives 0 too: no need to tell the two apart
+            return default
         return 0 if word and _has_prefix(self._trie, word) else default
 
     def __getitem__(self, word: str) -> int:
@@ -187,7 +194,17 @@ class WordFreq(Mapping[str, int]):
         """(length, frequency) of every dictionary word that starts ``text``, shortest first
         (frequency 0 for a word that is only a prefix of others)."""
         freqs = self._freqs
-        return [(len(w), freqs[k]) for w, k in self._trie.iter_prefixes_with_ids(text)]
+        return [(len(w), freqs[k]) for w, k in list(self._trie.iter_prefixes_with_ids(text))]
+
+    def prefix_ids(self, text: str) -> list[tuple[str, int]]:
+        """(word, index into ``freqs``) of every dictionary word that starts ``text``, shortest first
+        (a list: built in one go, it is quicker than the trie's iterator stepped through)."""
+        return list(self._trie.iter_prefixes_with_ids(text))
+
+    @property
+    def freqs(self) -> array:
+        """The frequency of each word by its index (0 for a word that is only a prefix of others)."""
+        return self._freqs
 
     def total(self) -> int:
         return int(sum(self._freqs))

@@ -145,6 +145,9 @@ class _DictPlaces:
     def get(self, name: str) -> list[int] | None:
         return self._d.get(name)
 
+    def codes(self, name: str) -> list[int]:
+        return self._d.get(name) or []
+
 
 @lru_cache(maxsize=1)
 def _index() -> _Index:
@@ -182,10 +185,6 @@ def _stems(places: dict[str, list[int]]) -> frozenset[str]:
     return frozenset(stems)
 
 
-def _codes(name: str, ix: _Index) -> list[int]:
-    return ix.places.get(name) or []
-
-
 def _held(word: str, ix: _Index) -> dict[int, set[int]]:
     """``_place_holders``, from those met so far when it is there."""
     found = ix.held.get(word)
@@ -194,19 +193,18 @@ def _held(word: str, ix: _Index) -> dict[int, set[int]]:
 
 def _place_holders(word: str, ix: _Index) -> dict[int, set[int]]:
     """Place kind -> counties holding ``word`` as a township or village name, full or short."""
-    out: defaultdict[int, set[int]] = defaultdict(set)
-    for code in _codes(word, ix):
-        out[_VILLAGE if code % 2 else _TOWN].add(code // 2)
+    out: dict[int, set[int]] = {}
+    codes = ix.places.codes
+    for code in codes(word):
+        out.setdefault(_VILLAGE if code % 2 else _TOWN, set()).add(code // 2)
     if word in ix.stems:  # 2 to 5 characters, and some name is this word and a suffix
-        for suffix in _suffixes()[0]:
-            for code in _codes(word + suffix, ix):
-                if code % 2 == 0:
-                    out[_TOWN_SHORT].add(code // 2)
-        for suffix in _suffixes()[1]:
-            for code in _codes(word + suffix, ix):
-                if code % 2:
-                    out[_VILLAGE_SHORT].add(code // 2)
-    return dict(out)
+        towns, villages = _suffixes()
+        for kind, level, suffixes in ((_TOWN_SHORT, 0, towns), (_VILLAGE_SHORT, 1, villages)):
+            for suffix in suffixes:
+                found = [code // 2 for code in codes(word + suffix) if code % 2 == level]
+                if found:
+                    out.setdefault(kind, set()).update(found)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -249,13 +247,20 @@ class _WordLogs:
 
     def fill(self, lo: int, hi: int) -> None:
         """Look up the words that start in text[lo:hi]."""
-        text, freq, ones, found, log = self.text, self.freq, self.ones, self.words, math.log
+        text, ones, found, log = self.text, self.ones, self.words, math.log
+        prefix_ids, freqs = self.freq.prefix_ids, self.freq.freqs
         for p in range(lo, hi):
             if ones[p] >= 0.0:
                 continue
-            pairs = freq.prefix_freqs(text[p:p + _MAX_NAME])
-            ones[p] = log(pairs[0][1] or 1) if pairs and pairs[0][0] == 1 else 0.0
-            words = [(n, log(f)) for n, f in pairs if f and n > 1]
+            one = 0.0
+            words = []
+            for w, k in prefix_ids(text[p:p + _MAX_NAME]):
+                f = freqs[k]
+                if len(w) == 1:
+                    one = log(f or 1)
+                elif f:
+                    words.append((len(w), log(f)))
+            ones[p] = one
             if words:
                 found[p] = words
 
@@ -337,7 +342,10 @@ def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
     for i, minus_n in hits:
         j = i - minus_n
         word = text[i:j]
-        kinds: set[int] = set(ix.names.get(word, ()))
+        named = ix.names.get(word)
+        if named is None and word in ix.common:
+            continue  # an ordinary word that could only be a place name: never a cue (工程, 建设)
+        kinds: set[int] = set(named or ())
         holders = held.get(word)
         if holders is None:
             placelike = word in ix.places or word in ix.stems
@@ -431,20 +439,36 @@ def _level_counts(text: str) -> Counter[str]:
     return counts
 
 
-def _scores(text: str, extra: dict[int, list[tuple[str, float]]] | None = None,
-            ) -> tuple[dict[int, float], dict[int, Counter[str]]]:
-    """Score of every county the text names, and the words that named it (word → share).
+class _Tally:
+    """Every county's score and the words that gave it (word → share), added up vote by vote."""
 
-    ``extra``: votes from beside the text (label, weight) per county, added before the
-    prefecture, province and level words raise the counties they agree with.
-    """
-    ix = _index()
-    w = _lexicon()["weights"]
-    counties = admin._tree().counties
-    spans = _spans(text, ix)
-    named: Counter[tuple[int, str]] = Counter()  # (kind, word) -> mentions
-    inside: Counter[str] = Counter()  # place names inside road and site names (桓台大道)
-    qualified: defaultdict[str, set[int]] = defaultdict(set)  # county names right after their region
+    def __init__(self) -> None:
+        self.score: defaultdict[int, float] = defaultdict(float)
+        self.why: defaultdict[int, Counter[str]] = defaultdict(Counter)
+
+    def add(self, i: int, word: str, value: float) -> None:
+        self.score[i] += value
+        self.why[i][word] += value
+
+    def once(self, holders: set[int], word: str, value: float) -> None:
+        """``value`` for each holder the word has not voted for yet (one reading per word and
+        county: the strongest, as the strongest come first)."""
+        for i in holders:
+            if self.why[i][word] == 0:
+                self.add(i, word, value)
+
+
+_Named = Counter[tuple[int, str]]
+
+
+def _mentions(spans: list[tuple[int, int, frozenset[int], str]], ix: _Index,
+              ) -> tuple[_Named, Counter[str], dict[str, set[int]]]:
+    """How often each (kind, word) is named, the place names inside road and site names
+    (桓台大道), and the counties a county name can be when right after its region (湖州德清)."""
+    named: _Named = Counter()
+    inside: Counter[str] = Counter()
+    qualified: defaultdict[str, set[int]] = defaultdict(set)
+    county_kinds = set(_COUNTY_KINDS)
     for k, (start, _, kinds, word) in enumerate(spans):
         if _BLOCK in kinds:
             inside[word] += 1
@@ -452,19 +476,18 @@ def _scores(text: str, extra: dict[int, list[tuple[str, float]]] | None = None,
         for kind in kinds:
             named[(kind, word)] += 1
         prev = spans[k - 1] if k else None
-        if kinds & set(_COUNTY_KINDS) and prev is not None and prev[1] == start:
+        if kinds & county_kinds and prev is not None and prev[1] == start:
             region = ix.city.get(prev[3]) or ix.province.get(prev[3])
             if region:
                 pool = ix.full.get(word, []) + ix.short.get(word, [])
                 qualified[word] |= ix.members.get(region, set()) & set(pool)
+    return named, inside, qualified
 
-    score: defaultdict[int, float] = defaultdict(float)
-    why: defaultdict[int, Counter[str]] = defaultdict(Counter)
 
-    def add(i: int, word: str, value: float) -> None:
-        score[i] += value
-        why[i][word] += value
-
+def _name_votes(tally: _Tally, named: _Named, qualified: dict[str, set[int]], ix: _Index,
+                w: dict[str, Any]) -> None:
+    """The votes of county names, then of township, village and community names."""
+    counties = admin._tree().counties
     place_weight = {_TOWN: w["township"], _VILLAGE: w["village"], _TOWN_SHORT: w["township_short"],
                     _VILLAGE_SHORT: w["village_short"]}
     county_weight = {_FULL: w["full"], _COMPOUND: w["compound"], _SHORT: w["short"]}
@@ -484,41 +507,59 @@ def _scores(text: str, extra: dict[int, list[tuple[str, float]]] | None = None,
                 places = set().union(*_held(word, ix).values()) - set(pool)
                 weight /= 1.0 + len(places) / w["short_places"]
             for i in pool:
-                add(i, word, weight)
+                tally.add(i, word, weight)
         elif kind in _PLACE_KINDS and word not in ix.common:
             holders = _held(word, ix).get(kind, set())
-            if len(holders) > w["max_holders"]:
-                continue
-            for i in holders:
-                if why[i][word] == 0:  # one reading per word and county: the strongest
-                    add(i, word, place_weight[kind] * (1.0 + 0.5 * math.log(n)) / len(holders))
+            if 0 < len(holders) <= w["max_holders"]:
+                tally.once(holders, word, place_weight[kind] * (1.0 + 0.5 * math.log(n)) / len(holders))
 
+
+def _inside_votes(tally: _Tally, inside: Counter[str], ix: _Index, w: dict[str, Any]) -> None:
+    """The votes of county and place names inside road and site names (桓台大道)."""
     for word, n in sorted(inside.items()):
         if word in ix.common:
             continue
         holders = set(ix.short.get(word, ())).union(*_held(word, ix).values())
         if 0 < len(holders) <= w["max_holders"]:
-            for i in holders:
-                if why[i][word] == 0:
-                    add(i, word, w["inside_name"] * (1.0 + 0.5 * math.log(n)) / len(holders))
-    for i, votes in (extra or {}).items():
-        for label, value in votes:
-            add(i, label, value)
+            tally.once(holders, word, w["inside_name"] * (1.0 + 0.5 * math.log(n)) / len(holders))
 
-    candidates = set(score)
+
+def _agreeing(tally: _Tally, text: str, named: _Named, ix: _Index, w: dict[str, Any]) -> None:
+    """Prefecture and province names raise the counties already voted for that lie in them; the
+    level words (我市, 县建设局) those of that level."""
+    candidates = set(tally.score)
     for (kind, word), n in named.items():
         region = ix.city.get(word) if kind == _CITY else ix.province.get(word) if kind == _PROVINCE else None
         if region:
             weight = w["prefecture"] if kind == _CITY else w["province"]
             for i in candidates & ix.members.get(region, set()):
-                add(i, word, weight * (1.0 + math.log(n)))
-
+                tally.add(i, word, weight * (1.0 + math.log(n)))
     levels = _level_counts(text)
     total = sum(levels.values())
     if total:
+        counties = admin._tree().counties
         for i in candidates:
-            score[i] *= 1.0 + w["level"] * levels[_level(counties[i])] / total
-    return dict(score), dict(why)
+            tally.score[i] *= 1.0 + w["level"] * levels[_level(counties[i])] / total
+
+
+def _scores(text: str, extra: dict[int, list[tuple[str, float]]] | None = None,
+            ) -> tuple[dict[int, float], dict[int, Counter[str]]]:
+    """Score of every county the text names, and the words that named it (word → share).
+
+    ``extra``: votes from beside the text (label, weight) per county, added before the
+    prefecture, province and level words raise the counties they agree with.
+    """
+    ix = _index()
+    w = _lexicon()["weights"]
+    named, inside, qualified = _mentions(_spans(text, ix), ix)
+    tally = _Tally()
+    _name_votes(tally, named, qualified, ix, w)
+    _inside_votes(tally, inside, ix, w)
+    for i, votes in (extra or {}).items():
+        for label, value in votes:
+            tally.add(i, label, value)
+    _agreeing(tally, text, named, ix, w)
+    return dict(tally.score), dict(tally.why)
 
 
 def _describe(i: int, score: float) -> str:
