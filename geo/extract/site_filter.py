@@ -89,11 +89,6 @@ def _word_before(t: str, pos: int, freq_get: Callable[..., int]) -> str:
     return t[pos - 1 : pos]
 
 
-def _common(word: str, freq_get: Callable[..., int]) -> str:
-    """The word itself when it is common (a class word, a verb); a place's own name is only "rare"."""
-    return word if freq_get(word, 0) >= _COMMON else "rare"
-
-
 def features(st: SentenceText, c: Candidate) -> list[str]:
     """Names of the binary features of a candidate site in its sentence."""
     tag = lexicon.word_tags().get
@@ -106,22 +101,26 @@ def features(st: SentenceText, c: Candidate) -> list[str]:
     last = spec_words[-1] if spec_words else ""
     prev = _word_before(st.t, c.start, fg)
     after = st.t[c.end : c.end + 1]
+    # each word looked up once (the same few words are asked for many times)
+    tag_of = {w: tag(w, "?") for w in {first, last, prev, *spec_words[:3]}}
+    common = {w: w if fg(w, 0) >= _COMMON else "rare"
+              for w in {specific[:1], specific[-1:], first, prev, *spec_words}}
     out = [
         f"sfx={word}", f"kind={c.suffix.kind}", f"layer={c.suffix.layer}",
         f"len={_bucket(len(specific))}", f"nwords={_bucket(len(spec_words))}",
         f"core={_bucket(len(core(specific)))}",
-        f"first_tag={tag(first, '?')}", f"last_tag={tag(last, '?')}",
+        f"first_tag={tag_of[first]}", f"last_tag={tag_of[last]}",
         f"first_len={_bucket(len(first))}", f"last_len={_bucket(len(last))}",
-        f"first_char={_common(specific[:1], fg)}", f"last_char={_common(specific[-1:], fg)}",
+        f"first_char={common[specific[:1]]}", f"last_char={common[specific[-1:]]}",
         f"spec_freq={_freq_bucket(specific, fg)}", f"name_freq={_freq_bucket(name, fg)}",
-        f"prev_tag={tag(prev, '?')}", f"prev_char={st.t[c.start - 1 : c.start] or '^'}",
-        f"after_char={after or '$'}", f"first_word={_common(first, fg)}",
-        f"quoted={'“' in name}", f"digits={any(ch.isdigit() for ch in name)}",
-        f"sfx_first_tag={word}|{tag(first, '?')}",
+        f"prev_tag={tag_of[prev]}", f"prev_char={st.t[c.start - 1 : c.start] or '^'}",
+        f"after_char={after or '$'}", f"first_word={common[first]}",
+        f"quoted={'“' in name}", f"digits={any(map(str.isdigit, name))}",
+        f"sfx_first_tag={word}|{tag_of[first]}",
+        f"tags={'-'.join(tag_of[w] for w in spec_words[:3])}",
+        f"prev_word={common[prev]}",
     ]
-    out.append(f"tags={'-'.join(tag(w, '?') for w in spec_words[:3])}")
-    out.append(f"prev_word={_common(prev, fg)}")
-    out.extend(f"word={_common(w, fg)}" for w in spec_words)
+    out.extend(f"word={common[w]}" for w in spec_words)
     if c.start > 0 and st.t[c.start - 1] in "、和及与":
         out.append("in_list")
     return out
