@@ -43,6 +43,12 @@ def _stop_index() -> dict[str, tuple[tuple[int, frozenset[str]], ...]]:
     return {ch: tuple((n, frozenset(ws)) for n, ws in sorted(lens.items())) for ch, lens in by_first.items()}
 
 
+@cache
+def _stop_firsts() -> re.Pattern[str]:
+    """The characters a stop word starts with."""
+    return re.compile("[" + "".join(sorted(map(re.escape, _stop_index()))) + "]")
+
+
 def core(specific: str) -> str:
     """What is left of a specific part once class words, counts and marks are removed."""
     rest = lexicon.generic_pattern().sub("", specific)
@@ -105,8 +111,9 @@ class SentenceText:
         """(start, length) of every stop word of the sentence, in order (overlapping ones too)."""
         t, index = self.t, _stop_index()
         found = []
-        for p, ch in enumerate(t):
-            for n, words in index.get(ch, ()):
+        for m in _stop_firsts().finditer(t):
+            p = m.start()
+            for n, words in index[t[p]]:
                 if t[p:p + n] in words:
                     found.append((p, n))
         return found
