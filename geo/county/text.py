@@ -429,6 +429,12 @@ def _level(c: County) -> str:
     return "区" if c.name.endswith("区") else "市" if c.name.endswith("市") else "县"
 
 
+@lru_cache(maxsize=1)
+def _levels() -> tuple[str, ...]:
+    """The level of every county, by its index."""
+    return tuple(_level(c) for c in admin._tree().counties)
+
+
 def _level_counts(text: str) -> Counter[str]:
     """How often the text speaks as a 市, a 县 or a 区 (我市, 县建设局 ...)."""
     lex = _lexicon()
@@ -453,9 +459,12 @@ class _Tally:
     def once(self, holders: set[int], word: str, value: float) -> None:
         """``value`` for each holder the word has not voted for yet (one reading per word and
         county: the strongest, as the strongest come first)."""
+        score, why = self.score, self.why
         for i in holders:
-            if self.why[i][word] == 0:
-                self.add(i, word, value)
+            said = why[i]
+            if said[word] == 0:
+                score[i] += value
+                said[word] += value
 
 
 _Named = Counter[tuple[int, str]]
@@ -537,9 +546,9 @@ def _agreeing(tally: _Tally, text: str, named: _Named, ix: _Index, w: dict[str, 
     levels = _level_counts(text)
     total = sum(levels.values())
     if total:
-        counties = admin._tree().counties
+        level_of, score = _levels(), tally.score
         for i in candidates:
-            tally.score[i] *= 1.0 + w["level"] * levels[_level(counties[i])] / total
+            score[i] *= 1.0 + w["level"] * levels[level_of[i]] / total
 
 
 def _scores(text: str, extra: dict[int, list[tuple[str, float]]] | None = None,
