@@ -5,13 +5,15 @@
 The text is the reports in ``data/sources`` (and the evaluation kit's reports when it is beside
 the repository), cleaned, repeated up to ``--mb`` megabytes. Timed: ``jieba.lcut`` over each
 paragraph, and ``split_sentences`` + ``find_mentions`` over the whole text, both after their
-dictionaries are loaded. Prints MB/s (wall and CPU) as the median of ``--repeat`` runs and the
+dictionaries are loaded, the two taking turns ``--repeat`` times. Prints MB/s (wall and CPU) as the
+median of the runs, and by the least CPU time (the run least disturbed by other processes), and the
 process's peak memory. Compare by CPU time on a shared machine: the load inflates wall time.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import sys
@@ -34,14 +36,17 @@ def corpus(mb: float) -> str:
     return "\n\n".join([one] * reps)
 
 
-def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
-    walls, cpus = [], []
+def timed(fns: list[Callable[[], object]], repeat: int) -> list[tuple[list[float], list[float]]]:
+    """(wall seconds, CPU seconds) of each run of each function, the functions taking turns so that
+    the load of other processes falls on them alike."""
+    out: list[tuple[list[float], list[float]]] = [([], []) for _ in fns]
     for _ in range(repeat):
-        w, c = time.perf_counter(), time.process_time()
-        fn()
-        walls.append(time.perf_counter() - w)
-        cpus.append(time.process_time() - c)
-    return statistics.median(walls), statistics.median(cpus)
+        for fn, (walls, cpus) in zip(fns, out, strict=True):
+            w, c = time.perf_counter(), time.process_time()
+            fn()
+            walls.append(time.perf_counter() - w)
+            cpus.append(time.process_time() - c)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,14 +77,20 @@ def main(argv: list[str] | None = None) -> int:
     def extract() -> None:
         counts["mentions"] = len(find_mentions(split_sentences(text), ("某某县", "某某")))
 
-    rows = [("jieba.lcut", *timed(cut, a.repeat)), ("extraction", *timed(extract, a.repeat))]
+    runs = timed([cut, extract], a.repeat)
     print(f"text: {mb:.2f} MB ({len(text):,} characters); tables loaded in {load_s:.1f} s; "
-          f"median of {a.repeat} runs")
-    print(f"{'what':12} {'wall s':>8} {'MB/s':>7} {'CPU s':>8} {'MB/CPU-s':>9}")
-    for name, wall, cpu in rows:
-        print(f"{name:12} {wall:8.2f} {mb / wall:7.2f} {cpu:8.2f} {mb / cpu:9.2f}")
-    wall_ratio, cpu_ratio = rows[0][1] / rows[1][1], rows[0][2] / rows[1][2]
-    print(f"extraction / jieba.lcut speed: {cpu_ratio:.2f}x by CPU time, {wall_ratio:.2f}x by wall time "
+          f"{a.repeat} runs each, taking turns; load average {os.getloadavg()[0]:.1f}")
+    print(f"{'what':12} {'wall s':>8} {'MB/s':>7} {'CPU s':>8} {'MB/CPU-s':>9} "
+          f"{'least CPU s':>12} {'MB/CPU-s':>9}")
+    rows = []
+    for name, (walls, cpus) in zip(("jieba.lcut", "extraction"), runs, strict=True):
+        wall, cpu, least = statistics.median(walls), statistics.median(cpus), min(cpus)
+        rows.append((wall, cpu, least))
+        print(f"{name:12} {wall:8.2f} {mb / wall:7.2f} {cpu:8.2f} {mb / cpu:9.2f} "
+              f"{least:12.2f} {mb / least:9.2f}")
+    (j_wall, j_cpu, j_least), (x_wall, x_cpu, x_least) = rows
+    print(f"extraction / jieba.lcut speed: {j_cpu / x_cpu:.2f}x by median CPU time, "
+          f"{j_least / x_least:.2f}x by least CPU time, {j_wall / x_wall:.2f}x by median wall time "
           f"(other processes on the machine inflate wall time); words {counts['words']:,}, "
           f"mentions {counts['mentions']:,}")
     print(f"peak memory (max RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

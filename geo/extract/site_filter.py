@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
 from pathlib import Path
 
 from geo.extract.model import SITE, Candidate
@@ -37,7 +39,7 @@ class SiteFilter:
     threshold: float
 
     def probability(self, feats: list[str]) -> float:
-        z = self.bias + sum(self.weights.get(f, 0.0) for f in feats)
+        z = self.bias + sum(map(self.weights.get, feats, repeat(0.0)))
         return 1.0 / (1.0 + math.exp(-z))
 
     def to_json(self) -> str:
@@ -66,62 +68,66 @@ def _bucket(n: int) -> str:
     return str(n) if n < 6 else "6+"
 
 
-def _freq_bucket(word: str) -> str:
-    f = lexicon.word_freq().get(word, 0)
+def _freq_bucket(word: str, freq_get: Callable[..., int]) -> str:
+    f = freq_get(word, 0)
     return "0" if f <= 0 else str(min(int(math.log10(f)) + 1, 5))
 
 
 def _max_match(text: str) -> list[str]:
     """Words of ``text`` by forward longest match on the dictionary (up to four characters)."""
-    freq, out, i = lexicon.word_freq(), [], 0
-    while i < len(text):
-        n = next((n for n in (4, 3, 2) if i + n <= len(text) and freq.get(text[i : i + n], 0) > 0), 1)
+    freq = lexicon.word_freq()
+    prefix_ids, freqs = freq.prefix_ids, freq.freqs  # type: ignore[attr-defined]
+    out, i, size = [], 0, len(text)
+    while i < size:
+        n = 1  # the longest word of two to four characters starting at i, found in one trie walk
+        for w, k in prefix_ids(text[i : i + 4]):
+            if len(w) > 1 and freqs[k] > 0:
+                n = len(w)
         out.append(text[i : i + n])
         i += n
     return out
 
 
-def _word_before(t: str, pos: int) -> str:
+def _word_before(t: str, pos: int, freq_get: Callable[..., int]) -> str:
     """The longest dictionary word (up to four characters) that ends right before ``pos``."""
-    freq = lexicon.word_freq()
     for n in (4, 3, 2):
-        if pos >= n and freq.get(t[pos - n : pos], 0) > 0:
+        if pos >= n and freq_get(t[pos - n : pos], 0) > 0:
             return t[pos - n : pos]
     return t[pos - 1 : pos]
 
 
-def _common(word: str) -> str:
-    """The word itself when it is common (a class word, a verb); a place's own name is only "rare"."""
-    return word if lexicon.word_freq().get(word, 0) >= _COMMON else "rare"
-
-
 def features(st: SentenceText, c: Candidate) -> list[str]:
     """Names of the binary features of a candidate site in its sentence."""
-    tags = lexicon.word_tags()
+    tag = lexicon.word_tags().get
+    fg = lexicon.word_freq().get
     word = c.suffix.word
     name = c.name
     specific = name[: len(name) - len(word)] if word and name.endswith(word) else name
     spec_words = _max_match(specific)
     first = spec_words[0] if spec_words else ""
     last = spec_words[-1] if spec_words else ""
-    prev = _word_before(st.t, c.start)
+    prev = _word_before(st.t, c.start, fg)
     after = st.t[c.end : c.end + 1]
+    # each word looked up once (the same few words are asked for many times)
+    tag_of = {w: tag(w, "?") for w in {first, last, prev, *spec_words[:3]}}
+    common = {w: w if fg(w, 0) >= _COMMON else "rare"
+              for w in {specific[:1], specific[-1:], first, prev, *spec_words}}
     out = [
         f"sfx={word}", f"kind={c.suffix.kind}", f"layer={c.suffix.layer}",
         f"len={_bucket(len(specific))}", f"nwords={_bucket(len(spec_words))}",
         f"core={_bucket(len(core(specific)))}",
-        f"first_tag={tags.get(first, '?')}", f"last_tag={tags.get(last, '?')}",
+        f"first_tag={tag_of[first]}", f"last_tag={tag_of[last]}",
         f"first_len={_bucket(len(first))}", f"last_len={_bucket(len(last))}",
-        f"first_char={_common(specific[:1])}", f"last_char={_common(specific[-1:])}",
-        f"spec_freq={_freq_bucket(specific)}", f"name_freq={_freq_bucket(name)}",
-        f"prev_tag={tags.get(prev, '?')}", f"prev_char={st.t[c.start - 1 : c.start] or '^'}",
-        f"after_char={after or '$'}", f"first_word={_common(first)}",
-        f"quoted={'“' in name}", f"digits={any(ch.isdigit() for ch in name)}",
-        f"sfx_first_tag={word}|{tags.get(first, '?')}",
+        f"first_char={common[specific[:1]]}", f"last_char={common[specific[-1:]]}",
+        f"spec_freq={_freq_bucket(specific, fg)}", f"name_freq={_freq_bucket(name, fg)}",
+        f"prev_tag={tag_of[prev]}", f"prev_char={st.t[c.start - 1 : c.start] or '^'}",
+        f"after_char={after or '$'}", f"first_word={common[first]}",
+        f"quoted={'“' in name}", f"digits={any(map(str.isdigit, name))}",
+        f"sfx_first_tag={word}|{tag_of[first]}",
+        f"tags={'-'.join(tag_of[w] for w in spec_words[:3])}",
+        f"prev_word={common[prev]}",
     ]
-    out.append(f"tags={'-'.join(tags.get(w, '?') for w in spec_words[:3])}")
-    out.append(f"prev_word={_common(prev)}")
-    out.extend(f"word={_common(w)}" for w in spec_words)
+    out.extend(f"word={common[w]}" for w in spec_words)
     if c.start > 0 and st.t[c.start - 1] in _list_marks():
         out.append("in_list")
     return out

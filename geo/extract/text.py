@@ -33,13 +33,18 @@ def list_closing() -> re.Pattern[str]:
 
 
 @cache
-def _stop_patterns() -> tuple[tuple[int, re.Pattern[str]], ...]:
-    """One pattern per stop-word length, matching at every position where such a word starts."""
-    by_len: dict[int, list[str]] = {}
+def _stop_index() -> dict[str, tuple[tuple[int, frozenset[str]], ...]]:
+    """First character -> (length, the stop words of that length starting with it), shortest first."""
+    by_first: dict[str, dict[int, set[str]]] = {}
     for w in lexicon.stopwords():
-        by_len.setdefault(len(w), []).append(w)
-    return tuple((n, re.compile("(?=(?:" + "|".join(map(re.escape, sorted(ws))) + "))"))
-                 for n, ws in sorted(by_len.items()))
+        by_first.setdefault(w[0], {}).setdefault(len(w), set()).add(w)
+    return {ch: tuple((n, frozenset(ws)) for n, ws in sorted(lens.items())) for ch, lens in by_first.items()}
+
+
+@cache
+def _stop_firsts() -> re.Pattern[str]:
+    """The characters a stop word starts with."""
+    return re.compile("[" + "".join(sorted(map(re.escape, _stop_index()))) + "]")
 
 
 def core(specific: str) -> str:
@@ -51,7 +56,10 @@ def core(specific: str) -> str:
 
 def quoted_positions(t: str, lo: int, hi: int) -> set[int]:
     """Positions inside “…” in t[lo:hi]: words there belong to the name (“资源之乡”)."""
-    inside, depth = set(), 0
+    inside: set[int] = set()
+    if t.find("“", lo, hi) < 0:
+        return inside  # no quote opens in the window
+    depth = 0
     for j in range(lo, hi):
         if t[j] == "”":
             depth = max(depth - 1, 0)
@@ -99,8 +107,14 @@ class SentenceText:
     @cached_property
     def stop_words(self) -> list[tuple[int, int]]:
         """(start, length) of every stop word of the sentence, in order (overlapping ones too)."""
-        found = [(m.start(), n) for n, pattern in _stop_patterns() for m in pattern.finditer(self.t)]
-        return sorted(found)
+        t, index = self.t, _stop_index()
+        found = []
+        for m in _stop_firsts().finditer(t):
+            p = m.start()
+            for n, words in index[t[p]]:
+                if t[p:p + n] in words:
+                    found.append((p, n))
+        return found
 
     def scan_left(self, pos: int, lo: int) -> int:
         """Start of the run of name characters ending at ``pos`` (quotes kept balanced)."""

@@ -11,7 +11,6 @@ in input order, so the layers are byte for byte those of one worker.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import sys
 from collections import Counter
@@ -80,6 +79,8 @@ def _computed(tasks: list[tuple[Path, str | None, Path | None]], county: str | N
         prepare(county)
         yield map(_process, tasks)
         return
+    import multiprocessing  # only for a pool of workers (a few milliseconds of start-up otherwise)
+
     if "fork" in multiprocessing.get_all_start_methods():
         # loaded once here, the tables are shared with the workers (copy-on-write)
         prepare(county)
@@ -229,11 +230,20 @@ def _inputs_usable(request: BuildRequest, locked: bool) -> bool:
     return True
 
 
+def _progress(outcomes: Iterator[DocumentResult | str], total: int,
+              quiet: bool) -> Iterator[DocumentResult | str]:
+    """The outcomes, with a progress bar on standard error unless ``quiet`` (then tqdm, which takes
+    tens of milliseconds to import, is not loaded)."""
+    if quiet:
+        return outcomes
+    from tqdm import tqdm
+
+    return iter(tqdm(outcomes, total=total, desc="reports", unit="doc", file=sys.stderr))
+
+
 def _read_reports(request: BuildRequest, files: list[Path]) -> _Read | None:
     """Every report read (or taken from the kept results), with a progress bar; None (said why)
     when none could be read or the cluster could not finish."""
-    from tqdm import tqdm
-
     from geo.project.result_cache import ResultCache, default_folder
 
     cache = request.cache
@@ -243,8 +253,7 @@ def _read_reports(request: BuildRequest, files: list[Path]) -> _Read | None:
     try:
         with _outcomes(files, request.county, request.workers, read.roots, read.kept,
                        request.scheduler) as outcomes:
-            for outcome in tqdm(outcomes, total=len(files), desc="reports", unit="doc",
-                                disable=request.quiet, file=sys.stderr):
+            for outcome in _progress(outcomes, len(files), request.quiet):
                 if isinstance(outcome, str):
                     read.refused.append(outcome)
                     _say(f"warning: {outcome}")

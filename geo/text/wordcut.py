@@ -10,6 +10,7 @@ A test checks the cut against jieba's own on the development and held-out report
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cache
 from math import log
@@ -31,11 +32,19 @@ def _table() -> tuple[object, float]:
 def _cut_block(block: str) -> list[str]:
     freq, log_total = _table()
     n = len(block)
-    prefix_freqs = freq.prefix_freqs  # type: ignore[attr-defined]
+    prefix_ids, freqs = freq.prefix_ids, freq.freqs  # type: ignore[attr-defined]
     best: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
     for i in range(n - 1, -1, -1):
-        ends = [(i + size - 1, f) for size, f in prefix_freqs(block[i : i + _MAX_WORD]) if f] or [(i, 0)]
-        best[i] = max((log(f or 1) - log_total + best[x + 1][0], x) for x, f in ends)
+        # the best (score, last position) over the words starting at i; on equal scores the longer
+        top, top_x = -math.inf, -1
+        for w, k in prefix_ids(block[i : i + _MAX_WORD]):
+            f = freqs[k]
+            if f:
+                x = i + len(w) - 1
+                here = log(f) - log_total + best[x + 1][0]
+                if top_x < 0 or here > top or (here == top and x > top_x):
+                    top, top_x = here, x
+        best[i] = (top, top_x) if top_x >= 0 else (log(1) - log_total + best[i + 1][0], i)
     out: list[str] = []
     buf = ""
     i = 0

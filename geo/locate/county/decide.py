@@ -93,7 +93,7 @@ def decide(text: str, clues: Clues | None = None, override: str | None = None) -
         extra[v.county].append((f"{v.route}{_SEP}{v.words}", v.weight))
     score, why = county_text.scores(text[:SAMPLE_CHARS], dict(extra))
     routes: dict[int, list[tuple[str, str, float]]] = {}
-    for i, s in score.items():
+    for i, s in _ranked(score)[:cfg["decision"]["guesses"]]:  # the votes of the guesses shown
         raw = sum(why[i].values()) or 1.0
         routes[i] = [(*_route_of(label), value * s / raw)  # level words scale every vote alike
                      for label, value in why[i].most_common()]
@@ -110,10 +110,15 @@ def _route_of(label: str) -> tuple[str, str]:
     return (NAMED if county_text.is_county_word(label) else TOWNSHIPS), label
 
 
+def _ranked(total: dict[int, float]) -> list[tuple[int, float]]:
+    """(county, score), greatest first."""
+    return sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 def _weigh(total: dict[int, float], votes: dict[int, list[tuple[str, str, float]]],
            cfg: dict[str, Any]) -> Decision:
     counties = admin._tree().counties
-    ranked = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
+    ranked = _ranked(total)
     guesses = tuple(Guess(counties[i], s, tuple(sorted(votes[i], key=lambda v: -v[2])))
                     for i, s in ranked[:cfg["guesses"]])
     if not ranked:

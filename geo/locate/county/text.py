@@ -19,6 +19,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from geo.data.county_index import (
     _BLOCK,
@@ -115,13 +116,20 @@ class _WordLogs:
 
     def fill(self, lo: int, hi: int) -> None:
         """Look up the words that start in text[lo:hi]."""
-        text, freq, ones, found, log = self.text, self.freq, self.ones, self.words, math.log
+        text, ones, found, log = self.text, self.ones, self.words, math.log
+        prefix_ids, freqs = self.freq.prefix_ids, self.freq.freqs
         for p in range(lo, hi):
             if ones[p] >= 0.0:
                 continue
-            pairs = freq.prefix_freqs(text[p:p + _MAX_NAME])
-            ones[p] = log(pairs[0][1] or 1) if pairs and pairs[0][0] == 1 else 0.0
-            words = [(n, log(f)) for n, f in pairs if f and n > 1]
+            one = 0.0
+            words = []
+            for w, k in prefix_ids(text[p:p + _MAX_NAME]):
+                f = freqs[k]
+                if len(w) == 1:
+                    one = log(f or 1)
+                elif f:
+                    words.append((len(w), log(f)))
+            ones[p] = one
             if words:
                 found[p] = words
 
@@ -203,7 +211,10 @@ def _spans(text: str, ix: _Index) -> list[tuple[int, int, frozenset[int], str]]:
     for i, minus_n in hits:
         j = i - minus_n
         word = text[i:j]
-        kinds: set[int] = set(ix.names.get(word, ()))
+        named = ix.names.get(word)
+        if named is None and word in ix.common:
+            continue  # an ordinary word that could only be a place name: never a cue (工程, 建设)
+        kinds: set[int] = set(named or ())
         holders = held.get(word)
         if holders is None:
             placelike = word in ix.places or word in ix.stems
@@ -287,6 +298,12 @@ def _level(c: County) -> str:
     return "区" if c.name.endswith("区") else "市" if c.name.endswith("市") else "县"
 
 
+@lru_cache(maxsize=1)
+def _levels() -> tuple[str, ...]:
+    """The level of every county, by its index."""
+    return tuple(_level(c) for c in admin._tree().counties)
+
+
 def _level_counts(text: str) -> Counter[str]:
     """How often the text speaks as a 市, a 县 or a 区 (我市, 县建设局 ...)."""
     lex = lexicon.county_cues()
@@ -297,20 +314,39 @@ def _level_counts(text: str) -> Counter[str]:
     return counts
 
 
-def _scores(text: str, extra: dict[int, list[tuple[str, float]]] | None = None,
-            ) -> tuple[dict[int, float], dict[int, Counter[str]]]:
-    """Score of every county the text names, and the words that named it (word → share).
+class _Tally:
+    """Every county's score and the words that gave it (word → share), added up vote by vote."""
 
-    ``extra``: votes from beside the text (label, weight) per county, added before the
-    prefecture, province and level words raise the counties they agree with.
-    """
-    ix = _index()
-    w = lexicon.county_cues()["weights"]
-    counties = admin._tree().counties
-    spans = _spans(text, ix)
-    named: Counter[tuple[int, str]] = Counter()  # (kind, word) -> mentions
-    inside: Counter[str] = Counter()  # place names inside road and site names (桓台大道)
-    qualified: defaultdict[str, set[int]] = defaultdict(set)  # county names right after their region
+    def __init__(self) -> None:
+        self.score: defaultdict[int, float] = defaultdict(float)
+        self.why: defaultdict[int, Counter[str]] = defaultdict(Counter)
+
+    def add(self, i: int, word: str, value: float) -> None:
+        self.score[i] += value
+        self.why[i][word] += value
+
+    def once(self, holders: set[int], word: str, value: float) -> None:
+        """``value`` for each holder the word has not voted for yet (one reading per word and
+        county: the strongest, as the strongest come first)."""
+        score, why = self.score, self.why
+        for i in holders:
+            said = why[i]
+            if said[word] == 0:
+                score[i] += value
+                said[word] += value
+
+
+_Named = Counter[tuple[int, str]]
+
+
+def _mentions(spans: list[tuple[int, int, frozenset[int], str]], ix: _Index,
+              ) -> tuple[_Named, Counter[str], dict[str, set[int]]]:
+    """How often each (kind, word) is named, the place names inside road and site names
+    (桓台大道), and the counties a county name can be when right after its region (湖州德清)."""
+    named: _Named = Counter()
+    inside: Counter[str] = Counter()
+    qualified: defaultdict[str, set[int]] = defaultdict(set)
+    county_kinds = set(_COUNTY_KINDS)
     for k, (start, _, kinds, word) in enumerate(spans):
         if _BLOCK in kinds:
             inside[word] += 1
@@ -318,19 +354,18 @@ def _scores(text: str, extra: dict[int, list[tuple[str, float]]] | None = None,
         for kind in kinds:
             named[(kind, word)] += 1
         prev = spans[k - 1] if k else None
-        if kinds & set(_COUNTY_KINDS) and prev is not None and prev[1] == start:
+        if kinds & county_kinds and prev is not None and prev[1] == start:
             region = ix.city.get(prev[3]) or ix.province.get(prev[3])
             if region:
                 pool = ix.full.get(word, []) + ix.short.get(word, [])
                 qualified[word] |= ix.members.get(region, set()) & set(pool)
+    return named, inside, qualified
 
-    score: defaultdict[int, float] = defaultdict(float)
-    why: defaultdict[int, Counter[str]] = defaultdict(Counter)
 
-    def add(i: int, word: str, value: float) -> None:
-        score[i] += value
-        why[i][word] += value
-
+def _name_votes(tally: _Tally, named: _Named, qualified: dict[str, set[int]], ix: _Index,
+                w: dict[str, Any]) -> None:
+    """The votes of county names, then of township, village and community names."""
+    counties = admin._tree().counties
     place_weight = {_TOWN: w["township"], _VILLAGE: w["village"], _TOWN_SHORT: w["township_short"],
                     _VILLAGE_SHORT: w["village_short"]}
     county_weight = {_FULL: w["full"], _COMPOUND: w["compound"], _SHORT: w["short"]}
@@ -350,41 +385,59 @@ def _scores(text: str, extra: dict[int, list[tuple[str, float]]] | None = None,
                 places = set().union(*_held(word, ix).values()) - set(pool)
                 weight /= 1.0 + len(places) / w["short_places"]
             for i in pool:
-                add(i, word, weight)
+                tally.add(i, word, weight)
         elif kind in _PLACE_KINDS and word not in ix.common:
             holders = _held(word, ix).get(kind, set())
-            if len(holders) > w["max_holders"]:
-                continue
-            for i in holders:
-                if why[i][word] == 0:  # one reading per word and county: the strongest
-                    add(i, word, place_weight[kind] * (1.0 + 0.5 * math.log(n)) / len(holders))
+            if 0 < len(holders) <= w["max_holders"]:
+                tally.once(holders, word, place_weight[kind] * (1.0 + 0.5 * math.log(n)) / len(holders))
 
+
+def _inside_votes(tally: _Tally, inside: Counter[str], ix: _Index, w: dict[str, Any]) -> None:
+    """The votes of county and place names inside road and site names (桓台大道)."""
     for word, n in sorted(inside.items()):
         if word in ix.common:
             continue
         holders = set(ix.short.get(word, ())).union(*_held(word, ix).values())
         if 0 < len(holders) <= w["max_holders"]:
-            for i in holders:
-                if why[i][word] == 0:
-                    add(i, word, w["inside_name"] * (1.0 + 0.5 * math.log(n)) / len(holders))
-    for i, votes in (extra or {}).items():
-        for label, value in votes:
-            add(i, label, value)
+            tally.once(holders, word, w["inside_name"] * (1.0 + 0.5 * math.log(n)) / len(holders))
 
-    candidates = set(score)
+
+def _agreeing(tally: _Tally, text: str, named: _Named, ix: _Index, w: dict[str, Any]) -> None:
+    """Prefecture and province names raise the counties already voted for that lie in them; the
+    level words (我市, 县建设局) those of that level."""
+    candidates = set(tally.score)
     for (kind, word), n in named.items():
         region = ix.city.get(word) if kind == _CITY else ix.province.get(word) if kind == _PROVINCE else None
         if region:
             weight = w["prefecture"] if kind == _CITY else w["province"]
             for i in candidates & ix.members.get(region, set()):
-                add(i, word, weight * (1.0 + math.log(n)))
-
+                tally.add(i, word, weight * (1.0 + math.log(n)))
     levels = _level_counts(text)
     total = sum(levels.values())
     if total:
+        level_of, score = _levels(), tally.score
         for i in candidates:
-            score[i] *= 1.0 + w["level"] * levels[_level(counties[i])] / total
-    return dict(score), dict(why)
+            score[i] *= 1.0 + w["level"] * levels[level_of[i]] / total
+
+
+def _scores(text: str, extra: dict[int, list[tuple[str, float]]] | None = None,
+            ) -> tuple[dict[int, float], dict[int, Counter[str]]]:
+    """Score of every county the text names, and the words that named it (word → share).
+
+    ``extra``: votes from beside the text (label, weight) per county, added before the
+    prefecture, province and level words raise the counties they agree with.
+    """
+    ix = _index()
+    w = lexicon.county_cues()["weights"]
+    named, inside, qualified = _mentions(_spans(text, ix), ix)
+    tally = _Tally()
+    _name_votes(tally, named, qualified, ix, w)
+    _inside_votes(tally, inside, ix, w)
+    for i, votes in (extra or {}).items():
+        for label, value in votes:
+            tally.add(i, label, value)
+    _agreeing(tally, text, named, ix, w)
+    return dict(tally.score), dict(tally.why)
 
 
 def _describe(i: int, score: float) -> str:
