@@ -33,7 +33,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from geo.web.i18n import precision_label, status_label
 
-pytestmark = needs_chromium
+pytestmark = [pytest.mark.browser, needs_chromium]
 # Screen position of the (first) aggregate marker in the map frame.
 JS_AGG_POINT = """(() => { let p = null; window.map.eachLayer(l => {
   if (l.siteAggregate && !p) { const q = window.map.latLngToContainerPoint(l.getLatLng()); p = [q.x, q.y]; }

@@ -33,7 +33,7 @@ from conftest import (
 
 from geo.web.mapview import FLAG_PLACED, FLAG_UNPLACED, FLAG_UPLOADED
 
-pytestmark = needs_chromium
+pytestmark = [pytest.mark.browser, needs_chromium]
 HOSTILE = "![x](i.png) :red[y] <b>z.txt"
 
 
