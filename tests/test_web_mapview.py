@@ -13,11 +13,13 @@ import pytest
 from conftest import COUNTY_SPOT, XSS_IMG, XSS_SCRIPT, fixture_layers
 
 from geo.web.assets import LEAFLET_CSS, LEAFLET_JS
+from geo.web.i18n import t
 from geo.web.layers_io import LAYER_NAMES, STATUSES, read_layers, sites_frame
 from geo.web.mapview import (
     CANVAS_THRESHOLD,
     CATEGORY_COLORS,
     FLAG_UPLOADED,
+    MAP_CSS,
     POINT_PANE,
     SITE_JS,
     STYLE_KEYS,
@@ -337,6 +339,23 @@ def test_placement_pin() -> None:
     groups = site_groups({}, None, {}, {}, "none", "zh", pin=(120.03, 28.9, "新位置"))
     ((name, _, args),) = [c for c in _calls(groups) if c[1] == "addPin"]
     assert name == "pin" and args[1:] == [120.03, 28.9, "新位置"] and STYLE_KEYS[args[0]] == "pin"
+
+
+def test_placement_mode_before_and_after_a_point_is_chosen() -> None:
+    notice = t("place_mode", "en")
+    before = _calls(site_groups({}, None, {}, {}, "none", "en", placing=notice))
+    assert [(c[0], c[1], c[2]) for c in before if c[0] == "pin"] == [("pin", "placeMode", [notice])]
+    after = _calls(site_groups({}, None, {}, {}, "gaode", "en", pin=(120.03, 28.9, "x"), placing=notice))
+    assert [c[1] for c in after if c[0] == "pin"] == ["placeMode", "addPin"]
+    (args,) = [c[2] for c in after if c[1] == "addPin"]
+    assert args[1:3] == pytest.approx(list(wgs_to_gcj(120.03, 28.9)), abs=1e-5)  # drawn on Gaode's datum
+    assert not [c for c in _calls(site_groups({}, None, {}, {}, "none", "en")) if c[0] == "pin"]
+
+
+def test_placement_mode_lets_clicks_through_and_the_pin_is_draggable() -> None:
+    assert ".leaflet-container.placing .leaflet-interactive:not(.place-pin) { pointer-events: none; }" in MAP_CSS
+    assert ".leaflet-container.placing .leaflet-overlay-pane canvas { pointer-events: none; }" in MAP_CSS
+    assert "draggable: true" in SITE_JS and 'map.fire("click", {latlng: m.getLatLng()})' in SITE_JS
 
 
 def test_many_sites_draw_on_a_canvas() -> None:

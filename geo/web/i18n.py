@@ -149,6 +149,11 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     },
     "place_refused": {"zh": "未保存：{error}", "en": "Not saved: {error}"},
     "place_pin": {"zh": "新位置", "en": "New position"},
+    "place_mode": {
+        "zh": "定位模式：点击地图任意处设定位置（点在标记上也可），拖动标记可微调。",
+        "en": "Placing: a click anywhere on the map sets the point (on a marker too); "
+        "drag the pin to adjust.",
+    },
     "place_pending": {
         "zh": "{n} 处手动定位的变更尚未写入图层。",
         "en": "{n} placement change(s) are not in the layers yet.",

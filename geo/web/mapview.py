@@ -109,6 +109,9 @@ FLAG_UNPLACED = 8  # a hand placement was undone since the layers were built
 # ---- coordinates -----------------------------------------------------------------------------
 
 
+Transform = Callable[[float, float], tuple[float, float]]  # (lon, lat) -> as the base map draws it
+
+
 def _map_coords(coords: Any, fn: Callable[[float, float], tuple[float, float]]) -> Any:
     if coords and isinstance(coords[0], (int, float)):
         lon, lat = fn(float(coords[0]), float(coords[1]))
@@ -468,6 +471,13 @@ MAP_CSS = """
 .agg-popup .agg-dot { display: inline-block; width: 9px; height: 9px; border-radius: 50%;
   margin-right: 4px; vertical-align: middle; }
 .agg-content .agg-back { display: inline-block; margin-bottom: 4px; font-size: 12px; }
+.leaflet-container.placing { cursor: crosshair; }
+.leaflet-container.placing .leaflet-interactive:not(.place-pin) { pointer-events: none; }
+.leaflet-container.placing .leaflet-overlay-pane canvas { pointer-events: none; }
+.place-pin i { display: block; width: 16px; height: 16px; border: 3px solid; border-radius: 50%;
+  background: #ffffff; box-shadow: 0 1px 4px rgba(0,0,0,0.5); cursor: move; }
+.place-notice { background: #e8f1ff; border: 1px solid #2a62c9; border-radius: 4px; padding: 4px 8px;
+  max-width: 260px; font: 12px/1.4 sans-serif; color: #0d2a5c; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
 .tile-notice { background: #fff4d6; border: 1px solid #c9a227; border-radius: 4px; padding: 4px 8px;
   max-width: 260px; font: 12px/1.4 sans-serif; color: #3d3000; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
 """
@@ -752,71 +762,37 @@ def _radius(value: Any) -> float:
     return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else 0.0
 
 
-def site_groups(
-    shown: Mapping[str, list[tuple[str, Feature]]] | Mapping[str, list[Shown]],
-    popups: Mapping[str, str] | None,
-    offsets: Mapping[str, tuple[float, float]],
-    anchors: Mapping[str, tuple[float, float]],
-    basemap: str,
-    lang: Lang,
-    counties: Mapping[str, dict[str, Any]] | None = None,
-    *,
-    circles: bool = True,
-    pin: tuple[float, float, str] | None = None,
+def _outline_group(counties: Mapping[str, dict[str, Any]], fn: Transform, lang: Lang) -> folium.FeatureGroup:
+    g = folium.FeatureGroup(name=t("counties_layer", lang), control=False)
+    outlines = [
+        rounded_geometry(transform_geometry(geom, fn), OUTLINE_DECIMALS)
+        for _, geom in sorted(counties.items())
+    ]
+    SiteData("addShapes", style_index(COUNTY_KEY), outlines).add_to(g)
+    return g
+
+
+def _circle_group(
+    sites: Mapping[str, list[Shown]], anchors: Mapping[str, tuple[float, float]], fn: Transform, lang: Lang
+) -> folium.FeatureGroup | None:
+    features = ((s.key, s.feature) for layer in LAYER_NAMES for s in sites.get(layer, []))
+    rows = uncertainty_circles(features, anchors, fn)
+    if not rows:
+        return None
+    g = folium.FeatureGroup(name=t("uncertainty_layer", lang), control=False)
+    ci = style_index(CIRCLE_KEY)
+    SiteData("addCircles", [[*r, ci] for r in rows]).add_to(g)
+    return g
+
+
+Drawn = tuple[str, Shown, dict[str, Any]]  # (layer, site, geometry as shown)
+
+
+def _site_layer_groups(
+    sites: Mapping[str, list[Shown]], drawn: list[Drawn], together: set[int], lang: Lang, strings: StringTable
 ) -> list[folium.FeatureGroup]:
-    """Feature groups for ``st_folium(feature_group_to_add=...)``.
-
-    ``shown``: layer -> sites after filtering, as ``Shown`` or (key, feature) pairs.
-    ``popups`` is not used (popups are built in the browser from each site's record; the
-    parameter stays for callers written against the earlier version). ``offsets``: display
-    offsets (east, north; metres) per key, zero for every site today (``shared_spots``): point
-    sites that share a spot are drawn as one aggregate marker at it. ``anchors``: key -> (lon,
-    lat) centre of each site (for the uncertainty circles). ``counties``: county name -> WGS-84
-    GeoJSON outline. ``circles``: draw the uncertainty circles. ``pin``: (lon, lat, label) of a
-    position being chosen by hand (WGS-84).
-
-    Order: the string table, tiles (if any), county outlines, uncertainty circles, the four
-    layers (sites drawn on their own), the aggregates (sites sharing a spot), the pin.
-    """
-    del popups
-    fn = display_transform(basemap)
-    strings = StringTable()
-    data = folium.FeatureGroup(name="site-strings", control=False)
-    groups: list[folium.FeatureGroup] = [data]
-    if basemap in TILES:
-        groups.append(_tile_group(basemap, lang))
-    if counties:
-        g = folium.FeatureGroup(name=t("counties_layer", lang), control=False)
-        outlines = [
-            rounded_geometry(transform_geometry(geom, fn), OUTLINE_DECIMALS)
-            for _, geom in sorted(counties.items())
-        ]
-        SiteData("addShapes", style_index(COUNTY_KEY), outlines).add_to(g)
-        groups.append(g)
-    sites: dict[str, list[Shown]] = {
-        layer: [s if isinstance(s, Shown) else Shown(s[0], s[1]) for s in items]
-        for layer, items in shown.items()
-    }
-    if circles:
-        rows = uncertainty_circles(
-            ((s.key, s.feature) for layer in LAYER_NAMES for s in sites.get(layer, [])), anchors, fn
-        )
-        if rows:
-            g = folium.FeatureGroup(name=t("uncertainty_layer", lang), control=False)
-            ci = style_index(CIRCLE_KEY)
-            SiteData("addCircles", [[*r, ci] for r in rows]).add_to(g)
-            groups.append(g)
-    drawn: list[tuple[str, Shown, dict[str, Any]]] = []
-    for layer in LAYER_NAMES:
-        for s in sites.get(layer, []):
-            geom = display_feature(s.key, s.feature, offsets.get(s.key), fn)
-            if geom is not None:
-                drawn.append((layer, s, geom))
-    spots: dict[tuple[float, float], list[tuple[str, Shown, dict[str, Any]]]] = defaultdict(list)
-    for item in drawn:
-        if item[2]["type"] == "Point":
-            spots[spot_of(*item[2]["coordinates"][:2])].append(item)
-    together = {id(item[1]) for members in spots.values() if len(members) > 1 for item in members}
+    """One group per layer shown, with its sites drawn on their own (not in an aggregate)."""
+    groups = []
     for layer in LAYER_NAMES:
         if layer not in sites:
             continue
@@ -829,20 +805,83 @@ def site_groups(
         if records:
             SiteData("addSites", records).add_to(g)
         groups.append(g)
+    return groups
+
+
+def _placing_group(pin: tuple[float, float, str] | None, placing: str, fn: Transform) -> folium.FeatureGroup:
+    """Placement mode (``siteMap.placeMode``: a click anywhere sets the point, ``placing`` is the
+    notice on the map) and the draggable pin at the point chosen so far."""
+    g = folium.FeatureGroup(name="pin", control=False)
+    SiteData("placeMode", placing).add_to(g)
+    if pin is not None:
+        lon, lat = fn(pin[0], pin[1])
+        SiteData(
+            "addPin", style_index(PIN_KEY), round(lon, DISPLAY_DECIMALS), round(lat, DISPLAY_DECIMALS), pin[2]
+        ).add_to(g)
+    return g
+
+
+def site_groups(
+    shown: Mapping[str, list[tuple[str, Feature]]] | Mapping[str, list[Shown]],
+    popups: Mapping[str, str] | None,
+    offsets: Mapping[str, tuple[float, float]],
+    anchors: Mapping[str, tuple[float, float]],
+    basemap: str,
+    lang: Lang,
+    counties: Mapping[str, dict[str, Any]] | None = None,
+    *,
+    circles: bool = True,
+    pin: tuple[float, float, str] | None = None,
+    placing: str | None = None,
+) -> list[folium.FeatureGroup]:
+    """Feature groups for ``st_folium(feature_group_to_add=...)``.
+
+    ``shown``: layer -> sites after filtering, as ``Shown`` or (key, feature) pairs.
+    ``popups`` is not used (popups are built in the browser from each site's record; the
+    parameter stays for callers written against the earlier version). ``offsets``: display
+    offsets (east, north; metres) per key, zero for every site today (``shared_spots``): point
+    sites that share a spot are drawn as one aggregate marker at it. ``anchors``: key -> (lon,
+    lat) centre of each site (for the uncertainty circles). ``counties``: county name -> WGS-84
+    GeoJSON outline. ``circles``: draw the uncertainty circles. ``pin``: (lon, lat, label) of a
+    position being chosen by hand (WGS-84). ``placing``: a site is being placed; the notice
+    the map shows in placement mode, where a click anywhere sets the point.
+
+    Order: the string table, tiles (if any), county outlines, uncertainty circles, the four
+    layers (sites drawn on their own), the aggregates (sites sharing a spot), the pin.
+    """
+    del popups
+    fn = display_transform(basemap)
+    strings = StringTable()
+    data = folium.FeatureGroup(name="site-strings", control=False)
+    groups: list[folium.FeatureGroup | None] = [data]
+    groups.append(_tile_group(basemap, lang) if basemap in TILES else None)
+    groups.append(_outline_group(counties, fn, lang) if counties else None)
+    sites: dict[str, list[Shown]] = {
+        layer: [s if isinstance(s, Shown) else Shown(s[0], s[1]) for s in items]
+        for layer, items in shown.items()
+    }
+    groups.append(_circle_group(sites, anchors, fn, lang) if circles else None)
+    drawn: list[Drawn] = []
+    for layer in LAYER_NAMES:
+        for s in sites.get(layer, []):
+            geom = display_feature(s.key, s.feature, offsets.get(s.key), fn)
+            if geom is not None:
+                drawn.append((layer, s, geom))
+    spots: dict[tuple[float, float], list[Drawn]] = defaultdict(list)
+    for item in drawn:
+        if item[2]["type"] == "Point":
+            spots[spot_of(*item[2]["coordinates"][:2])].append(item)
+    together = {id(item[1]) for members in spots.values() if len(members) > 1 for item in members}
+    groups += _site_layer_groups(sites, drawn, together, lang, strings)
     rows = aggregate_rows(spots, lang, strings)
     if rows:
         g = folium.FeatureGroup(name=t("agg_layer", lang), control=False)
         SiteData("addAggregates", rows).add_to(g)
         groups.append(g)
-    if pin is not None:
-        g = folium.FeatureGroup(name="pin", control=False)
-        lon, lat = fn(pin[0], pin[1])
-        SiteData(
-            "addPin", style_index(PIN_KEY), round(lon, DISPLAY_DECIMALS), round(lat, DISPLAY_DECIMALS), pin[2]
-        ).add_to(g)
-        groups.append(g)
+    if placing is not None or pin is not None:
+        groups.append(_placing_group(pin, placing or "", fn))
     SiteData("setStrings", strings.items, strings.fact_sets).add_to(data)
-    return groups
+    return [g for g in groups if g is not None]
 
 
 def data_bounds(

@@ -175,9 +175,53 @@
     L.geoJson(geometries.map(function(g) { return {type: "Feature", geometry: g, properties: {}}; }),
       {style: function() { return style(styleIndex); }, interactive: false}).addTo(group);
   };
+  // The point chosen for a site being placed: a pin that can be dragged; dropping it sets the
+  // point as a click there would (streamlit-folium reports the map's clicks to the app).
   M.addPin = function(group, styleIndex, lon, lat, label) {
-    var m = L.circleMarker([lat, lon], style(styleIndex)).addTo(group);
-    if (label) m.bindTooltip(esc(label), {permanent: true, direction: "top", offset: [0, -10]});
+    var s = style(styleIndex);
+    var icon = L.divIcon({className: "place-pin", iconSize: [22, 22], iconAnchor: [11, 11],
+      html: '<i style="border-color:' + esc(s.color || "#000") + '"></i>'});
+    var m = L.marker([lat, lon], {icon: icon, draggable: true, autoPan: true, keyboard: false,
+      zIndexOffset: 1000}).addTo(group);
+    if (label) m.bindTooltip(esc(label), {permanent: true, direction: "top", offset: [0, -12]});
+    m.on("dragend", function() {
+      var map = group._map;
+      if (map) map.fire("click", {latlng: m.getLatLng()});
+    });
+  };
+  // Placement mode, while a site is being placed: sites, aggregates and outlines let clicks
+  // through (CSS on the "placing" class), so a click anywhere sets the point and opens no popup;
+  // ``notice`` says so on the map. It ends when the group leaves the map.
+  var placingGroups = 0;
+  M.placeMode = function(group, notice) {
+    var map = null, control = null;
+    function start() {
+      if (map || !group._map) return;
+      map = group._map;
+      placingGroups += 1;
+      L.DomUtil.addClass(map.getContainer(), "placing");
+      map.closePopup();
+      if (!notice) return;
+      control = L.control({position: "topleft"});
+      control.onAdd = function() {
+        var div = L.DomUtil.create("div", "place-notice");
+        div.setAttribute("role", "status");
+        div.textContent = notice;
+        L.DomEvent.disableClickPropagation(div);
+        return div;
+      };
+      control.addTo(map);
+    }
+    function stop() {
+      if (!map) return;
+      placingGroups -= 1;
+      if (placingGroups <= 0) L.DomUtil.removeClass(map.getContainer(), "placing");
+      if (control) control.remove();
+      map = control = null;
+    }
+    group.on("add", start);
+    group.on("remove", stop);
+    start();
   };
   // Tiles that cannot be loaded (offline, blocked): when tiles fail and none has loaded, a notice
   // on the map says so; with ``fallback`` ("auto") the tiles are also taken off, leaving the

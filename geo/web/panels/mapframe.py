@@ -40,6 +40,7 @@ def draw_map(base: Any, m: MapInput, placing: str | None, centre: Centre, lang: 
     ss = st.session_state
     pin = drawn.pin(placing, ss.get("place_lat"), ss.get("place_lon"), t("place_pin", lang))
     counties = outlines(drawn.counties(m.view.sites)) if m.counties else None
+    mode = t("place_mode", lang) if placing is not None else None
     groups = site_groups(
         drawn.by_layer(m.view, m.shown, m.layers),
         None,
@@ -50,6 +51,7 @@ def draw_map(base: Any, m: MapInput, placing: str | None, centre: Centre, lang: 
         counties=counties,
         circles=m.circles,
         pin=pin,
+        placing=mode,
     )
     out = st_folium(
         base,
