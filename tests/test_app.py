@@ -570,6 +570,7 @@ def test_place_a_site_then_undo(project: ProjectCopy) -> None:
     place_form(at, lat, lon)
     at.run()
     assert "addPin" in map_args(at)["feature_group"]  # the chosen point is shown before saving
+    assert "window.siteMap.placeMode" in map_args(at)["feature_group"]  # a click anywhere sets it
     at.button(key="place_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("已保存" in s.value for s in at.success), [e.value for e in at.error]

@@ -254,6 +254,19 @@ def test_placement_mode_a_click_on_a_marker_sets_the_point_and_the_pin_drags(
     # nothing is written before the placement is saved
     after = json.loads(copy.overrides.read_text(encoding="utf-8")) if copy.overrides.exists() else None
     assert after == before
+
+    # no site chosen any more: the mode ends, and a click on the marker opens its popup again
+    chooser = session.page.locator('[data-testid="stSelectbox"]').filter(has_text="项目（约略定位的排在前面）")
+    chooser.locator("input").click()
+    session.page.get_by_role("option").filter(has_text="选择项目…").first.click(timeout=10000)
+    session.map_frame().wait_for_function(
+        "!document.querySelector('.place-notice, .place-pin, .leaflet-container.placing')", timeout=15000
+    )
+    session.settle()
+    pos = session.wait_for(lambda: session.map_frame().evaluate(JS_MARKER_POINT, key))
+    session.click_map(pos["x"], pos["y"])
+    session.map.locator(".leaflet-popup").wait_for(timeout=10000)
+    session.close_popup()
     assert session.blocked == []
 
 
