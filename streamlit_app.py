@@ -20,7 +20,7 @@ import streamlit as st
 from geo.errors import GeoError
 from geo.web import access, cache, urlstate
 from geo.web.assets import register_assets
-from geo.web.centring import Centre, ViewRequest, choose_view
+from geo.web.centring import Centre, ViewRequest, choose_view, chosen_key
 from geo.web.choices import url_options
 from geo.web.i18n import Lang, t
 from geo.web.layers_io import Layers, folder_stamp
@@ -138,7 +138,8 @@ def main() -> None:
     # The table is drawn below the map, but the row chosen in it (kept in the session state since
     # the click) is read first so that the map can be centred on it.
     table_key = "table_" + hashlib.sha1("\n".join(shown["key"]).encode()).hexdigest()[:12]
-    m = MapInput(view, shown, offsets, basemap, chosen_layers, circles, show_counties)
+    chosen = chosen_key(table_rows(table_key), shown)
+    m = MapInput(view, shown, offsets, basemap, chosen_layers, circles, show_counties, chosen)
     centre = centre_of(m, table_key, placing)
     urlstate.write(st.session_state, st.query_params, options)
     out = draw_map(

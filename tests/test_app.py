@@ -215,11 +215,13 @@ def test_filters(layers_dir: Path, no_admin: None) -> None:
 def test_table_selection_centres_the_map(layers_dir: Path, no_admin: None) -> None:
     at = run_app()
     assert map_args(at)["center"] is None
+    assert "addChosen" not in map_args(at)["feature_group"]  # nothing chosen, nothing highlighted
     table_key = at.dataframe[0].key
     at.session_state[table_key] = {"selection": {"rows": [table_names(at).index("塔山公园")], "columns": []}}
     at.run()
     args = map_args(at)
     assert args["center"] == [28.9, 120.02] and args["zoom"] == 16
+    assert 'window.siteMap.addChosen(' in args["feature_group"] and "塔山公园" in args["feature_group"]
     # an approximate site: zoomed out to show its uncertainty circle
     at.session_state[table_key] = {
         "selection": {"rows": [table_names(at).index("老城区有机更新")], "columns": []}

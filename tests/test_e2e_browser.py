@@ -262,6 +262,16 @@ def _row_box(session: Session, row: int) -> None:
                 raise
 
 
+# Where the highlight of the site chosen in the table stands (its ring), or null.
+JS_CHOSEN = """() => {
+  let at = null;
+  window.map.eachLayer(l => {
+    if (l.options && l.options.className === "site-chosen" && l.getLatLng) at = [l.getLatLng().lat, l.getLatLng().lng];
+  });
+  return at;
+}"""
+
+
 def test_choosing_a_row_centres_the_map_again_after_panning(session: Session) -> None:
     # wait for the previous rerun to finish replacing the filtered table
     session.page.wait_for_function(f"document.querySelectorAll('{TABLES}').length === 1", timeout=15000)
@@ -270,6 +280,10 @@ def test_choosing_a_row_centres_the_map_again_after_panning(session: Session) ->
     frame.wait_for_function("map.getZoom() === 16", timeout=15000)
     center = frame.evaluate("[map.getCenter().lat, map.getCenter().lng]")
     assert center == pytest.approx([28.9, 120.02], abs=1e-6)
+    # the chosen site is highlighted where it is drawn, its name beside it
+    ring = session.wait_for(lambda: session.map_frame().evaluate(JS_CHOSEN))
+    assert ring == pytest.approx([28.9, 120.02], abs=1e-6)
+    assert session.map.locator(".leaflet-tooltip.chosen-label").inner_text() == "塔山公园"
     # pan and zoom away, then choose the same row again: the map comes back to it
     frame.evaluate("window.map.setView([28.7, 119.8], 11)")
     session.page.wait_for_timeout(400)

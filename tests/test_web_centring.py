@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import COUNTY_SPOT, fixture_layers
 
-from geo.web.centring import ViewRequest, choose_view, click_point, clicked_site, layers_bounds
+from geo.web.centring import ViewRequest, choose_view, chosen_key, click_point, clicked_site, layers_bounds
 from geo.web.layers_io import read_layers, sites_frame
 from geo.web.mapview import gcj_to_wgs, shared_spots, wgs_to_gcj
 from geo.web.view import View, build_view, point_rows
@@ -115,3 +115,11 @@ def test_the_bounds_hold_every_point_and_whole_lines(layers_dir: Path) -> None:
             coords = [c for part in coords for c in part]
         for lon, lat in coords:
             assert x0 <= lon <= x1 and y0 <= lat <= y1
+
+
+def test_the_chosen_row_names_its_site_while_it_is_shown(layers_dir: Path) -> None:
+    view, _ = _view(layers_dir)
+    shown = view.sites.reset_index(drop=True)
+    assert chosen_key([2], shown) == shown.iloc[2]["key"]
+    assert chosen_key([], shown) is None
+    assert chosen_key([len(shown)], shown) is None  # a row of a table since filtered

@@ -14,7 +14,7 @@ from conftest import COUNTY_SPOT, XSS_IMG, XSS_SCRIPT, fixture_layers
 
 from geo.web.assets import LEAFLET_CSS, LEAFLET_JS
 from geo.web.i18n import t
-from geo.web.layers_io import LAYER_NAMES, STATUSES, read_layers, sites_frame
+from geo.web.layers_io import LAYER_NAMES, STATUSES, read_layers, site_key, sites_frame
 from geo.web.mapview import (
     CANVAS_THRESHOLD,
     CATEGORY_COLORS,
@@ -356,6 +356,28 @@ def test_placement_mode_lets_clicks_through_and_the_pin_is_draggable() -> None:
     assert ".leaflet-container.placing .leaflet-interactive:not(.place-pin) { pointer-events: none; }" in MAP_CSS
     assert ".leaflet-container.placing .leaflet-overlay-pane canvas { pointer-events: none; }" in MAP_CSS
     assert "draggable: true" in SITE_JS and 'map.fire("click", {latlng: m.getLatLng()})' in SITE_JS
+
+
+def test_the_chosen_site_is_highlighted_where_drawn(layers_dir: Path) -> None:
+    layers = read_layers(layers_dir)
+    by_layer = {
+        layer: [(site_key(layer, f, i), f) for i, f in enumerate(feats)] for layer, feats in layers.features.items()
+    }
+    groups = site_groups(by_layer, None, {}, {}, "gaode", "en", chosen="parks/p1")
+    ((name, _, (style, geom, label)),) = [c for c in _calls(groups) if c[1] == "addChosen"]
+    p1 = layers.features["parks"][0]
+    assert name == "chosen" and STYLE_KEYS[style] == "chosen" and label == p1["properties"]["name"]
+    assert geom["coordinates"] == pytest.approx(list(wgs_to_gcj(*p1["geometry"]["coordinates"])), abs=1e-5)
+    road = layers.features["roads"][0]
+    ((_, _, (_, line, _)),) = [
+        c for c in _calls(site_groups(by_layer, None, {}, {}, "none", "en", chosen=site_key("roads", road, 0)))
+        if c[1] == "addChosen"
+    ]
+    assert line["type"] == road["geometry"]["type"]  # a line is highlighted along its length
+    for chosen in (None, "parks/none"):  # nothing chosen, or a site not drawn: no highlight
+        assert not [c for c in _calls(site_groups(by_layer, None, {}, {}, "none", "en", chosen=chosen))
+                    if c[1] == "addChosen"]
+    assert 'className: "chosen-label"' in SITE_JS and ".leaflet-tooltip.chosen-label" in MAP_CSS
 
 
 def test_many_sites_draw_on_a_canvas() -> None:

@@ -63,6 +63,11 @@ def _target(request: ViewRequest, view: View, shown: pd.DataFrame, placing: str 
     return None
 
 
+def chosen_key(rows: Sequence[int], shown: pd.DataFrame) -> str | None:
+    """Key of the site chosen in the table (its first chosen row), if that row is still shown."""
+    return str(shown.iloc[rows[0]]["key"]) if rows and 0 <= rows[0] < len(shown) else None
+
+
 def choose_view(
     request: ViewRequest, view: View, shown: pd.DataFrame, offsets: Offsets, basemap: str, placing: str | None
 ) -> Centre:

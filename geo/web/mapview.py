@@ -279,6 +279,18 @@ PIN_STYLE: dict[str, Any] = {
     "interactive": False,
 }
 
+# The site chosen in the table: a dark ring (around a point or an aggregate marker) or a dark line
+# along its line or outline, over a white halo (``siteMap.addChosen``), readable on any base map.
+CHOSEN_STYLE: dict[str, Any] = {
+    "color": "#111111",
+    "weight": 3,
+    "fill": False,
+    "opacity": 0.95,
+    "radius": 22,
+    "className": "site-chosen",
+    "interactive": False,
+}
+
 
 def geometry_kind(geom_type: str) -> str:
     """``point``, ``line`` or ``area``: what a style depends on besides layer and status."""
@@ -293,6 +305,7 @@ _KIND_GEOM = {"point": "Point", "line": "LineString", "area": "Polygon"}
 CIRCLE_KEY = "circle"
 COUNTY_KEY = "county"
 PIN_KEY = "pin"
+CHOSEN_KEY = "chosen"
 
 
 def style_key(layer: str, status: str, geom_type: str, uploaded: bool = False) -> str:
@@ -313,6 +326,7 @@ def style_table() -> dict[str, dict[str, Any]]:
     table[CIRCLE_KEY] = UNCERTAINTY_STYLE
     table[COUNTY_KEY] = COUNTY_STYLE
     table[PIN_KEY] = PIN_STYLE
+    table[CHOSEN_KEY] = CHOSEN_STYLE
     return table
 
 
@@ -476,6 +490,7 @@ MAP_CSS = """
 .leaflet-container.placing .leaflet-overlay-pane canvas { pointer-events: none; }
 .place-pin i { display: block; width: 16px; height: 16px; border: 3px solid; border-radius: 50%;
   background: #ffffff; box-shadow: 0 1px 4px rgba(0,0,0,0.5); cursor: move; }
+.leaflet-tooltip.chosen-label { font-weight: bold; border: 2px solid #111111; }
 .place-notice { background: #e8f1ff; border: 1px solid #2a62c9; border-radius: 4px; padding: 4px 8px;
   max-width: 260px; font: 12px/1.4 sans-serif; color: #0d2a5c; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
 .tile-notice { background: #fff4d6; border: 1px solid #c9a227; border-radius: 4px; padding: 4px 8px;
@@ -808,6 +823,19 @@ def _site_layer_groups(
     return groups
 
 
+def _chosen_group(drawn: list[Drawn], chosen: str) -> folium.FeatureGroup | None:
+    """The highlight of the site ``chosen`` (its key) where it is drawn, labelled with its name;
+    None when it is not drawn."""
+    found = next(((s, geom) for _, s, geom in drawn if s.key == chosen), None)
+    if found is None:
+        return None
+    site, geom = found
+    name = str((site.feature.get("properties") or {}).get("name") or "")
+    g = folium.FeatureGroup(name="chosen", control=False)
+    SiteData("addChosen", style_index(CHOSEN_KEY), geom, name).add_to(g)
+    return g
+
+
 def _placing_group(pin: tuple[float, float, str] | None, placing: str, fn: Transform) -> folium.FeatureGroup:
     """Placement mode (``siteMap.placeMode``: a click anywhere sets the point, ``placing`` is the
     notice on the map) and the draggable pin at the point chosen so far."""
@@ -833,6 +861,7 @@ def site_groups(
     circles: bool = True,
     pin: tuple[float, float, str] | None = None,
     placing: str | None = None,
+    chosen: str | None = None,
 ) -> list[folium.FeatureGroup]:
     """Feature groups for ``st_folium(feature_group_to_add=...)``.
 
@@ -844,7 +873,8 @@ def site_groups(
     lat) centre of each site (for the uncertainty circles). ``counties``: county name -> WGS-84
     GeoJSON outline. ``circles``: draw the uncertainty circles. ``pin``: (lon, lat, label) of a
     position being chosen by hand (WGS-84). ``placing``: a site is being placed; the notice
-    the map shows in placement mode, where a click anywhere sets the point.
+    the map shows in placement mode, where a click anywhere sets the point. ``chosen``: key of
+    the site chosen in the table, highlighted where it is drawn.
 
     Order: the string table, tiles (if any), county outlines, uncertainty circles, the four
     layers (sites drawn on their own), the aggregates (sites sharing a spot), the pin.
@@ -878,6 +908,7 @@ def site_groups(
         g = folium.FeatureGroup(name=t("agg_layer", lang), control=False)
         SiteData("addAggregates", rows).add_to(g)
         groups.append(g)
+    groups.append(_chosen_group(drawn, chosen) if chosen is not None else None)
     if placing is not None or pin is not None:
         groups.append(_placing_group(pin, placing or "", fn))
     SiteData("setStrings", strings.items, strings.fact_sets).add_to(data)

@@ -175,6 +175,23 @@
     L.geoJson(geometries.map(function(g) { return {type: "Feature", geometry: g, properties: {}}; }),
       {style: function() { return style(styleIndex); }, interactive: false}).addTo(group);
   };
+  // The site chosen in the table: a white halo under a dark ring (a point, or the aggregate marker
+  // it is drawn in) or a dark line (a line or an area), taking no clicks, with the name beside it.
+  M.addChosen = function(group, styleIndex, g, name) {
+    var s = style(styleIndex), halo = L.extend({}, s, {color: "#ffffff", weight: s.weight + 4,
+      className: "site-chosen-halo"});
+    var ring = null;
+    [halo, s].forEach(function(o) {
+      ring = L.geoJson({type: "Feature", geometry: geometry(g), properties: {}}, {
+        pointToLayer: function(f, ll) { return L.circleMarker(ll, o); },
+        style: function() { return o; }, interactive: false
+      }).addTo(group);
+    });
+    if (name) {
+      ring.bindTooltip(esc(name), {permanent: true, direction: "right", offset: [s.radius || 0, 0],
+        className: "chosen-label"});
+    }
+  };
   // The point chosen for a site being placed: a pin that can be dragged; dropping it sets the
   // point as a click there would (streamlit-folium reports the map's clicks to the app).
   M.addPin = function(group, styleIndex, lon, lat, label) {

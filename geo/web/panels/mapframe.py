@@ -33,6 +33,7 @@ class MapInput:
     layers: list[str]
     circles: bool
     counties: bool
+    chosen: str | None = None  # key of the site chosen in the table, highlighted
 
 
 def draw_map(base: Any, m: MapInput, placing: str | None, centre: Centre, lang: Lang) -> dict[str, Any]:
@@ -52,6 +53,7 @@ def draw_map(base: Any, m: MapInput, placing: str | None, centre: Centre, lang: 
         circles=m.circles,
         pin=pin,
         placing=mode,
+        chosen=m.chosen,
     )
     out = st_folium(
         base,
