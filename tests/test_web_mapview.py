@@ -12,6 +12,7 @@ import folium
 import pytest
 from conftest import COUNTY_SPOT, XSS_IMG, XSS_SCRIPT, fixture_layers
 
+from geo.coords import wgs84_to_gcj02 as wgs_to_gcj
 from geo.web.assets import LEAFLET_CSS, LEAFLET_JS
 from geo.web.i18n import t
 from geo.web.layers_io import LAYER_NAMES, STATUSES, read_layers, site_key, sites_frame
@@ -27,6 +28,7 @@ from geo.web.mapview import (
     SiteData,
     base_map,
     display_feature,
+    display_transform,
     from_display,
     js_json,
     offset_lonlat,
@@ -36,7 +38,6 @@ from geo.web.mapview import (
     style_index,
     style_key,
     style_table,
-    wgs_to_gcj,
 )
 
 
@@ -103,10 +104,12 @@ def test_offset_lonlat() -> None:
     assert lon == 120.0 and lat == pytest.approx(29.01)
 
 
-def test_wgs_to_gcj_takes_lon_lat_and_shifts_in_china() -> None:
-    lon, lat = wgs_to_gcj(120.03, 28.9)
+def test_gaode_shows_gcj02_from_the_one_shift_in_geo_coords() -> None:
+    shift = display_transform("gaode")
+    assert shift is wgs_to_gcj and display_transform("osm")(120.03, 28.9) == (120.03, 28.9)
+    lon, lat = shift(120.03, 28.9)
     assert 0.002 < lon - 120.03 < 0.01 and -0.01 < lat - 28.9 < 0
-    assert wgs_to_gcj(2.35, 48.85) == (2.35, 48.85)  # outside China: unchanged
+    assert shift(2.35, 48.85) == (2.35, 48.85)  # outside China: unchanged
 
 
 def test_a_click_on_gaode_tiles_is_turned_back_to_wgs84() -> None:

@@ -27,9 +27,9 @@ from typing import Any
 
 import folium
 import jinja2
-import prcoords
 from branca.element import Element, Figure, MacroElement
 
+from geo.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from geo.web.assets import localize
 from geo.web.i18n import Lang, distance_label, layer_label, precision_label, status_label, t
 from geo.web.layers_io import APPROXIMATE_PRECISIONS, LAYER_NAMES, STATUSES, Feature
@@ -131,35 +131,18 @@ def transform_geometry(
     return {"type": geom["type"], "coordinates": _map_coords(geom.get("coordinates") or [], fn)}
 
 
-def wgs_to_gcj(lon: float, lat: float) -> tuple[float, float]:
-    """WGS-84 to GCJ-02 (unchanged outside China). prcoords works in (lat, lon)."""
-    c = prcoords.Coords(lat, lon)
-    if not prcoords.sanity_in_china_p(c):
-        return lon, lat
-    g = prcoords.wgs_gcj(c, check_china=False)
-    return g.lon, g.lat
-
-
-def gcj_to_wgs(lon: float, lat: float) -> tuple[float, float]:
-    """GCJ-02 to WGS-84 (to well under a metre; unchanged outside China)."""
-    c = prcoords.Coords(lat, lon)
-    if not prcoords.sanity_in_china_p(c):
-        return lon, lat
-    g = prcoords.gcj_wgs_bored(c)
-    return g.lon, g.lat
-
-
 def _identity(lon: float, lat: float) -> tuple[float, float]:
     return lon, lat
 
 
 def display_transform(basemap: str) -> Callable[[float, float], tuple[float, float]]:
-    return wgs_to_gcj if basemap == "gaode" else _identity
+    """(lon, lat) WGS-84 -> as the base map draws it: GCJ-02 for Gaode's tiles (``geo.coords``)."""
+    return wgs84_to_gcj02 if basemap == "gaode" else _identity
 
 
 def from_display(basemap: str, lon: float, lat: float) -> tuple[float, float]:
     """WGS-84 (lon, lat) of a position on the map as shown (a click), whatever the tiles' datum."""
-    return gcj_to_wgs(lon, lat) if basemap == "gaode" else (lon, lat)
+    return gcj02_to_wgs84(lon, lat) if basemap == "gaode" else (lon, lat)
 
 
 def offset_lonlat(lon: float, lat: float, dx_m: float, dy_m: float) -> tuple[float, float]:
