@@ -230,6 +230,23 @@ def test_table_selection_centres_the_map(layers_dir: Path, no_admin: None) -> No
     assert map_args(at)["zoom"] < 12
 
 
+def test_a_layers_zoom_button_fits_the_view_to_that_layer(layers_dir: Path, no_admin: None) -> None:
+    at = run_app()
+    assert map_args(at)["center"] is None
+    at.sidebar.button(key="zoom_parks").click().run()
+    args = map_args(at)
+    (lat, lon), zoom = args["center"], args["zoom"]
+    cx, cy = _screen(lon, lat, zoom)
+    parks = [f for f in layer_features(layers_dir) if f["properties"]["category"] == "parks"]
+    for f in parks:  # every park is on the 800 × 620 px map
+        for x, y in shapely.get_coordinates(shape(f["geometry"])):
+            px, py = _screen(x, y, zoom)
+            assert abs(px - cx) <= 400 and abs(py - cy) <= 310, f["properties"]["name"]
+    assert at.sidebar.button(key="zoom_parks").proto.help == "缩放到该图层（按当前筛选）"
+    at.sidebar.button(key="zoom_roads").click().run()
+    assert map_args(at)["center"] != args["center"]  # another layer, another view
+
+
 def _screen(lon: float, lat: float, zoom: float) -> tuple[float, float]:
     """Web Mercator pixel position of (lon, lat) at ``zoom`` (256 px tiles)."""
     import math

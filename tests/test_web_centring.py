@@ -125,3 +125,13 @@ def test_the_chosen_row_names_its_site_while_it_is_shown(layers_dir: Path) -> No
     assert chosen_key([2], shown) == shown.iloc[2]["key"]
     assert chosen_key([], shown) is None
     assert chosen_key([len(shown)], shown) is None  # a row of a table since filtered
+
+
+def test_a_layers_zoom_fits_its_shown_sites_only(layers_dir: Path) -> None:
+    view, offsets = _view(layers_dir)
+    roads = view.sites[view.sites["layer"] == "roads"]
+    (lat, lon), zoom = choose_view(ViewRequest("layer:roads", 2), view, view.sites, offsets, "none", None)
+    fitted, fitted_zoom = choose_view(ViewRequest("filter", 2), view, roads, offsets, "none", None)
+    assert ((lat, lon), zoom) == (fitted, fitted_zoom)  # the same view as a filter to the layer
+    hidden = view.sites[view.sites["layer"] != "roads"]  # the layer switched off: no move
+    assert choose_view(ViewRequest("layer:roads", 3), view, hidden, offsets, "none", None) == (None, None)

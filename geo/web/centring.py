@@ -25,7 +25,7 @@ Centre = tuple[tuple[float, float] | None, float | None]
 class ViewRequest:
     """The latest request to move the map, as the session keeps it."""
 
-    src: str | None = None  # "url", "upload", "filter", "table" or "place"
+    src: str | None = None  # "url", "upload", "filter", "layer:<name>", "table" or "place"
     seq: int = 0  # numbers the requests: a new one differs from the one before
     url_view: tuple[float, float, float] | None = None  # (lat, lon, zoom) WGS-84, from a link
     rows: Sequence[int] = ()  # rows chosen in the sites table
@@ -68,22 +68,35 @@ def chosen_key(rows: Sequence[int], shown: pd.DataFrame) -> str | None:
     return str(shown.iloc[rows[0]]["key"]) if rows and 0 <= rows[0] < len(shown) else None
 
 
+LAYER_SRC = "layer:"  # a request to fit one layer: "layer:<name>"
+
+
+def _to_fit(src: str, view: View, shown: pd.DataFrame) -> pd.DataFrame | None:
+    """The sites a request fits the view to: the uploaded ones, the filtered ones, or the shown
+    sites of one layer; None for a request about one site."""
+    if src == "upload":
+        return view.sites[view.sites["origin"] == ORIGIN_UPLOAD]
+    if src == "filter":
+        return shown
+    if src.startswith(LAYER_SRC):
+        return shown[shown["layer"] == src[len(LAYER_SRC) :]]
+    return None
+
+
 def choose_view(
     request: ViewRequest, view: View, shown: pd.DataFrame, offsets: Offsets, basemap: str, placing: str | None
 ) -> Centre:
     """(centre, zoom) to send to the map, or (None, None) to leave the view to the user.
 
-    The latest request wins: a link's view, newly read uploads or a changed filter (the view fits
-    what they show), a site chosen for placing or a row chosen in the table; without one, the row
-    still chosen, else the site being placed.
+    The latest request wins: a link's view, newly read uploads, a changed filter or a layer's
+    zoom button (the view fits what they show), a site chosen for placing or a row chosen in the
+    table; without one, the row still chosen, else the site being placed.
     """
     if request.src == "url" and request.url_view:
         lat, lon, zoom = request.url_view
         lon, lat = display_transform(basemap)(lon, lat)
         return (lat, lon), zoom
-    fit = {"upload": view.sites[view.sites["origin"] == ORIGIN_UPLOAD], "filter": shown}.get(
-        request.src or ""
-    )
+    fit = _to_fit(request.src or "", view, shown)
     if fit is not None and not fit.empty:
         fitted = fit_request(fit, request.seq, view.items, display_transform(basemap))
         if fitted is not None:

@@ -148,6 +148,7 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "Say where the location comes from and who you are.",
     },
     "place_refused": {"zh": "未保存：{error}", "en": "Not saved: {error}"},
+    "zoom_layer": {"zh": "缩放到该图层（按当前筛选）", "en": "Zoom to this layer (as filtered)"},
     "place_pin": {"zh": "新位置", "en": "New position"},
     "place_mode": {
         "zh": "定位模式：点击地图任意处设定位置（点在标记上也可），拖动标记可微调。",

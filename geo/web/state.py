@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from geo.web.centring import click_point
+from geo.web.centring import LAYER_SRC, click_point
 
 
 def flash(kind: str, text: str) -> None:
@@ -34,6 +34,11 @@ def on_table_select(table_key: str) -> None:
     selected = st.session_state.get(table_key)
     if selected and selected["selection"]["rows"]:
         bump_view("table")
+
+
+def on_zoom_layer(layer: str) -> None:
+    """A layer's zoom button: fit the view to the layer's shown sites."""
+    bump_view(LAYER_SRC + layer)
 
 
 def on_place_site() -> None:

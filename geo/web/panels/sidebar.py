@@ -26,6 +26,7 @@ from geo.web.layers_io import LAYER_NAMES, Layers
 from geo.web.mapview import BASEMAPS
 from geo.web.popup import md_text
 from geo.web.precision import text as precision_text
+from geo.web.state import on_zoom_layer
 from geo.web.tables import approximate_table
 from geo.web.view import View, approximate_stacks
 
@@ -62,14 +63,14 @@ def layers_panel(view: View, lang: Lang) -> tuple[list[str], bool, bool]:
     sb = st.sidebar
     sb.subheader(t("layers", lang))
     counts = view.sites["layer"].value_counts()
-    chosen = [
-        layer
-        for layer in LAYER_NAMES
-        if sb.checkbox(
-            f":{LAYER_SWATCH[layer]}[●] {layer_label(layer, lang)} ({int(counts.get(layer, 0))})",
-            **on_by_default(f"layer_{layer}"),
-        )
-    ]
+    chosen = []
+    for layer in LAYER_NAMES:
+        box, zoom = sb.columns([6, 1], vertical_alignment="center")
+        label = f":{LAYER_SWATCH[layer]}[●] {layer_label(layer, lang)} ({int(counts.get(layer, 0))})"
+        if box.checkbox(label, **on_by_default(f"layer_{layer}")):
+            chosen.append(layer)
+        zoom.button("", icon=":material/fit_screen:", key=f"zoom_{layer}", help=t("zoom_layer", lang),
+                    type="tertiary", on_click=on_zoom_layer, args=(layer,))
     circles = sb.checkbox(t("uncertainty_layer", lang), **on_by_default("show_circles"))
     counties = sb.checkbox(t("counties_layer", lang), **on_by_default("show_counties"))
     return chosen, circles, counties
