@@ -470,7 +470,7 @@ MAP_CSS = """
 .agg-content .agg-back { display: inline-block; margin-bottom: 4px; font-size: 12px; }
 .leaflet-container.placing { cursor: crosshair; }
 .leaflet-container.placing .leaflet-interactive:not(.place-pin) { pointer-events: none; }
-.leaflet-container.placing .leaflet-overlay-pane canvas { pointer-events: none; }
+.leaflet-container.placing canvas { pointer-events: none; }
 .place-pin i { display: block; width: 16px; height: 16px; border: 3px solid; border-radius: 50%;
   background: #ffffff; box-shadow: 0 1px 4px rgba(0,0,0,0.5); cursor: move; }
 .leaflet-tooltip.chosen-label { font-weight: bold; border: 2px solid #111111; }
