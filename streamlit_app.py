@@ -22,9 +22,11 @@ from geo.web import access, cache, urlstate
 from geo.web.assets import register_assets
 from geo.web.centring import Centre, ViewRequest, choose_view, chosen_key
 from geo.web.choices import url_options
+from geo.web.display import from_display, shared_spots
+from geo.web.flags import FLAG_PLACED
 from geo.web.i18n import Lang, t
 from geo.web.layers_io import Layers, folder_stamp
-from geo.web.mapview import FLAG_PLACED, base_map, from_display, shared_spots
+from geo.web.mapview import base_map
 from geo.web.notices import error_text
 from geo.web.panels import sidebar
 from geo.web.panels.geocoder import geocoder_panel

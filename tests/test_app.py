@@ -31,7 +31,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from geo.web.mapview import FLAG_PLACED
+from geo.web.flags import FLAG_PLACED
 from geo.web.popup import md_text
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")

@@ -32,7 +32,7 @@ from conftest import (
     tree_digest,
 )
 
-from geo.web.mapview import FLAG_PLACED, FLAG_UNPLACED, FLAG_UPLOADED
+from geo.web.flags import FLAG_PLACED, FLAG_UNPLACED, FLAG_UPLOADED
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 HOSTILE = "![x](i.png) :red[y] <b>z.txt"

@@ -11,8 +11,8 @@ from conftest import COUNTY_SPOT, fixture_layers
 from geo.coords import gcj02_to_wgs84 as gcj_to_wgs
 from geo.coords import wgs84_to_gcj02 as wgs_to_gcj
 from geo.web.centring import ViewRequest, choose_view, chosen_key, click_point, clicked_site, layers_bounds
+from geo.web.display import shared_spots
 from geo.web.layers_io import read_layers, sites_frame
-from geo.web.mapview import shared_spots
 from geo.web.view import View, build_view, point_rows
 
 

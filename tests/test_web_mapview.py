@@ -14,26 +14,16 @@ from conftest import COUNTY_SPOT, XSS_IMG, XSS_SCRIPT, fixture_layers
 
 from geo.coords import wgs84_to_gcj02 as wgs_to_gcj
 from geo.web.assets import LEAFLET_CSS, LEAFLET_JS
+from geo.web.display import display_feature, display_transform, from_display, offset_lonlat, shared_spots
+from geo.web.flags import FLAG_UPLOADED
 from geo.web.i18n import t
 from geo.web.layers_io import LAYER_NAMES, STATUSES, read_layers, site_key, sites_frame
-from geo.web.mapview import (
+from geo.web.mapview import MAP_CSS, SITE_JS, Shown, SiteData, base_map, js_json, site_groups
+from geo.web.styles import (
     CANVAS_THRESHOLD,
     CATEGORY_COLORS,
-    FLAG_UPLOADED,
-    MAP_CSS,
     POINT_PANE,
-    SITE_JS,
     STYLE_KEYS,
-    Shown,
-    SiteData,
-    base_map,
-    display_feature,
-    display_transform,
-    from_display,
-    js_json,
-    offset_lonlat,
-    shared_spots,
-    site_groups,
     site_style,
     style_index,
     style_key,

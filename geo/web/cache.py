@@ -12,8 +12,8 @@ import streamlit as st
 
 from geo.web import export
 from geo.web.centring import layers_bounds
+from geo.web.display import shared_spots
 from geo.web.layers_io import Layers, county_outlines, read_layers, sites_frame
-from geo.web.mapview import shared_spots
 from geo.web.project import Project
 from geo.web.view import point_rows
 

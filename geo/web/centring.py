@@ -13,8 +13,8 @@ import pandas as pd
 import shapely
 from shapely.geometry import shape
 
+from geo.web.display import data_bounds, display_feature, display_transform, from_display
 from geo.web.layers_io import Layers
-from geo.web.mapview import data_bounds, display_feature, display_transform, from_display
 from geo.web.view import ORIGIN_UPLOAD, View, centre_request, fit_request
 
 Offsets = dict[str, tuple[float, float]]

@@ -13,6 +13,9 @@ string (a quote shared by several sites, a county, a label) is sent once in a st
 site refers to it by number, and the popup is built in the browser when it opens, with every
 piece of text escaped there (``SITE_JS``). Report text is untrusted and is never put into the
 page as markup.
+
+How sites look is ``geo.web.styles`` (and the legend ``geo.web.legend``); where they are drawn,
+``geo.web.display``.
 """
 
 from __future__ import annotations
@@ -29,11 +32,36 @@ import folium
 import jinja2
 from branca.element import Element, Figure, MacroElement
 
-from geo.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from geo.web.assets import localize
-from geo.web.i18n import Lang, distance_label, layer_label, precision_label, status_label, t
-from geo.web.layers_io import APPROXIMATE_PRECISIONS, LAYER_NAMES, STATUSES, Feature
-from geo.web.popup import POPUP_CSS, esc, popup_facts, statements
+from geo.web.display import (
+    DISPLAY_DECIMALS,
+    OUTLINE_DECIMALS,
+    Transform,
+    display_feature,
+    display_transform,
+    rounded_geometry,
+    spot_of,
+    transform_geometry,
+)
+from geo.web.flags import FLAG_PLACED, FLAG_UNPLACED, FLAG_UPLOADED
+from geo.web.i18n import Lang, distance_label, layer_label, precision_label, t
+from geo.web.layers_io import APPROXIMATE_PRECISIONS, LAYER_NAMES, Feature
+from geo.web.legend import Legend, legend_html
+from geo.web.popup import POPUP_CSS, popup_facts, statements
+from geo.web.styles import (
+    CANVAS_THRESHOLD,
+    CHOSEN_KEY,
+    CIRCLE_KEY,
+    COUNTY_KEY,
+    PIN_KEY,
+    POINT_PANE,
+    STYLE_KEYS,
+    style_columns,
+    style_index,
+    style_key,
+    style_meta,
+    style_table,
+)
 
 BASEMAPS: tuple[str, ...] = ("none", "auto", "osm", "gaode")
 # "auto": OpenStreetMap's tiles when the browser can load them; when none loads, the map drops
@@ -58,270 +86,6 @@ TILES: dict[str, dict[str, Any]] = {
     },
 }
 
-CATEGORY_COLORS: dict[str, str] = {
-    "renewal": "#c0392b",
-    "parks": "#2e8b57",
-    "roads": "#d35400",
-    "scenic": "#2c6fbb",
-}
-COUNTY_COLOR = "#6b6b6b"
-UNCERTAINTY_COLOR = "#555555"
-UPLOAD_COLOR = "#111111"
-PIN_COLOR = "#7b1fa2"
-POINT_RADIUS = 7
-CANVAS_THRESHOLD = 2000
-POINT_PANE = "site_points"
-# Shown coordinates are rounded to 1e-5 degrees (about 1 m): finer than any marker, and the
-# downloads keep the data as built.
-DISPLAY_DECIMALS = 5
-OUTLINE_DECIMALS = 4
-# Statuses are told apart by fill and dash, never by fading: every outline is drawn at full
-# strength, and a point's fill is opaque (the layer's colour when completed, half of it in
-# progress, white when planned, light grey when unknown), so each reads on any base map.
-STATUS_DASH: dict[str, str | None] = {
-    "completed": None,
-    "in_progress": "6 3",
-    "planned": "4 3",
-    "unknown": "1 4",
-}
-# Lines are wider, so their dashes are longer (the legend draws the same).
-LINE_DASH: dict[str, str | None] = {
-    "completed": None,
-    "in_progress": "12 5",
-    "planned": "6 5",
-    "unknown": "1 8",
-}
-STATUS_FILL: dict[str, float] = {"completed": 0.95, "in_progress": 0.5, "planned": 0.95, "unknown": 0.95}
-POINT_FILL_COLOR: dict[str, str | None] = {
-    "completed": None,  # the layer's colour
-    "in_progress": None,
-    "planned": "#ffffff",
-    "unknown": "#d9d9d9",
-}
-POLYGON_FILL: dict[str, float] = {"completed": 0.45, "in_progress": 0.3, "planned": 0.18, "unknown": 0.18}
-LINE_WEIGHT = 5
-METRES_PER_DEGREE = 111_320.0
-# Record flags (the last item of a site record): tags shown in its popup.
-FLAG_UPLOADED = 1
-FLAG_PLACED = 2  # placed by hand since the layers were built
-FLAG_UNPLACED = 8  # a hand placement was undone since the layers were built
-
-# ---- coordinates -----------------------------------------------------------------------------
-
-
-Transform = Callable[[float, float], tuple[float, float]]  # (lon, lat) -> as the base map draws it
-
-
-def _map_coords(coords: Any, fn: Callable[[float, float], tuple[float, float]]) -> Any:
-    if coords and isinstance(coords[0], (int, float)):
-        lon, lat = fn(float(coords[0]), float(coords[1]))
-        return [lon, lat, *coords[2:]]
-    return [_map_coords(c, fn) for c in coords]
-
-
-def transform_geometry(
-    geom: dict[str, Any], fn: Callable[[float, float], tuple[float, float]]
-) -> dict[str, Any]:
-    """A copy of a GeoJSON geometry with ``fn(lon, lat) -> (lon, lat)`` applied to every position."""
-    if geom.get("type") == "GeometryCollection":
-        return {
-            "type": "GeometryCollection",
-            "geometries": [transform_geometry(g, fn) for g in geom.get("geometries", [])],
-        }
-    return {"type": geom["type"], "coordinates": _map_coords(geom.get("coordinates") or [], fn)}
-
-
-def _identity(lon: float, lat: float) -> tuple[float, float]:
-    return lon, lat
-
-
-def display_transform(basemap: str) -> Callable[[float, float], tuple[float, float]]:
-    """(lon, lat) WGS-84 -> as the base map draws it: GCJ-02 for Gaode's tiles (``geo.coords``)."""
-    return wgs84_to_gcj02 if basemap == "gaode" else _identity
-
-
-def from_display(basemap: str, lon: float, lat: float) -> tuple[float, float]:
-    """WGS-84 (lon, lat) of a position on the map as shown (a click), whatever the tiles' datum."""
-    return gcj02_to_wgs84(lon, lat) if basemap == "gaode" else (lon, lat)
-
-
-def offset_lonlat(lon: float, lat: float, dx_m: float, dy_m: float) -> tuple[float, float]:
-    """Move a WGS-84 position ``dx_m`` east and ``dy_m`` north (small distances)."""
-    dlat = dy_m / METRES_PER_DEGREE
-    dlon = dx_m / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 1e-6))
-    return lon + dlon, lat + dlat
-
-
-def _round_coords(coords: Any, decimals: int) -> Any:
-    if isinstance(coords, (int, float)):
-        return round(float(coords), decimals)
-    return [_round_coords(c, decimals) for c in coords]
-
-
-def rounded_geometry(geom: dict[str, Any], decimals: int) -> dict[str, Any]:
-    if geom.get("type") == "GeometryCollection":
-        return {
-            "type": "GeometryCollection",
-            "geometries": [rounded_geometry(g, decimals) for g in geom.get("geometries", [])],
-        }
-    return {"type": geom["type"], "coordinates": _round_coords(geom.get("coordinates") or [], decimals)}
-
-
-# ---- overlapping points ----------------------------------------------------------------------
-
-
-def spot_of(lon: float, lat: float) -> tuple[float, float]:
-    """Positions within about a metre are one spot."""
-    return round(lon, 5), round(lat, 5)
-
-
-def shared_spots(
-    points: Iterable[tuple[str, float, float, float | None]],
-) -> dict[str, tuple[float, float]]:
-    """Keys of the point sites that share their spot with another, each with a zero offset.
-
-    ``points`` are (key, lon, lat, uncertainty_m). Such sites are drawn as one aggregate marker
-    at the spot (``site_groups``), never moved away from it; the mapping has the shape callers
-    pass to ``display_feature`` and ``site_groups`` as ``offsets``.
-    """
-    groups: dict[tuple[float, float], list[str]] = defaultdict(list)
-    for key, lon, lat, _ in points:
-        if math.isfinite(lon) and math.isfinite(lat):
-            groups[spot_of(lon, lat)].append(key)
-    return {k: (0.0, 0.0) for keys in groups.values() if len(keys) > 1 for k in keys}
-
-
-# ---- styles ----------------------------------------------------------------------------------
-
-
-def site_style(layer: str, status: str, geom_type: str, uploaded: bool = False) -> dict[str, Any]:
-    """Leaflet path options: colour from the layer, fill and dash from the status.
-
-    A site from an uploaded report (not yet saved into the project) has a black outline (a
-    wider line for roads), so it stands out from the built layers.
-    """
-    color = CATEGORY_COLORS.get(layer, "#555555")
-    status = status if status in STATUSES else "unknown"
-    dash = STATUS_DASH[status]
-    style: dict[str, Any] = {"color": color, "opacity": 1.0}
-    if geom_type in ("Point", "MultiPoint"):
-        style.update(
-            fill=True,
-            pane=POINT_PANE,
-            weight=3 if status in ("in_progress", "planned") else 2,
-            fillColor=POINT_FILL_COLOR[status] or color,
-            fillOpacity=STATUS_FILL[status],
-            radius=POINT_RADIUS,
-        )
-        if uploaded:
-            style.update(color=UPLOAD_COLOR, weight=3, radius=POINT_RADIUS + 1)
-    elif geom_type in ("LineString", "MultiLineString"):
-        dash = LINE_DASH[status]
-        style.update(
-            weight=LINE_WEIGHT + 3 if uploaded else LINE_WEIGHT,
-            lineCap="butt" if dash and status != "unknown" else "round",
-        )
-    else:
-        style.update(weight=3 if dash else 2, fillColor=color, fillOpacity=POLYGON_FILL[status])
-        if uploaded:
-            style.update(color=UPLOAD_COLOR, weight=3)
-    if dash:
-        style["dashArray"] = dash
-    return style
-
-
-# A 1-pixel outline, as in the legend: the canvas of a large map paints a line of one pixel or
-# less as a hairline, which is several times faster than any wider line; with thousands of
-# circles, 1.5 pixels took most of the first render (``bench/render_bench.py``).
-UNCERTAINTY_STYLE: dict[str, Any] = {
-    "color": UNCERTAINTY_COLOR,
-    "fillColor": UNCERTAINTY_COLOR,
-    "weight": 1,
-    "opacity": 0.8,
-    "dashArray": "6 6",
-    "fill": True,
-    "fillOpacity": 0.04,
-    "interactive": False,
-}
-COUNTY_STYLE: dict[str, Any] = {
-    "color": COUNTY_COLOR,
-    "weight": 1.5,
-    "fill": True,
-    "fillColor": "#ffffff",
-    "fillOpacity": 0.35,
-    "interactive": False,
-}
-PIN_STYLE: dict[str, Any] = {
-    "color": PIN_COLOR,
-    "weight": 3,
-    "fill": True,
-    "fillColor": "#ffffff",
-    "fillOpacity": 0.6,
-    "radius": POINT_RADIUS + 4,
-    "pane": POINT_PANE,
-    "interactive": False,
-}
-
-# The site chosen in the table: a dark ring (around a point or an aggregate marker) or a dark line
-# along its line or outline, over a white halo (``siteMap.addChosen``), readable on any base map.
-CHOSEN_STYLE: dict[str, Any] = {
-    "color": "#111111",
-    "weight": 3,
-    "fill": False,
-    "opacity": 0.95,
-    "radius": 22,
-    "className": "site-chosen",
-    "interactive": False,
-}
-
-
-def geometry_kind(geom_type: str) -> str:
-    """``point``, ``line`` or ``area``: what a style depends on besides layer and status."""
-    if geom_type in ("Point", "MultiPoint"):
-        return "point"
-    if geom_type in ("LineString", "MultiLineString"):
-        return "line"
-    return "area"
-
-
-_KIND_GEOM = {"point": "Point", "line": "LineString", "area": "Polygon"}
-CIRCLE_KEY = "circle"
-COUNTY_KEY = "county"
-PIN_KEY = "pin"
-CHOSEN_KEY = "chosen"
-
-
-def style_key(layer: str, status: str, geom_type: str, uploaded: bool = False) -> str:
-    status = status if status in STATUSES else "unknown"
-    return f"{layer}/{status}/{geometry_kind(geom_type)}" + ("/upload" if uploaded else "")
-
-
-def style_table() -> dict[str, dict[str, Any]]:
-    """Every style the map uses, by ``style_key`` and the fixed keys: the same whatever the data."""
-    table: dict[str, dict[str, Any]] = {}
-    for uploaded in (False, True):
-        for layer in LAYER_NAMES:
-            for status in STATUSES:
-                for geom_type in _KIND_GEOM.values():
-                    table[style_key(layer, status, geom_type, uploaded)] = site_style(
-                        layer, status, geom_type, uploaded
-                    )
-    table[CIRCLE_KEY] = UNCERTAINTY_STYLE
-    table[COUNTY_KEY] = COUNTY_STYLE
-    table[PIN_KEY] = PIN_STYLE
-    table[CHOSEN_KEY] = CHOSEN_STYLE
-    return table
-
-
-STYLE_KEYS: tuple[str, ...] = tuple(style_table())
-STYLE_INDEX: dict[str, int] = {k: i for i, k in enumerate(STYLE_KEYS)}
-
-
-def style_index(key: str) -> int:
-    """Position of a style in the table sent to the browser (a site record carries only this)."""
-    return STYLE_INDEX[key]
-
-
 def js_json(value: Any) -> str:
     """``value`` as JSON for a script: UTF-8 text kept as is, ``<``, ``>``, ``&`` escaped.
 
@@ -344,23 +108,6 @@ def js_json(value: Any) -> str:
 # from the data goes into the page through ``esc`` (HTML-escaped, quotes included) or as Leaflet
 # options and coordinates.
 SITE_JS = resources.files("geo.web").joinpath("sitemap.js").read_text(encoding="utf-8")
-
-
-def style_columns(styles: list[dict[str, Any]]) -> list[Any]:
-    """[option names, rows of values] of a list of Leaflet styles (None where a style has no value)."""
-    names = sorted({k for st in styles for k in st})
-    return [names, [[st.get(k) for k in names] for st in styles]]
-
-
-def style_meta(key: str, lang: Lang) -> list[str] | None:
-    """[layer, layer label, status label, colour] of a site style (None for the fixed styles):
-    what a tooltip, an aggregate's list and its bar say about a site whose record has this style."""
-    parts = key.split("/")
-    if len(parts) < 3:
-        return None
-    layer, status = parts[0], parts[1]
-    color = CATEGORY_COLORS.get(layer, "#555555")
-    return [layer, layer_label(layer, lang), status_label(status, lang), color]
 
 
 class SiteScript(MacroElement):
@@ -421,25 +168,6 @@ class SiteData(MacroElement):
 # ---- the constant base map -------------------------------------------------------------------
 
 
-class Legend(MacroElement):
-    """The legend as a Leaflet control that folds away (``siteMap.legend``); ``html`` is built from
-    escaped labels by ``legend_html``, ``title`` is the text of its fold button."""
-
-    _template = jinja2.Template(
-        """
-        {% macro script(this, kwargs) %}
-        window.siteMap.legend({{ this._parent.get_name() }}, {{ this.html|tojson }}, {{ this.title|tojson }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, html: str, title: str = "") -> None:
-        super().__init__()
-        self._name = "Legend"
-        self.html = html
-        self.title = title
-
-
 MAP_CSS = """
 .leaflet-container { background: #eef0ec; }
 .map-legend { background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 4px;
@@ -481,61 +209,6 @@ MAP_CSS = """
 """
 
 
-def _swatch_point(color: str, status: str, uploaded: bool = False) -> str:
-    s = site_style("", status, "Point", uploaded)
-    dash = f' stroke-dasharray="{s["dashArray"]}"' if "dashArray" in s else ""
-    stroke = s["color"] if uploaded else color
-    fill = POINT_FILL_COLOR[status] or color
-    return (
-        f'<svg width="18" height="14"><circle cx="9" cy="7" r="5" stroke="{stroke}" '
-        f'stroke-width="{s["weight"]}" fill="{fill}" fill-opacity="{s["fillOpacity"]}"{dash}/></svg>'
-    )
-
-
-def _swatch_line(color: str, status: str) -> str:
-    s = site_style("", status, "LineString")
-    d = f' stroke-dasharray="{s["dashArray"]}"' if "dashArray" in s else ""
-    return (
-        f'<svg width="30" height="14"><line x1="3" y1="7" x2="27" y2="7" stroke="{color}" '
-        f'stroke-width="{s["weight"]}" stroke-linecap="{s["lineCap"]}"{d}/></svg>'
-    )
-
-
-def legend_html(lang: Lang) -> str:
-    """Legend markup: layer colours, status styles, uploads, the uncertainty circle. Labels escaped."""
-    parts = [f"<b>{esc(t('legend_layers', lang))}</b>"]
-    for layer in LAYER_NAMES:
-        c = CATEGORY_COLORS[layer]
-        parts.append(
-            f'<div><svg width="18" height="14"><rect x="2" y="2" width="14" height="10" fill="{c}"/>'
-            f"</svg>{esc(layer_label(layer, lang))}</div>"
-        )
-    parts.append(f"<b>{esc(t('legend_status', lang))}</b>")
-    for status in STATUSES:
-        parts.append(
-            f"<div>{_swatch_point('#444', status)}{_swatch_line('#444', status)}"
-            f"{esc(status_label(status, lang))}</div>"
-        )
-    parts.append(
-        f"<div>{_swatch_point('#888', 'completed', uploaded=True)}{esc(t('legend_uploaded', lang))}</div>"
-    )
-    parts.append(
-        f'<div><svg width="18" height="14"><circle cx="9" cy="7" r="6" stroke="{UNCERTAINTY_COLOR}" '
-        f'fill="none" stroke-dasharray="3 3"/></svg>{esc(t("legend_approx", lang))}</div>'
-    )
-    bar = "".join(
-        f'<rect x="{2 + 3.5 * i}" y="10" width="3.5" height="3" fill="{CATEGORY_COLORS[layer]}"/>'
-        for i, layer in enumerate(LAYER_NAMES)
-    )
-    parts.append(
-        '<div><svg width="18" height="14"><rect x="1.5" y="0.5" width="15" height="13" rx="2" fill="#fff" '
-        'stroke="#222"/><text x="9" y="9" font-size="8" font-weight="bold" text-anchor="middle">n</text>'
-        f"{bar}"
-        f"</svg>{esc(t('legend_agg', lang))}</div>"
-    )
-    return "".join(parts)
-
-
 def base_map(bounds: tuple[float, float, float, float] | None, lang: Lang, n_sites: int = 0) -> folium.Map:
     """The map every rerun passes to ``st_folium``: the same for the same data and language.
 
@@ -569,32 +242,6 @@ def base_map(bounds: tuple[float, float, float, float] | None, lang: Lang, n_sit
 
 
 # ---- groups that change with filters and tiles -----------------------------------------------
-
-
-def display_feature(
-    key: str,
-    feature: Feature,
-    offset: tuple[float, float] | None,
-    fn: Callable[[float, float], tuple[float, float]],
-) -> dict[str, Any] | None:
-    """The geometry as shown: spiral offset for a stacked point, then the tiles' datum, rounded
-    to ``DISPLAY_DECIMALS``. A new geometry; None when the feature has none that can be read."""
-    geom = feature.get("geometry")
-    if not isinstance(geom, dict) or not geom.get("type"):
-        return None
-    dx, dy = offset if offset is not None and geom["type"] == "Point" else (0.0, 0.0)
-    moved = bool(dx or dy)
-
-    def show(lon: float, lat: float) -> tuple[float, float]:
-        if moved:
-            lon, lat = offset_lonlat(lon, lat, dx, dy)
-        x, y = fn(lon, lat)
-        return round(x, DISPLAY_DECIMALS), round(y, DISPLAY_DECIMALS)
-
-    try:
-        return transform_geometry(geom, show)
-    except (TypeError, ValueError, IndexError, KeyError):
-        return None
 
 
 @dataclass
@@ -898,20 +545,3 @@ def site_groups(
     return [g for g in groups if g is not None]
 
 
-def data_bounds(
-    anchors: Iterable[tuple[float, float]], extents: Iterable[tuple[float, float, float, float]]
-) -> tuple[float, float, float, float] | None:
-    """(min lon, min lat, max lon, max lat) over site centres and geometry extents, or None."""
-    xs: list[float] = []
-    ys: list[float] = []
-    for lon, lat in anchors:
-        if math.isfinite(lon) and math.isfinite(lat):
-            xs.append(lon)
-            ys.append(lat)
-    for x0, y0, x1, y1 in extents:
-        if all(math.isfinite(v) for v in (x0, y0, x1, y1)):
-            xs += [x0, x1]
-            ys += [y0, y1]
-    if not xs:
-        return None
-    return min(xs), min(ys), max(xs), max(ys)

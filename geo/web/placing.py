@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 
 from geo.errors import GeoError
+from geo.web.flags import FLAG_PLACED, FLAG_UNPLACED
 from geo.web.i18n import Lang, layer_label, t
-from geo.web.mapview import FLAG_PLACED, FLAG_UNPLACED
 from geo.web.notices import error_text
 from geo.web.popup import isolate, md_text
 from geo.web.project import Project

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from geo.web.flags import FLAG_PLACED, FLAG_UNPLACED
 from geo.web.i18n import Lang, distance_label, kind_label, layer_label, precision_label, status_label, t
-from geo.web.mapview import FLAG_PLACED, FLAG_UNPLACED
 from geo.web.precision import finer_hint
 from geo.web.precision import text as precision_text
 from geo.web.view import ORIGIN_UPLOAD
