@@ -31,6 +31,7 @@ from conftest import (
     running_app,
     tree_digest,
 )
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from geo.web.flags import FLAG_PLACED, FLAG_UNPLACED, FLAG_UPLOADED
 
@@ -226,7 +227,12 @@ def test_placement_mode_a_click_on_a_marker_sets_the_point_and_the_pin_drags(
     session.settle()
 
     # click right where a marker stands (the site's own, alone or an aggregate): the point is set
-    # there, and no popup opens
+    # there, and no popup opens. The marker is brought to the middle of the map first, so that the
+    # drag below stays clear of the edges (where the map would pan under the pin).
+    session.wait_for(lambda: session.map_frame().evaluate(JS_MARKER_POINT, key))
+    session.map_frame().evaluate(f"(() => {{ const p = ({JS_MARKER_POINT})({json.dumps(key)}); "
+                                 "map.setView(map.containerPointToLatLng([p.x, p.y]), 12, {animate: false}); })()")
+    session.page.wait_for_timeout(400)
     pos = session.wait_for(lambda: session.map_frame().evaluate(JS_MARKER_POINT, key))
     lat, lng, pixel = _latlng_at(session, pos["x"], pos["y"])
     session.click_map(pos["x"], pos["y"])
@@ -257,8 +263,16 @@ def test_placement_mode_a_click_on_a_marker_sets_the_point_and_the_pin_drags(
 
     # no site chosen any more: the mode ends, and a click on the marker opens its popup again
     chooser = session.page.locator('[data-testid="stSelectbox"]').filter(has_text="项目（约略定位的排在前面）")
-    chooser.locator("input").click()
-    session.page.get_by_role("option").filter(has_text="选择项目…").first.click(timeout=10000)
+    none = session.page.get_by_role("option").filter(has_text="选择项目…").first
+    for _ in range(3):  # (again, if a rerun closed the list meanwhile)
+        session.settle()
+        chooser.locator("input").click()
+        try:
+            none.wait_for(timeout=4000)
+            break
+        except PlaywrightTimeout:
+            continue
+    none.click(timeout=10000)
     session.map_frame().wait_for_function(
         "!document.querySelector('.place-notice, .place-pin, .leaflet-container.placing')", timeout=15000
     )
