@@ -433,6 +433,24 @@ def _circle_group(
 Drawn = tuple[str, Shown, dict[str, Any]]  # (layer, site, geometry as shown)
 
 
+def _drawn(
+    sites: Mapping[str, list[Shown]], offsets: Mapping[str, tuple[float, float]], fn: Transform
+) -> tuple[list[Drawn], dict[tuple[float, float], list[Drawn]]]:
+    """Every site with its geometry as shown (in layer order), and the points by the spot they are
+    drawn at (a spot with more than one is drawn as an aggregate marker)."""
+    drawn: list[Drawn] = []
+    for layer in LAYER_NAMES:
+        for s in sites.get(layer, []):
+            geom = display_feature(s.key, s.feature, offsets.get(s.key), fn)
+            if geom is not None:
+                drawn.append((layer, s, geom))
+    spots: dict[tuple[float, float], list[Drawn]] = defaultdict(list)
+    for item in drawn:
+        if item[2]["type"] == "Point":
+            spots[spot_of(*item[2]["coordinates"][:2])].append(item)
+    return drawn, spots
+
+
 def _site_layer_groups(
     sites: Mapping[str, list[Shown]], drawn: list[Drawn], together: set[int], lang: Lang, strings: StringTable
 ) -> list[folium.FeatureGroup]:
@@ -521,16 +539,7 @@ def site_groups(
         for layer, items in shown.items()
     }
     groups.append(_circle_group(sites, anchors, fn, lang) if circles else None)
-    drawn: list[Drawn] = []
-    for layer in LAYER_NAMES:
-        for s in sites.get(layer, []):
-            geom = display_feature(s.key, s.feature, offsets.get(s.key), fn)
-            if geom is not None:
-                drawn.append((layer, s, geom))
-    spots: dict[tuple[float, float], list[Drawn]] = defaultdict(list)
-    for item in drawn:
-        if item[2]["type"] == "Point":
-            spots[spot_of(*item[2]["coordinates"][:2])].append(item)
+    drawn, spots = _drawn(sites, offsets, fn)
     together = {id(item[1]) for members in spots.values() if len(members) > 1 for item in members}
     groups += _site_layer_groups(sites, drawn, together, lang, strings)
     rows = aggregate_rows(spots, lang, strings)
