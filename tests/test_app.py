@@ -335,10 +335,14 @@ def test_raw_quotes_in_downloads(layers_dir: Path, no_admin: None, downloads: Fi
 
 def test_language_toggle(layers_dir: Path, no_admin: None) -> None:
     at = run_app()
+    assert "拼音" not in at.dataframe[0].value.columns  # the Chinese interface reads the names as written
     at.sidebar.radio(key="lang").set_value("en").run()
     assert at.title[0].value == "Urban renewal map"
     assert "Showing 11 of 11 sites" in [m.value for m in at.markdown]
-    assert list(at.dataframe[0].value.columns)[:4] == ["Name", "Layer", "Kind", "Status"]
+    table = at.dataframe[0].value
+    assert list(table.columns)[:5] == ["Name", "Pinyin", "Layer", "Kind", "Status"]
+    assert table.set_index("Name").loc["塔山公园", "Pinyin"] == "tǎ shān gōng yuán"
+    assert "tǎ shān gōng yuán" in map_args(at)["feature_group"]  # in the popup too
     assert at.sidebar.text_input(key="query").label == "Search by name (Chinese or pinyin)"
     labels = at.sidebar.selectbox(key="dl_choice").options
     assert "Parks (GeoJSON)" in labels and "Current selection (CSV)" in labels

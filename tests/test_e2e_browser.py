@@ -17,6 +17,8 @@ import pytest
 from conftest import (
     ARTIFACTS,
     COUNTY_SPOT,
+    JS_SITE_COUNT,
+    SITE_PATHS,
     XSS_IMG_PWN,
     XSS_SCRIPT,
     ProjectCopy,
@@ -104,6 +106,36 @@ def test_popup_quotes_the_statement(session: Session) -> None:
     assert popup.is_visible()
     session.page.screenshot(path=str(ARTIFACTS / "map-fixture-popup.png"))
     session.close_popup()
+
+
+def test_the_english_interface_reads_chinese_names_in_pinyin(session: Session) -> None:
+    session.page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    session.page.get_by_role("heading", name="Urban renewal map").wait_for(timeout=15000)
+    _map_redrawn(session, lambda html: "Statements that mention it" in html)  # the English map
+    session.click_feature("parks/p1")
+    popup = session.map.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10000)
+    assert popup.locator("h4").inner_text() == "塔山公园"
+    assert popup.locator(".pinyin").inner_text() == "tǎ shān gōng yuán"
+    session.page.screenshot(path=str(ARTIFACTS / "map-english-popup.png"))
+    session.close_popup()
+    session.page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
+    session.page.get_by_role("heading", name="城市更新项目地图").wait_for(timeout=15000)
+    _map_redrawn(session, lambda html: "提及该项目的原文" in html)
+
+
+def _map_redrawn(session: Session, ready: Any) -> None:
+    """Wait for the map drawn anew (another language remounts it) with every site."""
+    session.settle()
+
+    def drawn() -> bool:
+        try:
+            frame = session.map_frame()
+            return ready(frame.content()) and bool(frame.evaluate(f"({JS_SITE_COUNT % SITE_PATHS})() === {N_SITES}"))
+        except PlaywrightError:  # the old frame went away meanwhile
+            return False
+
+    session.wait_for(drawn, timeout=30)
 
 
 def test_untrusted_text_is_shown_as_text(session: Session) -> None:

@@ -373,6 +373,19 @@ def test_the_chosen_site_is_highlighted_where_drawn(layers_dir: Path) -> None:
     assert 'className: "chosen-label"' in SITE_JS and ".leaflet-tooltip.chosen-label" in MAP_CSS
 
 
+def test_english_records_carry_the_pinyin_of_chinese_names(layers_dir: Path) -> None:
+    layers = read_layers(layers_dir)
+    by_layer = {
+        layer: [(site_key(layer, f, i), f) for i, f in enumerate(feats)] for layer, feats in layers.features.items()
+    }
+    en = site_groups(by_layer, None, {}, {}, "none", "en")
+    ((strings, _),) = [c[2] for c in _calls(en) if c[1] == "setStrings"]
+    p1 = _records(en)["parks/p1"]
+    assert len(p1) == 9 and strings[p1[8]] == "tǎ shān gōng yuán"
+    assert all(len(r) == 8 for r in _records(site_groups(by_layer, None, {}, {}, "none", "zh")).values())
+    assert 'if (str(r[8])) h += \'<p class="pinyin">\' + esc(str(r[8]))' in SITE_JS
+
+
 def test_many_sites_draw_on_a_canvas() -> None:
     assert base_map(None, "zh", n_sites=CANVAS_THRESHOLD).options["prefer_canvas"] is False
     assert base_map(None, "zh", n_sites=CANVAS_THRESHOLD + 1).options["prefer_canvas"] is True

@@ -172,6 +172,7 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "rebuild_done": {"zh": "图层已重建。", "en": "The layers were rebuilt."},
     "rebuild_failed": {"zh": "重建失败：{log}", "en": "The rebuild failed: {log}"},
     "col_name": {"zh": "名称", "en": "Name"},
+    "col_pinyin": {"zh": "拼音", "en": "Pinyin"},
     "col_layer": {"zh": "图层", "en": "Layer"},
     "col_kind": {"zh": "类型", "en": "Kind"},
     "col_status": {"zh": "状态", "en": "Status"},

@@ -48,6 +48,7 @@ from geo.web.i18n import Lang, distance_label, layer_label, precision_label, t
 from geo.web.layers_io import APPROXIMATE_PRECISIONS, LAYER_NAMES, Feature
 from geo.web.legend import Legend, legend_html
 from geo.web.popup import POPUP_CSS, popup_facts, statements
+from geo.web.search import reading
 from geo.web.styles import (
     CANVAS_THRESHOLD,
     CHOSEN_KEY,
@@ -296,7 +297,8 @@ def precision_text(props: Mapping[str, Any], lang: Lang) -> str:
 def site_record(
     site: Shown, layer: str, geom: dict[str, Any], lang: Lang, strings: StringTable, flags: int
 ) -> list[Any]:
-    """[key, style, geometry, name, fact set, statements, flags, precision] of one site (``SITE_JS``).
+    """[key, style, geometry, name, fact set, statements, flags, precision(, pinyin)] of one site
+    (``SITE_JS``); the pinyin of a Chinese name in the English interface only.
 
     Points are sent as [lon, lat]; the fact set, the statements' texts and the precision (with
     its uncertainty, as the tooltip shows it) as positions in ``strings``; a statement's surface
@@ -313,7 +315,9 @@ def site_record(
     style = style_index(style_key(layer, str(p.get("status") or "unknown"), geom["type"], site.uploaded))
     shape: Any = geom["coordinates"][:2] if geom["type"] == "Point" else geom
     facts = strings.facts(popup_facts(p, layer, lang))
-    return [site.key, style, shape, name, facts, said, flags, strings(precision_text(p, lang))]
+    record = [site.key, style, shape, name, facts, said, flags, strings(precision_text(p, lang))]
+    spoken = reading(name) if lang == "en" else ""
+    return [*record, strings(spoken)] if spoken else record
 
 
 def _site_flags(site: Shown) -> int:

@@ -46,12 +46,14 @@
     return '<span class="tt-name">' + esc(r[3]) + '</span><span class="tt-meta" data-meta="' +
       esc(M.describe(r)) + '"></span>';
   };
-  // r: [key, style, geometry, name, fact set, statements [[doc, quote, surface?]], flags, precision]; a
+  // r: [key, style, geometry, name, fact set, statements [[doc, quote, surface?]], flags, precision,
+  // pinyin? (of a Chinese name, English interface)]; a
   // fact set is [label, value, label, value, ...] and every text is a position in the string table
   M.popup = function(r) {
     var lab = M.labels, name = String(r[3] || ""), said = r[5] || [], flags = r[6] || 0;
     var facts = (typeof r[4] === "number" && M.facts[r[4]]) || [];
     var h = '<div class="site-popup"><h4>' + esc(name) + "</h4>", tags = [];
+    if (str(r[8])) h += '<p class="pinyin">' + esc(str(r[8])) + "</p>";
     lab.flags.forEach(function(f) {
       if (flags & f[0]) tags.push('<span class="tag">' + esc(f[1]) + "</span>");
     });
@@ -102,6 +104,7 @@
       var m = meta(r);
       h += '<li><a href="#" data-i="' + i + '" data-key="' + esc(r[0]) + '">' +
         '<span class="agg-dot" style="background:' + esc(m[3]) + '"></span>' + esc(r[3]) + "</a> " +
+        (str(r[8]) ? '<span class="agg-pinyin">' + esc(str(r[8])) + "</span> " : "") +
         '<span class="agg-meta">' + esc(M.describe(r)) + "</span></li>";
     });
     return h + "</ol></div>";
