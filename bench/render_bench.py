@@ -39,8 +39,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from geo.web.assets import LEAFLET_DIR  # noqa: E402
+from geo.web.display import shared_spots  # noqa: E402
 from geo.web.layers_io import LAYER_NAMES, Layers, read_layers, sites_frame  # noqa: E402
-from geo.web.mapview import base_map, shared_spots, site_groups  # noqa: E402
+from geo.web.mapview import base_map, site_groups  # noqa: E402
 from geo.web.popup import popup_html  # noqa: E402
 
 CHROMIUM_ARGS = [

@@ -31,7 +31,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from geo.web.mapview import FLAG_PLACED
+from geo.web.flags import FLAG_PLACED
 from geo.web.popup import md_text
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
@@ -215,17 +215,36 @@ def test_filters(layers_dir: Path, no_admin: None) -> None:
 def test_table_selection_centres_the_map(layers_dir: Path, no_admin: None) -> None:
     at = run_app()
     assert map_args(at)["center"] is None
+    assert "addChosen" not in map_args(at)["feature_group"]  # nothing chosen, nothing highlighted
     table_key = at.dataframe[0].key
     at.session_state[table_key] = {"selection": {"rows": [table_names(at).index("塔山公园")], "columns": []}}
     at.run()
     args = map_args(at)
     assert args["center"] == [28.9, 120.02] and args["zoom"] == 16
+    assert 'window.siteMap.addChosen(' in args["feature_group"] and "塔山公园" in args["feature_group"]
     # an approximate site: zoomed out to show its uncertainty circle
     at.session_state[table_key] = {
         "selection": {"rows": [table_names(at).index("老城区有机更新")], "columns": []}
     }
     at.run()
     assert map_args(at)["zoom"] < 12
+
+
+def test_a_layers_zoom_button_fits_the_view_to_that_layer(layers_dir: Path, no_admin: None) -> None:
+    at = run_app()
+    assert map_args(at)["center"] is None
+    at.sidebar.button(key="zoom_parks").click().run()
+    args = map_args(at)
+    (lat, lon), zoom = args["center"], args["zoom"]
+    cx, cy = _screen(lon, lat, zoom)
+    parks = [f for f in layer_features(layers_dir) if f["properties"]["category"] == "parks"]
+    for f in parks:  # every park is on the 800 × 620 px map
+        for x, y in shapely.get_coordinates(shape(f["geometry"])):
+            px, py = _screen(x, y, zoom)
+            assert abs(px - cx) <= 400 and abs(py - cy) <= 310, f["properties"]["name"]
+    assert at.sidebar.button(key="zoom_parks").proto.help == "缩放到该图层（按当前筛选）"
+    at.sidebar.button(key="zoom_roads").click().run()
+    assert map_args(at)["center"] != args["center"]  # another layer, another view
 
 
 def _screen(lon: float, lat: float, zoom: float) -> tuple[float, float]:
@@ -316,10 +335,14 @@ def test_raw_quotes_in_downloads(layers_dir: Path, no_admin: None, downloads: Fi
 
 def test_language_toggle(layers_dir: Path, no_admin: None) -> None:
     at = run_app()
+    assert "拼音" not in at.dataframe[0].value.columns  # the Chinese interface reads the names as written
     at.sidebar.radio(key="lang").set_value("en").run()
     assert at.title[0].value == "Urban renewal map"
     assert "Showing 11 of 11 sites" in [m.value for m in at.markdown]
-    assert list(at.dataframe[0].value.columns)[:4] == ["Name", "Layer", "Kind", "Status"]
+    table = at.dataframe[0].value
+    assert list(table.columns)[:5] == ["Name", "Pinyin", "Layer", "Kind", "Status"]
+    assert table.set_index("Name").loc["塔山公园", "Pinyin"] == "tǎ shān gōng yuán"
+    assert "tǎ shān gōng yuán" in map_args(at)["feature_group"]  # in the popup too
     assert at.sidebar.text_input(key="query").label == "Search by name (Chinese or pinyin)"
     labels = at.sidebar.selectbox(key="dl_choice").options
     assert "Parks (GeoJSON)" in labels and "Current selection (CSV)" in labels
@@ -570,6 +593,7 @@ def test_place_a_site_then_undo(project: ProjectCopy) -> None:
     place_form(at, lat, lon)
     at.run()
     assert "addPin" in map_args(at)["feature_group"]  # the chosen point is shown before saving
+    assert "window.siteMap.placeMode" in map_args(at)["feature_group"]  # a click anywhere sets it
     at.button(key="place_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("已保存" in s.value for s in at.success), [e.value for e in at.error]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from conftest import Session, browser, copy_project, needs_chromium, running_app
 
-pytestmark = [needs_chromium, pytest.mark.browser]
+pytestmark = [pytest.mark.browser, needs_chromium]
 TOKEN = "s3cret-token-for-tests"
 TOKEN_FIELD = 'input[type="password"][aria-label="编辑口令"]'
 WRITE_CONTROLS = (".st-key-rebuild", ".st-key-place_save", ".st-key-place_undo", ".st-key-upload_save")

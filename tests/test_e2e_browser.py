@@ -17,6 +17,8 @@ import pytest
 from conftest import (
     ARTIFACTS,
     COUNTY_SPOT,
+    JS_SITE_COUNT,
+    SITE_PATHS,
     XSS_IMG_PWN,
     XSS_SCRIPT,
     ProjectCopy,
@@ -33,7 +35,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from geo.web.i18n import precision_label, status_label
 
-pytestmark = [needs_chromium, pytest.mark.browser]
+pytestmark = [pytest.mark.browser, needs_chromium]
 # Screen position of the (first) aggregate marker in the map frame.
 JS_AGG_POINT = """(() => { let p = null; window.map.eachLayer(l => {
   if (l.siteAggregate && !p) { const q = window.map.latLngToContainerPoint(l.getLatLng()); p = [q.x, q.y]; }
@@ -104,6 +106,36 @@ def test_popup_quotes_the_statement(session: Session) -> None:
     assert popup.is_visible()
     session.page.screenshot(path=str(ARTIFACTS / "map-fixture-popup.png"))
     session.close_popup()
+
+
+def test_the_english_interface_reads_chinese_names_in_pinyin(session: Session) -> None:
+    session.page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    session.page.get_by_role("heading", name="Urban renewal map").wait_for(timeout=15000)
+    _map_redrawn(session, lambda html: "Statements that mention it" in html)  # the English map
+    session.click_feature("parks/p1")
+    popup = session.map.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10000)
+    assert popup.locator("h4").inner_text() == "塔山公园"
+    assert popup.locator(".pinyin").inner_text() == "tǎ shān gōng yuán"
+    session.page.screenshot(path=str(ARTIFACTS / "map-english-popup.png"))
+    session.close_popup()
+    session.page.locator('[data-testid="stSidebar"]').get_by_text("中文", exact=True).click()
+    session.page.get_by_role("heading", name="城市更新项目地图").wait_for(timeout=15000)
+    _map_redrawn(session, lambda html: "提及该项目的原文" in html)
+
+
+def _map_redrawn(session: Session, ready: Any) -> None:
+    """Wait for the map drawn anew (another language remounts it) with every site."""
+    session.settle()
+
+    def drawn() -> bool:
+        try:
+            frame = session.map_frame()
+            return ready(frame.content()) and bool(frame.evaluate(f"({JS_SITE_COUNT % SITE_PATHS})() === {N_SITES}"))
+        except PlaywrightError:  # the old frame went away meanwhile
+            return False
+
+    session.wait_for(drawn, timeout=30)
 
 
 def test_untrusted_text_is_shown_as_text(session: Session) -> None:
@@ -262,6 +294,16 @@ def _row_box(session: Session, row: int) -> None:
                 raise
 
 
+# Where the highlight of the site chosen in the table stands (its ring), or null.
+JS_CHOSEN = """() => {
+  let at = null;
+  window.map.eachLayer(l => {
+    if (l.options && l.options.className === "site-chosen" && l.getLatLng) at = [l.getLatLng().lat, l.getLatLng().lng];
+  });
+  return at;
+}"""
+
+
 def test_choosing_a_row_centres_the_map_again_after_panning(session: Session) -> None:
     # wait for the previous rerun to finish replacing the filtered table
     session.page.wait_for_function(f"document.querySelectorAll('{TABLES}').length === 1", timeout=15000)
@@ -270,6 +312,10 @@ def test_choosing_a_row_centres_the_map_again_after_panning(session: Session) ->
     frame.wait_for_function("map.getZoom() === 16", timeout=15000)
     center = frame.evaluate("[map.getCenter().lat, map.getCenter().lng]")
     assert center == pytest.approx([28.9, 120.02], abs=1e-6)
+    # the chosen site is highlighted where it is drawn, its name beside it
+    ring = session.wait_for(lambda: session.map_frame().evaluate(JS_CHOSEN))
+    assert ring == pytest.approx([28.9, 120.02], abs=1e-6)
+    assert session.map.locator(".leaflet-tooltip.chosen-label").inner_text() == "塔山公园"
     # pan and zoom away, then choose the same row again: the map comes back to it
     frame.evaluate("window.map.setView([28.7, 119.8], 11)")
     session.page.wait_for_timeout(400)

@@ -22,7 +22,7 @@ from conftest import Session, browser, needs_chromium, running_app, write_layers
 
 from geo.web.i18n import t
 
-pytestmark = [needs_chromium, pytest.mark.browser]
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 PWN = "window.__pwned"
 PAYLOADS = {

@@ -3,7 +3,8 @@
 The app runs on a temporary copy of the project's reports and layers (``$RENEWAL_MAP_DATA``,
 ``$RENEWAL_MAP_LAYERS``): a Word report is uploaded through the page's file input and its sites
 appear on the map; a site is placed by clicking the map, saved with a note, survives a rebuild of
-the layers, and comes back to its county once the placement is undone and the layers rebuilt.
+the layers, and comes back to its county once the placement is undone and the layers rebuilt. In
+placement mode a click on a marker sets the point too (no popup), and the pin can be dragged.
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ from conftest import (
     running_app,
     tree_digest,
 )
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from geo.web.mapview import FLAG_PLACED, FLAG_UNPLACED, FLAG_UPLOADED
+from geo.web.flags import FLAG_PLACED, FLAG_UNPLACED, FLAG_UPLOADED
 
-pytestmark = [needs_chromium, pytest.mark.browser]
+pytestmark = [pytest.mark.browser, needs_chromium]
 HOSTILE = "![x](i.png) :red[y] <b>z.txt"
 
 
@@ -117,17 +119,7 @@ def test_place_a_site_by_clicking_the_map_rebuild_and_undo(app: tuple[Session, P
     name, county = site["properties"]["name"], site["properties"]["county"]
     drawn = session.site(key)
     assert drawn is not None
-    _open(session, "手动修正位置")
-    chooser = session.page.locator('[data-testid="stSelectbox"]').filter(
-        has_text="项目（约略定位的排在前面）"
-    )
-    chooser.locator("input").click()
-    session.page.wait_for_timeout(500)
-    chooser.locator("input").fill(name)
-    session.page.get_by_role("option").filter(has_text=f"{name} · {county}").first.wait_for(timeout=10000)
-    session.page.keyboard.press("Enter")
-    lat_box = session.page.get_by_label("纬度（WGS-84）")
-    lat_box.wait_for(timeout=15000)
+    lat_box = _choose_for_placing(session, name, county)
 
     # click the map where the site really is (zoomed in, so that one pixel is under a metre)
     lon, lat = inside_point(county, *site["geometry"]["coordinates"])
@@ -183,3 +175,124 @@ def test_place_a_site_by_clicking_the_map_rebuild_and_undo(app: tuple[Session, P
     assert (back["lat"], back["lng"]) == pytest.approx((drawn["lat"], drawn["lng"]), abs=1e-6)
     assert session.page.locator(MAP_FRAME).count() == 1
     assert session.blocked == []
+
+
+def _choose_for_placing(session: Session, name: str, county: str) -> Any:
+    """Choose the site in the placement section; returns the latitude box."""
+    _open(session, "手动修正位置")
+    chooser = session.page.locator('[data-testid="stSelectbox"]').filter(has_text="项目（约略定位的排在前面）")
+    chooser.locator("input").click()
+    session.page.wait_for_timeout(500)
+    chooser.locator("input").fill(name)
+    session.page.get_by_role("option").filter(has_text=f"{name} · {county}").first.wait_for(timeout=10000)
+    session.page.keyboard.press("Enter")
+    lat_box = session.page.get_by_label("纬度（WGS-84）")
+    lat_box.wait_for(timeout=15000)
+    return lat_box
+
+
+def _latlng_at(session: Session, x: float, y: float) -> tuple[float, float, float]:
+    """(lat, lng) of the map at (x, y) pixels, and how many degrees one pixel spans there."""
+    return tuple(
+        session.map_frame().evaluate(
+            f"""(() => {{ const a = map.containerPointToLatLng([{x}, {y}]),
+                b = map.containerPointToLatLng([{x} + 1, {y} + 1]);
+                return [a.lat, a.lng, Math.max(Math.abs(a.lat - b.lat), Math.abs(a.lng - b.lng))]; }})()"""
+        )
+    )
+
+
+def _form_point(session: Session) -> tuple[float, float] | None:
+    """The point in the placement form; None while it is empty or being redrawn (a rerun may
+    show the old form beside the new one for a moment)."""
+    boxes = session.page.get_by_label("纬度（WGS-84）"), session.page.get_by_label("经度（WGS-84）")
+    if any(b.count() != 1 for b in boxes):
+        return None
+    lat, lon = (b.input_value() for b in boxes)
+    return (float(lat), float(lon)) if lat and lon else None
+
+
+def test_placement_mode_a_click_on_a_marker_sets_the_point_and_the_pin_drags(
+    app: tuple[Session, ProjectCopy, Path],
+) -> None:
+    session, copy, uploads = app
+    _report_back(copy, uploads)
+    site = next(f for f in layer_features(copy.layers) if f["properties"]["precision"] == "county")
+    key = f"{site['properties']['category']}/{site['id']}"
+    before = json.loads(copy.overrides.read_text(encoding="utf-8")) if copy.overrides.exists() else None
+    _choose_for_placing(session, site["properties"]["name"], site["properties"]["county"])
+    frame = session.map_frame()
+    frame.wait_for_selector(".place-notice", timeout=15000)
+    assert "定位模式" in frame.locator(".place-notice").inner_text()
+    session.settle()
+
+    # click right where a marker stands (the site's own, alone or an aggregate): the point is set
+    # there, and no popup opens. The marker is brought to the middle of the map first, so that the
+    # drag below stays clear of the edges (where the map would pan under the pin).
+    session.wait_for(lambda: session.map_frame().evaluate(JS_MARKER_POINT, key))
+    session.map_frame().evaluate(f"(() => {{ const p = ({JS_MARKER_POINT})({json.dumps(key)}); "
+                                 "map.setView(map.containerPointToLatLng([p.x, p.y]), 12, {animate: false}); })()")
+    session.page.wait_for_timeout(400)
+    pos = session.wait_for(lambda: session.map_frame().evaluate(JS_MARKER_POINT, key))
+    lat, lng, pixel = _latlng_at(session, pos["x"], pos["y"])
+    session.click_map(pos["x"], pos["y"])
+    point = session.wait_for(lambda: _form_point(session))
+    assert point == pytest.approx((lat, lng), abs=2 * pixel + 1e-6)
+    assert session.map.locator(".leaflet-popup").count() == 0
+
+    # the pin stands at the point; dragged 60 px right and 40 px down, it sets the point there
+    pin = session.map.locator(".place-pin")
+    pin.wait_for(timeout=15000)
+    session.settle()
+    box = pin.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    frame_box = session.page.locator(MAP_FRAME).bounding_box()
+    lat2, lng2, pixel2 = _latlng_at(session, cx - frame_box["x"] + 60, cy - frame_box["y"] + 40)
+    session.page.mouse.move(cx, cy)
+    session.page.mouse.down()
+    for i in range(1, 11):
+        session.page.mouse.move(cx + 6 * i, cy + 4 * i)
+    session.page.mouse.up()
+    moved = session.wait_for(lambda: (p := _form_point(session)) and p != point and p)
+    assert moved == pytest.approx((lat2, lng2), abs=3 * pixel2 + 1e-6)
+    assert session.map.locator(".leaflet-popup").count() == 0
+    session.page.screenshot(path=str(ARTIFACTS / "map-placing.png"))
+    # nothing is written before the placement is saved
+    after = json.loads(copy.overrides.read_text(encoding="utf-8")) if copy.overrides.exists() else None
+    assert after == before
+
+    # no site chosen any more: the mode ends, and a click on the marker opens its popup again
+    chooser = session.page.locator('[data-testid="stSelectbox"]').filter(has_text="项目（约略定位的排在前面）")
+    none = session.page.get_by_role("option").filter(has_text="选择项目…").first
+    for _ in range(3):  # (again, if a rerun closed the list meanwhile)
+        session.settle()
+        chooser.locator("input").click()
+        try:
+            none.wait_for(timeout=4000)
+            break
+        except PlaywrightTimeout:
+            continue
+    none.click(timeout=10000)
+    session.map_frame().wait_for_function(
+        "!document.querySelector('.place-notice, .place-pin, .leaflet-container.placing')", timeout=15000
+    )
+    session.settle()
+    pos = session.wait_for(lambda: session.map_frame().evaluate(JS_MARKER_POINT, key))
+    session.click_map(pos["x"], pos["y"])
+    session.map.locator(".leaflet-popup").wait_for(timeout=10000)
+    session.close_popup()
+    assert session.blocked == []
+
+
+# The screen point (in the map) of the marker drawing a site: its own or its aggregate's.
+JS_MARKER_POINT = """(key) => {
+  let found = null;
+  window.map.eachLayer(l => {
+    if ((l.feature && l.feature.id === key) ||
+        (l.siteAggregate && l.siteAggregate.members.some(r => r[0] === key))) found = l;
+  });
+  if (!found) return null;
+  const p = window.map.latLngToContainerPoint(found.getLatLng ? found.getLatLng() : found.getBounds().getCenter());
+  const s = window.map.getSize();
+  return (p.x > 20 && p.y > 20 && p.x < s.x - 20 && p.y < s.y - 20) ? {x: p.x, y: p.y} : null;
+}"""

@@ -14,23 +14,16 @@ from conftest import COUNTY_SPOT, XSS_IMG, XSS_SCRIPT, fixture_layers
 
 from geo.coords import wgs84_to_gcj02 as wgs_to_gcj
 from geo.web.assets import LEAFLET_CSS, LEAFLET_JS
-from geo.web.layers_io import LAYER_NAMES, STATUSES, read_layers, sites_frame
-from geo.web.mapview import (
+from geo.web.display import display_feature, display_transform, from_display, offset_lonlat, shared_spots
+from geo.web.flags import FLAG_UPLOADED
+from geo.web.i18n import t
+from geo.web.layers_io import LAYER_NAMES, STATUSES, read_layers, site_key, sites_frame
+from geo.web.mapview import MAP_CSS, SITE_JS, Shown, SiteData, base_map, js_json, site_groups
+from geo.web.styles import (
     CANVAS_THRESHOLD,
     CATEGORY_COLORS,
-    FLAG_UPLOADED,
     POINT_PANE,
-    SITE_JS,
     STYLE_KEYS,
-    Shown,
-    SiteData,
-    base_map,
-    display_feature,
-    from_display,
-    js_json,
-    offset_lonlat,
-    shared_spots,
-    site_groups,
     site_style,
     style_index,
     style_key,
@@ -101,10 +94,12 @@ def test_offset_lonlat() -> None:
     assert lon == 120.0 and lat == pytest.approx(29.01)
 
 
-def test_wgs_to_gcj_takes_lon_lat_and_shifts_in_china() -> None:
-    lon, lat = wgs_to_gcj(120.03, 28.9)
+def test_gaode_shows_gcj02_from_the_one_shift_in_geo_coords() -> None:
+    shift = display_transform("gaode")
+    assert shift is wgs_to_gcj and display_transform("osm")(120.03, 28.9) == (120.03, 28.9)
+    lon, lat = shift(120.03, 28.9)
     assert 0.002 < lon - 120.03 < 0.01 and -0.01 < lat - 28.9 < 0
-    assert wgs_to_gcj(2.35, 48.85) == (2.35, 48.85)  # outside China: unchanged
+    assert shift(2.35, 48.85) == (2.35, 48.85)  # outside China: unchanged
 
 
 def test_a_click_on_gaode_tiles_is_turned_back_to_wgs84() -> None:
@@ -337,6 +332,58 @@ def test_placement_pin() -> None:
     groups = site_groups({}, None, {}, {}, "none", "zh", pin=(120.03, 28.9, "新位置"))
     ((name, _, args),) = [c for c in _calls(groups) if c[1] == "addPin"]
     assert name == "pin" and args[1:] == [120.03, 28.9, "新位置"] and STYLE_KEYS[args[0]] == "pin"
+
+
+def test_placement_mode_before_and_after_a_point_is_chosen() -> None:
+    notice = t("place_mode", "en")
+    before = _calls(site_groups({}, None, {}, {}, "none", "en", placing=notice))
+    assert [(c[0], c[1], c[2]) for c in before if c[0] == "pin"] == [("pin", "placeMode", [notice])]
+    after = _calls(site_groups({}, None, {}, {}, "gaode", "en", pin=(120.03, 28.9, "x"), placing=notice))
+    assert [c[1] for c in after if c[0] == "pin"] == ["placeMode", "addPin"]
+    (args,) = [c[2] for c in after if c[1] == "addPin"]
+    assert args[1:3] == pytest.approx(list(wgs_to_gcj(120.03, 28.9)), abs=1e-5)  # drawn on Gaode's datum
+    assert not [c for c in _calls(site_groups({}, None, {}, {}, "none", "en")) if c[0] == "pin"]
+
+
+def test_placement_mode_lets_clicks_through_and_the_pin_is_draggable() -> None:
+    assert ".leaflet-container.placing .leaflet-interactive:not(.place-pin) { pointer-events: none; }" in MAP_CSS
+    assert ".leaflet-container.placing canvas { pointer-events: none; }" in MAP_CSS
+    assert "draggable: true" in SITE_JS and 'map.fire("click", {latlng: m.getLatLng()})' in SITE_JS
+
+
+def test_the_chosen_site_is_highlighted_where_drawn(layers_dir: Path) -> None:
+    layers = read_layers(layers_dir)
+    by_layer = {
+        layer: [(site_key(layer, f, i), f) for i, f in enumerate(feats)] for layer, feats in layers.features.items()
+    }
+    groups = site_groups(by_layer, None, {}, {}, "gaode", "en", chosen="parks/p1")
+    ((name, _, (style, geom, label)),) = [c for c in _calls(groups) if c[1] == "addChosen"]
+    p1 = layers.features["parks"][0]
+    assert name == "chosen" and STYLE_KEYS[style] == "chosen" and label == p1["properties"]["name"]
+    assert geom["coordinates"] == pytest.approx(list(wgs_to_gcj(*p1["geometry"]["coordinates"])), abs=1e-5)
+    road = layers.features["roads"][0]
+    ((_, _, (_, line, _)),) = [
+        c for c in _calls(site_groups(by_layer, None, {}, {}, "none", "en", chosen=site_key("roads", road, 0)))
+        if c[1] == "addChosen"
+    ]
+    assert line["type"] == road["geometry"]["type"]  # a line is highlighted along its length
+    for chosen in (None, "parks/none"):  # nothing chosen, or a site not drawn: no highlight
+        assert not [c for c in _calls(site_groups(by_layer, None, {}, {}, "none", "en", chosen=chosen))
+                    if c[1] == "addChosen"]
+    assert 'className: "chosen-label"' in SITE_JS and ".leaflet-tooltip.chosen-label" in MAP_CSS
+
+
+def test_english_records_carry_the_pinyin_of_chinese_names(layers_dir: Path) -> None:
+    layers = read_layers(layers_dir)
+    by_layer = {
+        layer: [(site_key(layer, f, i), f) for i, f in enumerate(feats)] for layer, feats in layers.features.items()
+    }
+    en = site_groups(by_layer, None, {}, {}, "none", "en")
+    ((strings, _),) = [c[2] for c in _calls(en) if c[1] == "setStrings"]
+    p1 = _records(en)["parks/p1"]
+    assert len(p1) == 9 and strings[p1[8]] == "tǎ shān gōng yuán"
+    assert all(len(r) == 8 for r in _records(site_groups(by_layer, None, {}, {}, "none", "zh")).values())
+    assert 'if (str(r[8])) h += \'<p class="pinyin">\' + esc(str(r[8]))' in SITE_JS
 
 
 def test_many_sites_draw_on_a_canvas() -> None:

@@ -84,3 +84,11 @@ def test_highlight_escapes_every_piece() -> None:
         == "&lt;a&gt;<mark>塔山</mark>&amp;<mark>塔山公园</mark>"
     )
     assert highlight("x", "") == "x"
+
+
+def test_the_english_popup_gives_the_names_pinyin_the_chinese_one_does_not() -> None:
+    park = fixture_layers()["parks"][0]["properties"]
+    assert '<h4>塔山公园</h4><p class="pinyin">tǎ shān gōng yuán</p>' in popup_html(park, "parks", "en")
+    assert "pinyin" not in popup_html(park, "parks", "zh")
+    odd = {**park, "name": "<b>x</b>公园"}
+    assert '<p class="pinyin">&lt;b&gt;x&lt;/b&gt; gōng yuán</p>' in popup_html(odd, "parks", "en")

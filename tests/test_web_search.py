@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from geo.web.layers_io import read_layers, sites_frame
-from geo.web.search import filter_sites, matches, normalize_query, pinyin_keys
+from geo.web.search import filter_sites, matches, normalize_query, pinyin_keys, reading
 
 
 def test_pinyin_keys_full_and_initials() -> None:
@@ -46,3 +46,10 @@ def test_filter_sites(layers_dir: Path) -> None:
     assert list(by_doc["name"]) == ["九铜线"]
     both = filter_sites(sites, query="gongyuan", statuses=["completed"])
     assert list(both["name"]) == ["塔山公园"]
+
+
+def test_reading_gives_pinyin_with_tones_and_keeps_other_runs() -> None:
+    assert reading("塔山公园") == "tǎ shān gōng yuán"
+    assert reading("G60高速") == "G60 gāo sù"
+    assert reading("Riverside Park") == ""  # nothing Chinese: nothing to read
+    assert reading("") == ""

@@ -10,8 +10,9 @@ from conftest import COUNTY_SPOT, fixture_layers
 from shapely.geometry import Point
 
 from geo.locate.overrides import Override, Overrides
+from geo.web.display import shared_spots
+from geo.web.flags import FLAG_PLACED, FLAG_UNPLACED
 from geo.web.layers_io import read_layers, sites_frame
-from geo.web.mapview import FLAG_PLACED, FLAG_UNPLACED, shared_spots
 from geo.web.popup import md_text
 from geo.web.project import current_project
 from geo.web.view import (

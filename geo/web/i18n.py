@@ -148,7 +148,13 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "Say where the location comes from and who you are.",
     },
     "place_refused": {"zh": "未保存：{error}", "en": "Not saved: {error}"},
+    "zoom_layer": {"zh": "缩放到该图层（按当前筛选）", "en": "Zoom to this layer (as filtered)"},
     "place_pin": {"zh": "新位置", "en": "New position"},
+    "place_mode": {
+        "zh": "定位模式：点击地图任意处设定位置（点在标记上也可），拖动标记可微调。",
+        "en": "Placing: a click anywhere on the map sets the point (on a marker too); "
+        "drag the pin to adjust.",
+    },
     "place_pending": {
         "zh": "{n} 处手动定位的变更尚未写入图层。",
         "en": "{n} placement change(s) are not in the layers yet.",
@@ -166,6 +172,7 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "rebuild_done": {"zh": "图层已重建。", "en": "The layers were rebuilt."},
     "rebuild_failed": {"zh": "重建失败：{log}", "en": "The rebuild failed: {log}"},
     "col_name": {"zh": "名称", "en": "Name"},
+    "col_pinyin": {"zh": "拼音", "en": "Pinyin"},
     "col_layer": {"zh": "图层", "en": "Layer"},
     "col_kind": {"zh": "类型", "en": "Kind"},
     "col_status": {"zh": "状态", "en": "Status"},

@@ -13,6 +13,9 @@ string (a quote shared by several sites, a county, a label) is sent once in a st
 site refers to it by number, and the popup is built in the browser when it opens, with every
 piece of text escaped there (``SITE_JS``). Report text is untrusted and is never put into the
 page as markup.
+
+How sites look is ``geo.web.styles`` (and the legend ``geo.web.legend``); where they are drawn,
+``geo.web.display``.
 """
 
 from __future__ import annotations
@@ -29,11 +32,37 @@ import folium
 import jinja2
 from branca.element import Element, Figure, MacroElement
 
-from geo.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from geo.web.assets import localize
-from geo.web.i18n import Lang, distance_label, layer_label, precision_label, status_label, t
-from geo.web.layers_io import APPROXIMATE_PRECISIONS, LAYER_NAMES, STATUSES, Feature
-from geo.web.popup import POPUP_CSS, esc, popup_facts, statements
+from geo.web.display import (
+    DISPLAY_DECIMALS,
+    OUTLINE_DECIMALS,
+    Transform,
+    display_feature,
+    display_transform,
+    rounded_geometry,
+    spot_of,
+    transform_geometry,
+)
+from geo.web.flags import FLAG_PLACED, FLAG_UNPLACED, FLAG_UPLOADED
+from geo.web.i18n import Lang, distance_label, layer_label, precision_label, t
+from geo.web.layers_io import APPROXIMATE_PRECISIONS, LAYER_NAMES, Feature
+from geo.web.legend import Legend, legend_html
+from geo.web.popup import POPUP_CSS, popup_facts, statements
+from geo.web.search import reading
+from geo.web.styles import (
+    CANVAS_THRESHOLD,
+    CHOSEN_KEY,
+    CIRCLE_KEY,
+    COUNTY_KEY,
+    PIN_KEY,
+    POINT_PANE,
+    STYLE_KEYS,
+    style_columns,
+    style_index,
+    style_key,
+    style_meta,
+    style_table,
+)
 
 BASEMAPS: tuple[str, ...] = ("none", "auto", "osm", "gaode")
 # "auto": OpenStreetMap's tiles when the browser can load them; when none loads, the map drops
@@ -58,252 +87,6 @@ TILES: dict[str, dict[str, Any]] = {
     },
 }
 
-CATEGORY_COLORS: dict[str, str] = {
-    "renewal": "#c0392b",
-    "parks": "#2e8b57",
-    "roads": "#d35400",
-    "scenic": "#2c6fbb",
-}
-COUNTY_COLOR = "#6b6b6b"
-UNCERTAINTY_COLOR = "#555555"
-UPLOAD_COLOR = "#111111"
-PIN_COLOR = "#7b1fa2"
-POINT_RADIUS = 7
-CANVAS_THRESHOLD = 2000
-POINT_PANE = "site_points"
-# Shown coordinates are rounded to 1e-5 degrees (about 1 m): finer than any marker, and the
-# downloads keep the data as built.
-DISPLAY_DECIMALS = 5
-OUTLINE_DECIMALS = 4
-# Statuses are told apart by fill and dash, never by fading: every outline is drawn at full
-# strength, and a point's fill is opaque (the layer's colour when completed, half of it in
-# progress, white when planned, light grey when unknown), so each reads on any base map.
-STATUS_DASH: dict[str, str | None] = {
-    "completed": None,
-    "in_progress": "6 3",
-    "planned": "4 3",
-    "unknown": "1 4",
-}
-# Lines are wider, so their dashes are longer (the legend draws the same).
-LINE_DASH: dict[str, str | None] = {
-    "completed": None,
-    "in_progress": "12 5",
-    "planned": "6 5",
-    "unknown": "1 8",
-}
-STATUS_FILL: dict[str, float] = {"completed": 0.95, "in_progress": 0.5, "planned": 0.95, "unknown": 0.95}
-POINT_FILL_COLOR: dict[str, str | None] = {
-    "completed": None,  # the layer's colour
-    "in_progress": None,
-    "planned": "#ffffff",
-    "unknown": "#d9d9d9",
-}
-POLYGON_FILL: dict[str, float] = {"completed": 0.45, "in_progress": 0.3, "planned": 0.18, "unknown": 0.18}
-LINE_WEIGHT = 5
-METRES_PER_DEGREE = 111_320.0
-# Record flags (the last item of a site record): tags shown in its popup.
-FLAG_UPLOADED = 1
-FLAG_PLACED = 2  # placed by hand since the layers were built
-FLAG_UNPLACED = 8  # a hand placement was undone since the layers were built
-
-# ---- coordinates -----------------------------------------------------------------------------
-
-
-def _map_coords(coords: Any, fn: Callable[[float, float], tuple[float, float]]) -> Any:
-    if coords and isinstance(coords[0], (int, float)):
-        lon, lat = fn(float(coords[0]), float(coords[1]))
-        return [lon, lat, *coords[2:]]
-    return [_map_coords(c, fn) for c in coords]
-
-
-def transform_geometry(
-    geom: dict[str, Any], fn: Callable[[float, float], tuple[float, float]]
-) -> dict[str, Any]:
-    """A copy of a GeoJSON geometry with ``fn(lon, lat) -> (lon, lat)`` applied to every position."""
-    if geom.get("type") == "GeometryCollection":
-        return {
-            "type": "GeometryCollection",
-            "geometries": [transform_geometry(g, fn) for g in geom.get("geometries", [])],
-        }
-    return {"type": geom["type"], "coordinates": _map_coords(geom.get("coordinates") or [], fn)}
-
-
-def _identity(lon: float, lat: float) -> tuple[float, float]:
-    return lon, lat
-
-
-def display_transform(basemap: str) -> Callable[[float, float], tuple[float, float]]:
-    return wgs84_to_gcj02 if basemap == "gaode" else _identity
-
-
-def from_display(basemap: str, lon: float, lat: float) -> tuple[float, float]:
-    """WGS-84 (lon, lat) of a position on the map as shown (a click), whatever the tiles' datum."""
-    return gcj02_to_wgs84(lon, lat) if basemap == "gaode" else (lon, lat)
-
-
-def offset_lonlat(lon: float, lat: float, dx_m: float, dy_m: float) -> tuple[float, float]:
-    """Move a WGS-84 position ``dx_m`` east and ``dy_m`` north (small distances)."""
-    dlat = dy_m / METRES_PER_DEGREE
-    dlon = dx_m / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 1e-6))
-    return lon + dlon, lat + dlat
-
-
-def _round_coords(coords: Any, decimals: int) -> Any:
-    if isinstance(coords, (int, float)):
-        return round(float(coords), decimals)
-    return [_round_coords(c, decimals) for c in coords]
-
-
-def rounded_geometry(geom: dict[str, Any], decimals: int) -> dict[str, Any]:
-    if geom.get("type") == "GeometryCollection":
-        return {
-            "type": "GeometryCollection",
-            "geometries": [rounded_geometry(g, decimals) for g in geom.get("geometries", [])],
-        }
-    return {"type": geom["type"], "coordinates": _round_coords(geom.get("coordinates") or [], decimals)}
-
-
-# ---- overlapping points ----------------------------------------------------------------------
-
-
-def spot_of(lon: float, lat: float) -> tuple[float, float]:
-    """Positions within about a metre are one spot."""
-    return round(lon, 5), round(lat, 5)
-
-
-def shared_spots(
-    points: Iterable[tuple[str, float, float, float | None]],
-) -> dict[str, tuple[float, float]]:
-    """Keys of the point sites that share their spot with another, each with a zero offset.
-
-    ``points`` are (key, lon, lat, uncertainty_m). Such sites are drawn as one aggregate marker
-    at the spot (``site_groups``), never moved away from it; the mapping has the shape callers
-    pass to ``display_feature`` and ``site_groups`` as ``offsets``.
-    """
-    groups: dict[tuple[float, float], list[str]] = defaultdict(list)
-    for key, lon, lat, _ in points:
-        if math.isfinite(lon) and math.isfinite(lat):
-            groups[spot_of(lon, lat)].append(key)
-    return {k: (0.0, 0.0) for keys in groups.values() if len(keys) > 1 for k in keys}
-
-
-# ---- styles ----------------------------------------------------------------------------------
-
-
-def site_style(layer: str, status: str, geom_type: str, uploaded: bool = False) -> dict[str, Any]:
-    """Leaflet path options: colour from the layer, fill and dash from the status.
-
-    A site from an uploaded report (not yet saved into the project) has a black outline (a
-    wider line for roads), so it stands out from the built layers.
-    """
-    color = CATEGORY_COLORS.get(layer, "#555555")
-    status = status if status in STATUSES else "unknown"
-    dash = STATUS_DASH[status]
-    style: dict[str, Any] = {"color": color, "opacity": 1.0}
-    if geom_type in ("Point", "MultiPoint"):
-        style.update(
-            fill=True,
-            pane=POINT_PANE,
-            weight=3 if status in ("in_progress", "planned") else 2,
-            fillColor=POINT_FILL_COLOR[status] or color,
-            fillOpacity=STATUS_FILL[status],
-            radius=POINT_RADIUS,
-        )
-        if uploaded:
-            style.update(color=UPLOAD_COLOR, weight=3, radius=POINT_RADIUS + 1)
-    elif geom_type in ("LineString", "MultiLineString"):
-        dash = LINE_DASH[status]
-        style.update(
-            weight=LINE_WEIGHT + 3 if uploaded else LINE_WEIGHT,
-            lineCap="butt" if dash and status != "unknown" else "round",
-        )
-    else:
-        style.update(weight=3 if dash else 2, fillColor=color, fillOpacity=POLYGON_FILL[status])
-        if uploaded:
-            style.update(color=UPLOAD_COLOR, weight=3)
-    if dash:
-        style["dashArray"] = dash
-    return style
-
-
-# A 1-pixel outline, as in the legend: the canvas of a large map paints a line of one pixel or
-# less as a hairline, which is several times faster than any wider line; with thousands of
-# circles, 1.5 pixels took most of the first render (``bench/render_bench.py``).
-UNCERTAINTY_STYLE: dict[str, Any] = {
-    "color": UNCERTAINTY_COLOR,
-    "fillColor": UNCERTAINTY_COLOR,
-    "weight": 1,
-    "opacity": 0.8,
-    "dashArray": "6 6",
-    "fill": True,
-    "fillOpacity": 0.04,
-    "interactive": False,
-}
-COUNTY_STYLE: dict[str, Any] = {
-    "color": COUNTY_COLOR,
-    "weight": 1.5,
-    "fill": True,
-    "fillColor": "#ffffff",
-    "fillOpacity": 0.35,
-    "interactive": False,
-}
-PIN_STYLE: dict[str, Any] = {
-    "color": PIN_COLOR,
-    "weight": 3,
-    "fill": True,
-    "fillColor": "#ffffff",
-    "fillOpacity": 0.6,
-    "radius": POINT_RADIUS + 4,
-    "pane": POINT_PANE,
-    "interactive": False,
-}
-
-
-def geometry_kind(geom_type: str) -> str:
-    """``point``, ``line`` or ``area``: what a style depends on besides layer and status."""
-    if geom_type in ("Point", "MultiPoint"):
-        return "point"
-    if geom_type in ("LineString", "MultiLineString"):
-        return "line"
-    return "area"
-
-
-_KIND_GEOM = {"point": "Point", "line": "LineString", "area": "Polygon"}
-CIRCLE_KEY = "circle"
-COUNTY_KEY = "county"
-PIN_KEY = "pin"
-
-
-def style_key(layer: str, status: str, geom_type: str, uploaded: bool = False) -> str:
-    status = status if status in STATUSES else "unknown"
-    return f"{layer}/{status}/{geometry_kind(geom_type)}" + ("/upload" if uploaded else "")
-
-
-def style_table() -> dict[str, dict[str, Any]]:
-    """Every style the map uses, by ``style_key`` and the fixed keys: the same whatever the data."""
-    table: dict[str, dict[str, Any]] = {}
-    for uploaded in (False, True):
-        for layer in LAYER_NAMES:
-            for status in STATUSES:
-                for geom_type in _KIND_GEOM.values():
-                    table[style_key(layer, status, geom_type, uploaded)] = site_style(
-                        layer, status, geom_type, uploaded
-                    )
-    table[CIRCLE_KEY] = UNCERTAINTY_STYLE
-    table[COUNTY_KEY] = COUNTY_STYLE
-    table[PIN_KEY] = PIN_STYLE
-    return table
-
-
-STYLE_KEYS: tuple[str, ...] = tuple(style_table())
-STYLE_INDEX: dict[str, int] = {k: i for i, k in enumerate(STYLE_KEYS)}
-
-
-def style_index(key: str) -> int:
-    """Position of a style in the table sent to the browser (a site record carries only this)."""
-    return STYLE_INDEX[key]
-
-
 def js_json(value: Any) -> str:
     """``value`` as JSON for a script: UTF-8 text kept as is, ``<``, ``>``, ``&`` escaped.
 
@@ -326,23 +109,6 @@ def js_json(value: Any) -> str:
 # from the data goes into the page through ``esc`` (HTML-escaped, quotes included) or as Leaflet
 # options and coordinates.
 SITE_JS = resources.files("geo.web").joinpath("sitemap.js").read_text(encoding="utf-8")
-
-
-def style_columns(styles: list[dict[str, Any]]) -> list[Any]:
-    """[option names, rows of values] of a list of Leaflet styles (None where a style has no value)."""
-    names = sorted({k for st in styles for k in st})
-    return [names, [[st.get(k) for k in names] for st in styles]]
-
-
-def style_meta(key: str, lang: Lang) -> list[str] | None:
-    """[layer, layer label, status label, colour] of a site style (None for the fixed styles):
-    what a tooltip, an aggregate's list and its bar say about a site whose record has this style."""
-    parts = key.split("/")
-    if len(parts) < 3:
-        return None
-    layer, status = parts[0], parts[1]
-    color = CATEGORY_COLORS.get(layer, "#555555")
-    return [layer, layer_label(layer, lang), status_label(status, lang), color]
 
 
 class SiteScript(MacroElement):
@@ -403,25 +169,6 @@ class SiteData(MacroElement):
 # ---- the constant base map -------------------------------------------------------------------
 
 
-class Legend(MacroElement):
-    """The legend as a Leaflet control that folds away (``siteMap.legend``); ``html`` is built from
-    escaped labels by ``legend_html``, ``title`` is the text of its fold button."""
-
-    _template = jinja2.Template(
-        """
-        {% macro script(this, kwargs) %}
-        window.siteMap.legend({{ this._parent.get_name() }}, {{ this.html|tojson }}, {{ this.title|tojson }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, html: str, title: str = "") -> None:
-        super().__init__()
-        self._name = "Legend"
-        self.html = html
-        self.title = title
-
-
 MAP_CSS = """
 .leaflet-container { background: #eef0ec; }
 .map-legend { background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 4px;
@@ -450,64 +197,17 @@ MAP_CSS = """
 .agg-popup .agg-dot { display: inline-block; width: 9px; height: 9px; border-radius: 50%;
   margin-right: 4px; vertical-align: middle; }
 .agg-content .agg-back { display: inline-block; margin-bottom: 4px; font-size: 12px; }
+.leaflet-container.placing { cursor: crosshair; }
+.leaflet-container.placing .leaflet-interactive:not(.place-pin) { pointer-events: none; }
+.leaflet-container.placing canvas { pointer-events: none; }
+.place-pin i { display: block; width: 16px; height: 16px; border: 3px solid; border-radius: 50%;
+  background: #ffffff; box-shadow: 0 1px 4px rgba(0,0,0,0.5); cursor: move; }
+.leaflet-tooltip.chosen-label { font-weight: bold; border: 2px solid #111111; }
+.place-notice { background: #e8f1ff; border: 1px solid #2a62c9; border-radius: 4px; padding: 4px 8px;
+  max-width: 260px; font: 12px/1.4 sans-serif; color: #0d2a5c; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
 .tile-notice { background: #fff4d6; border: 1px solid #c9a227; border-radius: 4px; padding: 4px 8px;
   max-width: 260px; font: 12px/1.4 sans-serif; color: #3d3000; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
 """
-
-
-def _swatch_point(color: str, status: str, uploaded: bool = False) -> str:
-    s = site_style("", status, "Point", uploaded)
-    dash = f' stroke-dasharray="{s["dashArray"]}"' if "dashArray" in s else ""
-    stroke = s["color"] if uploaded else color
-    fill = POINT_FILL_COLOR[status] or color
-    return (
-        f'<svg width="18" height="14"><circle cx="9" cy="7" r="5" stroke="{stroke}" '
-        f'stroke-width="{s["weight"]}" fill="{fill}" fill-opacity="{s["fillOpacity"]}"{dash}/></svg>'
-    )
-
-
-def _swatch_line(color: str, status: str) -> str:
-    s = site_style("", status, "LineString")
-    d = f' stroke-dasharray="{s["dashArray"]}"' if "dashArray" in s else ""
-    return (
-        f'<svg width="30" height="14"><line x1="3" y1="7" x2="27" y2="7" stroke="{color}" '
-        f'stroke-width="{s["weight"]}" stroke-linecap="{s["lineCap"]}"{d}/></svg>'
-    )
-
-
-def legend_html(lang: Lang) -> str:
-    """Legend markup: layer colours, status styles, uploads, the uncertainty circle. Labels escaped."""
-    parts = [f"<b>{esc(t('legend_layers', lang))}</b>"]
-    for layer in LAYER_NAMES:
-        c = CATEGORY_COLORS[layer]
-        parts.append(
-            f'<div><svg width="18" height="14"><rect x="2" y="2" width="14" height="10" fill="{c}"/>'
-            f"</svg>{esc(layer_label(layer, lang))}</div>"
-        )
-    parts.append(f"<b>{esc(t('legend_status', lang))}</b>")
-    for status in STATUSES:
-        parts.append(
-            f"<div>{_swatch_point('#444', status)}{_swatch_line('#444', status)}"
-            f"{esc(status_label(status, lang))}</div>"
-        )
-    parts.append(
-        f"<div>{_swatch_point('#888', 'completed', uploaded=True)}{esc(t('legend_uploaded', lang))}</div>"
-    )
-    parts.append(
-        f'<div><svg width="18" height="14"><circle cx="9" cy="7" r="6" stroke="{UNCERTAINTY_COLOR}" '
-        f'fill="none" stroke-dasharray="3 3"/></svg>{esc(t("legend_approx", lang))}</div>'
-    )
-    bar = "".join(
-        f'<rect x="{2 + 3.5 * i}" y="10" width="3.5" height="3" fill="{CATEGORY_COLORS[layer]}"/>'
-        for i, layer in enumerate(LAYER_NAMES)
-    )
-    parts.append(
-        '<div><svg width="18" height="14"><rect x="1.5" y="0.5" width="15" height="13" rx="2" fill="#fff" '
-        'stroke="#222"/><text x="9" y="9" font-size="8" font-weight="bold" text-anchor="middle">n</text>'
-        f"{bar}"
-        f"</svg>{esc(t('legend_agg', lang))}</div>"
-    )
-    return "".join(parts)
 
 
 def base_map(bounds: tuple[float, float, float, float] | None, lang: Lang, n_sites: int = 0) -> folium.Map:
@@ -543,32 +243,6 @@ def base_map(bounds: tuple[float, float, float, float] | None, lang: Lang, n_sit
 
 
 # ---- groups that change with filters and tiles -----------------------------------------------
-
-
-def display_feature(
-    key: str,
-    feature: Feature,
-    offset: tuple[float, float] | None,
-    fn: Callable[[float, float], tuple[float, float]],
-) -> dict[str, Any] | None:
-    """The geometry as shown: spiral offset for a stacked point, then the tiles' datum, rounded
-    to ``DISPLAY_DECIMALS``. A new geometry; None when the feature has none that can be read."""
-    geom = feature.get("geometry")
-    if not isinstance(geom, dict) or not geom.get("type"):
-        return None
-    dx, dy = offset if offset is not None and geom["type"] == "Point" else (0.0, 0.0)
-    moved = bool(dx or dy)
-
-    def show(lon: float, lat: float) -> tuple[float, float]:
-        if moved:
-            lon, lat = offset_lonlat(lon, lat, dx, dy)
-        x, y = fn(lon, lat)
-        return round(x, DISPLAY_DECIMALS), round(y, DISPLAY_DECIMALS)
-
-    try:
-        return transform_geometry(geom, show)
-    except (TypeError, ValueError, IndexError, KeyError):
-        return None
 
 
 @dataclass
@@ -623,7 +297,8 @@ def precision_text(props: Mapping[str, Any], lang: Lang) -> str:
 def site_record(
     site: Shown, layer: str, geom: dict[str, Any], lang: Lang, strings: StringTable, flags: int
 ) -> list[Any]:
-    """[key, style, geometry, name, fact set, statements, flags, precision] of one site (``SITE_JS``).
+    """[key, style, geometry, name, fact set, statements, flags, precision(, pinyin)] of one site
+    (``SITE_JS``); the pinyin of a Chinese name in the English interface only.
 
     Points are sent as [lon, lat]; the fact set, the statements' texts and the precision (with
     its uncertainty, as the tooltip shows it) as positions in ``strings``; a statement's surface
@@ -640,7 +315,9 @@ def site_record(
     style = style_index(style_key(layer, str(p.get("status") or "unknown"), geom["type"], site.uploaded))
     shape: Any = geom["coordinates"][:2] if geom["type"] == "Point" else geom
     facts = strings.facts(popup_facts(p, layer, lang))
-    return [site.key, style, shape, name, facts, said, flags, strings(precision_text(p, lang))]
+    record = [site.key, style, shape, name, facts, said, flags, strings(precision_text(p, lang))]
+    spoken = reading(name) if lang == "en" else ""
+    return [*record, strings(spoken)] if spoken else record
 
 
 def _site_flags(site: Shown) -> int:
@@ -734,62 +411,7 @@ def _radius(value: Any) -> float:
     return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else 0.0
 
 
-def site_groups(
-    shown: Mapping[str, list[tuple[str, Feature]]] | Mapping[str, list[Shown]],
-    popups: Mapping[str, str] | None,
-    offsets: Mapping[str, tuple[float, float]],
-    anchors: Mapping[str, tuple[float, float]],
-    basemap: str,
-    lang: Lang,
-    counties: Mapping[str, dict[str, Any]] | None = None,
-    *,
-    circles: bool = True,
-    pin: tuple[float, float, str] | None = None,
-) -> list[folium.FeatureGroup]:
-    """Feature groups for ``st_folium(feature_group_to_add=...)``.
-
-    ``shown``: layer -> sites after filtering, as ``Shown`` or (key, feature) pairs.
-    ``popups`` is not used (popups are built in the browser from each site's record; the
-    parameter stays for callers written against the earlier version). ``offsets``: display
-    offsets (east, north; metres) per key, zero for every site today (``shared_spots``): point
-    sites that share a spot are drawn as one aggregate marker at it. ``anchors``: key -> (lon,
-    lat) centre of each site (for the uncertainty circles). ``counties``: county name -> WGS-84
-    GeoJSON outline. ``circles``: draw the uncertainty circles. ``pin``: (lon, lat, label) of a
-    position being chosen by hand (WGS-84).
-
-    Order: the string table, tiles (if any), county outlines, uncertainty circles, the four
-    layers (sites drawn on their own), the aggregates (sites sharing a spot), the pin.
-    """
-    del popups
-    fn = display_transform(basemap)
-    strings = StringTable()
-    data = folium.FeatureGroup(name="site-strings", control=False)
-    sites: dict[str, list[Shown]] = {
-        layer: [s if isinstance(s, Shown) else Shown(s[0], s[1]) for s in items]
-        for layer, items in shown.items()
-    }
-    drawn = _drawn(sites, offsets, fn)
-    spots = _point_spots(drawn)
-    groups = [
-        data,
-        _tile_group(basemap, lang) if basemap in TILES else None,
-        _county_group(counties, fn, lang) if counties else None,
-        _circle_group(sites, anchors, fn, lang) if circles else None,
-        *_layer_groups(sites, drawn, spots, lang, strings),
-        _aggregate_group(spots, lang, strings),
-        _pin_group(pin, fn) if pin is not None else None,
-    ]
-    SiteData("setStrings", strings.items, strings.fact_sets).add_to(data)
-    return [g for g in groups if g is not None]
-
-
-_Drawn = tuple[str, Shown, dict[str, Any]]  # (layer, site, its display geometry)
-_Shift = Callable[[float, float], tuple[float, float]]  # WGS-84 to display coordinates
-
-
-def _county_group(counties: Mapping[str, dict[str, Any]], fn: _Shift,
-                  lang: Lang) -> folium.FeatureGroup:
-    """The county outlines, in display coordinates."""
+def _outline_group(counties: Mapping[str, dict[str, Any]], fn: Transform, lang: Lang) -> folium.FeatureGroup:
     g = folium.FeatureGroup(name=t("counties_layer", lang), control=False)
     outlines = [
         rounded_geometry(transform_geometry(geom, fn), OUTLINE_DECIMALS)
@@ -799,12 +421,11 @@ def _county_group(counties: Mapping[str, dict[str, Any]], fn: _Shift,
     return g
 
 
-def _circle_group(sites: Mapping[str, list[Shown]], anchors: Mapping[str, tuple[float, float]],
-                  fn: _Shift, lang: Lang) -> folium.FeatureGroup | None:
-    """The uncertainty circles of the sites shown (None when no site has one)."""
-    rows = uncertainty_circles(
-        ((s.key, s.feature) for layer in LAYER_NAMES for s in sites.get(layer, [])), anchors, fn
-    )
+def _circle_group(
+    sites: Mapping[str, list[Shown]], anchors: Mapping[str, tuple[float, float]], fn: Transform, lang: Lang
+) -> folium.FeatureGroup | None:
+    features = ((s.key, s.feature) for layer in LAYER_NAMES for s in sites.get(layer, []))
+    rows = uncertainty_circles(features, anchors, fn)
     if not rows:
         return None
     g = folium.FeatureGroup(name=t("uncertainty_layer", lang), control=False)
@@ -813,32 +434,31 @@ def _circle_group(sites: Mapping[str, list[Shown]], anchors: Mapping[str, tuple[
     return g
 
 
-def _drawn(sites: Mapping[str, list[Shown]], offsets: Mapping[str, tuple[float, float]],
-           fn: _Shift) -> list[_Drawn]:
-    """Every site that has a display geometry, layer by layer."""
-    drawn: list[_Drawn] = []
+Drawn = tuple[str, Shown, dict[str, Any]]  # (layer, site, geometry as shown)
+
+
+def _drawn(
+    sites: Mapping[str, list[Shown]], offsets: Mapping[str, tuple[float, float]], fn: Transform
+) -> tuple[list[Drawn], dict[tuple[float, float], list[Drawn]]]:
+    """Every site with its geometry as shown (in layer order), and the points by the spot they are
+    drawn at (a spot with more than one is drawn as an aggregate marker)."""
+    drawn: list[Drawn] = []
     for layer in LAYER_NAMES:
         for s in sites.get(layer, []):
             geom = display_feature(s.key, s.feature, offsets.get(s.key), fn)
             if geom is not None:
                 drawn.append((layer, s, geom))
-    return drawn
-
-
-def _point_spots(drawn: list[_Drawn]) -> dict[tuple[float, float], list[_Drawn]]:
-    """Point sites by the spot they are drawn at."""
-    spots: dict[tuple[float, float], list[_Drawn]] = defaultdict(list)
+    spots: dict[tuple[float, float], list[Drawn]] = defaultdict(list)
     for item in drawn:
         if item[2]["type"] == "Point":
             spots[spot_of(*item[2]["coordinates"][:2])].append(item)
-    return spots
+    return drawn, spots
 
 
-def _layer_groups(sites: Mapping[str, list[Shown]], drawn: list[_Drawn],
-                  spots: Mapping[tuple[float, float], list[_Drawn]], lang: Lang,
-                  strings: StringTable) -> list[folium.FeatureGroup]:
-    """One group per layer shown, with its sites drawn on their own (not sharing a spot)."""
-    together = {id(item[1]) for members in spots.values() if len(members) > 1 for item in members}
+def _site_layer_groups(
+    sites: Mapping[str, list[Shown]], drawn: list[Drawn], together: set[int], lang: Lang, strings: StringTable
+) -> list[folium.FeatureGroup]:
+    """One group per layer shown, with its sites drawn on their own (not in an aggregate)."""
     groups = []
     for layer in LAYER_NAMES:
         if layer not in sites:
@@ -855,42 +475,86 @@ def _layer_groups(sites: Mapping[str, list[Shown]], drawn: list[_Drawn],
     return groups
 
 
-def _aggregate_group(spots: Mapping[tuple[float, float], list[_Drawn]], lang: Lang,
-                     strings: StringTable) -> folium.FeatureGroup | None:
-    """One marker for each spot that several sites share (None when none do)."""
-    rows = aggregate_rows(spots, lang, strings)
-    if not rows:
+def _chosen_group(drawn: list[Drawn], chosen: str) -> folium.FeatureGroup | None:
+    """The highlight of the site ``chosen`` (its key) where it is drawn, labelled with its name;
+    None when it is not drawn."""
+    found = next(((s, geom) for _, s, geom in drawn if s.key == chosen), None)
+    if found is None:
         return None
-    g = folium.FeatureGroup(name=t("agg_layer", lang), control=False)
-    SiteData("addAggregates", rows).add_to(g)
+    site, geom = found
+    name = str((site.feature.get("properties") or {}).get("name") or "")
+    g = folium.FeatureGroup(name="chosen", control=False)
+    SiteData("addChosen", style_index(CHOSEN_KEY), geom, name).add_to(g)
     return g
 
 
-def _pin_group(pin: tuple[float, float, str], fn: _Shift
-               ) -> folium.FeatureGroup:
-    """The position being chosen by hand."""
+def _placing_group(pin: tuple[float, float, str] | None, placing: str, fn: Transform) -> folium.FeatureGroup:
+    """Placement mode (``siteMap.placeMode``: a click anywhere sets the point, ``placing`` is the
+    notice on the map) and the draggable pin at the point chosen so far."""
     g = folium.FeatureGroup(name="pin", control=False)
-    lon, lat = fn(pin[0], pin[1])
-    SiteData(
-        "addPin", style_index(PIN_KEY), round(lon, DISPLAY_DECIMALS), round(lat, DISPLAY_DECIMALS), pin[2]
-    ).add_to(g)
+    SiteData("placeMode", placing).add_to(g)
+    if pin is not None:
+        lon, lat = fn(pin[0], pin[1])
+        SiteData(
+            "addPin", style_index(PIN_KEY), round(lon, DISPLAY_DECIMALS), round(lat, DISPLAY_DECIMALS), pin[2]
+        ).add_to(g)
     return g
 
 
-def data_bounds(
-    anchors: Iterable[tuple[float, float]], extents: Iterable[tuple[float, float, float, float]]
-) -> tuple[float, float, float, float] | None:
-    """(min lon, min lat, max lon, max lat) over site centres and geometry extents, or None."""
-    xs: list[float] = []
-    ys: list[float] = []
-    for lon, lat in anchors:
-        if math.isfinite(lon) and math.isfinite(lat):
-            xs.append(lon)
-            ys.append(lat)
-    for x0, y0, x1, y1 in extents:
-        if all(math.isfinite(v) for v in (x0, y0, x1, y1)):
-            xs += [x0, x1]
-            ys += [y0, y1]
-    if not xs:
-        return None
-    return min(xs), min(ys), max(xs), max(ys)
+def site_groups(
+    shown: Mapping[str, list[tuple[str, Feature]]] | Mapping[str, list[Shown]],
+    popups: Mapping[str, str] | None,
+    offsets: Mapping[str, tuple[float, float]],
+    anchors: Mapping[str, tuple[float, float]],
+    basemap: str,
+    lang: Lang,
+    counties: Mapping[str, dict[str, Any]] | None = None,
+    *,
+    circles: bool = True,
+    pin: tuple[float, float, str] | None = None,
+    placing: str | None = None,
+    chosen: str | None = None,
+) -> list[folium.FeatureGroup]:
+    """Feature groups for ``st_folium(feature_group_to_add=...)``.
+
+    ``shown``: layer -> sites after filtering, as ``Shown`` or (key, feature) pairs.
+    ``popups`` is not used (popups are built in the browser from each site's record; the
+    parameter stays for callers written against the earlier version). ``offsets``: display
+    offsets (east, north; metres) per key, zero for every site today (``shared_spots``): point
+    sites that share a spot are drawn as one aggregate marker at it. ``anchors``: key -> (lon,
+    lat) centre of each site (for the uncertainty circles). ``counties``: county name -> WGS-84
+    GeoJSON outline. ``circles``: draw the uncertainty circles. ``pin``: (lon, lat, label) of a
+    position being chosen by hand (WGS-84). ``placing``: a site is being placed; the notice
+    the map shows in placement mode, where a click anywhere sets the point. ``chosen``: key of
+    the site chosen in the table, highlighted where it is drawn.
+
+    Order: the string table, tiles (if any), county outlines, uncertainty circles, the four
+    layers (sites drawn on their own), the aggregates (sites sharing a spot), the pin.
+    """
+    del popups
+    fn = display_transform(basemap)
+    strings = StringTable()
+    data = folium.FeatureGroup(name="site-strings", control=False)
+    groups: list[folium.FeatureGroup | None] = [data]
+    groups.append(_tile_group(basemap, lang) if basemap in TILES else None)
+    groups.append(_outline_group(counties, fn, lang) if counties else None)
+    sites: dict[str, list[Shown]] = {
+        layer: [s if isinstance(s, Shown) else Shown(s[0], s[1]) for s in items]
+        for layer, items in shown.items()
+    }
+    groups.append(_circle_group(sites, anchors, fn, lang) if circles else None)
+    drawn, spots = _drawn(sites, offsets, fn)
+    together = {id(item[1]) for members in spots.values() if len(members) > 1 for item in members}
+    groups += _site_layer_groups(sites, drawn, together, lang, strings)
+    rows = aggregate_rows(spots, lang, strings)
+    if rows:
+        g = folium.FeatureGroup(name=t("agg_layer", lang), control=False)
+        SiteData("addAggregates", rows).add_to(g)
+        groups.append(g)
+    groups.append(_chosen_group(drawn, chosen) if chosen is not None else None)
+    if placing is not None or pin is not None:
+        groups.append(_placing_group(pin, placing or "", fn))
+    SiteData("setStrings", strings.items, strings.fact_sets).add_to(data)
+    return [g for g in groups if g is not None]
+
+

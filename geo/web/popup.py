@@ -17,6 +17,7 @@ from typing import Any
 from geo.web.i18n import Lang, distance_label, kind_label, layer_label, precision_label, status_label, t
 from geo.web.precision import LADDER, finer_hint, ladder
 from geo.web.precision import text as precision_text
+from geo.web.search import reading
 
 POPUP_CLASS = "site-popup"
 # Styles for the popup markup, added once to the map's page.
@@ -31,6 +32,7 @@ POPUP_CSS = f"""
 .{POPUP_CLASS} cite {{ display: block; color: #666; font-size: 12px; font-style: normal; }}
 .{POPUP_CLASS} mark {{ background: #ffe066; padding: 0 1px; }}
 .{POPUP_CLASS} .tags {{ margin: 0 0 4px 0; }}
+.{POPUP_CLASS} .pinyin, .agg-pinyin {{ color: #555; font-style: italic; margin: -2px 0 4px 0; }}
 .{POPUP_CLASS} .tag {{ display: inline-block; margin-right: 4px; padding: 0 5px; border-radius: 3px;
   background: #222; color: #fff; font-size: 11px; }}
 """
@@ -140,6 +142,9 @@ def popup_html(props: dict[str, Any], layer: str, lang: Lang, tags: Iterable[str
     """
     name = str(props.get("name") or "")
     parts = [f'<div class="{POPUP_CLASS}"><h4>{esc(name)}</h4>']
+    spoken = reading(name) if lang == "en" else ""
+    if spoken:
+        parts.append(f'<p class="pinyin">{esc(spoken)}</p>')
     shown_tags = [x for x in tags if x]
     if shown_tags:
         parts.append(

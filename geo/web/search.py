@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 import pandas as pd
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin
 
 _KEEP = "\x00"  # marks a run of characters pypinyin left as written (digits, Latin letters)
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -38,6 +38,17 @@ def pinyin_keys(name: str) -> tuple[str, str]:
             full.append(chunk.lower())
             initials.append(chunk[0].lower())
     return "".join(full), "".join(initials)
+
+
+@lru_cache(maxsize=65536)
+def reading(name: str) -> str:
+    """How a Chinese name reads, for the English interface: pinyin with tone marks, one syllable
+    per character, runs that are not Chinese kept as written (``G60高速`` gives ``G60 gāo sù``);
+    "" for a name without Chinese characters."""
+    if not _has_cjk(name):
+        return ""
+    parts = lazy_pinyin(name, style=Style.TONE, errors=cast(Any, _as_written))
+    return " ".join(p[1:].strip() if p.startswith(_KEEP) else p for p in parts if p.strip(_KEEP + " "))
 
 
 def normalize_query(query: str) -> str:

@@ -46,12 +46,14 @@
     return '<span class="tt-name">' + esc(r[3]) + '</span><span class="tt-meta" data-meta="' +
       esc(M.describe(r)) + '"></span>';
   };
-  // r: [key, style, geometry, name, fact set, statements [[doc, quote, surface?]], flags, precision]; a
+  // r: [key, style, geometry, name, fact set, statements [[doc, quote, surface?]], flags, precision,
+  // pinyin? (of a Chinese name, English interface)]; a
   // fact set is [label, value, label, value, ...] and every text is a position in the string table
   M.popup = function(r) {
     var lab = M.labels, name = String(r[3] || ""), said = r[5] || [], flags = r[6] || 0;
     var facts = (typeof r[4] === "number" && M.facts[r[4]]) || [];
     var h = '<div class="site-popup"><h4>' + esc(name) + "</h4>", tags = [];
+    if (str(r[8])) h += '<p class="pinyin">' + esc(str(r[8])) + "</p>";
     lab.flags.forEach(function(f) {
       if (flags & f[0]) tags.push('<span class="tag">' + esc(f[1]) + "</span>");
     });
@@ -102,6 +104,7 @@
       var m = meta(r);
       h += '<li><a href="#" data-i="' + i + '" data-key="' + esc(r[0]) + '">' +
         '<span class="agg-dot" style="background:' + esc(m[3]) + '"></span>' + esc(r[3]) + "</a> " +
+        (str(r[8]) ? '<span class="agg-pinyin">' + esc(str(r[8])) + "</span> " : "") +
         '<span class="agg-meta">' + esc(M.describe(r)) + "</span></li>";
     });
     return h + "</ol></div>";
@@ -175,9 +178,70 @@
     L.geoJson(geometries.map(function(g) { return {type: "Feature", geometry: g, properties: {}}; }),
       {style: function() { return style(styleIndex); }, interactive: false}).addTo(group);
   };
+  // The site chosen in the table: a white halo under a dark ring (a point, or the aggregate marker
+  // it is drawn in) or a dark line (a line or an area), taking no clicks, with the name beside it.
+  M.addChosen = function(group, styleIndex, g, name) {
+    var s = style(styleIndex), halo = L.extend({}, s, {color: "#ffffff", weight: s.weight + 4,
+      className: "site-chosen-halo"});
+    var ring = null;
+    [halo, s].forEach(function(o) {
+      ring = L.geoJson({type: "Feature", geometry: geometry(g), properties: {}}, {
+        pointToLayer: function(f, ll) { return L.circleMarker(ll, o); },
+        style: function() { return o; }, interactive: false
+      }).addTo(group);
+    });
+    if (name) {
+      ring.bindTooltip(esc(name), {permanent: true, direction: "right", offset: [s.radius || 0, 0],
+        className: "chosen-label"});
+    }
+  };
+  // The point chosen for a site being placed: a pin that can be dragged; dropping it sets the
+  // point as a click there would (streamlit-folium reports the map's clicks to the app).
   M.addPin = function(group, styleIndex, lon, lat, label) {
-    var m = L.circleMarker([lat, lon], style(styleIndex)).addTo(group);
-    if (label) m.bindTooltip(esc(label), {permanent: true, direction: "top", offset: [0, -10]});
+    var s = style(styleIndex);
+    var icon = L.divIcon({className: "place-pin", iconSize: [22, 22], iconAnchor: [11, 11],
+      html: '<i style="border-color:' + esc(s.color || "#000") + '"></i>'});
+    var m = L.marker([lat, lon], {icon: icon, draggable: true, autoPan: true, keyboard: false,
+      zIndexOffset: 1000}).addTo(group);
+    if (label) m.bindTooltip(esc(label), {permanent: true, direction: "top", offset: [0, -12]});
+    m.on("dragend", function() {
+      var map = group._map;
+      if (map) map.fire("click", {latlng: m.getLatLng()});
+    });
+  };
+  // Placement mode, while a site is being placed: sites, aggregates and outlines let clicks
+  // through (CSS on the "placing" class), so a click anywhere sets the point and opens no popup;
+  // ``notice`` says so on the map. It ends when the group leaves the map.
+  var placingGroups = 0;
+  M.placeMode = function(group, notice) {
+    var map = null, control = null;
+    function start() {
+      if (map || !group._map) return;
+      map = group._map;
+      placingGroups += 1;
+      L.DomUtil.addClass(map.getContainer(), "placing");
+      map.closePopup();
+      if (!notice) return;
+      control = L.control({position: "topleft"});
+      control.onAdd = function() {
+        var div = L.DomUtil.create("div", "place-notice");
+        div.setAttribute("role", "status");
+        div.textContent = notice;
+        L.DomEvent.disableClickPropagation(div);
+        return div;
+      };
+      control.addTo(map);
+    }
+    function stop() {
+      if (!map) return;
+      placingGroups -= 1;
+      if (placingGroups <= 0) L.DomUtil.removeClass(map.getContainer(), "placing");
+      if (control) control.remove();
+      map = control = null;
+    }
+    group.on("add", start);
+    group.on("remove", stop);
+    start();
   };
   // Tiles that cannot be loaded (offline, blocked): when tiles fail and none has loaded, a notice
   // on the map says so; with ``fallback`` ("auto") the tiles are also taken off, leaving the

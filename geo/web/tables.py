@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from geo.web.flags import FLAG_PLACED, FLAG_UNPLACED
 from geo.web.i18n import Lang, distance_label, kind_label, layer_label, precision_label, status_label, t
-from geo.web.mapview import FLAG_PLACED, FLAG_UNPLACED
 from geo.web.precision import finer_hint
 from geo.web.precision import text as precision_text
+from geo.web.search import reading
 from geo.web.view import ORIGIN_UPLOAD
 
 
@@ -22,10 +23,13 @@ def tags_of(flags: int, origin: str, lang: Lang) -> list[str]:
 
 
 def site_table(sites: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """The sites as the table shows them; in English, the pinyin of each Chinese name beside it."""
     approx = t("approximate", lang)
+    spoken = {t("col_pinyin", lang): [reading(str(n)) for n in sites["name"]]} if lang == "en" else {}
     return pd.DataFrame(
         {
             t("col_name", lang): sites["name"],
+            **spoken,
             t("col_layer", lang): [layer_label(v, lang) for v in sites["layer"]],
             t("col_kind", lang): [kind_label(v, lang) for v in sites["kind"]],
             t("col_status", lang): [status_label(v, lang) for v in sites["status"]],

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 from shapely.geometry import mapping
 
+from geo.web.flags import FLAG_PLACED, FLAG_UNPLACED
 from geo.web.i18n import Lang, t
 from geo.web.layers_io import (
     APPROXIMATE_PRECISIONS,
@@ -26,7 +27,6 @@ from geo.web.layers_io import (
     geometry_of,
     sites_frame,
 )
-from geo.web.mapview import FLAG_PLACED, FLAG_UNPLACED
 
 ORIGIN_BUILT = "built"
 ORIGIN_UPLOAD = "upload"

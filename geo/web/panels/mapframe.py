@@ -1,0 +1,89 @@
+"""The map (``st_folium``) with the shown sites, and the block of the site clicked on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.web import drawn
+from geo.web.cache import outlines
+from geo.web.centring import Centre, Offsets, clicked_site
+from geo.web.i18n import Lang, t
+from geo.web.mapview import site_groups
+from geo.web.popup import POPUP_CSS, popup_html
+from geo.web.state import on_map_change
+from geo.web.tables import tags_of
+from geo.web.view import View
+
+MAP_HEIGHT = 620
+
+
+@dataclass(frozen=True)
+class MapInput:
+    """What the map draws: the view, the sites shown and how (layers, circles, outlines)."""
+
+    view: View
+    shown: pd.DataFrame
+    offsets: Offsets
+    basemap: str
+    layers: list[str]
+    circles: bool
+    counties: bool
+    chosen: str | None = None  # key of the site chosen in the table, highlighted
+
+
+def draw_map(base: Any, m: MapInput, placing: str | None, centre: Centre, lang: Lang) -> dict[str, Any]:
+    """Draw the map on the base map ``base``; returns what streamlit-folium reports of clicks."""
+    ss = st.session_state
+    pin = drawn.pin(placing, ss.get("place_lat"), ss.get("place_lon"), t("place_pin", lang))
+    counties = outlines(drawn.counties(m.view.sites)) if m.counties else None
+    mode = t("place_mode", lang) if placing is not None else None
+    groups = site_groups(
+        drawn.by_layer(m.view, m.shown, m.layers),
+        None,
+        m.offsets,
+        drawn.anchors(m.shown),
+        m.basemap,
+        lang,
+        counties=counties,
+        circles=m.circles,
+        pin=pin,
+        placing=mode,
+        chosen=m.chosen,
+    )
+    out = st_folium(
+        base,
+        key="map",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        feature_group_to_add=groups,
+        returned_objects=["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"],
+        center=centre[0],
+        zoom=centre[1],  # type: ignore[arg-type]  # fractional: see CENTRE_NUDGE
+        on_change=on_map_change,
+    )
+    return out or {}
+
+
+def selected_site(out: dict[str, Any], m: MapInput, lang: Lang) -> None:
+    """The popup of the site last clicked on the map, drawn below it (the same escaped HTML)."""
+    key = clicked_site(
+        out.get("last_object_clicked"),
+        out.get("last_object_clicked_tooltip"),
+        m.shown,
+        m.view,
+        m.offsets,
+        m.basemap,
+    )
+    if key is None:
+        return
+    item = m.view.items[key]
+    row = m.shown[m.shown["key"] == key].iloc[0]
+    st.subheader(t("selected_site", lang))
+    tags = tags_of(int(row["flags"]), str(row["origin"]), lang)
+    # st.html sanitises the popup's HTML again
+    st.html(f"<style>{POPUP_CSS}</style>" + popup_html(item.shown["properties"], item.layer, lang, tags))

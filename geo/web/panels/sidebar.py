@@ -1,0 +1,158 @@
+"""The sidebar: language and base map, layers, search and filters, the approximate list,
+downloads and credits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from geo.output.attribution import features_attribution
+from geo.web.choices import filter_values
+from geo.web.downloads import download_menu
+from geo.web.i18n import (
+    LANG_NAMES,
+    LANGS,
+    Lang,
+    distance_label,
+    layer_label,
+    precision_label,
+    status_label,
+    t,
+)
+from geo.web.layers_io import LAYER_NAMES, Layers
+from geo.web.mapview import BASEMAPS
+from geo.web.popup import md_text
+from geo.web.precision import text as precision_text
+from geo.web.state import on_zoom_layer
+from geo.web.tables import approximate_table
+from geo.web.view import View, approximate_stacks
+
+# Markdown colour of each layer's swatch in the sidebar (the map's colours, as near as Streamlit has).
+LAYER_SWATCH = {"renewal": "red", "parks": "green", "roads": "orange", "scenic": "blue"}
+
+
+def language_and_basemap() -> tuple[Lang, str]:
+    """The interface's language and the base map chosen."""
+    sb = st.sidebar
+    lang: Lang = sb.radio(
+        t("language", "zh"), LANGS, format_func=LANG_NAMES.__getitem__, horizontal=True, key="lang"
+    )
+    basemap: str = sb.radio(
+        t("basemap", lang), BASEMAPS, key="basemap", format_func=lambda b: t(f"basemap_{b}", lang)
+    )
+    if basemap == "gaode":
+        sb.caption(t("gaode_note", lang))
+    return lang, basemap
+
+
+def on_by_default(key: str) -> dict[str, Any]:
+    """A checkbox on by default, unless a link already set it (a default beside a value set
+    through the session would make Streamlit warn)."""
+    return {"key": key} if key in st.session_state else {"key": key, "value": True}
+
+
+def layers_panel(view: View, lang: Lang) -> tuple[list[str], bool, bool]:
+    """Which layers, and whether the uncertainty circles and county outlines, are shown.
+
+    Kept in the session (not in the map's own layer control, which streamlit-folium redraws
+    with every layer on whenever the groups change), so a layer switched off stays off.
+    """
+    sb = st.sidebar
+    sb.subheader(t("layers", lang))
+    counts = view.sites["layer"].value_counts()
+    chosen = []
+    for layer in LAYER_NAMES:
+        box, zoom = sb.columns([6, 1], vertical_alignment="center")
+        label = f":{LAYER_SWATCH[layer]}[●] {layer_label(layer, lang)} ({int(counts.get(layer, 0))})"
+        if box.checkbox(label, **on_by_default(f"layer_{layer}")):
+            chosen.append(layer)
+        zoom.button("", icon=":material/fit_screen:", key=f"zoom_{layer}", help=t("zoom_layer", lang),
+                    type="tertiary", on_click=on_zoom_layer, args=(layer,))
+    circles = sb.checkbox(t("uncertainty_layer", lang), **on_by_default("show_circles"))
+    counties = sb.checkbox(t("counties_layer", lang), **on_by_default("show_counties"))
+    return chosen, circles, counties
+
+
+def filters_panel(sites: pd.DataFrame, lang: Lang) -> dict[str, Any]:
+    """The search box and the filters; returns ``geo.web.search.filter_sites``'s arguments."""
+    sb = st.sidebar
+    query = sb.text_input(t("search", lang), key="query", help=t("search_help", lang))
+    sb.subheader(t("filters", lang))
+    values = filter_values(sites)
+    every = t("all", lang)
+    return {
+        "query": query,
+        "counties": sb.multiselect(t("county", lang), values["counties"], key="f_county", placeholder=every),
+        "documents": sb.multiselect(t("document", lang), values["documents"], key="f_doc", placeholder=every),
+        "statuses": sb.multiselect(
+            t("status", lang),
+            values["statuses"],
+            key="f_status",
+            placeholder=every,
+            format_func=lambda s: status_label(s, lang),
+        ),
+        "precisions": sb.multiselect(
+            t("precision", lang),
+            values["precisions"],
+            key="f_precision",
+            placeholder=every,
+            format_func=lambda p: precision_label(p, lang),
+        ),
+    }
+
+
+def approximate_panel(shown: pd.DataFrame, offsets: dict[str, tuple[float, float]], lang: Lang) -> None:
+    """The sites located only approximately: the points they share, then their table."""
+    approx = shown[shown["approximate"].astype(bool)]
+    with st.sidebar.expander(t("approximate_list", lang, n=len(approx)), expanded=False):
+        st.caption(t("approximate_note", lang))
+        for stack in approximate_stacks(shown):
+            if len(stack.keys) < 2:
+                continue
+            dist = distance_label(stack.uncertainty_m, lang) if stack.uncertainty_m is not None else "?"
+            county = md_text(stack.county or t("unknown_county", lang))
+            st.caption(
+                t(
+                    "approximate_stack",
+                    lang,
+                    county=county,
+                    n=len(stack.keys),
+                    precision=precision_label(stack.precision, lang),
+                    distance=dist,
+                )
+            )
+        if not approx.empty:
+            st.dataframe(approximate_table(approx, offsets, lang), hide_index=True, key="approx_table")
+
+
+def attribution_panel(layers: Layers, lang: Lang) -> None:
+    """Credits owed for the location data the layers cite (GeoNames, OpenStreetMap)."""
+    owed = features_attribution(f for feats in layers.features.values() for f in feats)
+    if owed:
+        st.sidebar.caption(precision_text("credits", lang) + " " + "; ".join(md_text(x) for x in owed))
+
+
+def downloads_panel(
+    layers: Layers, all_geojson: Callable[[], bytes], view: View, shown: pd.DataFrame, lang: Lang
+) -> None:
+    """One menu of every file (what and format) and one button; see ``geo.web.downloads``."""
+    sb = st.sidebar
+    sb.subheader(t("downloads", lang))
+    sb.caption(t("dl_raw_note", lang))
+    menu = download_menu(layers, all_geojson, view.raw_items(shown["key"]), lang)
+    choice = sb.selectbox(
+        t("dl_choose", lang), list(menu), key="dl_choice", format_func=lambda k: menu[k].label
+    )
+    item = menu[choice or next(iter(menu))]
+    data = item.data() if choice == "all_geojson" else item.data  # cached bytes, sent at once
+    sb.download_button(
+        t("dl_button", lang, what=item.label),
+        data=data,
+        file_name=item.file_name,
+        mime=item.mime,
+        key="dl_file",
+        on_click="ignore",
+    )

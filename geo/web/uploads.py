@@ -1,0 +1,115 @@
+"""Uploaded reports in a session: which files are new, what the build's pipeline makes of each
+(or why it refused it, or which known report it repeats), and saving them into the project.
+Plain functions; the upload panel (``geo.web.panels.upload``) keeps the entries in the session."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from geo.errors import GeoError
+from geo.web.layers_io import Feature
+from geo.web.notices import error_text, unexpected_text
+from geo.web.project import Project
+
+Files = dict[str, tuple[str, bytes]]  # signature -> (file name, bytes)
+
+
+@dataclass
+class Upload:
+    """One uploaded file and what the build's pipeline made of it (or why it was refused)."""
+
+    name: str
+    data: bytes
+    county: str | None
+    features: list[Feature] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    doc_county: str = ""
+    error: str | None = None  # why it was refused, as markdown text (see ``error_text``)
+    fingerprint: Any = None  # geo.web.duplicates.Fingerprint
+    duplicate: Any = None  # geo.web.duplicates.Duplicate: a known report, not read again
+
+    @property
+    def shown(self) -> bool:
+        """Read, not refused and not a repeat: its sites are shown and it can be saved."""
+        return self.error is None and self.duplicate is None
+
+
+def signatures(files: Iterable[tuple[str, bytes]], county: str | None) -> Files:
+    """Each (name, bytes) under a signature of its bytes, name and county; the same file given
+    twice gets two signatures (the second is then a duplicate of the first)."""
+    wanted: Files = {}
+    for name, data in files:
+        sig = hashlib.sha1(data).hexdigest() + "|" + name + "|" + (county or "")
+        while sig in wanted:
+            sig += "+"
+        wanted[sig] = (name, data)
+    return wanted
+
+
+def sync(state: dict[str, Upload], wanted: Files) -> list[tuple[str, str, bytes]]:
+    """Forget the entries of files taken out of the uploader; return (signature, name, bytes) of
+    the files not read yet, in the uploader's order."""
+    for sig in [s for s in state if s not in wanted]:
+        del state[sig]
+    return [(sig, name, data) for sig, (name, data) in wanted.items() if sig not in state]
+
+
+def read_upload(
+    name: str,
+    data: bytes,
+    county: str | None,
+    resolver: Any,
+    known: Mapping[str, Any],
+    earlier: Iterable[Upload],
+) -> Upload:
+    """One file through the build's pipeline, unless its content repeats a report of the project
+    (``known``: name -> fingerprint) or an upload read ``earlier``."""
+    from geo.project.upload import process_upload
+    from geo.web.duplicates import find_duplicate, upload_fingerprint
+
+    entry = Upload(name=name, data=data, county=county, fingerprint=upload_fingerprint(name, data))
+    before = [(e.name, e.fingerprint) for e in earlier if e.features and e.fingerprint]
+    entry.duplicate = find_duplicate(entry.fingerprint, known, before)
+    if entry.duplicate is not None:
+        return entry
+    try:
+        result = process_upload(name, data, county=county, resolver=resolver)
+    except GeoError as error:
+        entry.error = error_text(error)
+    except Exception as error:  # an unreadable upload must not stop the app; say why
+        entry.error = unexpected_text(name, error)
+    else:
+        entry.features = [dict(f) for f in result.features]
+        entry.warnings = list(result.warnings)
+        entry.doc_county = str(getattr(result.document, "county", "") or "")
+    return entry
+
+
+def new_resolver(project: Project) -> Any:
+    """The build's resolver, reading the project's placements."""
+    from geo.locate.resolver import Resolver
+
+    return Resolver(overrides_path=project.overrides)
+
+
+def save(entry: Upload, project: Project) -> Any:
+    """Save the upload into the project's reports and rebuild (``geo.project.upload.SaveResult``);
+    raises ``GeoError`` when refused."""
+    from geo.project.upload import save_upload
+
+    return save_upload(
+        entry.name,
+        entry.data,
+        sources_dir=project.sources,
+        layers_dir=project.layers,
+        county=entry.county,
+        overrides_path=project.overrides,
+    )
+
+
+def shown_features(state: Mapping[str, Upload]) -> list[Feature]:
+    """The features of every upload that was read (refused ones bring none)."""
+    return [f for e in state.values() if e.error is None for f in e.features]
