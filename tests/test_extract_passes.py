@@ -92,6 +92,17 @@ def test_enumeration_items_share_the_generic_word() -> None:
     assert _sites("推进甲坞、乙坞、丙坞等3个区块") == ["甲坞区块", "乙坞区块", "丙坞区块"]
 
 
+def test_counted_items_of_a_list_do_not_share_its_generic_word() -> None:
+    # each item has its own count: three kinds of places, none of them a 公园
+    assert _sites("修缮6条背街、4个路口节点、3个公园") == []
+
+
+def test_bare_items_share_a_generic_word_only_after_a_short_name() -> None:
+    assert _sites("建成甲一、甲二和乙东社区") == ["甲一社区", "甲二社区", "乙东社区"]
+    # 公厕 and 果皮箱 are things put beside a long descriptive name, not 公厕站
+    assert _sites("新建公厕、果皮箱、游客咨询服务站") == ["游客咨询服务站"]
+
+
 def test_compound_of_two_names_is_two_sites() -> None:
     assert _sites("建成东岸创意街区和西岸创意街区") == ["东岸创意街区", "西岸创意街区"]
 

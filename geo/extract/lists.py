@@ -9,7 +9,7 @@ from geo import lexicon
 from geo.extract.cuts import cut_points
 from geo.extract.model import LIST, NAME, SITE, UNNAMED, Candidate
 from geo.extract.names import ends_with_site_word, valid_name
-from geo.extract.text import NAME_CHAR, SentenceText, core
+from geo.extract.text import NAME_CHAR, SentenceText, core, number_quant
 
 Found = dict[tuple[int, int], Candidate]
 
@@ -53,6 +53,8 @@ def _list_with_closing(st: SentenceText, c: Candidate, found: Found) -> None:
         return  # 某县3个风貌区: a count, not a list
     area = h.layer in ("renewal", "scenic")
     for a, b in items:
+        if _counted(t, lo, a):
+            continue  # 5条道路、3个节点、2个公园: a count of another thing, not a name sharing 公园
         inner = [k for k in found if a <= k[0] and k[1] <= b]
         if inner:
             # 丙社区 in 甲、乙、丙社区等4个社区 and 甲路 in 甲路、乙路等道路 keep their own name;
@@ -89,7 +91,10 @@ def _bare_items_before(st: SentenceText, c: Candidate, found: Found) -> None:
         return
     with_site = [any(a <= k[0] and k[1] <= b for k in found) for a, b in items]
     list_goes_on = t[c.end : c.end + 1] == rules.list_separator
-    if not any(with_site) and not list_goes_on and all(b - a <= 3 for a, b in items):
+    # the items share the generic word only when the named item is as short as they are
+    # (甲一、甲二和乙东社区), not after a long descriptive one (甲、乙、丙丁戊己服务站)
+    short_name = c.end - c.start - len(h.word) <= 4
+    if not any(with_site) and not list_goes_on and short_name and all(b - a <= 3 for a, b in items):
         if len(items) == 1 and conj is not None:
             return  # X和Y社区 with one bare X is too weak a sign of a shared generic word
         for a, b in items:
@@ -105,6 +110,13 @@ def _bare_items_before(st: SentenceText, c: Candidate, found: Found) -> None:
         bare_word = not ends_with_site_word(item, named=False)
         if not site and 2 <= len(item) <= 4 and name_like and bare_word:
             _emit(st, found, a, b, item, bare)
+
+
+def _counted(t: str, lo: int, a: int) -> bool:
+    """Whether the list item starting at ``a`` is led by a count of its own (…、9个道路节点、…)."""
+    prefix = t[max(t.rfind(lexicon.name_rules().list_separator, lo, a) + 1, lo) : a]
+    m = re.search(rf"(?:{number_quant().pattern})$", prefix)
+    return bool(m) and not m.group().replace(".", "").isdigit()
 
 
 def split_items(st: SentenceText, lo: int, hi: int) -> list[tuple[int, int]]:
