@@ -154,6 +154,9 @@ class NameRules:
     no_code_tails: frozenset[str]
     landscape_kinds: frozenset[str]
     numbered_lane_words: tuple[str, ...]
+    direction_streets: frozenset[str]
+    street_class_words: frozenset[str]
+    street_words: frozenset[str]
     protect_freq: int
     swallow_freq: int
     common_word_freq: int
@@ -187,6 +190,8 @@ def name_rules() -> NameRules:
         class_tails=frozenset(ge["class_tails"]), no_code_tails=frozenset(ge["no_code_tails"]),
         landscape_kinds=frozenset(ge["landscape_kinds"]),
         numbered_lane_words=tuple(ge["numbered_lane_words"]),
+        direction_streets=frozenset(ge["direction_streets"]),
+        street_class_words=frozenset(ge["street_class_words"]), street_words=frozenset(ge["street_words"]),
         protect_freq=th["protect_freq"], swallow_freq=th["swallow_freq"],
         common_word_freq=th["common_word_freq"],
         max_name=th["max_name"], max_zone_gap=th["max_zone_gap"], max_gap=th["max_gap"],

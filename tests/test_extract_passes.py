@@ -103,6 +103,12 @@ def test_bare_items_share_a_generic_word_only_after_a_short_name() -> None:
     assert _sites("新建公厕、果皮箱、游客咨询服务站") == ["游客咨询服务站"]
 
 
+def test_a_direction_or_a_street_class_word_alone_names_a_street() -> None:
+    assert _sites("改造西大街、幸福路及文化街") == ["西大街", "幸福路", "文化街"]
+    # the same words before a place word that is no street stay a class
+    assert _sites("提升幸福小区和中心片区") == []
+
+
 def test_compound_of_two_names_is_two_sites() -> None:
     assert _sites("建成东岸创意街区和西岸创意街区") == ["东岸创意街区", "西岸创意街区"]
 
