@@ -3,10 +3,11 @@
     python bench/train_site_filter.py [--eval ../shared/eval] [--out geo/extract/site_filter.json]
 
 Every candidate site the rule passes find in the seeds, ``dev/``, ``dev2/`` and
-``data/eval/train`` (each report with its county given; never ``data/eval/held``) is labelled by the gold: a site when it matches a required gold site as the
-scorer matches names, not a site when it matches none; candidates matching only optional sites are
-left out. A logistic regression (L2, full-batch gradient descent from zero weights: the same
-files give the same model, byte for byte) is fitted on their features.
+``data/eval/train`` (each report with its county given; never ``data/eval/held``) is labelled
+by the gold: a site when it matches a required gold site as the scorer matches names, not a site
+when it matches none; candidates matching only optional sites are left out. A logistic
+regression (L2, full-batch gradient descent from zero weights: the same files give the same
+model, byte for byte) is fitted on their features.
 """
 
 from __future__ import annotations
