@@ -157,6 +157,7 @@ class NameRules:
     direction_streets: frozenset[str]
     street_class_words: frozenset[str]
     street_words: frozenset[str]
+    locative_ends: tuple[str, ...]
     protect_freq: int
     swallow_freq: int
     common_word_freq: int
@@ -192,6 +193,7 @@ def name_rules() -> NameRules:
         numbered_lane_words=tuple(ge["numbered_lane_words"]),
         direction_streets=frozenset(ge["direction_streets"]),
         street_class_words=frozenset(ge["street_class_words"]), street_words=frozenset(ge["street_words"]),
+        locative_ends=tuple(ge["locative_ends"]),
         protect_freq=th["protect_freq"], swallow_freq=th["swallow_freq"],
         common_word_freq=th["common_word_freq"],
         max_name=th["max_name"], max_zone_gap=th["max_zone_gap"], max_gap=th["max_gap"],

@@ -109,6 +109,18 @@ def test_a_direction_or_a_street_class_word_alone_names_a_street() -> None:
     assert _sites("提升幸福小区和中心片区") == []
 
 
+def test_places_described_by_where_they_lie_are_no_names() -> None:
+    assert _sites("车站周边学校和医院较多") == []
+    assert _sites("以前那块城市公共绿地无人管理") == []
+    assert _sites("街心游园、地下停车场和高速公路出入口") == []
+
+
+def test_a_generic_word_across_two_common_words_ends_no_name() -> None:
+    # 家园 begins inside 国家 and ends inside 园林: no 家园 here
+    assert _sites("以创建国家园林城市为目标") == []
+    assert _sites("建成星河家园") == ["星河家园"]
+
+
 def test_compound_of_two_names_is_two_sites() -> None:
     assert _sites("建成东岸创意街区和西岸创意街区") == ["东岸创意街区", "西岸创意街区"]
 
