@@ -158,6 +158,7 @@ class NameRules:
     street_class_words: frozenset[str]
     street_words: frozenset[str]
     locative_ends: tuple[str, ...]
+    section_words: str
     protect_freq: int
     swallow_freq: int
     common_word_freq: int
@@ -193,7 +194,7 @@ def name_rules() -> NameRules:
         numbered_lane_words=tuple(ge["numbered_lane_words"]),
         direction_streets=frozenset(ge["direction_streets"]),
         street_class_words=frozenset(ge["street_class_words"]), street_words=frozenset(ge["street_words"]),
-        locative_ends=tuple(ge["locative_ends"]),
+        locative_ends=tuple(ge["locative_ends"]), section_words=ge["section_words"],
         protect_freq=th["protect_freq"], swallow_freq=th["swallow_freq"],
         common_word_freq=th["common_word_freq"],
         max_name=th["max_name"], max_zone_gap=th["max_zone_gap"], max_gap=th["max_gap"],

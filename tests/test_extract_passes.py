@@ -121,6 +121,10 @@ def test_a_generic_word_across_two_common_words_ends_no_name() -> None:
     assert _sites("建成星河家园") == ["星河家园"]
 
 
+def test_a_road_section_after_a_direction_keeps_the_road() -> None:
+    assert _sites("改造青禾路南段、白石街东延") == ["青禾路", "白石街"]
+
+
 def test_compound_of_two_names_is_two_sites() -> None:
     assert _sites("建成东岸创意街区和西岸创意街区") == ["东岸创意街区", "西岸创意街区"]
 

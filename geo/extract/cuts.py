@@ -16,7 +16,10 @@ def swallowed(t: str, end: int) -> bool:
         return False
     if pair in lexicon.not_name_ends():
         return True
-    return lexicon.word_freq().get(pair, 0) >= lexicon.name_rules().swallow_freq
+    r = lexicon.name_rules()
+    if pair[1] in r.directions and t[end + 1 : end + 2] in tuple(r.section_words):
+        return False  # 甲路南段, 乙路东延: a section of the road, not 路南
+    return lexicon.word_freq().get(pair, 0) >= r.swallow_freq
 
 
 def cut_points(st: SentenceText, lo: int, hi: int, *, verbs: bool = False) -> list[Cut]:
