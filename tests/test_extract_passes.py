@@ -125,6 +125,11 @@ def test_a_road_section_after_a_direction_keeps_the_road() -> None:
     assert _sites("改造青禾路南段、白石街东延") == ["青禾路", "白石街"]
 
 
+def test_two_streets_written_together_are_two_sites() -> None:
+    assert _sites("整治湖滨大道青松大道") == ["湖滨大道", "青松大道"]
+    assert _sites("和谐路和文化街改造") == ["和谐路", "文化街"]
+
+
 def test_compound_of_two_names_is_two_sites() -> None:
     assert _sites("建成东岸创意街区和西岸创意街区") == ["东岸创意街区", "西岸创意街区"]
 

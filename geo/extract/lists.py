@@ -149,8 +149,10 @@ def split_items(st: SentenceText, lo: int, hi: int) -> list[tuple[int, int]]:
 def _compound(st: SentenceText, c: Candidate, found: Found) -> bool:
     """甲街区和乙街区 read as one name: two sites when both halves end in the generic word."""
     text, word = st.t[c.start : c.end], c.suffix.word
+    if _adjacent_streets(st, c, found):
+        return True
     for conj in lexicon.name_rules().list_conjunctions:
-        i = text.find(conj)
+        i = text.find(conj, 1)  # 和 opening the name (和平路) joins nothing
         while i > 0:
             left, right = text[:i], text[i + len(conj) :]
             left_sfx = _site_word_at_end(left, c.suffix.layer)
@@ -161,6 +163,25 @@ def _compound(st: SentenceText, c: Candidate, found: Found) -> bool:
                 _emit(st, found, c.start + i + len(conj), c.end, right, c.suffix)
                 return True
             i = text.find(conj, i + 1)
+    return False
+
+
+def _adjacent_streets(st: SentenceText, c: Candidate, found: Found) -> bool:
+    """甲乙大街丙丁大街 with no mark between: two streets when the two-character street word
+    (大街, 大道) closes both halves and each half is a name."""
+    text, word = st.t[c.start : c.end], c.suffix.word
+    if len(word) < 2 or word not in lexicon.name_rules().direction_streets:
+        return False
+    i = text.find(word)
+    while 0 < i and i + len(word) < len(text) - len(word):
+        cut = i + len(word)
+        right = text[cut:]
+        if valid_name(text[:i], c.suffix) and valid_name(right[: -len(word)], c.suffix) \
+                and len(core(right[: -len(word)])) >= 2:
+            _emit(st, found, c.start, c.start + cut, text[:cut], c.suffix)
+            _emit(st, found, c.start + cut, c.end, right, c.suffix)
+            return True
+        i = text.find(word, i + 1)
     return False
 
 
