@@ -173,7 +173,7 @@ def _adjacent_streets(st: SentenceText, c: Candidate, found: Found) -> bool:
     if len(word) < 2 or word not in lexicon.name_rules().direction_streets:
         return False
     i = text.find(word)
-    while 0 < i and i + len(word) < len(text) - len(word):
+    while i > 0 and i + len(word) < len(text) - len(word):
         cut = i + len(word)
         right = text[cut:]
         if valid_name(text[:i], c.suffix) and valid_name(right[: -len(word)], c.suffix) \
