@@ -130,6 +130,12 @@ def test_two_streets_written_together_are_two_sites() -> None:
     assert _sites("和谐路和文化街改造") == ["和谐路", "文化街"]
 
 
+def test_an_adverb_character_right_before_the_place_word_is_part_of_the_name() -> None:
+    # 都 and 也 qualify verbs: right before 花园 or 新村 they belong to a name
+    assert _sites("建成金都花园和安也新村") == ["金都花园", "安也新村"]
+    assert _sites("村民都到社区") == []
+
+
 def test_compound_of_two_names_is_two_sites() -> None:
     assert _sites("建成东岸创意街区和西岸创意街区") == ["东岸创意街区", "西岸创意街区"]
 

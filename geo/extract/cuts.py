@@ -47,6 +47,8 @@ def _cut_points(st: SentenceText, lo: int, hi: int, verbs: bool) -> list[Cut]:
         if n == 1 and (
             freq.get(t[j : j + 2], 0) >= rules.protect_freq
             or (j > lo and freq.get(t[j - 1 : j + 1], 0) >= rules.protect_freq)
+            # an adverb (都, 也) qualifies verbs, not the place word right after it: 丽都花园
+            or (j > lo and j + 1 == hi and lexicon.word_tags().get(t[j]) == "d")
         ):
             continue
         cuts[j + n] = Cut(j + n, j, True)
