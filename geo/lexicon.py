@@ -159,6 +159,7 @@ class NameRules:
     street_words: frozenset[str]
     locative_ends: tuple[str, ...]
     section_words: str
+    junction_words: frozenset[str]
     protect_freq: int
     swallow_freq: int
     common_word_freq: int
@@ -195,6 +196,7 @@ def name_rules() -> NameRules:
         direction_streets=frozenset(ge["direction_streets"]),
         street_class_words=frozenset(ge["street_class_words"]), street_words=frozenset(ge["street_words"]),
         locative_ends=tuple(ge["locative_ends"]), section_words=ge["section_words"],
+        junction_words=frozenset(ge["junction_words"]),
         protect_freq=th["protect_freq"], swallow_freq=th["swallow_freq"],
         common_word_freq=th["common_word_freq"],
         max_name=th["max_name"], max_zone_gap=th["max_zone_gap"], max_gap=th["max_gap"],

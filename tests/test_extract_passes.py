@@ -136,6 +136,11 @@ def test_an_adverb_character_right_before_the_place_word_is_part_of_the_name() -
     assert _sites("村民都到社区") == []
 
 
+def test_a_road_junction_keeps_the_road_and_a_crossroads_is_no_name() -> None:
+    assert _sites("在青禾路口新建") == ["青禾路"]
+    assert _sites("改造十字路口和丁字路口") == []
+
+
 def test_compound_of_two_names_is_two_sites() -> None:
     assert _sites("建成东岸创意街区和西岸创意街区") == ["东岸创意街区", "西岸创意街区"]
 

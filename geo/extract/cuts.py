@@ -19,6 +19,8 @@ def swallowed(t: str, end: int) -> bool:
     r = lexicon.name_rules()
     if pair[1] in r.directions and t[end + 1 : end + 2] in tuple(r.section_words):
         return False  # 甲路南段, 乙路东延: a section of the road, not 路南
+    if pair in r.junction_words:
+        return False  # 甲路口: 甲路 where it meets another road
     return lexicon.word_freq().get(pair, 0) >= r.swallow_freq
 
 
