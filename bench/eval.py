@@ -22,6 +22,7 @@ from types import ModuleType
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
 HELD = ROOT / "data" / "eval" / "held"
+TRAIN = ROOT / "data" / "eval" / "train"
 
 
 @dataclass
@@ -84,11 +85,11 @@ def reports(eval_dir: Path, sets: list[str]) -> list[Report]:
         for doc, gold in sorted(by_doc.items()):
             path = eval_dir.parent / "seeds" / f"{doc}.txt"
             out.append(Report("seeds", doc, path, gold[0]["county"], gold))
-    for name in ("dev", "dev2", "held"):
+    for name in ("dev", "dev2", "train", "held"):
         if name not in sets:
             continue
-        # the held-out set lives in the repository: never trained on, never tuned to
-        folder = HELD if name == "held" else eval_dir / name
+        # train and held live in the repository; held is never trained on, never tuned to
+        folder = {"held": HELD, "train": TRAIN}.get(name, eval_dir / name)
         for txt in sorted(folder.glob("*.txt")):
             meta = json.loads(txt.with_suffix(".meta.json").read_text(encoding="utf-8"))
             gold = _gold_lines(txt.with_suffix(".gold.jsonl"))
@@ -170,8 +171,9 @@ def evaluate(eval_dir: Path, sets: list[str], mode: str = _SHIPPED
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="the evaluation kit folder")
-    ap.add_argument("--set", action="append", choices=("seeds", "dev", "dev2", "held"),
-                    help="default: seeds, dev and dev2 (held: data/eval/held, never trained on)")
+    ap.add_argument("--set", action="append", choices=("seeds", "dev", "dev2", "train", "held"),
+                    help="default: seeds, dev and dev2 (train: data/eval/train, a tuning set; "
+                         "held: data/eval/held, never trained on)")
     ap.add_argument("--details", action="store_true", help="list every miss and extra")
     ap.add_argument("--mode", choices=("shipped", "rules", "loo", "all"), default="all",
                     help="learned site check: the shipped one, none, leave-one-report-out, or all three")

@@ -1,4 +1,4 @@
-"""Extraction floors on the evaluation kit: a regression on the seeds, ``dev/`` or ``dev2/`` fails CI.
+"""Extraction floors: a regression on the seeds, ``dev/``, ``dev2/`` or ``data/eval/train`` fails CI.
 
 Each report is run with its county given (``bench/eval.py``), so these figures measure finding
 the sites alone, and with the learned site check trained leave-one-report-out (each report
@@ -19,7 +19,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
 # set: (F1, precision) floors
-FLOORS = {"seeds": (0.95, 0.95), "dev": (0.95, 0.95), "dev2": (0.86, 0.86)}
+# (data/eval/train is in the repository; it is scored leave-one-report-out like the others)
+FLOORS = {"seeds": (0.95, 0.95), "dev": (0.95, 0.95), "dev2": (0.86, 0.86), "train": (0.82, 0.82)}
 
 
 def _bench_eval() -> ModuleType:

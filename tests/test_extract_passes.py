@@ -92,6 +92,55 @@ def test_enumeration_items_share_the_generic_word() -> None:
     assert _sites("推进甲坞、乙坞、丙坞等3个区块") == ["甲坞区块", "乙坞区块", "丙坞区块"]
 
 
+def test_counted_items_of_a_list_do_not_share_its_generic_word() -> None:
+    # each item has its own count: three kinds of places, none of them a 公园
+    assert _sites("修缮6条背街、4个路口节点、3个公园") == []
+
+
+def test_bare_items_share_a_generic_word_only_after_a_short_name() -> None:
+    assert _sites("建成甲一、甲二和乙东社区") == ["甲一社区", "甲二社区", "乙东社区"]
+    # 公厕 and 果皮箱 are things put beside a long descriptive name, not 公厕站
+    assert _sites("新建公厕、果皮箱、游客咨询服务站") == ["游客咨询服务站"]
+
+
+def test_a_direction_or_a_street_class_word_alone_names_a_street() -> None:
+    assert _sites("改造西大街、幸福路及文化街") == ["西大街", "幸福路", "文化街"]
+    # the same words before a place word that is no street stay a class
+    assert _sites("提升幸福小区和中心片区") == []
+
+
+def test_places_described_by_where_they_lie_are_no_names() -> None:
+    assert _sites("车站周边学校和医院较多") == []
+    assert _sites("以前那块城市公共绿地无人管理") == []
+    assert _sites("街心游园、地下停车场和高速公路出入口") == []
+
+
+def test_a_generic_word_across_two_common_words_ends_no_name() -> None:
+    # 家园 begins inside 国家 and ends inside 园林: no 家园 here
+    assert _sites("以创建国家园林城市为目标") == []
+    assert _sites("建成星河家园") == ["星河家园"]
+
+
+def test_a_road_section_after_a_direction_keeps_the_road() -> None:
+    assert _sites("改造青禾路南段、白石街东延") == ["青禾路", "白石街"]
+
+
+def test_two_streets_written_together_are_two_sites() -> None:
+    assert _sites("整治湖滨大道青松大道") == ["湖滨大道", "青松大道"]
+    assert _sites("和谐路和文化街改造") == ["和谐路", "文化街"]
+
+
+def test_an_adverb_character_right_before_the_place_word_is_part_of_the_name() -> None:
+    # 都 and 也 qualify verbs: right before 花园 or 新村 they belong to a name
+    assert _sites("建成金都花园和安也新村") == ["金都花园", "安也新村"]
+    assert _sites("村民都到社区") == []
+
+
+def test_a_road_junction_keeps_the_road_and_a_crossroads_is_no_name() -> None:
+    assert _sites("在青禾路口新建") == ["青禾路"]
+    assert _sites("改造十字路口和丁字路口") == []
+
+
 def test_compound_of_two_names_is_two_sites() -> None:
     assert _sites("建成东岸创意街区和西岸创意街区") == ["东岸创意街区", "西岸创意街区"]
 

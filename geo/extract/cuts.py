@@ -16,7 +16,12 @@ def swallowed(t: str, end: int) -> bool:
         return False
     if pair in lexicon.not_name_ends():
         return True
-    return lexicon.word_freq().get(pair, 0) >= lexicon.name_rules().swallow_freq
+    r = lexicon.name_rules()
+    if pair[1] in r.directions and t[end + 1 : end + 2] in tuple(r.section_words):
+        return False  # 甲路南段, 乙路东延: a section of the road, not 路南
+    if pair in r.junction_words:
+        return False  # 甲路口: 甲路 where it meets another road
+    return lexicon.word_freq().get(pair, 0) >= r.swallow_freq
 
 
 def cut_points(st: SentenceText, lo: int, hi: int, *, verbs: bool = False) -> list[Cut]:
@@ -42,7 +47,12 @@ def _cut_points(st: SentenceText, lo: int, hi: int, verbs: bool) -> list[Cut]:
             break
         if j + n > hi:
             continue
-        if n == 1 and (fg(t[j : j + 2], 0) >= protect or (j > lo and fg(t[j - 1 : j + 1], 0) >= protect)):
+        if n == 1 and (
+            fg(t[j : j + 2], 0) >= protect
+            or (j > lo and fg(t[j - 1 : j + 1], 0) >= protect)
+            # an adverb (都, 也) qualifies verbs, not the place word right after it: 丽都花园
+            or (j > lo and j + 1 == hi and lexicon.word_tags().get(t[j]) == "d")
+        ):
             continue
         cuts[j + n] = Cut(j + n, j, True)
     for m in number_quant().finditer(t, lo, hi):

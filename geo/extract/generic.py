@@ -36,10 +36,19 @@ def find_generic_words(st: SentenceText) -> tuple[tuple[Hit, ...], tuple[Hit, ..
             continue
         if one_char and after_verb(t, m.start(), sfx):
             continue
+        if not one_char and straddles(t, m.start(), m.end()):
+            continue
         if any(t.startswith(w, m.end()) for w in lexicon.name_rules().adjective_endings):
             continue
         outside.append(Hit(m.start(), m.end(), sfx))
     return tuple(outside), tuple(inside)
+
+
+def straddles(t: str, start: int, end: int) -> bool:
+    """国家园林: the generic word (家园) begins inside one common word and ends inside the next."""
+    freq, least = lexicon.word_freq(), lexicon.name_rules().common_word_freq
+    return (start > 0 and end < len(t) and freq.get(t[start - 1 : start + 1], 0) >= least
+            and freq.get(t[end - 1 : end + 1], 0) >= least)
 
 
 def common_word_end(t: str, start: int) -> bool:

@@ -8,7 +8,7 @@ from functools import cache
 from geo.extract.cuts import cut_points
 from geo.extract.model import LIST, NAME, SITE, UNNAMED, Candidate
 from geo.extract.names import ends_with_site_word, valid_name
-from geo.extract.text import NAME_CHAR, SentenceText, core
+from geo.extract.text import NAME_CHAR, SentenceText, core, number_quant
 from geo.text import lexicon
 
 Found = dict[tuple[int, int], Candidate]
@@ -54,6 +54,8 @@ def _list_with_closing(st: SentenceText, c: Candidate, found: Found) -> None:
         return  # 某县3个风貌区: a count, not a list
     area = h.layer in ("renewal", "scenic")
     for a, b in items:
+        if _counted(t, lo, a):
+            continue  # 5条道路、3个节点、2个公园: a count of another thing, not a name sharing 公园
         inner = [k for k in found if a <= k[0] and k[1] <= b]
         if inner:
             # 丙社区 in 甲、乙、丙社区等4个社区 and 甲路 in 甲路、乙路等道路 keep their own name;
@@ -90,7 +92,11 @@ def _bare_items_before(st: SentenceText, c: Candidate, found: Found) -> None:
         return
     with_site = [any(a <= k[0] and k[1] <= b for k in found) for a, b in items]
     list_goes_on = t[c.end : c.end + 1] == rules.list_separator
-    if not any(with_site) and not list_goes_on and all(b - a <= rules.max_bare_item for a, b in items):
+    # the items share the generic word only when the named item is as short as they are
+    # (甲一、甲二和乙东社区), not after a long descriptive one (甲、乙、丙丁戊己服务站)
+    short_name = c.end - c.start - len(h.word) <= rules.max_named_item
+    bare_items = all(b - a <= rules.max_bare_item for a, b in items)
+    if not any(with_site) and not list_goes_on and short_name and bare_items:
         if len(items) == 1 and conj is not None:
             return  # X和Y社区 with one bare X is too weak a sign of a shared generic word
         for a, b in items:
@@ -107,6 +113,13 @@ def _bare_items_before(st: SentenceText, c: Candidate, found: Found) -> None:
         bare_word = not ends_with_site_word(item, named=False)
         if not site and low <= len(item) <= high and name_like and bare_word:
             _emit(st, found, a, b, item, bare)
+
+
+def _counted(t: str, lo: int, a: int) -> bool:
+    """Whether the list item starting at ``a`` is led by a count of its own (…、9个道路节点、…)."""
+    prefix = t[max(t.rfind(lexicon.name_rules().list_separator, lo, a) + 1, lo) : a]
+    m = re.search(rf"(?:{number_quant().pattern})$", prefix)
+    return bool(m) and not m.group().replace(".", "").isdigit()
 
 
 def split_items(st: SentenceText, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -139,8 +152,10 @@ def split_items(st: SentenceText, lo: int, hi: int) -> list[tuple[int, int]]:
 def _compound(st: SentenceText, c: Candidate, found: Found) -> bool:
     """甲街区和乙街区 read as one name: two sites when both halves end in the generic word."""
     text, word = st.t[c.start : c.end], c.suffix.word
+    if _adjacent_streets(st, c, found):
+        return True
     for conj in lexicon.name_rules().list_conjunctions:
-        i = text.find(conj)
+        i = text.find(conj, 1)  # 和 opening the name (和平路) joins nothing
         while i > 0:
             left, right = text[:i], text[i + len(conj) :]
             left_sfx = _site_word_at_end(left, c.suffix.layer)
@@ -151,6 +166,25 @@ def _compound(st: SentenceText, c: Candidate, found: Found) -> bool:
                 _emit(st, found, c.start + i + len(conj), c.end, right, c.suffix)
                 return True
             i = text.find(conj, i + 1)
+    return False
+
+
+def _adjacent_streets(st: SentenceText, c: Candidate, found: Found) -> bool:
+    """甲乙大街丙丁大街 with no mark between: two streets when the two-character street word
+    (大街, 大道) closes both halves and each half is a name."""
+    text, word = st.t[c.start : c.end], c.suffix.word
+    if len(word) < 2 or word not in lexicon.name_rules().direction_streets:
+        return False
+    i = text.find(word)
+    while i > 0 and i + len(word) < len(text) - len(word):
+        cut = i + len(word)
+        right = text[cut:]
+        if valid_name(text[:i], c.suffix) and valid_name(right[: -len(word)], c.suffix) \
+                and len(core(right[: -len(word)])) >= 2:
+            _emit(st, found, c.start, c.start + cut, text[:cut], c.suffix)
+            _emit(st, found, c.start + cut, c.end, right, c.suffix)
+            return True
+        i = text.find(word, i + 1)
     return False
 
 

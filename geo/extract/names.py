@@ -19,6 +19,12 @@ def valid_name(specific: str, suffix: lexicon.Suffix) -> bool:
         return False  # 的整村: a particle cannot start a name (和平路, 向阳新村 can)
     if r.road_code.fullmatch(specific) and suffix.word not in r.no_code_tails:
         return True  # S203省道, 104国道: the code is the name
+    if specific.endswith(r.locative_ends):
+        return False  # 车站周边学校: where some schools are, not one named school
+    if specific in r.street_class_words and suffix.word in r.street_words:
+        return True  # 幸福路, 中心大街: a class word alone before a street word is the street's name
+    if specific in r.directions and suffix.word in r.direction_streets:
+        return True  # 东大街
     c = core(specific)
     if not c or set(c) <= r.directions:
         return False

@@ -161,6 +161,7 @@ class NameRules:
     max_closing_tag: int
     max_list_item: int
     max_bare_item: int
+    max_named_item: int
     bare_site_item: tuple[int, int]
     count_units: tuple[str, ...]
     determiners: str
@@ -175,6 +176,12 @@ class NameRules:
     road_code: re.Pattern[str]
     coded_road: re.Pattern[str]
     higher_divisions: re.Pattern[str]
+    direction_streets: frozenset[str]
+    street_class_words: frozenset[str]
+    street_words: frozenset[str]
+    locative_ends: tuple[str, ...]
+    section_words: str
+    junction_words: frozenset[str]
     protect_freq: int
     swallow_freq: int
     common_word_freq: int
@@ -203,7 +210,7 @@ def name_rules() -> NameRules:
         list_separator=ls["separator"], list_conjunctions=tuple(ls["conjunctions"]),
         list_closing_word=ls["closing_word"], list_closing_numerals=ls["closing_numerals"],
         max_closing_tag=ls["max_closing_tag"], max_list_item=ls["max_item"],
-        max_bare_item=ls["max_bare_item"], bare_site_item=(low, high),
+        max_bare_item=ls["max_bare_item"], max_named_item=ls["max_named_item"], bare_site_item=(low, high),
         count_units=tuple(co["units"]), determiners=co["determiners"], classifiers=co["classifiers"],
         count_fillers=co["count_fillers"],
         list_classifiers=co["list_classifiers"],
@@ -212,6 +219,10 @@ def name_rules() -> NameRules:
         numbered_lane_words=tuple(ge["numbered_lane_words"]), coded_road_word=ge["coded_road_word"],
         road_code=re.compile(pa["road_code"]), coded_road=re.compile(pa["coded_road"]),
         higher_divisions=re.compile(pa["higher_divisions"]),
+        direction_streets=frozenset(ge["direction_streets"]),
+        street_class_words=frozenset(ge["street_class_words"]), street_words=frozenset(ge["street_words"]),
+        locative_ends=tuple(ge["locative_ends"]), section_words=ge["section_words"],
+        junction_words=frozenset(ge["junction_words"]),
         protect_freq=th["protect_freq"], swallow_freq=th["swallow_freq"],
         common_word_freq=th["common_word_freq"],
         max_name=th["max_name"], min_core=th["min_core"],
