@@ -14,7 +14,6 @@ import contextlib
 import multiprocessing
 import os
 import sys
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +25,7 @@ from geo.errors import GeoError, printable
 
 if TYPE_CHECKING:
     from geo.pipeline import DocumentResult
+    from geo.project.kept import KeptResult
     from geo.project.result_cache import ResultCache
 
 _CHUNKS_PER_WORKER = 8  # reports go to the workers in chunks: few enough to pay little per chunk
@@ -92,30 +92,35 @@ def _computed(tasks: list[tuple[Path, str | None, Path | None]], county: str | N
 @contextmanager
 def _outcomes(files: list[Path], county: str | None, workers: int, roots: dict[Path, Path] | None = None,
               cache: ResultCache | None = None,
-              scheduler: str | None = None) -> Iterator[Iterator[DocumentResult | str]]:
-    """Every report's result or refusal, in input order: kept results from ``cache``, the others
-    computed (and kept). A refusal is never kept: the file is tried again next time.
+              scheduler: str | None = None) -> Iterator[Iterator[DocumentResult | KeptResult | str]]:
+    """Every report's result or refusal, in input order: kept results from ``cache`` (unpickled
+    only when needed, see :mod:`geo.project.kept`), the others computed (and kept). A refusal is
+    never kept: the file is tried again next time.
 
     A result depends on what the build is told beside the text too: ``--county``, the folder the
     report was found in and its manifest row; all are part of its key.
     """
+    from geo.pipeline import DocumentResult as DR
+    from geo.project.kept import BriefIndex, kept_result
     from geo.project.manifest import row_for
 
     tasks = [(path, county, (roots or {}).get(path)) for path in files]
     keys: list[str | None] = [None] * len(tasks)
-    kept: dict[int, DocumentResult] = {}
+    kept: dict[int, KeptResult] = {}
+    index = BriefIndex(cache.folder) if cache is not None else None
     if cache is not None:
+        manifests: dict[Path, dict] = {}  # each manifest read once per build
         for i, (path, hint, root) in enumerate(tasks):
             try:
-                keys[i] = cache.key(path, (hint, str(root), row_for(path, root)))
+                keys[i] = cache.key(path, (hint, str(root), row_for(path, root, manifests)))
             except (OSError, GeoError):
                 continue  # unreadable file or manifest: the reader says why
-            found = cache.get(keys[i])
+            found = kept_result(keys[i], cache, index, tasks[i])
             if found is not None:
                 kept[i] = found
     todo = [i for i in range(len(tasks)) if i not in kept]
     with _computed([tasks[i] for i in todo], county, workers, scheduler) as computed:
-        def ordered() -> Iterator[DocumentResult | str]:
+        def ordered() -> Iterator[DocumentResult | KeptResult | str]:
             fresh = iter(computed)
             for i in range(len(tasks)):
                 if i in kept:
@@ -123,9 +128,12 @@ def _outcomes(files: list[Path], county: str | None, workers: int, roots: dict[P
                     continue
                 outcome = next(fresh)
                 key = keys[i]
-                if cache is not None and key is not None and not isinstance(outcome, str):
+                if cache is not None and index is not None and key is not None and isinstance(outcome, DR):
                     cache.put(key, outcome)
+                    outcome = index.kept(key, outcome, cache, tasks[i])
                 yield outcome
+            if index is not None:
+                index.save()
 
         yield ordered()
 
@@ -146,9 +154,8 @@ def _run_build(inputs: list[Path], out: Path, county: str | None, quiet: bool, w
                locked: bool, cache: Path | bool | None, scheduler: str | None) -> int:
     from tqdm import tqdm
 
-    from geo.assemble import located_features
+    from geo.atomic import write_many_atomic
     from geo.ingest import iter_input_files
-    from geo.layers import write_layers
     from geo.locate import Resolver
     from geo.upload import recover_interrupted_save
 
@@ -168,6 +175,8 @@ def _run_build(inputs: list[Path], out: Path, county: str | None, quiet: bool, w
              "layers left as they were")
         return EXIT_FAILED
 
+    from geo.project.county_cache import assemble, county_store
+    from geo.project.kept import brief, whole
     from geo.project.manifest import FIELDS
     from geo.project.pending import PENDING, entry, pending_bytes
     from geo.project.result_cache import ResultCache, default_folder
@@ -183,8 +192,8 @@ def _run_build(inputs: list[Path], out: Path, county: str | None, quiet: bool, w
                 if isinstance(outcome, str):
                     refused.append(outcome)
                     _say(f"warning: {outcome}")
-                elif not outcome.county:
-                    waiting.append(outcome)
+                elif not brief(outcome).county:
+                    waiting.append(whole(outcome))
                 else:
                     results.append(outcome)
     except GeoError as e:  # the cluster could not finish: nothing is written
@@ -195,8 +204,8 @@ def _run_build(inputs: list[Path], out: Path, county: str | None, quiet: bool, w
         return EXIT_FAILED
 
     resolver = Resolver()  # one per build: overrides and gazetteer read once, results cached
-    try:
-        features = located_features(results, resolver)
+    try:  # counties whose reports are all kept are taken from the kept counties
+        built = assemble(out, results, resolver, county_store(folder))
     except GeoError as e:  # an unreadable overrides file or gazetteer: never half-used
         _say(f"error: {e}; layers left as they were")
         return EXIT_FAILED
@@ -210,21 +219,20 @@ def _run_build(inputs: list[Path], out: Path, county: str | None, quiet: bool, w
                 _say("note: reports changed while they were read (a save?); reading them again")
                 # read again, still holding the lock
                 return _run_build(inputs, out, county, quiet, workers, True, cache, scheduler)
-            counts = write_layers(out, features, extra)
+            write_many_atomic({**built.files, **{out / name: data for name, data in extra.items()}})
     except OSError as e:  # read-only, full, not a folder: the old layers are untouched
         _say(f"error: cannot write the layers to {printable(out)}: {e.strerror or e}; "
              "layers left as they were")
         return EXIT_FAILED
 
-    precision = Counter(f["properties"]["precision"] for f in features)
-    _say(f"read {len(results)} of {len(files)} report(s); {len(features)} site(s): "
-         + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    for r in results:
-        _say(f"  {printable(r.name)}: county {r.county} ({r.county_source}: "
-             f"{', '.join(r.county_evidence[:3])}), year {r.year or '?'}, {len(r.mentions)} mention(s)")
-    _say("  precision: " + ", ".join(f"{k} {v}" for k, v in sorted(precision.items())))
-    _say("  placed by: " + ", ".join(f"{k} {v}" for k, v in resolver.step_counts().items()))
-    for problem in resolver.problems():
+    _say(f"read {len(results)} of {len(files)} report(s); {sum(built.counts.values())} site(s): "
+         + ", ".join(f"{k} {v}" for k, v in built.counts.items()))
+    for b in map(brief, results):
+        _say(f"  {printable(b.name)}: county {b.county} ({b.county_source}: "
+             f"{', '.join(b.county_evidence[:3])}), year {b.year or '?'}, {b.mention_count} mention(s)")
+    _say("  precision: " + ", ".join(f"{k} {v}" for k, v in sorted(built.precision.items())))
+    _say("  placed by: " + ", ".join(f"{k} {v}" for k, v in built.steps.items()))
+    for problem in built.problems:
         _say(f"  location problem: {printable(problem)}")
     for r, e in zip(waiting, pending, strict=True):
         guesses = ", ".join(f"{g['county']} ({g['score']:.1f})" for g in e["guesses"][:3]) or "none"
@@ -235,7 +243,8 @@ def _run_build(inputs: list[Path], out: Path, county: str | None, quiet: bool, w
     if waiting:
         _say(f"{len(waiting)} report(s) need a county: their sites wait in {printable(out / PENDING)}")
     if kept is not None:
-        _say(f"  kept results: {kept.hits} of {len(files)} report(s) unchanged since an earlier build")
+        _say(f"  kept results: {kept.hits} of {len(files)} report(s) unchanged since an earlier build; "
+             f"{built.kept_counties} of {built.counties} counties' sites kept")
     if refused:
         _say(f"{len(refused)} file(s) refused (see warnings above)")
     if missing:
