@@ -101,6 +101,7 @@ def _outcomes(files: list[Path], county: str | None, workers: int, roots: dict[P
     report was found in and its manifest row; all are part of its key.
     """
     from geo.pipeline import DocumentResult as DR
+    from geo.project.file_digests import FileDigests
     from geo.project.kept import BriefIndex, kept_result
     from geo.project.manifest import row_for
 
@@ -110,14 +111,16 @@ def _outcomes(files: list[Path], county: str | None, workers: int, roots: dict[P
     index = BriefIndex(cache.folder) if cache is not None else None
     if cache is not None:
         manifests: dict[Path, dict] = {}  # each manifest read once per build
+        digests = FileDigests(cache.folder)  # files unchanged since they were hashed are not read
         for i, (path, hint, root) in enumerate(tasks):
             try:
-                keys[i] = cache.key(path, (hint, str(root), row_for(path, root, manifests)))
+                keys[i] = cache.key(path, (hint, str(root), row_for(path, root, manifests)), digests)
             except (OSError, GeoError):
                 continue  # unreadable file or manifest: the reader says why
             found = kept_result(keys[i], cache, index, tasks[i])
             if found is not None:
                 kept[i] = found
+        digests.save()
     todo = [i for i in range(len(tasks)) if i not in kept]
     with _computed([tasks[i] for i in todo], county, workers, scheduler) as computed:
         def ordered() -> Iterator[DocumentResult | KeptResult | str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import layer_bytes, rotated, seed_corpus
 
+from geo.project.file_digests import FileDigests
 from geo.project.fragments import collection_bytes, feature_text, joined
 from geo.project.kept import Brief, BriefIndex, kept_result
 from geo.project.manifest import row_for
@@ -241,3 +242,36 @@ def test_a_manifest_is_read_once_per_build(tmp_path: Path) -> None:
     found = row_for(tmp_path / "b.txt", tmp_path, read)  # from the manifest read for a.txt
     assert found is not None and found[1].county == "永康市"
     assert row_for(tmp_path / "b.txt", tmp_path) is None
+
+
+def test_a_file_digest_is_remembered_only_while_the_file_is_unchanged(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+    import os
+    import time
+
+    from geo.project import file_digests
+
+    report = tmp_path / "a.txt"
+    report.write_bytes(b"first words")
+    digests = FileDigests(tmp_path / "cache")
+    assert digests.digest(report) == hashlib.sha256(b"first words").digest()
+    assert digests.digest(report) == hashlib.sha256(b"first words").digest()
+    assert digests.hashed == 2  # changed less than SETTLED_S ago: never taken on trust
+
+    monkeypatch.setattr(file_digests, "SETTLED_S", 0.0)
+    digests.digest(report)
+    digests.save()
+    later = FileDigests(tmp_path / "cache")  # the next build
+    assert later.digest(report) == hashlib.sha256(b"first words").digest() and later.hashed == 0
+    st = report.stat()
+    time.sleep(0.05)  # past the file system's timestamp granularity
+    report.write_bytes(b"other words")  # same size
+    os.utime(report, ns=(st.st_atime_ns, st.st_mtime_ns))  # mtime put back: ctime still moves
+    assert report.stat().st_mtime_ns == st.st_mtime_ns and report.stat().st_size == st.st_size
+    assert later.digest(report) == hashlib.sha256(b"other words").digest() and later.hashed == 1
+
+    index = tmp_path / "cache" / "digests.index"
+    index.write_bytes(index.read_bytes()[:-3])  # damaged: every file hashed again
+    again = FileDigests(tmp_path / "cache")
+    assert again.digest(report) == hashlib.sha256(b"other words").digest() and again.hashed == 1

@@ -13,13 +13,12 @@ does not check out, only costs loading that result.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import pickle
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from geo.project.checked_file import read_checked, write_checked
 
 if TYPE_CHECKING:
     from geo.pipeline import DocumentResult
@@ -97,13 +96,9 @@ class BriefIndex:
         self.added = False
 
     def _read(self) -> dict[str, Brief]:
-        try:
-            data = self.path.read_bytes()
-        except OSError:
-            return {}
-        head, body = len(_MAGIC), data[len(_MAGIC) + 32:]
-        if not data.startswith(_MAGIC) or data[head:head + 32] != hashlib.sha256(body).digest():
-            return {}  # damaged: rebuilt from the results as they are loaded
+        body = read_checked(self.path, _MAGIC)
+        if body is None:
+            return {}  # missing or damaged: rebuilt from the results as they are loaded
         try:
             found = pickle.loads(body)
         except Exception:
@@ -134,19 +129,7 @@ class BriefIndex:
         keep = self.briefs
         if len(keep) > _MAX_ENTRIES:
             keep = {k: v for k, v in keep.items() if k in self.used}
-        body = pickle.dumps(keep, protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(_MAGIC + hashlib.sha256(body).digest() + body)
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            return
+        write_checked(self.path, _MAGIC, pickle.dumps(keep, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def kept_result(key: str, cache: ResultCache, index: BriefIndex,

@@ -27,9 +27,12 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
+
+if TYPE_CHECKING:
+    from geo.project.file_digests import FileDigests
 
 APP_NAME = "renewal-map"
 ENV = "RENEWAL_MAP_RESULTS"  # the results folder; "off" (or "0") turns the cache off
@@ -75,15 +78,21 @@ class ResultCache:
         self.suffix = suffix
         self.hits = self.misses = self.dropped = 0
 
-    def key(self, path: Path, hints: Iterable[Any] = ()) -> str:
-        """The key of reading ``path`` (its bytes as they are now) with ``hints`` beside it."""
+    def key(self, path: Path, hints: Iterable[Any] = (), digests: FileDigests | None = None) -> str:
+        """The key of reading ``path`` (its bytes as they are now) with ``hints`` beside it;
+        ``digests``: the file digests remembered from earlier builds (else the file is hashed)."""
         h = hashlib.sha256()
         h.update(pipeline_version().encode())
         h.update(b"\0" + os.fsencode(str(path)) + b"\0")
         h.update(repr(tuple(hints)).encode("utf-8", "surrogatepass") + b"\0")
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
+        if digests is not None:
+            h.update(digests.digest(path))
+        else:
+            content = hashlib.sha256()
+            with open(path, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    content.update(block)
+            h.update(content.digest())
         return h.hexdigest()
 
     def _path(self, key: str) -> Path:
