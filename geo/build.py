@@ -157,8 +157,8 @@ def _run_build(inputs: list[Path], out: Path, county: str | None, quiet: bool, w
                locked: bool, cache: Path | bool | None, scheduler: str | None) -> int:
     from tqdm import tqdm
 
-    from geo.atomic import write_many_atomic
     from geo.ingest import iter_input_files
+    from geo.layers import write_layer_files
     from geo.locate import Resolver
     from geo.upload import recover_interrupted_save
 
@@ -222,7 +222,7 @@ def _run_build(inputs: list[Path], out: Path, county: str | None, quiet: bool, w
                 _say("note: reports changed while they were read (a save?); reading them again")
                 # read again, still holding the lock
                 return _run_build(inputs, out, county, quiet, workers, True, cache, scheduler)
-            write_many_atomic({**built.files, **{out / name: data for name, data in extra.items()}})
+            write_layer_files(out, built.files, extra)
     except OSError as e:  # read-only, full, not a folder: the old layers are untouched
         _say(f"error: cannot write the layers to {printable(out)}: {e.strerror or e}; "
              "layers left as they were")

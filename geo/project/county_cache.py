@@ -20,7 +20,6 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,7 +59,9 @@ class Assembled:
     counties: int = 0
 
 
-def _file_digest(path: Path) -> str:
+def _file_digest(path: Path) -> str | None:
+    """The file's SHA-256; "-" when there is none; None when it cannot be read (the resolver,
+    placing every site, then says why)."""
     h = hashlib.sha256()
     try:
         with open(path, "rb") as f:
@@ -68,12 +69,15 @@ def _file_digest(path: Path) -> str:
                 h.update(block)
     except FileNotFoundError:
         return "-"
+    except OSError:
+        return None
     return h.hexdigest()
 
 
-@cache
 def location_version() -> str | None:
-    """A digest of what places sites beyond the pipeline; None when online geocoders are on."""
+    """A digest of what places sites beyond the pipeline, read again for every build (a hand
+    placement changes the overrides between two builds of one process); None when online
+    geocoders are on or a location file cannot be read."""
     from geo import county_location, gazetteer, overrides
     from geo.geocoders import load_config
     from geo.locate.osm_index import index_path
@@ -90,7 +94,10 @@ def location_version() -> str | None:
         except metadata.PackageNotFoundError:
             h.update(f"{name} -\n".encode())
     for path in (overrides.DEFAULT_PATH, gazetteer.DEFAULT_PATH, county_location.SEATS_CSV, index_path()):
-        h.update(f"{path}\0{_file_digest(path)}\n".encode("utf-8", "surrogatepass"))
+        digest = _file_digest(path)
+        if digest is None:
+            return None
+        h.update(f"{path}\0{digest}\n".encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
