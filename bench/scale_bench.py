@@ -1,6 +1,7 @@
 """Scale: full builds in one process and on a local Dask cluster, and incremental builds.
 
     .venv/bin/python bench/scale_bench.py [--sizes 1 100 1000 10000] [--cluster-sizes 100 1000]
+        [--before DIR] [--repeat 3]
 
 For each size n, on a generated corpus of n reports (``bench/corpus.py``: the seeds and their
 variations, then, when ``../shared/eval`` is beside the repository, the development reports with
@@ -10,7 +11,11 @@ their paragraphs shuffled, so the text varies beyond the seeds' phrases):
 * ``full dask``: the same on a local Dask cluster of two worker processes (``--scheduler local
   --workers 2``), for the sizes in ``--cluster-sizes``;
 * ``warm``: a build that fills an empty results cache, then ``+1 report``: one report added and
-  the build run again with that cache (what a user waits for after adding a report).
+  the build run again with that cache (what a user waits for after adding a report); with
+  ``--repeat k`` the median of k such builds, each from the cache as the warm build left it.
+
+``--before DIR`` (a checkout of earlier code, e.g. ``git archive REV | tar -x -C DIR``) runs the
+cached builds with that code too, each beside this checkout's, so both see the same machine.
 
 Every build is a child process measured by ``/usr/bin/time -v``: wall seconds, CPU seconds (user +
 system, the build and every process it waited for) and the peak resident memory of the largest
@@ -22,8 +27,11 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import os
 import random
 import re
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,9 +55,11 @@ class Timed:
     code: int
 
 
-def timed(args: list[str], env: dict[str, str] | None = None) -> Timed:
-    """Run ``args`` under ``/usr/bin/time -v``; its whole-process figures."""
-    done = subprocess.run(["/usr/bin/time", "-v", *args], cwd=ROOT, capture_output=True, text=True,
+def timed(args: list[str], code: Path = ROOT) -> Timed:
+    """Run ``args`` under ``/usr/bin/time -v`` with the ``geo`` of checkout ``code``; its
+    whole-process figures."""
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    done = subprocess.run(["/usr/bin/time", "-v", *args], cwd=code, capture_output=True, text=True,
                           check=False, env=env)
 
     def field(label: str) -> str:
@@ -61,6 +71,12 @@ def timed(args: list[str], env: dict[str, str] | None = None) -> Timed:
         wall = wall * 60 + float(part)
     cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
     return Timed(wall, cpu, int(field("Maximum resident set size (kbytes)")) / 1024, done.returncode)
+
+
+def median_timed(runs: list[Timed]) -> Timed:
+    """Each figure's median over ``runs`` (and the first exit code)."""
+    return Timed(statistics.median(t.wall_s for t in runs), statistics.median(t.cpu_s for t in runs),
+                 statistics.median(t.max_rss_mb for t in runs), runs[0].code)
 
 
 def development_texts() -> list[tuple[str, str]]:
@@ -94,46 +110,67 @@ def build_args(src: Path, out: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "geo", "build", str(src), "--out", str(out), "--quiet", *extra]
 
 
+Row = tuple[int, float, str, Timed, str]
+
+
+def size_rows(n: int, tmp: Path, codes: dict[str, Path], cluster: bool, repeat: int) -> list[Row]:
+    """Full builds of ``n`` reports, then for each checkout in ``codes`` a build filling its
+    cache and ``repeat`` builds after one report is added (each from that same filled cache)."""
+    src = tmp / f"c{n}"
+    src.mkdir()
+    paths = make_corpus(src, n + 1)
+    held = tmp / f"extra{n}"
+    held.mkdir()
+    extra = paths[-1].rename(held / paths[-1].name)
+    mb = sum(p.stat().st_size for p in src.iterdir()) / 1e6
+    ref = tmp / f"o{n}-full"
+    rows: list[Row] = [(n, mb, "full 1p", timed(build_args(src, ref, "--no-cache")), "ref")]
+    if cluster:
+        out = tmp / f"o{n}-dask"
+        t = timed(build_args(src, out, "--no-cache", "--scheduler", "local", "--workers", "2"))
+        rows.append((n, mb, "full dask 2w", t, "same" if same_layers(ref, out) else "DIFFERENT"))
+    for label, code in codes.items():
+        cache, out = tmp / f"cache{n}{label}", tmp / f"o{n}-warm{label}"
+        t = timed(build_args(src, out, "--cache-dir", str(cache)), code)
+        same = "same" if same_layers(ref, out) else "DIFFERENT"
+        rows.append((n, mb, f"warm (fills cache){label}", t, same))
+        shutil.copytree(cache, tmp / f"filled{n}{label}")
+    extra.rename(src / extra.name)
+    full = tmp / f"o{n}-plus1-full"
+    subprocess.run(build_args(src, full, "--no-cache"), cwd=ROOT, capture_output=True, check=False)
+    runs: dict[str, list[Timed]] = {label: [] for label in codes}
+    alike = dict.fromkeys(codes, True)
+    for _ in range(repeat):  # interleaved, so both checkouts see the same load
+        for label, code in codes.items():
+            cache, out = tmp / f"cache{n}{label}", tmp / f"o{n}-plus1{label}"
+            shutil.rmtree(cache)
+            shutil.copytree(tmp / f"filled{n}{label}", cache)
+            runs[label].append(timed(build_args(src, out, "--cache-dir", str(cache)), code))
+            alike[label] = alike[label] and same_layers(full, out)
+    for label in codes:
+        rows.append((n + 1, mb, f"+1 report, cached{label}", median_timed(runs[label]),
+                     "same" if alike[label] else "DIFFERENT"))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1, 100, 1000, 10000])
     ap.add_argument("--cluster-sizes", type=int, nargs="*", default=[100, 1000])
+    ap.add_argument("--before", type=Path, default=None,
+                    help="a checkout of earlier code: its cached builds run beside this one's, interleaved")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of '+1 report' (median)")
     args = ap.parse_args(argv)
-    rows: list[tuple[int, float, str, Timed, str]] = []
+    codes = {"": ROOT} if args.before is None else {" [before]": args.before.resolve(), "": ROOT}
+    rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="scale-bench-") as tmp_s:
-        tmp = Path(tmp_s)
         for n in args.sizes:
-            src = tmp / f"c{n}"
-            src.mkdir()
-            paths = make_corpus(src, n + 1)
-            extra = paths[-1]
-            held = tmp / f"extra{n}"
-            held.mkdir()
-            extra = extra.rename(held / extra.name)
-            mb = sum(p.stat().st_size for p in src.iterdir()) / 1e6
-            ref = tmp / f"o{n}-full"
-            t = timed(build_args(src, ref, "--no-cache"))
-            rows.append((n, mb, "full 1p", t, "ref"))
-            if n in args.cluster_sizes:
-                out = tmp / f"o{n}-dask"
-                t = timed(build_args(src, out, "--no-cache", "--scheduler", "local", "--workers", "2"))
-                rows.append((n, mb, "full dask 2w", t, "same" if same_layers(ref, out) else "DIFFERENT"))
-            cache = tmp / f"cache{n}"
-            out = tmp / f"o{n}-warm"
-            t = timed(build_args(src, out, "--cache-dir", str(cache)))
-            rows.append((n, mb, "warm (fills cache)", t, "same" if same_layers(ref, out) else "DIFFERENT"))
-            extra.rename(src / extra.name)
-            out = tmp / f"o{n}-plus1"
-            t = timed(build_args(src, out, "--cache-dir", str(cache)))
-            full = tmp / f"o{n}-plus1-full"
-            subprocess.run(build_args(src, full, "--no-cache"), cwd=ROOT, capture_output=True, check=False)
-            same = "same" if same_layers(full, out) else "DIFFERENT"
-            rows.append((n + 1, mb, "+1 report, cached", t, same))
+            rows += size_rows(n, Path(tmp_s), codes, n in args.cluster_sizes, args.repeat)
             print(f"  done {n}", file=sys.stderr, flush=True)
-    print(f"{'reports':>8} {'MB':>7} {'build':<20} {'wall s':>8} {'CPU s':>8} {'max RSS MB':>11} {'exit':>4} "
+    print(f"{'reports':>8} {'MB':>7} {'build':<29} {'wall s':>8} {'CPU s':>8} {'max RSS MB':>11} {'exit':>4} "
           "layers")
     for n, mb, what, t, same in rows:
-        print(f"{n:>8} {mb:>7.2f} {what:<20} {t.wall_s:>8.2f} {t.cpu_s:>8.2f} {t.max_rss_mb:>11.0f} "
+        print(f"{n:>8} {mb:>7.2f} {what:<29} {t.wall_s:>8.2f} {t.cpu_s:>8.2f} {t.max_rss_mb:>11.0f} "
               f"{t.code:>4} {same}")
     single = [(n, t) for n, _, what, t, _ in rows if what == "full 1p"]
     if len(single) >= 2:

@@ -18,7 +18,7 @@ from mounts import remount_read_only, tmpfs
 import geo.locate.county_location
 import geo.locate.gazetteer
 import geo.locate.overrides
-import geo.output.assemble
+import geo.project.county_cache
 from geo.cli import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_SOME_REFUSED, main
 from geo.output.layers import LAYERS
 
@@ -149,7 +149,7 @@ def test_internal_error_exits_3_without_traceback(tmp_path: Path, capsys: pytest
     def broken(*args: object, **kwargs: object) -> None:
         raise KeyError("coordinates")
 
-    monkeypatch.setattr(geo.output.assemble, "located_features", broken)
+    monkeypatch.setattr(geo.project.county_cache, "assemble", broken)
     built = run_build([GOOD], tmp_path / "layers", capsys)
     assert built.code == EXIT_INTERNAL
     _no_traceback(built.stderr)
@@ -163,7 +163,7 @@ def test_app_rebuild_counts_only_written_layers_as_success(tmp_path: Path, monke
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(geo.output.assemble, "located_features", broken)
+    monkeypatch.setattr(geo.project.county_cache, "assemble", broken)
     overrides = tmp_path / "overrides.geojson"
     overrides.write_text(json.dumps({"type": "FeatureCollection", "features": []}), encoding="utf-8")
     sources = tmp_path / "sources"

@@ -3,7 +3,9 @@ what changed writes the layers of a full build, byte for byte."""
 
 from __future__ import annotations
 
+import json
 import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -12,7 +14,11 @@ from pathlib import Path
 import pytest
 from conftest import layer_bytes, rotated, seed_corpus
 
+from geo.project.file_digests import FileDigests
+from geo.project.fragments import collection_bytes, feature_text, piece
+from geo.project.kept import Brief, BriefIndex, kept_result
 from geo.project.result_cache import ResultCache, pipeline_version
+from geo.report.manifest import row_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -136,3 +142,136 @@ def test_an_entry_of_another_kind_is_dropped(tmp_path: Path) -> None:
     path.write_bytes(b"renewal-map result 1\n" + b"\0" * 32 + pickle.dumps({"x": 2}))  # wrong digest
     assert cache.get("ab" * 32) is None
     assert not path.exists() and cache.dropped == 1
+
+
+def counties_kept(stderr: str) -> tuple[int, int]:
+    """(counties whose sites were kept, counties) from a build's summary."""
+    m = re.search(r"(\d+) of (\d+) counties' sites kept", kept_line(stderr))
+    assert m is not None, kept_line(stderr)
+    return int(m.group(1)), int(m.group(2))
+
+
+def test_adding_a_report_places_only_its_county_again(full: tuple[Path, dict[str, bytes]],
+                                                      tmp_path: Path) -> None:
+    reports, expected = full  # five reports of two counties, the fifth of the first county
+    cache = tmp_path / "cache"
+    four = tmp_path / "reports"
+    four.mkdir()
+    for path in sorted(reports.iterdir())[:4]:
+        shutil.copyfile(path, four / path.name)
+    assert counties_kept(build(four, tmp_path / "a", cache=cache).stderr) == (0, 2)
+    fifth = sorted(reports.iterdir())[4]
+    shutil.copyfile(fifth, four / fifth.name)
+    second = build(four, tmp_path / "b", cache=cache)
+    assert second.returncode == 0, second.stderr
+    assert counties_kept(second.stderr) == (1, 2)  # the county of the added report is placed again
+    assert layer_bytes(tmp_path / "b") == expected
+    third = build(four, tmp_path / "c", cache=cache)
+    assert counties_kept(third.stderr) == (2, 2)
+    assert layer_bytes(tmp_path / "c") == expected
+
+
+def test_damaged_county_entries_and_index_are_rebuilt(full: tuple[Path, dict[str, bytes]], tmp_path: Path) -> None:
+    reports, expected = full
+    cache = tmp_path / "cache"
+    assert build(reports, tmp_path / "a", cache=cache).returncode == 0
+    entries = sorted((cache / "counties").rglob("*.county"))
+    assert len(entries) == 2
+    entries[0].write_bytes(entries[0].read_bytes()[:200])  # cut short, as by a crash
+    data = bytearray(entries[1].read_bytes())
+    data[-10] ^= 0xFF  # one bit flipped on disk
+    entries[1].write_bytes(bytes(data))
+    index = cache / "briefs.index"
+    index.write_bytes(index.read_bytes()[:-5])
+
+    again = build(reports, tmp_path / "b", cache=cache)
+    assert again.returncode == 0, again.stderr
+    assert kept_line(again.stderr).startswith("kept results: 5 of 5")
+    assert counties_kept(again.stderr) == (0, 2)
+    assert layer_bytes(tmp_path / "b") == expected
+    third = build(reports, tmp_path / "c", cache=cache)
+    assert counties_kept(third.stderr) == (2, 2)
+    assert layer_bytes(tmp_path / "c") == expected
+
+
+def test_layer_pieces_put_together_are_the_layer_bytes(full: tuple[Path, dict[str, bytes]]) -> None:
+    from geo.output.attribution import GEONAMES, features_attribution
+    from geo.output.layers import layer_bytes as whole_layer
+
+    _, expected = full
+    for data in expected.values():
+        fc = json.loads(data)
+        feats = fc["features"]
+        half = len(feats) // 2
+        pieces = [piece(map(feature_text, feats[:half])), b"", piece(map(feature_text, feats[half:]))]
+        assert collection_bytes(pieces, fc.get("attribution", [])) == data
+    assert collection_bytes([], []) == collection_bytes([b""], []) == whole_layer([])
+    feats = json.loads(expected["renewal"])["features"]
+    assert feats
+    feats[0]["properties"]["location_source"] = "seat: https://www.geonames.org/1"
+    assert features_attribution(feats) == [GEONAMES]
+    assert collection_bytes([piece(map(feature_text, feats))], [GEONAMES]) == whole_layer(feats)
+
+
+def test_a_kept_result_gone_before_it_is_used_is_read_again(full: tuple[Path, dict[str, bytes]],
+                                                            tmp_path: Path) -> None:
+    from geo.report.pipeline import process_file
+
+    path = sorted(full[0].iterdir())[0]
+    cache = ResultCache(tmp_path / "cache")
+    result = process_file(path, pending_ok=True)
+    key = cache.key(path, (None,))
+    first = BriefIndex(cache.folder)
+    cache.put(key, first.kept(key, result, cache, (path, None, None)).result())
+    first.save()
+
+    index = BriefIndex(cache.folder)  # a later build: the brief is known, the result not unpickled
+    kept = kept_result(key, cache, index, (path, None, None))
+    assert kept is not None and kept.brief == Brief.of(result) and kept.brief.county == result.county
+    cache._path(key).unlink()  # removed after it was checked, before it is needed
+    assert kept.result() == result
+    assert cache.load(key) == result  # kept again
+
+
+def test_a_manifest_is_read_once_per_build(tmp_path: Path) -> None:
+    (tmp_path / "sources.csv").write_text("file,county\na.txt,永康市\nb.txt,永康市\n", encoding="utf-8")
+    read: dict = {}
+    found = row_for(tmp_path / "a.txt", tmp_path, read)
+    assert found is not None and found[1].county == "永康市"
+    (tmp_path / "sources.csv").unlink()
+    found = row_for(tmp_path / "b.txt", tmp_path, read)  # from the manifest read for a.txt
+    assert found is not None and found[1].county == "永康市"
+    assert row_for(tmp_path / "b.txt", tmp_path) is None
+
+
+def test_a_file_digest_is_remembered_only_while_the_file_is_unchanged(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+    import os
+    import time
+
+    from geo.project import file_digests
+
+    report = tmp_path / "a.txt"
+    report.write_bytes(b"first words")
+    digests = FileDigests(tmp_path / "cache")
+    assert digests.digest(report) == hashlib.sha256(b"first words").digest()
+    assert digests.digest(report) == hashlib.sha256(b"first words").digest()
+    assert digests.hashed == 2  # changed less than SETTLED_S ago: never taken on trust
+
+    monkeypatch.setattr(file_digests, "SETTLED_S", 0.0)
+    digests.digest(report)
+    digests.save()
+    later = FileDigests(tmp_path / "cache")  # the next build
+    assert later.digest(report) == hashlib.sha256(b"first words").digest() and later.hashed == 0
+    st = report.stat()
+    time.sleep(0.05)  # past the file system's timestamp granularity
+    report.write_bytes(b"other words")  # same size
+    os.utime(report, ns=(st.st_atime_ns, st.st_mtime_ns))  # mtime put back: ctime still moves
+    assert report.stat().st_mtime_ns == st.st_mtime_ns and report.stat().st_size == st.st_size
+    assert later.digest(report) == hashlib.sha256(b"other words").digest() and later.hashed == 1
+
+    index = tmp_path / "cache" / "digests.index"
+    index.write_bytes(index.read_bytes()[:-3])  # damaged: every file hashed again
+    again = FileDigests(tmp_path / "cache")
+    assert again.digest(report) == hashlib.sha256(b"other words").digest() and again.hashed == 1

@@ -36,6 +36,10 @@ def write_layers(out: Path, features: list[dict[str, Any]],
     """Write all four layers (and ``extra`` files beside them, by name) atomically; returns the
     feature count per layer."""
     files, counts = layer_files(out, features)
-    files.update({out / name: data for name, data in (extra or {}).items()})
-    write_many_atomic(files)
+    write_layer_files(out, files, extra)
     return counts
+
+
+def write_layer_files(out: Path, files: dict[Path, bytes], extra: dict[str, bytes] | None = None) -> None:
+    """Write the four layer files already encoded (and ``extra`` files beside them) atomically."""
+    write_many_atomic({**files, **{out / name: data for name, data in (extra or {}).items()}})

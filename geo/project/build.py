@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from geo.errors import GeoError, printable
 from geo.outcome import Outcome
-from geo.output import assemble
-from geo.output.layers import write_layers
+from geo.output.layers import write_layer_files
 from geo.project.build_guard import fingerprint, inputs_locked
 
 if TYPE_CHECKING:
-    from geo.locate.resolver import Resolver
     from geo.model import DocumentResult
+    from geo.project.county_cache import Assembled
+    from geo.project.kept import KeptResult
     from geo.project.result_cache import ResultCache
 
 _CHUNKS_PER_WORKER = 8  # reports go to the workers in chunks: few enough to pay little per chunk
@@ -97,30 +96,38 @@ def _computed(tasks: list[tuple[Path, str | None, Path | None]], county: str | N
 @contextmanager
 def _outcomes(files: list[Path], county: str | None, workers: int, roots: dict[Path, Path] | None = None,
               cache: ResultCache | None = None,
-              scheduler: str | None = None) -> Iterator[Iterator[DocumentResult | str]]:
-    """Every report's result or refusal, in input order: kept results from ``cache``, the others
-    computed (and kept). A refusal is never kept: the file is tried again next time.
+              scheduler: str | None = None) -> Iterator[Iterator[DocumentResult | KeptResult | str]]:
+    """Every report's result or refusal, in input order: kept results from ``cache`` (unpickled
+    only when needed, see :mod:`geo.project.kept`), the others computed (and kept). A refusal is
+    never kept: the file is tried again next time.
 
     A result depends on what the build is told beside the text too: ``--county``, the folder the
     report was found in and its manifest row; all are part of its key.
     """
+    from geo.model import DocumentResult as DR
+    from geo.project.file_digests import FileDigests
+    from geo.project.kept import BriefIndex, kept_result
     from geo.report.manifest import row_for
 
     tasks = [(path, county, (roots or {}).get(path)) for path in files]
     keys: list[str | None] = [None] * len(tasks)
-    kept: dict[int, DocumentResult] = {}
+    kept: dict[int, KeptResult] = {}
+    index = BriefIndex(cache.folder) if cache is not None else None
     if cache is not None:
+        manifests: dict[Path, dict] = {}  # each manifest read once per build
+        digests = FileDigests(cache.folder)  # files unchanged since they were hashed are not read
         for i, (path, hint, root) in enumerate(tasks):
             try:
-                keys[i] = cache.key(path, (hint, str(root), row_for(path, root)))
+                keys[i] = cache.key(path, (hint, str(root), row_for(path, root, manifests)), digests)
             except (OSError, GeoError):
                 continue  # unreadable file or manifest: the reader says why
-            found = cache.get(keys[i])
+            found = kept_result(keys[i], cache, index, tasks[i])
             if found is not None:
                 kept[i] = found
+        digests.save()
     todo = [i for i in range(len(tasks)) if i not in kept]
     with _computed([tasks[i] for i in todo], county, workers, scheduler) as computed:
-        def ordered() -> Iterator[DocumentResult | str]:
+        def ordered() -> Iterator[DocumentResult | KeptResult | str]:
             fresh = iter(computed)
             for i in range(len(tasks)):
                 if i in kept:
@@ -128,9 +135,12 @@ def _outcomes(files: list[Path], county: str | None, workers: int, roots: dict[P
                     continue
                 outcome = next(fresh)
                 key = keys[i]
-                if cache is not None and key is not None and not isinstance(outcome, str):
+                if cache is not None and index is not None and key is not None and isinstance(outcome, DR):
                     cache.put(key, outcome)
+                    outcome = index.kept(key, outcome, cache, tasks[i])
                 yield outcome
+            if index is not None:
+                index.save()
 
         yield ordered()
 
@@ -159,6 +169,7 @@ class _Read:
     refused: list[str] = field(default_factory=list)
     waiting: list[DocumentResult] = field(default_factory=list)
     kept: ResultCache | None = None
+    folder: Path | None = None  # the kept results' folder (None: no kept results)
 
 
 def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: bool = False,
@@ -192,10 +203,9 @@ def _run_build(request: BuildRequest, locked: bool) -> Outcome:
     read = _read_reports(request, files)
     if read is None:
         return Outcome.FAILED
-    located = _located(read.results, request.overrides)
-    if located is None:
+    built = _assembled(read, out, request.overrides)
+    if built is None:
         return Outcome.FAILED
-    features, resolver = located
     pending, extra = _pending(read, out)
     try:
         with contextlib.nullcontext() if locked else inputs_locked(inputs, out):
@@ -203,13 +213,13 @@ def _run_build(request: BuildRequest, locked: bool) -> Outcome:
                                or fingerprint(files) != read_as):
                 _say("note: reports changed while they were read (a save?); reading them again")
                 return _run_build(request, locked=True)  # read again, still holding the lock
-            counts = write_layers(out, features, extra)
+            write_layer_files(out, built.files, extra)
     except OSError as e:  # read-only, full, not a folder: the old layers are untouched
         _say(f"error: cannot write the layers to {printable(out)}: {e.strerror or e}; "
              "layers left as they were")
         return Outcome.FAILED
     missing = [p for p in inputs if not p.exists()]
-    _tell(read, features, counts, resolver, pending, out, missing)
+    _tell(read, built, pending, out, missing)
     return Outcome.PARTIAL if read.refused or read.waiting or missing else Outcome.DONE
 
 
@@ -244,12 +254,13 @@ def _progress(outcomes: Iterator[DocumentResult | str], total: int,
 def _read_reports(request: BuildRequest, files: list[Path]) -> _Read | None:
     """Every report read (or taken from the kept results), with a progress bar; None (said why)
     when none could be read or the cluster could not finish."""
+    from geo.project.kept import brief, whole
     from geo.project.result_cache import ResultCache, default_folder
 
     cache = request.cache
     folder = default_folder() if cache is True else cache or None
     read = _Read(files, _roots([p for p in request.inputs if p.exists()], files),
-                 kept=ResultCache(folder) if folder is not None else None)
+                 kept=ResultCache(folder) if folder is not None else None, folder=folder)
     try:
         with _outcomes(files, request.county, request.workers, read.roots, read.kept,
                        request.scheduler) as outcomes:
@@ -257,8 +268,8 @@ def _read_reports(request: BuildRequest, files: list[Path]) -> _Read | None:
                 if isinstance(outcome, str):
                     read.refused.append(outcome)
                     _say(f"warning: {outcome}")
-                elif not outcome.county:
-                    read.waiting.append(outcome)
+                elif not brief(outcome).county:
+                    read.waiting.append(whole(outcome))
                 else:
                     read.results.append(outcome)
     except GeoError as e:  # the cluster could not finish: nothing is written
@@ -270,12 +281,16 @@ def _read_reports(request: BuildRequest, files: list[Path]) -> _Read | None:
     return read
 
 
-def _located(results: list[DocumentResult],
-             overrides: Path | None) -> tuple[list[dict[str, Any]], Resolver] | None:
-    """:func:`geo.output.assemble.locate_reports`; None (said why) when the placements file or the
-    gazetteer cannot be read."""
+def _assembled(read: _Read, out: Path, overrides: Path | None) -> Assembled | None:
+    """The layer files of the reports read, counties unchanged since an earlier build taken as
+    they were kept (:mod:`geo.project.county_cache`); None (said why) when the placements file or
+    the gazetteer cannot be read."""
+    from geo.locate.resolver import Resolver
+    from geo.project.county_cache import assemble, county_store
+
+    resolver = Resolver(overrides_path=overrides)  # one per build: files read once, results cached
     try:
-        return assemble.locate_reports(results, overrides)
+        return assemble(out, read.results, resolver, county_store(read.folder), overrides)
     except GeoError as e:  # an unreadable overrides file or gazetteer: never half-used
         _say(f"error: {e}; layers left as they were")
         return None
@@ -291,22 +306,22 @@ def _pending(read: _Read, out: Path) -> tuple[list[dict[str, Any]], dict[str, by
     return pending, extra
 
 
-def _tell(read: _Read, features: list[dict[str, Any]], counts: dict[str, int], resolver: Resolver,
-          pending: list[dict[str, Any]], out: Path, missing: list[Path]) -> None:
+def _tell(read: _Read, built: Assembled, pending: list[dict[str, Any]], out: Path,
+          missing: list[Path]) -> None:
     """The build's summary on stderr: counts, each report's county, what waits and what was refused."""
+    from geo.project.kept import brief
     from geo.project.pending import PENDING
     from geo.report.manifest import FIELDS
 
     results, files = read.results, read.files
-    precision = Counter(f["properties"]["precision"] for f in features)
-    _say(f"read {len(results)} of {len(files)} report(s); {len(features)} site(s): "
-         + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    for r in results:
-        _say(f"  {printable(r.name)}: county {r.county} ({r.county_source}: "
-             f"{', '.join(r.county_evidence[:3])}), year {r.year or '?'}, {len(r.mentions)} mention(s)")
-    _say("  precision: " + ", ".join(f"{k} {v}" for k, v in sorted(precision.items())))
-    _say("  placed by: " + ", ".join(f"{k} {v}" for k, v in resolver.step_counts().items()))
-    for problem in resolver.problems():
+    _say(f"read {len(results)} of {len(files)} report(s); {sum(built.counts.values())} site(s): "
+         + ", ".join(f"{k} {v}" for k, v in built.counts.items()))
+    for b in map(brief, results):
+        _say(f"  {printable(b.name)}: county {b.county} ({b.county_source}: "
+             f"{', '.join(b.county_evidence[:3])}), year {b.year or '?'}, {b.mention_count} mention(s)")
+    _say("  precision: " + ", ".join(f"{k} {v}" for k, v in sorted(built.precision.items())))
+    _say("  placed by: " + ", ".join(f"{k} {v}" for k, v in built.steps.items()))
+    for problem in built.problems:
         _say(f"  location problem: {printable(problem)}")
     for r, e in zip(read.waiting, pending, strict=True):
         guesses = ", ".join(f"{g['county']} ({g['score']:.1f})" for g in e["guesses"][:3]) or "none"
@@ -317,7 +332,8 @@ def _tell(read: _Read, features: list[dict[str, Any]], counts: dict[str, int], r
     if read.waiting:
         _say(f"{len(read.waiting)} report(s) need a county: their sites wait in {printable(out / PENDING)}")
     if read.kept is not None:
-        _say(f"  kept results: {read.kept.hits} of {len(files)} report(s) unchanged since an earlier build")
+        _say(f"  kept results: {read.kept.hits} of {len(files)} report(s) unchanged since an earlier build; "
+             f"{built.kept_counties} of {built.counties} counties' sites kept")
     if read.refused:
         _say(f"{len(read.refused)} file(s) refused (see warnings above)")
     if missing:

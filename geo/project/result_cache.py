@@ -27,9 +27,12 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
+
+if TYPE_CHECKING:
+    from geo.project.file_digests import FileDigests
 
 APP_NAME = "renewal-map"
 ENV = "RENEWAL_MAP_RESULTS"  # the results folder; "off" (or "0") turns the cache off
@@ -68,48 +71,79 @@ def pipeline_version() -> str:
 
 
 class ResultCache:
-    """Results by key in ``folder`` (created on the first write)."""
+    """Results by key in ``folder`` (created on the first write), one file ``<key><suffix>`` each."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, suffix: str = ".pickle") -> None:
         self.folder = Path(folder)
+        self.suffix = suffix
         self.hits = self.misses = self.dropped = 0
 
-    def key(self, path: Path, hints: Iterable[Any] = ()) -> str:
-        """The key of reading ``path`` (its bytes as they are now) with ``hints`` beside it."""
+    def key(self, path: Path, hints: Iterable[Any] = (), digests: FileDigests | None = None) -> str:
+        """The key of reading ``path`` (its bytes as they are now) with ``hints`` beside it;
+        ``digests``: the file digests remembered from earlier builds (else the file is hashed)."""
         h = hashlib.sha256()
         h.update(pipeline_version().encode())
         h.update(b"\0" + os.fsencode(str(path)) + b"\0")
         h.update(repr(tuple(hints)).encode("utf-8", "surrogatepass") + b"\0")
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
+        if digests is not None:
+            h.update(digests.digest(path))
+        else:
+            content = hashlib.sha256()
+            with open(path, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    content.update(block)
+            h.update(content.digest())
         return h.hexdigest()
 
     def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.pickle"
+        return self.folder / key[:2] / f"{key}{self.suffix}"
 
-    def get(self, key: str) -> Any | None:
-        """The result kept under ``key``, or None (missing, or damaged and removed)."""
+    def _body(self, key: str) -> bytes | None:
+        """The payload kept under ``key`` when whole; a damaged entry is removed (counted dropped)."""
         path = self._path(key)
         try:
             data = path.read_bytes()
         except OSError:
-            self.misses += 1
             return None
         head, body = len(_MAGIC), data[len(_MAGIC) + _DIGEST:]
-        whole = data.startswith(_MAGIC) and data[head:head + _DIGEST] == hashlib.sha256(body).digest()
-        if whole:
-            try:
-                result = pickle.loads(body)
-            except Exception:  # a class that moved or changed: read the report again
-                whole = False
-        if not whole:
-            self.dropped += 1
+        if data.startswith(_MAGIC) and data[head:head + _DIGEST] == hashlib.sha256(body).digest():
+            return body
+        self.dropped += 1
+        path.unlink(missing_ok=True)
+        return None
+
+    def get(self, key: str) -> Any | None:
+        """The result kept under ``key``, or None (missing, or damaged and removed)."""
+        result = self.load(key)
+        if result is None:
             self.misses += 1
-            path.unlink(missing_ok=True)
-            return None
-        self.hits += 1
+        else:
+            self.hits += 1
         return result
+
+    def check(self, key: str) -> bool:
+        """Whether a whole entry is kept under ``key`` (counted as a hit), without unpickling it:
+        the expensive part of a kept result is unpickling, which a build can then do only when
+        the result is needed (:meth:`load`). A damaged entry is removed and counted a miss."""
+        whole = self._body(key) is not None
+        if whole:
+            self.hits += 1
+        else:
+            self.misses += 1
+        return whole
+
+    def load(self, key: str) -> Any | None:
+        """The entry under ``key`` (not counted), or None: missing, damaged, or of a class that
+        moved or changed (then removed too)."""
+        body = self._body(key)
+        if body is None:
+            return None
+        try:
+            return pickle.loads(body)
+        except Exception:  # a class that moved or changed: read the report again
+            self.dropped += 1
+            self._path(key).unlink(missing_ok=True)
+            return None
 
     def put(self, key: str, result: Any) -> None:
         """Keep ``result`` under ``key``; a cache that cannot be written is only a slower next build."""

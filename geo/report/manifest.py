@@ -66,13 +66,23 @@ def read_manifest(folder: Path) -> dict[str, Row]:
     return rows
 
 
-def row_for(path: Path, root: Path | None) -> tuple[Path, Row] | None:
+def row_for(path: Path, root: Path | None,
+            read: dict[Path, dict[str, Row]] | None = None) -> tuple[Path, Row] | None:
     """The manifest row of a report: in ``sources.csv`` of its own folder, or of a folder above
-    it up to ``root``. (manifest path, row) or None."""
+    it up to ``root``. (manifest path, row) or None.
+
+    ``read``: manifests already read in this build, by folder (filled as folders are read), so a
+    build of n reports reads each manifest once rather than n times.
+    """
     folder = path.parent
     stop = root if root is not None and root.is_dir() else folder
     while True:
-        rows = read_manifest(folder)
+        if read is None:
+            rows = read_manifest(folder)
+        elif folder in read:
+            rows = read[folder]
+        else:
+            rows = read[folder] = read_manifest(folder)
         if rows:
             key = path.relative_to(folder).as_posix()
             if key in rows:
