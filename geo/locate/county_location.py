@@ -14,12 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import prcoords
 import shapely
 from pyproj import Geod
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+from geo.coords import gcj02_to_wgs84
 from geo.errors import CountyError
 from geo.locate import admin
 from geo.model import Location
@@ -53,7 +53,7 @@ def _seats() -> dict[str, _Seat]:
                                   f"got {row.get('lat')!r}, {row.get('lon')!r}")
             crs = row["crs"].replace("-", "").upper()
             if crs == "GCJ02":
-                lat, lon = prcoords.gcj_wgs_bored((lat, lon))
+                lon, lat = gcj02_to_wgs84(lon, lat)
             elif crs != "WGS84":
                 raise CountyError(f"{SEATS_CSV.name}: unsupported crs {row['crs']!r} for {row['county']}")
             seats[row["county"]] = _Seat(lon=lon, lat=lat, source_url=row["source_url"])
