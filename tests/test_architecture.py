@@ -180,6 +180,14 @@ def test_no_function_over_sixty_lines() -> None:
     assert long_functions() == []
 
 
+def test_one_datum_shift_and_one_folder_lock() -> None:
+    """Only geo/coords.py talks to prcoords; only geo/atomic.py takes a file lock."""
+    shifts = sorted(str(p.relative_to(ROOT)) for p in GEO.rglob("*.py") if "prcoords" in p.read_text("utf-8"))
+    locks = sorted(str(p.relative_to(ROOT)) for p in GEO.rglob("*.py") if "fcntl.flock" in p.read_text("utf-8"))
+    assert shifts == ["geo/coords.py"]
+    assert locks == ["geo/atomic.py"]
+
+
 def test_no_test_module_imports_another() -> None:
     """Shared helpers live in conftest.py or a helper module (documents, builds, geocoding, ...)."""
     found = []
