@@ -181,6 +181,8 @@ def test_the_app_places_a_waiting_report_by_one_choice(project: ProjectCopy) -> 
     shown = AppTest.from_file(APP, default_timeout=120)
     shown.run()  # read-only, as deployed by default: the report and its guesses, no choice
     assert any("1 份报告需要指定县" in e.label for e in shown.expander)
+    # the report by its title, its file name after it
+    assert any("城建工作简报 · 文件 vague\\.txt" in m.value for m in shown.markdown), [m.value for m in shown.markdown]
     assert not [b for b in shown.button if b.key and b.key.startswith("pending_")]
     at = AppTest.from_file(APP, default_timeout=120)
     at.secrets["access"] = {"open_writes": True}
