@@ -72,3 +72,9 @@ def test_a_signature_with_its_date_on_one_line() -> None:
     text = f"关于旧城改造的情况报告\n{BODY}\n戊己市城市更新中心 2033年12月1日"
     heading = read_heading(text)
     assert (heading.issuer, heading.date) == ("戊己市城市更新中心", "2033-12-01")
+
+
+def test_a_long_report_is_read_at_its_two_ends() -> None:
+    middle = f"{BODY}\n" * 2000
+    text = f"城市更新年度报告\n{middle}甲乙县城乡建设局\n2034年7月2日"
+    assert read_heading(text) == ReportHeading("城市更新年度报告", "甲乙县城乡建设局", "2034-07-02")

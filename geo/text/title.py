@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 from geo.text.lexicon import TitleRules, layout, title_rules
 
+# the title and byline stand in the first lines, the signature in the last: only this much of each
+# end is read, so a long report costs no more than a short one
+EDGE_CHARS = 4_000
+
 
 @dataclass(frozen=True)
 class ReportHeading:
@@ -27,13 +31,23 @@ class ReportHeading:
 def read_heading(text: str) -> ReportHeading:
     """The title, issuing body and date of the (cleaned) report ``text``."""
     rules = title_rules()
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    head = lines[: rules.scan_lines]
+    head = _lines(text[:EDGE_CHARS])[: rules.scan_lines]
     at = _title_index(head, rules)
     title = _unmarked(head[at], rules) if at is not None else ""
     bylines = [ln for i, ln in enumerate(head) if i != at and rules.byline.search(ln)]
-    tail = [ln for ln in lines[-rules.tail_lines:] if _short(ln, rules)] if len(lines) > 1 else []
+    last = _lines(text[-EDGE_CHARS:])[-rules.tail_lines:] if len(_lines(text[:EDGE_CHARS], 2)) > 1 else []
+    tail = [ln for ln in last if _short(ln, rules)]
     return ReportHeading(title, _issuer(title, bylines, tail, rules), _date(title, bylines, tail, rules))
+
+
+def _lines(text: str, most: int | None = None) -> list[str]:
+    out: list[str] = []
+    for ln in text.splitlines():
+        if ln.strip():
+            out.append(ln.strip())
+            if most is not None and len(out) >= most:
+                break
+    return out
 
 
 def date_text(text: str) -> str:
