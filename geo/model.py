@@ -136,3 +136,10 @@ class DocumentResult:
     county_confidence: float = 1.0
     guesses: tuple[Guess, ...] = ()  # ranked, with their evidence
     pending_reason: str = ""  # why it waits ("" when it has a county)
+    title: str = ""  # the report's title (the manifest's, else read from the text); "" when unknown
+    issuer: str = ""  # the body that issued it (X县住房和城乡建设局), read from the text
+    date: str = ""  # when it was issued: YYYY-MM-DD, YYYY-MM or YYYY (the manifest's, else the text's)
+
+    def about(self) -> dict[str, str]:
+        """Title, issuer and date where known, for the layers and the lists a person reads."""
+        return {k: v for k, v in (("title", self.title), ("issuer", self.issuer), ("date", self.date)) if v}

@@ -33,6 +33,8 @@ XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_SCRIPT = "<script>window.__pwned=1</script>"
 XSS_IMG_PWN = '<img src=x onerror="window.__pwned=1">'
 COUNTY_SPOT = [120.0470, 28.8880]  # two county-precision sites share this point
+# what the build read of DOC_B (title, issuer, date); the other documents have none
+DOC_B_ABOUT = {"title": "住建工作年度回顾", "issuer": "永康市住房和城乡建设局", "date": "2024-12-30"}
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +44,8 @@ def _own_results_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
 
 
 def _src(doc: str, quote: str, start: int = 0) -> dict[str, Any]:
-    return {"doc": doc, "quote": quote, "start": start, "end": start + len(quote)}
+    about = DOC_B_ABOUT if doc == DOC_B else {}
+    return {"doc": doc, "quote": quote, "start": start, "end": start + len(quote), **about}
 
 
 def _feat(

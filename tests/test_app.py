@@ -212,6 +212,22 @@ def test_filters(layers_dir: Path, no_admin: None) -> None:
     assert "九铜线" not in fg and "塔山公园" in fg
 
 
+def test_reports_are_shown_by_their_title_with_the_file_name_beside(layers_dir: Path, no_admin: None) -> None:
+    at = run_app()
+    titled = "住建工作年度回顾（永康市住房和城乡建设局，2024年12月30日） · 文件 永康市住建局2024年工作总结.txt"
+    docs = dict(zip(table_names(at), at.dataframe[0].value["来源文件"], strict=True))
+    assert docs["江南街道旧城改造片区"] == titled
+    assert docs["城南未来社区"] == "2024年永康市政府工作报告.txt"  # no title read: the file name
+    doc_filter = at.sidebar.multiselect(key="f_doc")
+    assert titled in doc_filter.options and "2024年永康市政府工作报告.txt" in doc_filter.options
+    doc_filter.set_value(["永康市住建局2024年工作总结.txt"]).run()  # still chosen by file name
+    assert table_names(at) == ["江南街道旧城改造片区", "古山镇安置小区", "塔山公园"]
+    at.sidebar.radio(key="lang").set_value("en").run()
+    docs = dict(zip(table_names(at), at.dataframe[0].value["Documents"], strict=True))
+    assert docs["古山镇安置小区"] == ("住建工作年度回顾 (永康市住房和城乡建设局, 2024-12-30) · "
+                                      "file 永康市住建局2024年工作总结.txt")
+
+
 def test_table_selection_centres_the_map(layers_dir: Path, no_admin: None) -> None:
     at = run_app()
     assert map_args(at)["center"] is None
@@ -543,7 +559,9 @@ def test_the_same_upload_twice_is_read_once(project: ProjectCopy) -> None:
     n_up = tags(at).count(UPLOADED)
     assert n_up > 10 and len(table_names(at)) == n_built + n_up
     uploaded_docs = {d for d, tag in zip(at.dataframe[0].value["来源文件"], tags(at), strict=True) if UPLOADED in tag}
-    assert uploaded_docs == {"甲.txt"}
+    # shown by the title read from it, the file name after it
+    assert {d.rpartition(" · 文件 ")[2] for d in uploaded_docs} == {"甲.txt"}
+    assert all(d.endswith(" · 文件 甲.txt") for d in uploaded_docs)
 
 
 # ---- fixing a location by hand ---------------------------------------------------------------

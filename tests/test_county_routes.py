@@ -181,6 +181,8 @@ def test_the_app_places_a_waiting_report_by_one_choice(project: ProjectCopy) -> 
     shown = AppTest.from_file(APP, default_timeout=120)
     shown.run()  # read-only, as deployed by default: the report and its guesses, no choice
     assert any("1 份报告需要指定县" in e.label for e in shown.expander)
+    # the report by its title, its file name after it
+    assert any("城建工作简报 · 文件 vague\\.txt" in m.value for m in shown.markdown), [m.value for m in shown.markdown]
     assert not [b for b in shown.button if b.key and b.key.startswith("pending_")]
     at = AppTest.from_file(APP, default_timeout=120)
     at.secrets["access"] = {"open_writes": True}
@@ -211,3 +213,25 @@ def test_county_command_explains_and_prints_the_manifest_line(tmp_path: Path,
     assert main(["county", str(vague)]) == 1
     out = capsys.readouterr().out
     assert "county unclear" in out and f"{tmp_path / MANIFEST}: vague.txt," in out
+
+
+def test_each_source_entry_carries_its_reports_title_issuer_and_date(tmp_path: Path) -> None:
+    """What the manifest and the text say about each report rides with every quote from it."""
+    src = tmp_path / "reports"
+    write(src / "a.txt", VAGUE + "桐乡市住房和城乡建设局\n2031年2月3日\n")
+    write(src / "b.txt", "本年度完成南浦路提升工程，新建梅园公园一处，各项工作稳步推进，群众满意度不断提高。\n")
+    (src / MANIFEST).write_text("file,county,url,date,title\na.txt,桐乡市,,,\nb.txt,桐乡市,,2030,道路公园建设情况\n",
+                                encoding="utf-8")
+    assert build([src], tmp_path / "out") == 0
+    by_doc = {s["doc"]: s for f in features(tmp_path / "out") for s in f["properties"]["sources"]}
+    a, b = by_doc["a.txt"], by_doc["b.txt"]
+    assert (a["title"], a["issuer"], a["date"]) == ("城建工作简报", "桐乡市住房和城乡建设局", "2031-02-03")
+    assert (b["title"], b["date"]) == ("道路公园建设情况", "2030") and "issuer" not in b
+    assert {"quote", "start", "end", "surface", "status"} <= set(a)  # the other properties stay
+
+
+def test_a_waiting_report_lists_its_title(tmp_path: Path) -> None:
+    write(tmp_path / "in" / "r.txt")
+    assert build([tmp_path / "in"], tmp_path / "out") == 1  # built, one report waits
+    [entry] = read_pending(tmp_path / "out")
+    assert entry["title"] == "城建工作简报"

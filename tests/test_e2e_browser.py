@@ -100,6 +100,9 @@ def test_popup_quotes_the_statement(session: Session) -> None:
     popup.wait_for(timeout=10000)
     text = popup.inner_text()
     assert "塔山公园改造提升工程已完工" in text and "永康市住建局2024年工作总结.txt" in text
+    # a report the build read a title for is cited by it, with issuer and date, the file name small
+    assert "住建工作年度回顾（永康市住房和城乡建设局，2024年12月30日）" in text
+    assert popup.locator("cite small.file").first.inner_text() == "文件：永康市住建局2024年工作总结.txt"
     assert popup.locator("mark").first.inner_text() == "塔山公园"
     # the click also shows the site under the table (after a rerun that keeps the map as it is)
     session.page.get_by_text("选中的项目").wait_for(timeout=15000)

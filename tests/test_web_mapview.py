@@ -157,8 +157,11 @@ def test_one_record_per_site_and_nothing_raw_but_text(layers_dir: Path) -> None:
     quotes = [(strings[s[0]], strings[s[1]]) for s in p1[5]]
     assert quotes == [
         ("2024年永康市政府工作报告.txt", "塔山公园改造提升工程已完工，市民休闲更便利。"),
-        ("永康市住建局2024年工作总结.txt", "完成塔山公园等3个公园提升。"),
+        # a report the build read a title, issuer and date for is shown by them, its file name after
+        ("住建工作年度回顾（永康市住房和城乡建设局，2024年12月30日）", "完成塔山公园等3个公园提升。"),
     ]
+    assert len(p1[5][0]) == 2  # no title: the file name alone, no file line
+    assert strings[p1[5][1][3]] == "文件：永康市住建局2024年工作总结.txt"
     # every text is sent once, however many sites share it
     assert len(strings) == len(set(strings))
     assert strings.count("永康市") == 1

@@ -92,3 +92,15 @@ def test_the_english_popup_gives_the_names_pinyin_the_chinese_one_does_not() -> 
     assert "pinyin" not in popup_html(park, "parks", "zh")
     odd = {**park, "name": "<b>x</b>公园"}
     assert '<p class="pinyin">&lt;b&gt;x&lt;/b&gt; gōng yuán</p>' in popup_html(odd, "parks", "en")
+
+
+def test_a_report_is_cited_by_its_title_with_the_file_name_small_and_escaped() -> None:
+    about = {"title": "年度<b>回顾</b>", "issuer": "某区住房和城乡建设局", "date": "2032-02-01"}
+    props = {"name": "n", "status": "planned", "precision": "exact", "uncertainty_m": 5,
+             "sources": [{"doc": "x<i>.txt", "quote": "q", **about}, {"doc": "plain.txt", "quote": "r"}]}
+    zh = popup_html(props, "parks", "zh")
+    assert "年度&lt;b&gt;回顾&lt;/b&gt;（某区住房和城乡建设局，2032年2月1日）" in zh
+    assert '<small class="file">文件：x&lt;i&gt;.txt</small>' in zh and 'title="文件：x&lt;i&gt;.txt"' in zh
+    assert "<cite>plain.txt</cite>" in zh  # no title: the file name as before
+    en = popup_html(props, "parks", "en")
+    assert "年度&lt;b&gt;回顾&lt;/b&gt; (某区住房和城乡建设局, 2032-02-01)" in en and "File: x&lt;i&gt;.txt" in en

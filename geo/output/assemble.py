@@ -22,12 +22,13 @@ def located_features(results: Iterable[DocumentResult], resolver: Resolver) -> l
     results = list(results)
     years = {r.name: r.year for r in results}
     how = {r.name: r.county_source for r in results}  # how each report's county was decided
+    about = {r.name: r.about() for r in results}  # each report's title, issuer and date
     features = []
     for site in merge([m for r in results for m in r.mentions]):
         loc = resolver.locate(site)
         county_source = ", ".join(sorted({how[s.doc] for s in site.sources if how.get(s.doc)}))
         features.append(site_feature(site, loc.geometry, loc.precision, loc.uncertainty_m, loc.source, years,
-                                     county_source))
+                                     county_source, about))
     return features
 
 

@@ -33,9 +33,11 @@ def geometry_json(geom: BaseGeometry) -> dict[str, Any]:
 
 def site_feature(site: Site, geometry: BaseGeometry, precision: str, uncertainty_m: float,
                  location_source: str, years: dict[str, int | None],
-                 county_source: str = "") -> dict[str, Any]:
+                 county_source: str = "", about: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
     """``county_source``: how the county of the site's reports was decided (named in text,
-    townships, title, file name, folder, url, manifest, chosen by hand, --county)."""
+    townships, title, file name, folder, url, manifest, chosen by hand, --county). ``about``: each
+    report's title, issuer and date where known (by file name), added to its source entries."""
+    about = about or {}
     doc_years = sorted({y for s in site.sources if (y := years.get(s.doc)) is not None})
     props: dict[str, Any] = {
         "id": site.id,
@@ -51,7 +53,7 @@ def site_feature(site: Site, geometry: BaseGeometry, precision: str, uncertainty
         "year": doc_years[-1] if doc_years else None,
         "sources": [
             {"doc": s.doc, "quote": s.quote, "start": s.start, "end": s.end,
-             "surface": s.surface, "status": s.status}
+             "surface": s.surface, "status": s.status, **about.get(s.doc, {})}
             for s in site.sources
         ],
     }

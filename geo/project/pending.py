@@ -36,7 +36,7 @@ def entry(result: DocumentResult, root: Path | None) -> dict[str, Any]:
               "end": m.mention.end, "status": m.status} for m in result.mentions]
     return {"file": rel, "path": str(path), "manifest": str(folder / MANIFEST),
             "manifest_line": manifest_line(rel, first), "reason": result.pending_reason,
-            "guesses": guesses, "sites": sites}
+            "guesses": guesses, "sites": sites, **result.about()}
 
 
 def qualified_name(county: County) -> str:

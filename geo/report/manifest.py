@@ -5,6 +5,8 @@ One row per report: ``file`` (its path relative to the folder of the manifest), 
 ``url`` (where the text came from), ``date``, ``title``, ``chosen_by`` (``hand`` when a person
 picked the county among the build's guesses in the app). The build reads it; the app writes it.
 A county it gives is trusted over anything the text says; ``url`` and ``title`` are evidence.
+``title`` and ``date`` are also what the layers and the app show for the report, over what its
+text says (``geo.report.pipeline.with_manifest``).
 """
 
 from __future__ import annotations

@@ -70,12 +70,26 @@ def process_file(path: Path, county: str | None = None, *, root: Path | None = N
                   county=row.county if row else "", by_hand=bool(row and row.by_hand))
     raw = read_document(path)
     try:
-        return process_text(raw.text, raw.name, path=path, fmt=raw.fmt, county=county, clues=clues,
-                            pending_ok=pending_ok)
+        result = process_text(raw.text, raw.name, path=path, fmt=raw.fmt, county=county, clues=clues,
+                              pending_ok=pending_ok)
     except CountyError as e:
         where = f"{printable(path)}" + (f" (county from {printable(found[0])})" if found and row and
                                         row.county and not county else "")
         raise CountyError(f"{where}: {e}") from e
+    return with_manifest(result, row.title, row.date) if row else result
+
+
+def with_manifest(result: DocumentResult, title: str, when: str) -> DocumentResult:
+    """The manifest's title and date win over what the text says (a date as written when it is not one
+    the date rules read); the issuer comes from the manifest's title when the text names none."""
+    from dataclasses import replace
+
+    from geo.text.title import date_text, issuer_in
+
+    if not title and not when:
+        return result
+    return replace(result, title=title or result.title, issuer=result.issuer or issuer_in(title),
+                   date=(date_text(when) or when) if when else result.date)
 
 
 def process_text(raw_text: str, name: str, *, path: Path | None = None, fmt: str = "text",
@@ -84,6 +98,7 @@ def process_text(raw_text: str, name: str, *, path: Path | None = None, fmt: str
     from geo.locate.admin import County
     from geo.locate.county.decide import Clues, decide
     from geo.text.clean import clean_text
+    from geo.text.title import read_heading
 
     text = clean_text(raw_text)
     decision = decide(text, clues if clues is not None else Clues(path=path), override=county)
@@ -103,9 +118,11 @@ def process_text(raw_text: str, name: str, *, path: Path | None = None, fmt: str
     site_mentions = tuple(
         SiteMention(m, name, county_name, _status(m, leads)) for m in mentions
     )
+    heading = read_heading(text)
     return DocumentResult(name, path or Path(name), fmt, text, county_name, decision.evidence,
                           document_year(text), site_mentions, decision.source, decision.confidence,
-                          decision.guesses, decision.reason if c is None else "")
+                          decision.guesses, decision.reason if c is None else "",
+                          heading.title, heading.issuer, heading.date)
 
 
 def _paragraph_leads(text: str) -> list[tuple[int, str]]:

@@ -293,3 +293,44 @@ def segment(text: str) -> list[str]:
     from geo.text.wordcut import cut
 
     return cut(text)
+
+
+@dataclass(frozen=True)
+class TitleRules:
+    """How a report's title, issuing body and date are read (``report_title.toml``)."""
+
+    scan_lines: int
+    min_chars: int
+    max_chars: int
+    bad_ends: str
+    bad_inside: str
+    heading_marks: str
+    cues: tuple[str, ...]
+    furniture: re.Pattern[str]
+    byline: re.Pattern[str]
+    issuer: re.Pattern[str]
+    tail_lines: int
+    full_date: re.Pattern[str]
+    month_date: re.Pattern[str]
+    year: re.Pattern[str]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w))))
+
+
+@cache
+def title_rules() -> TitleRules:
+    d = _toml("report_title.toml")
+    ti, by, iss, da = d["title"], d["byline"], d["issuer"], d["date"]
+    levels = re.escape(iss["levels"])
+    issuer = (f"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff]{{0,10}}?[{levels}])?"
+              f"(?:[\u4e00-\u9fff]{{0,{iss['field_words']}}}?(?:{_alternation(iss['fields'])}))"
+              f"(?:{_alternation(iss['organs'])})")
+    return TitleRules(
+        scan_lines=ti["scan_lines"], min_chars=ti["min_chars"], max_chars=ti["max_chars"],
+        bad_ends=ti["bad_ends"], bad_inside=ti["bad_inside"], heading_marks=ti["heading_marks"],
+        cues=tuple(ti["cues"]), furniture=re.compile("|".join(ti["furniture"])),
+        byline=re.compile(_alternation(by["cues"])), issuer=re.compile(issuer), tail_lines=iss["tail_lines"],
+        full_date=re.compile(da["full"]), month_date=re.compile(da["month"]), year=re.compile(da["year"]),
+    )

@@ -8,6 +8,7 @@ from geo.web import urlstate
 from geo.web.i18n import LANGS
 from geo.web.layers_io import LAYER_NAMES, PRECISIONS, STATUSES
 from geo.web.mapview import BASEMAPS
+from geo.web.reports import documents_about
 
 
 def filter_values(sites: pd.DataFrame) -> dict[str, list[str]]:
@@ -20,6 +21,11 @@ def filter_values(sites: pd.DataFrame) -> dict[str, list[str]]:
         "statuses": [s for s in STATUSES if s in present_status],
         "precisions": [p for p in PRECISIONS if p in present_precision],
     }
+
+
+def document_abouts(sites: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Each document the sites quote -> its title, issuer and date where known."""
+    return documents_about(zip(sites["documents"], sites["abouts"], strict=True))
 
 
 def url_options(sites: pd.DataFrame) -> urlstate.Options:

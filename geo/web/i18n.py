@@ -289,6 +289,14 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     },
     "precision_street": {"zh": "手动定位到具体位置", "en": "placing it by hand at the exact spot"},
     "precision_exact": {"zh": "已是最精确的层级", "en": "already at the finest step"},
+    # ---- reports by their title ----
+    "report_label": {"zh": "{name}（{details}）", "en": "{name} ({details})"},
+    "report_join": {"zh": "，", "en": ", "},
+    "report_with_file": {"zh": "{label} · 文件 {file}", "en": "{label} · file {file}"},
+    "report_file": {"zh": "文件：{file}", "en": "File: {file}"},
+    "date_year": {"zh": "{y}年", "en": "{y}"},
+    "date_month": {"zh": "{y}年{m}月", "en": "{y}-{mm}"},
+    "date_day": {"zh": "{y}年{m}月{d}日", "en": "{y}-{mm}-{dd}"},
     # ---- reports waiting for a county ----
     "pending_title": {"zh": "{n} 份报告需要指定县（市、区）", "en": "{n} report(s) need a county"},
     "pending_report": {

@@ -16,6 +16,7 @@ import pandas as pd
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from geo.web.reports import about_of
 from geo.web.search import pinyin_keys
 
 LAYER_NAMES: tuple[str, ...] = ("renewal", "parks", "roads", "scenic")
@@ -127,10 +128,17 @@ def _float(v: Any) -> float | None:
 
 def documents_of(props: dict[str, Any]) -> list[str]:
     """Names of the documents quoted for a site, in order, each once."""
-    docs: list[str] = []
+    return list(_documents(props))
+
+
+def _documents(props: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The documents quoted for a site, in order, each with its title, issuer and date where known."""
+    docs: dict[str, dict[str, str]] = {}
     for s in props.get("sources") or []:
-        if isinstance(s, dict) and s.get("doc") and str(s["doc"]) not in docs:
-            docs.append(str(s["doc"]))
+        if isinstance(s, dict) and s.get("doc"):
+            doc = str(s["doc"])
+            if not docs.get(doc):
+                docs[doc] = about_of(s)
     return docs
 
 
@@ -148,6 +156,7 @@ SITE_COLUMNS = [
     "approximate",
     "location_source",
     "documents",
+    "abouts",
     "year",
     "geom_type",
     "lon",
@@ -169,6 +178,7 @@ def sites_frame(layers: Layers) -> pd.DataFrame:
             precision = str(p.get("precision") or "")
             full, initials = pinyin_keys(name)
             year = p.get("year")
+            docs = _documents(p)
             rows.append(
                 {
                     "key": site_key(layer, f, i),
@@ -183,7 +193,8 @@ def sites_frame(layers: Layers) -> pd.DataFrame:
                     "uncertainty_m": _float(p.get("uncertainty_m")),
                     "approximate": precision in APPROXIMATE_PRECISIONS,
                     "location_source": str(p.get("location_source") or ""),
-                    "documents": tuple(documents_of(p)),
+                    "documents": tuple(docs),
+                    "abouts": tuple(docs.values()),  # each document's title, issuer, date
                     "year": str(year) if year not in (None, "") else "",
                     "geom_type": geom.geom_type if geom is not None else "",
                     "lon": lon,

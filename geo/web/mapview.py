@@ -47,7 +47,8 @@ from geo.web.flags import FLAG_PLACED, FLAG_UNPLACED, FLAG_UPLOADED
 from geo.web.i18n import Lang, distance_label, layer_label, precision_label, t
 from geo.web.layers_io import APPROXIMATE_PRECISIONS, LAYER_NAMES, Feature
 from geo.web.legend import Legend, legend_html
-from geo.web.popup import POPUP_CSS, popup_facts, statements
+from geo.web.popup import POPUP_CSS, popup_facts, report_abouts, statements
+from geo.web.reports import report_label
 from geo.web.search import reading
 from geo.web.styles import (
     CANVAS_THRESHOLD,
@@ -301,23 +302,33 @@ def site_record(
     (``SITE_JS``); the pinyin of a Chinese name in the English interface only.
 
     Points are sent as [lon, lat]; the fact set, the statements' texts and the precision (with
-    its uncertainty, as the tooltip shows it) as positions in ``strings``; a statement's surface
-    only when it differs from the name.
+    its uncertainty, as the tooltip shows it) as positions in ``strings``; a statement as
+    ``statement_record`` gives it.
     """
     p = site.feature.get("properties") or {}
     name = str(p.get("name") or "")
-    said = [
-        [strings(doc), strings(quote), strings(surface)]
-        if surface and surface != name
-        else [strings(doc), strings(quote)]
-        for doc, quote, surface in statements(p)
-    ]
+    abouts = report_abouts(p)
+    said = [statement_record(doc, quote, surface, name, abouts.get(doc, {}), lang, strings)
+            for doc, quote, surface in statements(p)]
     style = style_index(style_key(layer, str(p.get("status") or "unknown"), geom["type"], site.uploaded))
     shape: Any = geom["coordinates"][:2] if geom["type"] == "Point" else geom
     facts = strings.facts(popup_facts(p, layer, lang))
     record = [site.key, style, shape, name, facts, said, flags, strings(precision_text(p, lang))]
     spoken = reading(name) if lang == "en" else ""
     return [*record, strings(spoken)] if spoken else record
+
+
+def statement_record(doc: str, quote: str, surface: str, name: str, about: dict[str, str], lang: Lang,
+                     strings: StringTable) -> list[int]:
+    """[report, quote, surface?, file?] of one statement: the report as its title reads (issuer,
+    date), the surface only when it differs from the name, and the file line only when the report
+    is shown by more than its file name."""
+    label = report_label(doc, about, lang)
+    record = [strings(label), strings(quote)]
+    shown_surface = surface if surface and surface != name else ""
+    if label != doc:
+        return [*record, strings(shown_surface), strings(t("report_file", lang, file=doc))]
+    return [*record, strings(shown_surface)] if shown_surface else record
 
 
 def _site_flags(site: Shown) -> int:

@@ -5,7 +5,7 @@ project's reports and rebuilds the layers, which then hold the report's sites.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +25,20 @@ class Waiting:
     manifest: Path
     sites: int
     choices: tuple[Choice, ...]
+    about: dict[str, str] = field(default_factory=dict)  # the report's title, issuer, date where read
 
 
 def waiting_reports(layers: Path) -> list[Waiting]:
     """The reports of ``layers/pending.json``, first guesses first."""
     from geo.project.pending import read_pending
+    from geo.web.reports import about_of
 
     out = []
     for e in read_pending(Path(layers)):
         choices = tuple(Choice(county=_manifest_name(g), label=_label(g), score=float(g.get("score", 0)))
                         for g in e.get("guesses", [])[:3] if isinstance(g, dict) and g.get("county"))
         out.append(Waiting(file=str(e.get("file", "")), manifest=Path(str(e.get("manifest", ""))),
-                           sites=len(e.get("sites", [])), choices=choices))
+                           sites=len(e.get("sites", [])), choices=choices, about=about_of(e)))
     return out
 
 

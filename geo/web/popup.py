@@ -17,6 +17,7 @@ from typing import Any
 from geo.web.i18n import Lang, distance_label, kind_label, layer_label, precision_label, status_label, t
 from geo.web.precision import LADDER, finer_hint, ladder
 from geo.web.precision import text as precision_text
+from geo.web.reports import about_of, report_label
 from geo.web.search import reading
 
 POPUP_CLASS = "site-popup"
@@ -30,6 +31,7 @@ POPUP_CSS = f"""
 .{POPUP_CLASS} blockquote {{ margin: 2px 0; padding: 2px 6px; border-left: 3px solid #bbb;
   background: #f7f7f7; white-space: pre-wrap; word-break: break-word; }}
 .{POPUP_CLASS} cite {{ display: block; color: #666; font-size: 12px; font-style: normal; }}
+.{POPUP_CLASS} cite .file {{ color: #888; font-size: 11px; }}
 .{POPUP_CLASS} mark {{ background: #ffe066; padding: 0 1px; }}
 .{POPUP_CLASS} .tags {{ margin: 0 0 4px 0; }}
 .{POPUP_CLASS} .pinyin, .agg-pinyin {{ color: #555; font-style: italic; margin: -2px 0 4px 0; }}
@@ -103,6 +105,25 @@ def statements(props: dict[str, Any]) -> list[tuple[str, str, str]]:
     return out
 
 
+def report_abouts(props: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Each document a site quotes -> its title, issuer and date where the layers give them."""
+    out: dict[str, dict[str, str]] = {}
+    for s in props.get("sources") or []:
+        if isinstance(s, dict) and s.get("doc") and not out.get(str(s["doc"])):
+            out[str(s["doc"])] = about_of(s)
+    return out
+
+
+def cite_html(doc: str, about: dict[str, str], lang: Lang) -> str:
+    """A statement's report: its title (issuer, date) with the file name small after it and as
+    the tooltip; the file name alone when the report has no title, issuer or date."""
+    label = report_label(doc, about, lang)
+    if label == doc:
+        return f"<cite>{esc(doc)}</cite>"
+    file = t("report_file", lang, file=doc)
+    return f'<cite title="{esc(file)}">{esc(label)} <small class="file">{esc(file)}</small></cite>'
+
+
 def popup_facts(props: dict[str, Any], layer: str, lang: Lang) -> list[tuple[str, str]]:
     """(label, value) lines of a site's popup, as plain text: what it is, where, how well located.
 
@@ -161,9 +182,11 @@ def popup_html(props: dict[str, Any], layer: str, lang: Lang, tags: Iterable[str
     quoted = statements(props)
     if quoted:
         parts.append(f"<p><b>{esc(t('popup_statements', lang, n=len(quoted)))}</b></p><ol>")
+        abouts = report_abouts(props)
         for doc, quote, surface in quoted:
             parts.append(
-                f"<li><blockquote>{highlight(quote, name, surface)}</blockquote><cite>{esc(doc)}</cite></li>"
+                f"<li><blockquote>{highlight(quote, name, surface)}</blockquote>"
+                f"{cite_html(doc, abouts.get(doc, {}), lang)}</li>"
             )
         parts.append("</ol>")
     else:

@@ -46,7 +46,7 @@
     return '<span class="tt-name">' + esc(r[3]) + '</span><span class="tt-meta" data-meta="' +
       esc(M.describe(r)) + '"></span>';
   };
-  // r: [key, style, geometry, name, fact set, statements [[doc, quote, surface?]], flags, precision,
+  // r: [key, style, geometry, name, fact set, statements [[report, quote, surface?, file?]], flags, precision,
   // pinyin? (of a Chinese name, English interface)]; a
   // fact set is [label, value, label, value, ...] and every text is a position in the string table
   M.popup = function(r) {
@@ -66,8 +66,11 @@
     if (said.length) {
       h += "<p><b>" + esc(lab.statements.replace("{n}", String(said.length))) + "</b></p><ol>";
       said.forEach(function(s) {
-        h += "<li><blockquote>" + highlight(str(s[1]), [name, str(s[2])]) + "</blockquote><cite>" +
-          esc(str(s[0])) + "</cite></li>";
+        // the report by its title; its file name small after it and as the tooltip
+        var file = s.length > 3 ? esc(str(s[3])) : "";
+        h += "<li><blockquote>" + highlight(str(s[1]), [name, str(s[2])]) + "</blockquote><cite" +
+          (file ? ' title="' + file + '">' : ">") + esc(str(s[0])) +
+          (file ? ' <small class="file">' + file + "</small>" : "") + "</cite></li>";
       });
       h += "</ol>";
     } else {

@@ -8,6 +8,7 @@ from geo.web.flags import FLAG_PLACED, FLAG_UNPLACED
 from geo.web.i18n import Lang, distance_label, kind_label, layer_label, precision_label, status_label, t
 from geo.web.precision import finer_hint
 from geo.web.precision import text as precision_text
+from geo.web.reports import report_option
 from geo.web.search import reading
 from geo.web.view import ORIGIN_UPLOAD
 
@@ -38,7 +39,10 @@ def site_table(sites: pd.DataFrame, lang: Lang) -> pd.DataFrame:
             t("col_approx", lang): [approx if a else "" for a in sites["approximate"]],
             t("col_uncertainty", lang): sites["uncertainty_m"],
             t("col_year", lang): sites["year"],
-            t("col_docs", lang): ["; ".join(d) for d in sites["documents"]],
+            t("col_docs", lang): [
+                "; ".join(report_option(d, a, lang) for d, a in zip(ds, abouts, strict=False))
+                for ds, abouts in zip(sites["documents"], sites["abouts"], strict=True)
+            ],
             t("col_tags", lang): [
                 ", ".join(tags_of(int(f), o, lang))
                 for f, o in zip(sites["flags"], sites["origin"], strict=True)

@@ -12,6 +12,7 @@ from geo.web.panels.rebuild import run_rebuild
 from geo.web.pending import Choice, Waiting, choose_county, waiting_reports
 from geo.web.popup import md_text
 from geo.web.project import Project
+from geo.web.reports import report_option
 from geo.web.state import flash
 
 
@@ -26,7 +27,8 @@ def on_choose_county(project: Project, item: Waiting, choice: Choice, lang: Lang
         flash("error", t("pending_refused", lang, error=error_text(error)))
         return
     run_rebuild(project, lang)
-    flash("success", t("pending_placed", lang, file=md_text(item.file), county=md_text(choice.label)))
+    shown = report_option(item.file, item.about, lang)
+    flash("success", t("pending_placed", lang, file=md_text(shown), county=md_text(choice.label)))
 
 
 def pending_panel(project: Project, lang: Lang) -> None:
@@ -36,7 +38,8 @@ def pending_panel(project: Project, lang: Lang) -> None:
         return
     with st.expander(t("pending_title", lang, n=len(waiting)), expanded=True):
         for i, item in enumerate(waiting):
-            st.markdown(t("pending_report", lang, file=md_text(item.file), sites=item.sites))
+            shown = md_text(report_option(item.file, item.about, lang))
+            st.markdown(t("pending_report", lang, file=shown, sites=item.sites))
             if not access.can_write():  # read-only: the guesses are shown, not chosen
                 st.caption(", ".join(c.label for c in item.choices))
                 continue

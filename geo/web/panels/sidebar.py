@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.output.attribution import features_attribution
-from geo.web.choices import filter_values
+from geo.web.choices import document_abouts, filter_values
 from geo.web.downloads import download_menu
 from geo.web.i18n import (
     LANG_NAMES,
@@ -26,6 +26,7 @@ from geo.web.layers_io import LAYER_NAMES, Layers
 from geo.web.mapview import BASEMAPS
 from geo.web.popup import md_text
 from geo.web.precision import text as precision_text
+from geo.web.reports import report_option
 from geo.web.state import on_zoom_layer
 from geo.web.tables import approximate_table
 from geo.web.view import View, approximate_stacks
@@ -82,11 +83,18 @@ def filters_panel(sites: pd.DataFrame, lang: Lang) -> dict[str, Any]:
     query = sb.text_input(t("search", lang), key="query", help=t("search_help", lang))
     sb.subheader(t("filters", lang))
     values = filter_values(sites)
+    abouts = document_abouts(sites)
     every = t("all", lang)
     return {
         "query": query,
         "counties": sb.multiselect(t("county", lang), values["counties"], key="f_county", placeholder=every),
-        "documents": sb.multiselect(t("document", lang), values["documents"], key="f_doc", placeholder=every),
+        "documents": sb.multiselect(
+            t("document", lang),
+            values["documents"],
+            key="f_doc",
+            placeholder=every,
+            format_func=lambda d: report_option(d, abouts.get(d, {}), lang),
+        ),
         "statuses": sb.multiselect(
             t("status", lang),
             values["statuses"],
