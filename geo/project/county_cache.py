@@ -104,19 +104,21 @@ def location_version(overrides_path: Path | None = None) -> str | None:
 
 
 def _county_key(version: str, county: str, group: Sequence[Any], years: dict[str, Any],
-                how: dict[str, str]) -> str | None:
+                how: dict[str, str], about: dict[str, dict[str, str]]) -> str | None:
     """The key of ``county``'s sites; None when one of its reports has no result key."""
     h = hashlib.sha256(f"county sites 1\0{version}\0{county}\0".encode())
     for r in group:
         if not isinstance(r, KeptResult):
             return None
         name = r.brief.name
-        h.update(repr((r.key, name, years.get(name), how.get(name))).encode("utf-8", "surrogatepass") + b"\0")
+        said = sorted(about.get(name, {}).items())
+        told = repr((r.key, name, years.get(name), how.get(name), said))
+        h.update(told.encode("utf-8", "surrogatepass") + b"\0")
     return h.hexdigest()
 
 
 def _county_sites(county: str, group: Sequence[Any], resolver: Resolver, years: dict[str, Any],
-                  how: dict[str, str]) -> CountySites:
+                  how: dict[str, str], about: dict[str, dict[str, str]]) -> CountySites:
     """Merge, place and encode the sites of one county, as ``geo.output.assemble`` does for all."""
     from geo.extract.sites import merge
     from geo.output.attribution import features_attribution
@@ -131,7 +133,7 @@ def _county_sites(county: str, group: Sequence[Any], resolver: Resolver, years: 
         loc = resolver.locate(site)
         county_source = ", ".join(sorted({how[s.doc] for s in site.sources if how.get(s.doc)}))
         f = site_feature(site, loc.geometry, loc.precision, loc.uncertainty_m, loc.source, years,
-                         county_source)
+                         county_source, about)
         layer = f["properties"]["category"]
         texts.setdefault(layer, []).append(feature_text(f))
         by_layer.setdefault(layer, []).append(f)
@@ -171,15 +173,16 @@ def _by_county(out: Path, results: Sequence[Any], resolver: Resolver, store: Res
 
     years = {brief(r).name: brief(r).year for r in results}
     how = {brief(r).name: brief(r).county_source for r in results}
+    about = {brief(r).name: dict(brief(r).about) for r in results}
     parts: list[CountySites] = []
     kept = 0
     for county, group in _grouped(results).items():
-        key = _county_key(version, county, group, years, how)
+        key = _county_key(version, county, group, years, how, about)
         part = store.load(key) if key is not None else None
         if isinstance(part, CountySites):
             kept += 1
         else:
-            part = _county_sites(county, group, resolver, years, how)
+            part = _county_sites(county, group, resolver, years, how, about)
             if key is not None:
                 store.put(key, part)
         parts.append(part)

@@ -40,12 +40,13 @@ class Brief:
     year: int | None
     mention_count: int
     counties: tuple[str, ...]  # the counties of its mentions, first seen first
+    about: tuple[tuple[str, str], ...] = ()  # its title, issuer and date where known
 
     @classmethod
     def of(cls, r: DocumentResult) -> Brief:
         counties = tuple(dict.fromkeys(m.county for m in r.mentions))
         return cls(r.name, r.county, r.county_source, tuple(r.county_evidence), r.year, len(r.mentions),
-                   counties)
+                   counties, tuple(r.about().items()))
 
 
 class KeptResult:
