@@ -14,7 +14,7 @@ from conftest import layer_bytes, rotated, seed_corpus
 
 from geo.project.result_cache import ResultCache, pipeline_version
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def build(inputs: Path, out: Path, *extra: str, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
