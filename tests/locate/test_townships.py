@@ -151,7 +151,7 @@ def test_committed_layers_citing_geonames_carry_its_attribution() -> None:
     from pathlib import Path
 
     owed = []
-    for path in sorted((Path(__file__).resolve().parents[1] / "layers").glob("*.geojson")):
+    for path in sorted((Path(__file__).resolve().parents[2] / "layers").glob("*.geojson")):
         fc = json.loads(path.read_text("utf-8"))
         cites = any("geonames.org/" in f["properties"]["location_source"] for f in fc["features"])
         assert cites == ("attribution" in fc), path.name

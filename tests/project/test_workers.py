@@ -11,7 +11,7 @@ import pytest
 
 from geo.output.layers import LAYERS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "data" / "sources"
 DEV = ROOT.parent / "shared" / "eval" / "dev"
 

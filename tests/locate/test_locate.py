@@ -24,7 +24,7 @@ from geo.locate.resolver import COUNTY_BUFFER_DEG, Resolver, locate_site
 from geo.model import Site
 from geo.output.layers import LAYERS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "data" / "sources"
 DQ, YK = "德清县", "永康市"
 IN_DEQING = (119.97, 30.55)

@@ -107,7 +107,7 @@ def test_crash_inside_a_write_leaves_no_half_row(tmp_path: Path) -> None:
         cache._conn = Dying()
         cache.put("amap", "lost", {{"half": "written"}})
     """)
-    repo = Path(__file__).resolve().parent.parent
+    repo = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True, timeout=60)
     assert done.returncode == 9, done.stderr.decode()
     with GeoCache(path) as cache:

@@ -34,7 +34,7 @@ from streamlit.testing.v1 import AppTest
 from geo.web.flags import FLAG_PLACED
 from geo.web.popup import md_text
 
-APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 MAP_ARGS = ("script", "header", "html", "feature_group", "layer_control")
 
 

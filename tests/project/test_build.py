@@ -14,7 +14,7 @@ from documents import build_docx, build_html, build_pdf
 from geo.cli import main
 from geo.output.layers import LAYERS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "data" / "sources"
 DEQING = SOURCES / "002_baa0c397a6a27755.txt"
 EVAL = ROOT.parent / "shared" / "eval"

@@ -23,7 +23,7 @@ from geo.cli import EXIT_OK, main
 from geo.output.layers import LAYERS
 from geo.project.upload import save_upload
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIRST = ROOT / "data" / "sources" / "002_baa0c397a6a27755.txt"
 SAVED = ROOT / "data" / "sources" / "000_adb8b547a985f849.txt"
 

@@ -20,7 +20,7 @@ from geo.locate.county.decide import Clues, decide
 from geo.project.pending import read_pending
 from geo.report.manifest import FIELDS, MANIFEST, ManifestError, manifest_line, read_manifest, set_county
 
-APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+APP = str(Path(__file__).resolve().parents[3] / "streamlit_app.py")
 # names sites, no county: alone it must wait
 VAGUE = ("城建工作简报\n本年度城建进展顺利。完成青松路提升工程，新建枫林公园一处，"
          "启动桂香片区改造，翠柳小区完成外立面整治。\n")

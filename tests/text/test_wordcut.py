@@ -11,7 +11,7 @@ import pytest
 from geo.text import lexicon
 from geo.text.wordcut import cut
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TEXTS = sorted([*(ROOT / "data" / "sources").glob("*.txt"), *(ROOT / "data" / "eval" / "held").glob("*.txt")])
 
 

@@ -8,14 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 MARKED = re.compile(r"^pytestmark = \[pytest\.mark\.browser, needs_chromium\]$", re.M)
 
 
 def test_every_module_that_opens_a_browser_is_marked() -> None:
     opening = [
-        p.name
-        for p in sorted(TESTS.glob("test_*.py"))
+        p.relative_to(TESTS).as_posix()
+        for p in sorted(TESTS.rglob("test_*.py"))
         if re.search(r"^from conftest import .*\bbrowser\b", p.read_text(encoding="utf-8"), re.M)
     ]
     assert opening, "no test opens a browser any more: this check is stale"
@@ -34,7 +34,7 @@ def _collected(*args: str) -> set[str]:
 
 
 def test_the_marker_selects_and_deselects() -> None:
-    files = ["tests/test_e2e_access.py", "tests/test_web_urlstate.py"]
-    assert _collected(*files, "-m", "browser") == {"tests/test_e2e_access.py"}
-    assert _collected(*files, "-m", "not browser") == {"tests/test_web_urlstate.py"}
+    files = ["tests/web/test_e2e_access.py", "tests/web/test_web_urlstate.py"]
+    assert _collected(*files, "-m", "browser") == {"tests/web/test_e2e_access.py"}
+    assert _collected(*files, "-m", "not browser") == {"tests/web/test_web_urlstate.py"}
     assert _collected(*files) == set(files)

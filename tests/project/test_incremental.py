@@ -20,7 +20,7 @@ from geo.project.kept import Brief, BriefIndex, kept_result
 from geo.project.result_cache import ResultCache, pipeline_version
 from geo.report.manifest import row_for
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def build(inputs: Path, out: Path, *extra: str, cache: Path | None = None) -> subprocess.CompletedProcess[str]:

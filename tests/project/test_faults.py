@@ -27,7 +27,7 @@ from geo.cli import main
 from geo.locate.geocache import GeoCache
 from geo.output.layers import LAYERS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "data" / "sources"
 RANDOM_KILLS = 16
 

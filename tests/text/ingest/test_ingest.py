@@ -19,7 +19,7 @@ import geo.text.ingest
 from geo.errors import IngestError
 from geo.text.ingest import MAX_BYTES, SUPPORTED_SUFFIXES, RawDocument, iter_input_files, read_document
 
-REFERENCE = Path(__file__).resolve().parents[1] / "data" / "sources" / "002_baa0c397a6a27755.txt"
+REFERENCE = Path(__file__).resolve().parents[3] / "data" / "sources" / "002_baa0c397a6a27755.txt"
 SECTION = "以“统筹集成”为抓手 打造全域大美"
 
 # Site chrome around the article in the HTML page; none of it may reach the text.

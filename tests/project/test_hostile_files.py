@@ -25,7 +25,7 @@ import geo.text.ingest
 from geo.cli import EXIT_OK, EXIT_SOME_REFUSED, main
 from geo.output.layers import LAYERS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BLOCKS = [(1, "德清县建设局2023年工作总结"), (0, "德清县今年开工建设狮子山休闲公园，推进城北未来社区建设。")]
 
 

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from geo.project.upload import MAX_UPLOAD_BYTES
 from geo.web.access import settings, writes_allowed
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
 WRITE_KEYS = ("rebuild", "place_save", "place_undo", "upload_save")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GEO = ROOT / "geo"
 APP_PACKAGES = ("geo.web",)
 
@@ -199,6 +199,40 @@ def test_no_test_module_imports_another() -> None:
     assert found == []
 
 
+TESTS = ROOT / "tests"
+# test folders that mirror no package of geo/, and what they hold
+CROSS_CUTTING = {
+    "architecture": "the layout itself: imports, markers, no copied report text, the import renamer",
+    "base": "the base modules at the top of geo/ (errors, names, model, coords, atomic, outcome)",
+    "eval": "the scores on the evaluation kit",
+}
+
+
+def misplaced_tests(tests: Path = TESTS, geo: Path = GEO) -> list[str]:
+    """Test modules outside a folder that mirrors a package or module of ``geo`` (tests/text/ for
+    geo/text/, tests/locate/county/ for geo/locate/county/, tests/cli/ for geo/cli.py) or one of
+    the cross-cutting folders; a test module at the top of tests/ is misplaced too."""
+    out = []
+    for path in sorted(tests.rglob("test_*.py")):
+        folder = path.parent.relative_to(tests).parts
+        mirrored = geo.joinpath(*folder)
+        if folder and ((len(folder) == 1 and folder[0] in CROSS_CUTTING)
+                       or (mirrored / "__init__.py").is_file() or mirrored.with_suffix(".py").is_file()):
+            continue
+        out.append(path.relative_to(tests).as_posix())
+    return out
+
+
+def test_every_test_folder_mirrors_a_stage_or_is_cross_cutting() -> None:
+    assert misplaced_tests() == []
+
+
+def test_test_module_names_are_unique() -> None:
+    """pytest imports each test module by its file name (the tests folders are not packages)."""
+    names = [p.name for p in TESTS.rglob("test_*.py")]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
 # ------------------------------------------------------------------ the checker itself
 
 
@@ -254,3 +288,13 @@ def test_a_long_function_is_found(tmp_path: Path) -> None:
     body = "".join(f"    x{i} = {i}\n" for i in range(MAX_FUNCTION_LINES))
     root = _package(tmp_path, {"__init__.py": "", "a.py": f"def short():\n    pass\n\n\ndef long():\n{body}"})
     assert long_functions(root) == [f"geo/a.py:long ({MAX_FUNCTION_LINES + 1})"]
+
+
+def test_a_misplaced_test_module_is_found(tmp_path: Path) -> None:
+    for name in ("geo/text/__init__.py", "geo/cli.py", "tests/conftest.py", "tests/test_top.py",
+                 "tests/text/test_a.py", "tests/cli/test_b.py", "tests/eval/test_c.py",
+                 "tests/nowhere/test_d.py", "tests/text/deep/test_e.py", "tests/text/eval/test_f.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("", encoding="utf-8")
+    assert misplaced_tests(tmp_path / "tests", tmp_path / "geo") == [
+        "nowhere/test_d.py", "test_top.py", "text/deep/test_e.py", "text/eval/test_f.py"]

@@ -22,7 +22,7 @@ from geo.text.clean import (
     undouble_line,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "data" / "sources"
 SEEDS = sorted(SOURCES.glob("*.txt"))
 SEED = SOURCES / "000_adb8b547a985f849.txt"

@@ -15,7 +15,7 @@ import pytest
 from geo.locate.county.decide import Clues, decide
 from geo.text.clean import clean_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 EVAL = ROOT.parent / "shared" / "eval"
 SETS = [EVAL / "dev", EVAL / "dev2"]
 needs_eval = pytest.mark.skipif(not all(s.is_dir() for s in SETS), reason="the development sets are not beside the repo")
@@ -62,14 +62,14 @@ def _grams(text: str) -> set[str]:
 
 
 OWN_FILES = [
-    *sorted((ROOT / "tests").glob("test_county*.py")),
-    ROOT / "tests" / "test_tables.py",
+    *sorted((ROOT / "tests" / "locate" / "county").glob("test_county*.py")),
+    ROOT / "tests" / "data" / "test_tables.py",
     ROOT / "geo" / "lexicons" / "county_cues.toml",
     ROOT / "geo" / "lexicons" / "admin_names.toml",
-    *sorted((ROOT / "geo" / "county").glob("*.py")),
+    *sorted((ROOT / "geo" / "locate" / "county").glob("*.py")),
     *sorted((ROOT / "geo" / "project").glob("*.py")),
     ROOT / "geo" / "web" / "pending.py",
-    ROOT / "geo" / "tables.py",
+    ROOT / "geo" / "data" / "tables.py",
 ]
 
 

@@ -17,7 +17,7 @@ import cloudpickle  # noqa: E402  (installed with distributed)
 from conftest import layer_bytes, seed_corpus  # noqa: E402
 from distributed.diagnostics.plugin import WorkerPlugin  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class KillOnce(WorkerPlugin):

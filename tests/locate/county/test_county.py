@@ -19,7 +19,7 @@ from geo.locate.county_location import SEATS_CSV, county_location
 from geo.model import Location
 from geo.names import name_key as _normalise
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 SEED = {
     "000_adb8b547a985f849.txt": "永康市",  # dirty extraction: doubled characters, spaces between them
     "002_baa0c397a6a27755.txt": "德清县",

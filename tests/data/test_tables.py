@@ -13,7 +13,7 @@ import pytest
 from geo.data import tables
 from geo.text import lexicon
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SENTENCE = "德清县建设局召开会议，全县改造旧城。乾元镇、武康街道的旧小区纳入计划。"
 
 

@@ -16,7 +16,7 @@ from geo.output.layers import LAYERS
 from geo.output.rfc7946 import Problem, validate, validate_file, validate_text
 from geo.output.rfc7946 import main as check_main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "data" / "sources"
 
 RING = [[120.0, 28.0], [120.1, 28.0], [120.1, 28.1], [120.0, 28.1], [120.0, 28.0]]  # counter-clockwise

@@ -16,7 +16,7 @@ from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT.parent / "shared" / "eval"
 # set: (F1, precision) floors
 # (data/eval/train is in the repository; it is scored leave-one-report-out like the others)
