@@ -22,7 +22,6 @@ import io
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
@@ -30,6 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import platformdirs
+
+from geo.project.checked_file import write_checked
 
 if TYPE_CHECKING:
     from geo.project.file_digests import FileDigests
@@ -150,16 +151,4 @@ class ResultCache:
         buf = io.BytesIO()
         pickle.dump(result, buf, protocol=pickle.HIGHEST_PROTOCOL)
         body = buf.getvalue()
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(_MAGIC + hashlib.sha256(body).digest() + body)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            return
+        write_checked(self._path(key), _MAGIC, body)
