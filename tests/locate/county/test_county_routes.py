@@ -219,7 +219,7 @@ def test_each_source_entry_carries_its_reports_title_issuer_and_date(tmp_path: P
     """What the manifest and the text say about each report rides with every quote from it."""
     src = tmp_path / "reports"
     write(src / "a.txt", VAGUE + "桐乡市住房和城乡建设局\n2031年2月3日\n")
-    write(src / "b.txt", "本年度完成南浦路提升工程，新建梅园公园一处，各项工作稳步推进，群众满意度不断提高。\n")
+    write(src / "b.txt", "本年度完成南浦路提升工程，新建梅园公园一处，各项任务按期完成，居民反映良好。\n")
     (src / MANIFEST).write_text("file,county,url,date,title\na.txt,桐乡市,,,\nb.txt,桐乡市,,2030,道路公园建设情况\n",
                                 encoding="utf-8")
     assert build([src], tmp_path / "out") == 0
