@@ -12,12 +12,14 @@ import math
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import pandas as pd
 
 from geo.web.layers_io import LAYER_NAMES, Feature, Layers, anchor_point, geometry_of
+
+if TYPE_CHECKING:  # geopandas (and pyproj under it) is imported when a table or vector file is asked for
+    import geopandas as gpd
 
 MIME = {
     "geojson": "application/geo+json",
@@ -90,6 +92,8 @@ def _row(layer: str, f: Feature) -> dict[str, Any]:
 
 def features_frame(items: Iterable[tuple[str, Feature]]) -> gpd.GeoDataFrame:
     """(layer, feature) pairs as a GeoDataFrame in WGS-84, list properties as JSON text."""
+    import geopandas as gpd
+
     rows, geoms = [], []
     for layer, f in items:
         rows.append(_row(layer, f))

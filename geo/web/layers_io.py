@@ -17,7 +17,6 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from geo.web.reports import about_of
-from geo.web.search import pinyin_keys
 
 LAYER_NAMES: tuple[str, ...] = ("renewal", "parks", "roads", "scenic")
 ENV_VAR = "RENEWAL_MAP_LAYERS"
@@ -161,8 +160,6 @@ SITE_COLUMNS = [
     "geom_type",
     "lon",
     "lat",
-    "pinyin",
-    "initials",
 ]
 
 
@@ -176,7 +173,6 @@ def sites_frame(layers: Layers) -> pd.DataFrame:
             geom = geometry_of(f)
             lon, lat = anchor_point(geom) if geom is not None else (math.nan, math.nan)
             precision = str(p.get("precision") or "")
-            full, initials = pinyin_keys(name)
             year = p.get("year")
             docs = _documents(p)
             rows.append(
@@ -199,8 +195,6 @@ def sites_frame(layers: Layers) -> pd.DataFrame:
                     "geom_type": geom.geom_type if geom is not None else "",
                     "lon": lon,
                     "lat": lat,
-                    "pinyin": full,
-                    "initials": initials,
                 }
             )
     return pd.DataFrame(rows, columns=SITE_COLUMNS)

@@ -1,4 +1,8 @@
-"""Find sites by name: Chinese characters, full pinyin (``tashan``) or initials (``tsgy``)."""
+"""Find sites by name: Chinese characters, full pinyin (``tashan``) or initials (``tsgy``).
+
+pypinyin (about a second to import, most of it its phrase dictionary) is imported on the first
+name read, not with this module: the map's first paint in the Chinese interface needs no pinyin.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from functools import lru_cache
 from typing import Any, cast
 
 import pandas as pd
-from pypinyin import Style, lazy_pinyin
 
 _KEEP = "\x00"  # marks a run of characters pypinyin left as written (digits, Latin letters)
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -26,6 +29,8 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     Runs that are not Chinese (``G60``, ``104``) are kept whole in both, so ``G60高速`` gives
     ``g60gaosu`` and ``g60gs``.
     """
+    from pypinyin import lazy_pinyin
+
     full: list[str] = []
     initials: list[str] = []
     # pypinyin takes a list from ``errors`` as the chunks to keep (its type hints say str)
@@ -47,6 +52,8 @@ def reading(name: str) -> str:
     "" for a name without Chinese characters."""
     if not _has_cjk(name):
         return ""
+    from pypinyin import Style, lazy_pinyin
+
     parts = lazy_pinyin(name, style=Style.TONE, errors=cast(Any, _as_written))
     return " ".join(p[1:].strip() if p.startswith(_KEEP) else p for p in parts if p.strip(_KEEP + " "))
 
@@ -74,11 +81,10 @@ def matches(query: str, name: str, full: str | None = None, initials: str | None
     return bool(q) and (q in full or q in initials)
 
 
-def search_mask(
-    query: str, names: Iterable[str], fulls: Iterable[str], initials: Iterable[str]
-) -> list[bool]:
-    """``matches`` for many names at once (the columns of the sites table)."""
-    return [matches(query, n, f, i) for n, f, i in zip(names, fulls, initials, strict=True)]
+def search_mask(query: str, names: Iterable[str]) -> list[bool]:
+    """``matches`` for many names at once (a column of the sites table); the pinyin of each name
+    is worked out on the first search that needs it and remembered (``pinyin_keys``)."""
+    return [matches(query, n) for n in names]
 
 
 def filter_sites(
@@ -108,7 +114,7 @@ def filter_sites(
         mask &= sites["documents"].map(lambda ds: any(d in wanted for d in ds)).astype(bool)
     if normalize_query(query):
         mask &= pd.Series(
-            search_mask(query, sites["name"], sites["pinyin"], sites["initials"]),
+            search_mask(query, sites["name"]),
             index=sites.index,
             dtype=bool,
         )
