@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.extract.cuts import cut_points
+from geo.extract.cuts import has_strong_cut
 from geo.extract.model import Hit, Span
 from geo.extract.text import NAME_CHAR, SentenceText
 from geo.text import lexicon
@@ -42,4 +42,4 @@ def absorbed(st: SentenceText, h: Hit, nxt: Hit) -> bool:
             return False
     elif len(gap) > r.max_gap or "“" in gap or "”" in gap:
         return False
-    return not gap or not any(c.strong for c in cut_points(st, h.end, nxt.start))
+    return not gap or not has_strong_cut(st, h.end, nxt.start)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
-
 from geo.extract.model import Cut
 from geo.extract.text import SentenceText, number_quant, quoted_positions
 from geo.text import lexicon
@@ -36,17 +34,22 @@ def cut_points(st: SentenceText, lo: int, hi: int, *, verbs: bool = False) -> li
     return st.cut_cache[key]
 
 
-def _cut_points(st: SentenceText, lo: int, hi: int, verbs: bool) -> list[Cut]:
+def has_strong_cut(st: SentenceText, lo: int, hi: int) -> bool:
+    """Whether any of ``cut_points(st, lo, hi)`` is strong (a stop word or a count), worked out
+    without the weak cuts (administrative units), which cannot hide a strong one."""
+    key = (lo, hi, False)
+    if key in st.cut_cache:
+        return any(c.strong for c in st.cut_cache[key])
+    cuts = _strong_cuts(st, lo, hi)
+    return bool(cuts) and any(c.strong for c in _kept(st.t, lo, hi, cuts))
+
+
+def _strong_cuts(st: SentenceText, lo: int, hi: int) -> dict[int, Cut]:
+    """The cuts after stop words and counts in t[lo:hi], by position (a count wins over a stop word)."""
     fg, t, rules = lexicon.word_freq().get, st.t, lexicon.name_rules()
     protect = rules.protect_freq
     cuts: dict[int, Cut] = {}
-    occurrences = st.stop_words
-    for k in range(bisect.bisect_left(occurrences, (lo, 0)), len(occurrences)):
-        j, n = occurrences[k]
-        if j >= hi:
-            break
-        if j + n > hi:
-            continue
+    for j, n in st.stop_words(lo, hi):
         if n == 1 and (
             fg(t[j : j + 2], 0) >= protect
             or (j > lo and fg(t[j - 1 : j + 1], 0) >= protect)
@@ -57,6 +60,23 @@ def _cut_points(st: SentenceText, lo: int, hi: int, verbs: bool) -> list[Cut]:
         cuts[j + n] = Cut(j + n, j, True)
     for m in number_quant().finditer(t, lo, hi):
         cuts[m.end()] = Cut(m.end(), m.start(), True, number=True)
+    return cuts
+
+
+def _kept(t: str, lo: int, hi: int, cuts: dict[int, Cut]) -> list[Cut]:
+    """The cuts not inside quote marks nor inside a number, rightmost first."""
+    quoted = quoted_positions(t, lo, hi)
+    inside_numbers = {p for c in cuts.values() if c.number for p in range(c.word_start + 1, c.pos)}
+    kept = (
+        c for c in cuts.values()
+        if c.pos <= hi and c.word_start not in quoted and (c.number or c.pos not in inside_numbers)
+    )
+    return sorted(kept, key=lambda c: -c.pos)
+
+
+def _cut_points(st: SentenceText, lo: int, hi: int, verbs: bool) -> list[Cut]:
+    t, rules = st.t, lexicon.name_rules()
+    cuts = _strong_cuts(st, lo, hi)
     table = lexicon.suffixes()
     for m in lexicon.suffix_pattern().finditer(t, lo, hi):
         if table[m.group()].role == "admin" and m.end() < hi and not swallowed(t, m.end()):
@@ -67,10 +87,4 @@ def _cut_points(st: SentenceText, lo: int, hi: int, verbs: bool) -> list[Cut]:
                 cuts.setdefault(end, Cut(end, start, False, verb=True))
     if not cuts:
         return []
-    quoted = quoted_positions(t, lo, hi)
-    inside_numbers = {p for c in cuts.values() if c.number for p in range(c.word_start + 1, c.pos)}
-    kept = (
-        c for c in cuts.values()
-        if c.pos <= hi and c.word_start not in quoted and (c.number or c.pos not in inside_numbers)
-    )
-    return sorted(kept, key=lambda c: -c.pos)
+    return _kept(t, lo, hi, cuts)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 from geo.model import Sentence
 from geo.text import lexicon
@@ -47,6 +47,10 @@ def _stop_firsts() -> re.Pattern[str]:
     return re.compile("[" + "".join(sorted(map(re.escape, _stop_index()))) + "]")
 
 
+# The passes ask for the core of the same few strings of one sentence several times (a cut's
+# remainder, then the candidate's specific part): remembered for the last few hundred strings only,
+# far fewer than a report holds, so a text does not gain from repeating itself.
+@lru_cache(maxsize=256)
 def core(specific: str) -> str:
     """What is left of a specific part once class words, counts and marks are removed."""
     rest = lexicon.generic_pattern().sub("", specific)
@@ -104,14 +108,18 @@ class SentenceText:
     def codes(self) -> tuple[tuple[int, int], ...]:
         return tuple((m.start(), m.end()) for m in lexicon.name_rules().coded_road.finditer(self.t))
 
-    @cached_property
-    def stop_words(self) -> list[tuple[int, int]]:
-        """(start, length) of every stop word of the sentence, in order (overlapping ones too)."""
+    def stop_words(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """(start, length) of every stop word inside t[lo:hi], in order (overlapping ones too).
+
+        Looked for in the window asked about only: the windows of a sentence's names seldom
+        overlap, and most of a sentence lies in none of them."""
         t, index = self.t, _stop_index()
         found = []
-        for m in _stop_firsts().finditer(t):
+        for m in _stop_firsts().finditer(t, lo, hi):
             p = m.start()
             for n, words in index[t[p]]:
+                if p + n > hi:
+                    break
                 if t[p:p + n] in words:
                     found.append((p, n))
         return found

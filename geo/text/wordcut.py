@@ -33,23 +33,27 @@ def _cut_block(block: str) -> list[str]:
     freq, log_total = _table()
     n = len(block)
     prefix_ids, freqs = freq.prefix_ids, freq.freqs  # type: ignore[attr-defined]
-    best: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
+    # the best (score, last position) of the rest of the block from each position, in two lists
+    scores, lasts = [0.0] * (n + 1), [0] * (n + 1)
     for i in range(n - 1, -1, -1):
-        # the best (score, last position) over the words starting at i; on equal scores the longer
+        # the best over the words starting at i; on equal scores the longer
         top, top_x = -math.inf, -1
         for w, k in prefix_ids(block[i : i + _MAX_WORD]):
             f = freqs[k]
             if f:
                 x = i + len(w) - 1
-                here = log(f) - log_total + best[x + 1][0]
+                here = log(f) - log_total + scores[x + 1]
                 if top_x < 0 or here > top or (here == top and x > top_x):
                     top, top_x = here, x
-        best[i] = (top, top_x) if top_x >= 0 else (log(1) - log_total + best[i + 1][0], i)
+        if top_x >= 0:
+            scores[i], lasts[i] = top, top_x
+        else:
+            scores[i], lasts[i] = log(1) - log_total + scores[i + 1], i
     out: list[str] = []
     buf = ""
     i = 0
     while i < n:
-        j = best[i][1] + 1
+        j = lasts[i] + 1
         word = block[i:j]
         if len(word) == 1 and _ENG.match(word):
             buf += word
