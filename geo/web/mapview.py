@@ -218,6 +218,7 @@ MAP_CSS = """
   background: #4a4a4a; box-shadow: 0 0 0 1px #fff; }
 .town-seat span { left: 6px; top: -8px; font: 11px/1.3 sans-serif; color: #333; }
 .leaflet-container.towns-far .town-seat span { display: none; }
+.town-seat span.crowded { visibility: hidden; }
 .tile-notice { background: #fff4d6; border: 1px solid #c9a227; border-radius: 4px; padding: 4px 8px;
   max-width: 260px; font: 12px/1.4 sans-serif; color: #3d3000; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
 """

@@ -195,18 +195,36 @@
   // from zoom ``minZoom`` on (the map's container carries "towns-far" below it). ``credit`` (the
   // data's attribution, plain text) is on the map while the group is.
   M.addSeats = function(group, pane, rows, minZoom, credit) {
-    rows.forEach(function(r) {
+    var markers = rows.map(function(r) {
       var icon = L.divIcon({className: "geo-label town-seat", iconSize: null,
         html: "<i></i><span>" + esc(r[0]) + "</span>"});
-      L.marker([r[2], r[1]], {icon: icon, pane: pane, interactive: false, keyboard: false})
+      return L.marker([r[2], r[1]], {icon: icon, pane: pane, interactive: false, keyboard: false})
         .addTo(group);
     });
     var map = null;
     credit = credit ? esc(credit) : "";
+    // A name that would overlap a county's name or a name already shown is hidden (its dot stays).
+    function declutter() {
+      if (!map) return;
+      var kept = [];
+      map.getContainer().querySelectorAll(".county-label span").forEach(function(e) {
+        kept.push(e.getBoundingClientRect());
+      });
+      markers.forEach(function(m) {
+        var e = m.getElement(), span = e && e.querySelector("span");
+        if (!span) return;
+        L.DomUtil.removeClass(span, "crowded");
+        var b = span.getBoundingClientRect();
+        var hit = kept.some(function(a) {
+          return b.left < a.right && a.left < b.right && b.top < a.bottom && a.top < b.bottom;
+        });
+        if (hit) L.DomUtil.addClass(span, "crowded"); else kept.push(b);
+      });
+    }
     function zoomed() {
       if (!map) return;
       if (map.getZoom() < minZoom) L.DomUtil.addClass(map.getContainer(), "towns-far");
-      else L.DomUtil.removeClass(map.getContainer(), "towns-far");
+      else { L.DomUtil.removeClass(map.getContainer(), "towns-far"); declutter(); }
     }
     function start() {
       if (map || !group._map) return;

@@ -85,6 +85,19 @@ JS_COUNTY_LABELS = """(() => { const out = []; window.map.eachLayer(l => {
 }); return out; })()"""
 
 
+# Pairs of county and township names shown on the map whose boxes overlap.
+JS_OVERLAPPING_NAMES = """(() => {
+  const boxes = [...document.querySelectorAll(".county-label span, .town-seat span")]
+    .filter(e => getComputedStyle(e).visibility !== "hidden" && e.offsetParent !== null)
+    .map(e => e.getBoundingClientRect());
+  let n = 0;
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) n += 1;
+  }));
+  return n;
+})()"""
+
+
 def test_offline_map_names_counties_and_township_seats(session: Session) -> None:
     from shapely.geometry import Point
 
@@ -102,6 +115,7 @@ def test_offline_map_names_counties_and_township_seats(session: Session) -> None
     town = session.map.locator(".town-seat span").filter(has_text="古山镇")
     town.wait_for(state="visible", timeout=10000)
     assert "GeoNames" in session.map.locator(".leaflet-control-attribution").inner_text()
+    assert frame.evaluate(JS_OVERLAPPING_NAMES) == 0  # a name that would overlap another is hidden
     session.page.locator(MAP_FRAME).scroll_into_view_if_needed()
     session.page.wait_for_timeout(300)
     session.page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-offline-geography.png"))
