@@ -14,8 +14,9 @@ from geo.coords import wgs84_to_gcj02
 from geo.locate import admin
 from geo.web.display import DISPLAY_DECIMALS
 from geo.web.geography import Seat, county_labels, prefecture_outlines, township_seats
+from geo.web.legend import legend_html
 from geo.web.mapview import TOWN_LABEL_ZOOM, SiteData, site_groups, towns_credit
-from geo.web.styles import LABEL_PANE, STYLE_KEYS
+from geo.web.styles import LABEL_PANE, PREFECTURE_STYLE, STYLE_KEYS
 
 # A U-shaped county: its centroid (x = 1, y ≈ 0.9) lies in the gap between the arms, outside.
 U_SHAPE = {
@@ -116,3 +117,12 @@ def test_on_gaode_tiles_labels_and_seats_are_shifted_to_gcj02() -> None:
     lon, lat = wgs84_to_gcj02(120.1, 28.8)
     assert rows == [["古山镇", round(lon, DISPLAY_DECIMALS), round(lat, DISPLAY_DECIMALS)]]
     assert abs(rows[0][1] - 120.1) > 1e-4
+
+
+def test_legend_explains_the_offline_background() -> None:
+    zh, en = legend_html("zh"), legend_html("en")
+    for text in ("离线底图", "地级市界", "县界", "乡镇驻地"):
+        assert text in zh
+    for text in ("Offline background", "Prefecture boundary", "County boundaries", "Township seats"):
+        assert text in en
+    assert f'stroke-dasharray="{PREFECTURE_STYLE["dashArray"]}"' in zh
