@@ -8,10 +8,13 @@ outlines never reads them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from shapely.geometry import mapping, shape
+from shapely.geometry import MultiPoint, Point, mapping, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
 
 from geo.web.display import DISPLAY_DECIMALS
 
@@ -26,14 +29,38 @@ class Seat(NamedTuple):
     geonameid: int
 
 
-def county_labels(outlines: Mapping[str, dict[str, Any]]) -> list[tuple[str, float, float]]:
-    """(name, lon, lat) of each county's label: a point inside its drawn outline (shapely's
-    representative point, never outside as a centroid can be)."""
+# A county's name keeps this share of the square root of its area away from the sites drawn in
+# it, so that the markers (which stand above the names) do not hide it.
+LABEL_CLEARANCE = 0.35
+
+
+def county_labels(
+    outlines: Mapping[str, dict[str, Any]], avoid: Iterable[tuple[float, float]] = ()
+) -> list[tuple[str, float, float]]:
+    """(name, lon, lat) of each county's label: a point inside its drawn outline (never outside, as
+    a centroid can be), as far as it can from the points in ``avoid`` (the sites drawn there):
+    the visual centre of the outline less a clearance around them, else of the outline itself."""
+    points = MultiPoint([Point(lon, lat) for lon, lat in avoid])
     out = []
     for name, geom in sorted(outlines.items()):
-        p = shape(geom).representative_point()
+        area = shape(geom)
+        free = area
+        if not points.is_empty:
+            free = area.difference(points.buffer(LABEL_CLEARANCE * math.sqrt(area.area)))
+        p = _centre(free) if not free.is_empty else None
+        if p is None or not area.contains(p):
+            p = _centre(area) or area.representative_point()
         out.append((name, round(p.x, DISPLAY_DECIMALS), round(p.y, DISPLAY_DECIMALS)))
     return out
+
+
+def _centre(geom: BaseGeometry) -> Point | None:
+    """The pole of inaccessibility of the largest polygon of ``geom`` (None when it has none)."""
+    parts = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon" and not g.is_empty]
+    if not parts:
+        return None
+    largest = max(parts, key=lambda g: g.area)
+    return polylabel(largest, tolerance=math.sqrt(largest.area) / 100)
 
 
 def township_seats(counties: Iterable[str]) -> list[Seat]:

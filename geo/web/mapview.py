@@ -56,6 +56,7 @@ from geo.web.styles import (
     CHOSEN_KEY,
     CIRCLE_KEY,
     COUNTY_KEY,
+    COUNTY_LABEL_PANE,
     LABEL_PANE,
     PIN_KEY,
     POINT_PANE,
@@ -248,6 +249,7 @@ def base_map(bounds: tuple[float, float, float, float] | None, lang: Lang, n_sit
     assert isinstance(root, Figure)
     root.header.add_child(Element(f"<style>{MAP_CSS}{POPUP_CSS}</style>"))
     folium.map.CustomPane(LABEL_PANE, z_index=420, pointer_events=False).add_to(m)
+    folium.map.CustomPane(COUNTY_LABEL_PANE, z_index=640, pointer_events=False).add_to(m)
     folium.map.CustomPane(POINT_PANE, z_index=450, pointer_events=True).add_to(m)
     SiteScript(lang).add_to(m)
     Legend(legend_html(lang), t("legend", lang)).add_to(m)
@@ -444,11 +446,12 @@ TOWN_LABEL_ZOOM = 11
 def _outline_group(
     counties: Mapping[str, dict[str, Any]],
     prefectures: Mapping[str, dict[str, Any]] | None,
+    avoid: Iterable[tuple[float, float]],
     fn: Transform,
     lang: Lang,
 ) -> folium.FeatureGroup:
     """The prefectures' outlines (if any), the counties' outlines over them, and the counties'
-    names inside their outlines."""
+    names inside their outlines, away from the sites' points ``avoid`` (WGS-84)."""
     g = folium.FeatureGroup(name=t("counties_layer", lang), control=False)
     if prefectures:
         shapes = [
@@ -461,7 +464,7 @@ def _outline_group(
         for _, geom in sorted(counties.items())
     ]
     SiteData("addShapes", style_index(COUNTY_KEY), outlines).add_to(g)
-    SiteData("addLabels", LABEL_PANE, label_rows(county_labels(counties), fn)).add_to(g)
+    SiteData("addLabels", COUNTY_LABEL_PANE, label_rows(county_labels(counties, avoid), fn)).add_to(g)
     return g
 
 
@@ -608,7 +611,7 @@ def site_groups(
     data = folium.FeatureGroup(name="site-strings", control=False)
     groups: list[folium.FeatureGroup | None] = [data]
     groups.append(_tile_group(basemap, lang) if basemap in TILES else None)
-    groups.append(_outline_group(counties, prefectures, fn, lang) if counties else None)
+    groups.append(_outline_group(counties, prefectures, anchors.values(), fn, lang) if counties else None)
     groups.append(_seat_group(seats, fn, lang) if seats else None)
     sites: dict[str, list[Shown]] = {
         layer: [s if isinstance(s, Shown) else Shown(s[0], s[1]) for s in items]

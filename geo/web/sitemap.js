@@ -181,8 +181,8 @@
     L.geoJson(geometries.map(function(g) { return {type: "Feature", geometry: g, properties: {}}; }),
       {style: function() { return style(styleIndex); }, interactive: false}).addTo(group);
   };
-  // The offline background's names, in their own pane under the sites and taking no clicks:
-  // rows [name, lon, lat], the name centred on the point (a county's, inside its outline).
+  // Counties' names, in their own pane taking no clicks: rows [name, lon, lat], the name centred
+  // on the point (inside the county's outline).
   M.addLabels = function(group, pane, rows) {
     rows.forEach(function(r) {
       var icon = L.divIcon({className: "geo-label county-label", iconSize: null,

@@ -24,6 +24,9 @@ CANVAS_THRESHOLD = 2000
 POINT_PANE = "site_points"
 # County names and township seats: above the outlines, under every site, taking no clicks.
 LABEL_PANE = "geo_labels"
+# County names: above the markers (a county filled with sites would hide its name), under the
+# tooltips and popups, taking no clicks.
+COUNTY_LABEL_PANE = "county_labels"
 # Statuses are told apart by fill and dash, never by fading: every outline is drawn at full
 # strength, and a point's fill is opaque (the layer's colour when completed, half of it in
 # progress, white when planned, light grey when unknown), so each reads on any base map.

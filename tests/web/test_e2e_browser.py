@@ -633,3 +633,17 @@ def test_seeds_download_is_the_built_file(seeds: tuple[Session, ProjectCopy]) ->
         assert doc["type"] == "FeatureCollection"
         assert all(f["properties"]["category"] == layer for f in doc["features"])
     assert session.blocked == []
+
+
+def test_seeds_offline_map_names_every_county_drawn(seeds: tuple[Session, ProjectCopy]) -> None:
+    session, copy = seeds
+    built = layer_features(copy.layers)
+    session.wait_site_count(len(built))
+    counties = sorted({f["properties"]["county"] for f in built})
+    session.map.locator(".county-label span").first.wait_for(timeout=15000)
+    drawn = session.map_frame().evaluate(JS_COUNTY_LABELS)
+    assert sorted(name for name, _, _ in drawn) == counties
+    assert session.map.locator(".town-seat").count() > 0
+    session.page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    session.page.wait_for_timeout(300)
+    session.page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-seeds-offline-geography.png"))

@@ -13,10 +13,10 @@ from shapely.geometry import Point, mapping, shape
 from geo.coords import wgs84_to_gcj02
 from geo.locate import admin
 from geo.web.display import DISPLAY_DECIMALS
-from geo.web.geography import Seat, county_labels, prefecture_outlines, township_seats
+from geo.web.geography import LABEL_CLEARANCE, Seat, county_labels, prefecture_outlines, township_seats
 from geo.web.legend import legend_html
 from geo.web.mapview import TOWN_LABEL_ZOOM, SiteData, site_groups, towns_credit
-from geo.web.styles import LABEL_PANE, PREFECTURE_STYLE, STYLE_KEYS
+from geo.web.styles import COUNTY_LABEL_PANE, LABEL_PANE, PREFECTURE_STYLE, STYLE_KEYS
 
 # A U-shaped county: its centroid (x = 1, y ≈ 0.9) lies in the gap between the arms, outside.
 U_SHAPE = {
@@ -88,7 +88,7 @@ def test_map_gets_names_as_text_seats_in_their_pane_and_the_credit() -> None:
     groups = site_groups({}, None, {}, {}, "none", "zh", counties={XSS_SCRIPT: U_SHAPE}, seats=seats)
     calls = _calls(groups)
     ((_, _, (pane, labels)),) = [c for c in calls if c[1] == "addLabels"]
-    assert pane == LABEL_PANE and [r[0] for r in labels] == [XSS_SCRIPT]
+    assert pane == COUNTY_LABEL_PANE and [r[0] for r in labels] == [XSS_SCRIPT]
     ((layer, _, (pane, rows, zoom, credit)),) = [c for c in calls if c[1] == "addSeats"]
     assert layer == "乡镇驻地" and pane == LABEL_PANE and zoom == TOWN_LABEL_ZOOM
     assert rows == [[XSS_IMG, 120.1, 28.9], [XSS_SCRIPT, 120.2, 28.95]]
@@ -126,3 +126,16 @@ def test_legend_explains_the_offline_background() -> None:
     for text in ("Offline background", "Prefecture boundary", "County boundaries", "Township seats"):
         assert text in en
     assert f'stroke-dasharray="{PREFECTURE_STYLE["dashArray"]}"' in zh
+
+
+def test_county_label_keeps_clear_of_the_sites_drawn_in_it() -> None:
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]]]}
+    ((_, cx, cy),) = county_labels({"某县": square})
+    assert (cx, cy) == (2.0, 2.0)  # the visual centre when nothing is drawn
+    ((_, lon, lat),) = county_labels({"某县": square}, avoid=[(2.0, 2.0), (2.1, 1.9)])
+    assert shape(square).contains(Point(lon, lat))
+    assert Point(lon, lat).distance(Point(2.0, 2.0)) >= LABEL_CLEARANCE * 4 - 1e-6
+    # no room left: still inside the outline
+    everywhere = [(x / 4, y / 4) for x in range(9) for y in range(9)]
+    ((_, lon, lat),) = county_labels({"某县": U_SHAPE}, avoid=everywhere)
+    assert shape(U_SHAPE).contains(Point(lon, lat))
