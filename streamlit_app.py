@@ -123,7 +123,7 @@ def main() -> None:
     pending_panel(project, lang)
     view, offsets = current_view(project, layers, sites, built_offsets, lang)
 
-    chosen_layers, circles, show_counties = sidebar.layers_panel(view, lang)
+    chosen_layers, circles, show_counties, show_towns = sidebar.layers_panel(view, lang)
     filters = sidebar.filters_panel(view.sites, lang)
     shown = filter_sites(view.sites, **filters, layers=chosen_layers)
     fit_on_filter_change(filters, fit_now)
@@ -141,7 +141,7 @@ def main() -> None:
     # the click) is read first so that the map can be centred on it.
     table_key = "table_" + hashlib.sha1("\n".join(shown["key"]).encode()).hexdigest()[:12]
     chosen = chosen_key(table_rows(table_key), shown)
-    m = MapInput(view, shown, offsets, basemap, chosen_layers, circles, show_counties, chosen)
+    m = MapInput(view, shown, offsets, basemap, chosen_layers, circles, show_counties, chosen, show_towns)
     centre = centre_of(m, table_key, placing)
     urlstate.write(st.session_state, st.query_params, options)
     out = draw_map(

@@ -102,6 +102,21 @@ def county_polygon(name: str) -> BaseGeometry:
     return geom
 
 
+def prefecture_polygon(name: str) -> BaseGeometry | None:
+    """The outline of the prefecture (地级市, 州, 盟; a municipality) the county lies in: the union
+    of its counties' polygons, which tile it. None when the county is its own prefecture-level unit
+    (a county governed by the province, such as 仙桃市) or a county of it has no polygon."""
+    from shapely.ops import unary_union
+
+    tree = _tree()
+    c = tree.counties[_county_index(name)]
+    members = [i for i, x in enumerate(tree.counties) if x.province == c.province and x.city == c.city]
+    polygons = [_polygon(i) for i in members]
+    if len(members) < 2 or any(p is None for p in polygons):
+        return None
+    return unary_union(polygons)
+
+
 # ---------------------------------------------------------------- townships and villages
 
 

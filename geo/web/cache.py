@@ -1,6 +1,7 @@
 """What the app reads once and keeps across runs and sessions (``st.cache_data``): the layers,
-county outlines, the all-layers download, the map's bounds, the project's report fingerprints and
-the placements file. Each is re-read when the stamp of its files changes."""
+county outlines (with their prefectures and township seats), the all-layers download, the map's
+bounds, the project's report fingerprints and the placements file. Each is re-read when the stamp of its files
+changes."""
 
 from __future__ import annotations
 
@@ -31,6 +32,21 @@ def load(folder: str, stamp: Stamp) -> tuple[Layers, pd.DataFrame, dict[str, tup
 @st.cache_data(show_spinner=False)
 def outlines(counties: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     return county_outlines(counties)
+
+
+@st.cache_data(show_spinner=False)
+def prefectures(counties: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    from geo.web.geography import prefecture_outlines
+
+    return prefecture_outlines(counties)
+
+
+@st.cache_data(show_spinner=False)
+def seats(counties: tuple[str, ...]) -> list[Any]:
+    """The township seats of the counties (``geo.web.geography.township_seats``)."""
+    from geo.web.geography import township_seats
+
+    return township_seats(counties)
 
 
 @st.cache_data(show_spinner=False)

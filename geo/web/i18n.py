@@ -200,6 +200,13 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "Approximate (dashed circle = possible area)",
     },
     "counties_layer": {"zh": "县界", "en": "County boundaries"},
+    "towns_layer": {"zh": "乡镇驻地", "en": "Township seats"},
+    "legend_background": {"zh": "离线底图", "en": "Offline background"},
+    "legend_prefecture": {"zh": "地级市界", "en": "Prefecture boundary"},
+    "towns_credit": {
+        "zh": "乡镇驻地：GeoNames（geonames.org），CC BY 4.0",
+        "en": "Township seats: GeoNames (geonames.org), CC BY 4.0",
+    },
     "selected_site": {"zh": "选中的项目", "en": "Selected site"},
     "popup_layer": {"zh": "图层", "en": "Layer"},
     "popup_status": {"zh": "状态", "en": "Status"},

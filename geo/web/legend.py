@@ -8,7 +8,14 @@ from branca.element import MacroElement
 from geo.web.i18n import Lang, layer_label, status_label, t
 from geo.web.layers_io import LAYER_NAMES, STATUSES
 from geo.web.popup import esc
-from geo.web.styles import CATEGORY_COLORS, POINT_FILL_COLOR, UNCERTAINTY_COLOR, site_style
+from geo.web.styles import (
+    CATEGORY_COLORS,
+    COUNTY_STYLE,
+    POINT_FILL_COLOR,
+    PREFECTURE_STYLE,
+    UNCERTAINTY_COLOR,
+    site_style,
+)
 
 
 class Legend(MacroElement):
@@ -82,4 +89,19 @@ def legend_html(lang: Lang) -> str:
         f"{bar}"
         f"</svg>{esc(t('legend_agg', lang))}</div>"
     )
-    return "".join(parts)
+    return "".join(parts) + _background(lang)
+
+
+def _background(lang: Lang) -> str:
+    """The offline background's entries: prefecture and county outlines, township seats."""
+    p, c = PREFECTURE_STYLE, COUNTY_STYLE
+    return (
+        f"<b>{esc(t('legend_background', lang))}</b>"
+        f'<div><svg width="30" height="14"><line x1="3" y1="7" x2="27" y2="7" stroke="{p["color"]}" '
+        f'stroke-width="{p["weight"]}" stroke-dasharray="{p["dashArray"]}"/></svg>'
+        f"{esc(t('legend_prefecture', lang))}</div>"
+        f'<div><svg width="30" height="14"><line x1="3" y1="7" x2="27" y2="7" stroke="{c["color"]}" '
+        f'stroke-width="{c["weight"]}"/></svg>{esc(t("counties_layer", lang))}</div>'
+        '<div><svg width="18" height="14"><circle cx="9" cy="7" r="3" fill="#4a4a4a" stroke="#fff"/>'
+        f"</svg>{esc(t('towns_layer', lang))}</div>"
+    )

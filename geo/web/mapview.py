@@ -44,6 +44,7 @@ from geo.web.display import (
     transform_geometry,
 )
 from geo.web.flags import FLAG_PLACED, FLAG_UNPLACED, FLAG_UPLOADED
+from geo.web.geography import Seat, county_labels
 from geo.web.i18n import Lang, distance_label, layer_label, precision_label, t
 from geo.web.layers_io import APPROXIMATE_PRECISIONS, LAYER_NAMES, Feature
 from geo.web.legend import Legend, legend_html
@@ -55,8 +56,11 @@ from geo.web.styles import (
     CHOSEN_KEY,
     CIRCLE_KEY,
     COUNTY_KEY,
+    COUNTY_LABEL_PANE,
+    LABEL_PANE,
     PIN_KEY,
     POINT_PANE,
+    PREFECTURE_KEY,
     STYLE_KEYS,
     style_columns,
     style_index,
@@ -206,6 +210,16 @@ MAP_CSS = """
 .leaflet-tooltip.chosen-label { font-weight: bold; border: 2px solid #111111; }
 .place-notice { background: #e8f1ff; border: 1px solid #2a62c9; border-radius: 4px; padding: 4px 8px;
   max-width: 260px; font: 12px/1.4 sans-serif; color: #0d2a5c; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
+.geo-label { width: 0; height: 0; }
+.geo-label span { position: absolute; white-space: nowrap; color: #222;
+  text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff, 0 0 3px #fff; }
+.county-label span { transform: translate(-50%, -50%); font: bold 14px/1.2 sans-serif;
+  letter-spacing: 1px; color: #3a3a3a; }
+.town-seat i { position: absolute; left: -3px; top: -3px; width: 6px; height: 6px; border-radius: 50%;
+  background: #4a4a4a; box-shadow: 0 0 0 1px #fff; }
+.town-seat span { left: 6px; top: -8px; font: 11px/1.3 sans-serif; color: #333; }
+.leaflet-container.towns-far .town-seat span { display: none; }
+.town-seat span.crowded { visibility: hidden; }
 .tile-notice { background: #fff4d6; border: 1px solid #c9a227; border-radius: 4px; padding: 4px 8px;
   max-width: 260px; font: 12px/1.4 sans-serif; color: #3d3000; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
 """
@@ -234,6 +248,8 @@ def base_map(bounds: tuple[float, float, float, float] | None, lang: Lang, n_sit
     root = m.get_root()
     assert isinstance(root, Figure)
     root.header.add_child(Element(f"<style>{MAP_CSS}{POPUP_CSS}</style>"))
+    folium.map.CustomPane(LABEL_PANE, z_index=420, pointer_events=False).add_to(m)
+    folium.map.CustomPane(COUNTY_LABEL_PANE, z_index=640, pointer_events=False).add_to(m)
     folium.map.CustomPane(POINT_PANE, z_index=450, pointer_events=True).add_to(m)
     SiteScript(lang).add_to(m)
     Legend(legend_html(lang), t("legend", lang)).add_to(m)
@@ -422,13 +438,57 @@ def _radius(value: Any) -> float:
     return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else 0.0
 
 
-def _outline_group(counties: Mapping[str, dict[str, Any]], fn: Transform, lang: Lang) -> folium.FeatureGroup:
+# Township names show from this zoom on (a county some 40 km across is then about 600 px wide);
+# below it the seats are dots alone.
+TOWN_LABEL_ZOOM = 11
+
+
+def _outline_group(
+    counties: Mapping[str, dict[str, Any]],
+    prefectures: Mapping[str, dict[str, Any]] | None,
+    avoid: Iterable[tuple[float, float]],
+    fn: Transform,
+    lang: Lang,
+) -> folium.FeatureGroup:
+    """The prefectures' outlines (if any), the counties' outlines over them, and the counties'
+    names inside their outlines, away from the sites' points ``avoid`` (WGS-84)."""
     g = folium.FeatureGroup(name=t("counties_layer", lang), control=False)
+    if prefectures:
+        shapes = [
+            rounded_geometry(transform_geometry(geom, fn), OUTLINE_DECIMALS)
+            for _, geom in sorted(prefectures.items())
+        ]
+        SiteData("addShapes", style_index(PREFECTURE_KEY), shapes).add_to(g)
     outlines = [
         rounded_geometry(transform_geometry(geom, fn), OUTLINE_DECIMALS)
         for _, geom in sorted(counties.items())
     ]
     SiteData("addShapes", style_index(COUNTY_KEY), outlines).add_to(g)
+    SiteData("addLabels", COUNTY_LABEL_PANE, label_rows(county_labels(counties, avoid), fn)).add_to(g)
+    return g
+
+
+def label_rows(points: Iterable[tuple[str, float, float]], fn: Transform) -> list[list[Any]]:
+    """[name, lon, lat] of each label, shifted as the map is (GCJ-02 under Gaode's tiles)."""
+    out: list[list[Any]] = []
+    for name, lon, lat in points:
+        x, y = fn(lon, lat)
+        out.append([name, round(x, DISPLAY_DECIMALS), round(y, DISPLAY_DECIMALS)])
+    return out
+
+
+def towns_credit(lang: Lang) -> str:
+    """The attribution line the map shows with the township seats (GeoNames, CC BY 4.0), as plain
+    text: the map's script holds no address (``tests/web/test_app.py``)."""
+    return t("towns_credit", lang)
+
+
+def _seat_group(seats: Iterable[Seat], fn: Transform, lang: Lang) -> folium.FeatureGroup | None:
+    rows = label_rows(((s.township, s.lon, s.lat) for s in seats), fn)
+    if not rows:
+        return None
+    g = folium.FeatureGroup(name=t("towns_layer", lang), control=False)
+    SiteData("addSeats", LABEL_PANE, rows, TOWN_LABEL_ZOOM, towns_credit(lang)).add_to(g)
     return g
 
 
@@ -521,6 +581,8 @@ def site_groups(
     lang: Lang,
     counties: Mapping[str, dict[str, Any]] | None = None,
     *,
+    prefectures: Mapping[str, dict[str, Any]] | None = None,
+    seats: Iterable[Seat] | None = None,
     circles: bool = True,
     pin: tuple[float, float, str] | None = None,
     placing: str | None = None,
@@ -529,18 +591,19 @@ def site_groups(
     """Feature groups for ``st_folium(feature_group_to_add=...)``.
 
     ``shown``: layer -> sites after filtering, as ``Shown`` or (key, feature) pairs.
-    ``popups`` is not used (popups are built in the browser from each site's record; the
-    parameter stays for callers written against the earlier version). ``offsets``: display
-    offsets (east, north; metres) per key, zero for every site today (``shared_spots``): point
-    sites that share a spot are drawn as one aggregate marker at it. ``anchors``: key -> (lon,
-    lat) centre of each site (for the uncertainty circles). ``counties``: county name -> WGS-84
-    GeoJSON outline. ``circles``: draw the uncertainty circles. ``pin``: (lon, lat, label) of a
-    position being chosen by hand (WGS-84). ``placing``: a site is being placed; the notice
-    the map shows in placement mode, where a click anywhere sets the point. ``chosen``: key of
-    the site chosen in the table, highlighted where it is drawn.
+    ``popups`` is not used (popups are built in the browser). ``offsets``: display offsets
+    (east, north; metres) per key, zero for every site today (``shared_spots``): point sites that
+    share a spot are drawn as one aggregate marker at it. ``anchors``: key -> (lon, lat) centre of
+    each site (for the uncertainty circles). ``counties``: county name -> WGS-84 GeoJSON outline,
+    drawn with its name inside; ``prefectures``: prefecture name -> outline, drawn under them.
+    ``seats``: township seats drawn as small named points. ``circles``: draw the uncertainty
+    circles. ``pin``: (lon, lat, label) of a position being chosen by hand (WGS-84). ``placing``:
+    a site is being placed; the notice the map shows in placement mode, where a click anywhere
+    sets the point. ``chosen``: key of the site chosen in the table, highlighted where drawn.
 
-    Order: the string table, tiles (if any), county outlines, uncertainty circles, the four
-    layers (sites drawn on their own), the aggregates (sites sharing a spot), the pin.
+    Order: the string table, tiles (if any), prefecture and county outlines with the counties'
+    names, township seats, uncertainty circles, the four layers (sites drawn on their own), the
+    aggregates (sites sharing a spot), the pin.
     """
     del popups
     fn = display_transform(basemap)
@@ -548,7 +611,8 @@ def site_groups(
     data = folium.FeatureGroup(name="site-strings", control=False)
     groups: list[folium.FeatureGroup | None] = [data]
     groups.append(_tile_group(basemap, lang) if basemap in TILES else None)
-    groups.append(_outline_group(counties, fn, lang) if counties else None)
+    groups.append(_outline_group(counties, prefectures, anchors.values(), fn, lang) if counties else None)
+    groups.append(_seat_group(seats, fn, lang) if seats else None)
     sites: dict[str, list[Shown]] = {
         layer: [s if isinstance(s, Shown) else Shown(s[0], s[1]) for s in items]
         for layer, items in shown.items()

@@ -181,6 +181,68 @@
     L.geoJson(geometries.map(function(g) { return {type: "Feature", geometry: g, properties: {}}; }),
       {style: function() { return style(styleIndex); }, interactive: false}).addTo(group);
   };
+  // Counties' names, in their own pane taking no clicks: rows [name, lon, lat], the name centred
+  // on the point (inside the county's outline).
+  M.addLabels = function(group, pane, rows) {
+    rows.forEach(function(r) {
+      var icon = L.divIcon({className: "geo-label county-label", iconSize: null,
+        html: "<span>" + esc(r[0]) + "</span>"});
+      L.marker([r[2], r[1]], {icon: icon, pane: pane, interactive: false, keyboard: false})
+        .addTo(group);
+    });
+  };
+  // Township seats: rows [name, lon, lat], a small dot with the name beside it; the names show
+  // from zoom ``minZoom`` on (the map's container carries "towns-far" below it). ``credit`` (the
+  // data's attribution, plain text) is on the map while the group is.
+  M.addSeats = function(group, pane, rows, minZoom, credit) {
+    var markers = rows.map(function(r) {
+      var icon = L.divIcon({className: "geo-label town-seat", iconSize: null,
+        html: "<i></i><span>" + esc(r[0]) + "</span>"});
+      return L.marker([r[2], r[1]], {icon: icon, pane: pane, interactive: false, keyboard: false})
+        .addTo(group);
+    });
+    var map = null;
+    credit = credit ? esc(credit) : "";
+    // A name that would overlap a county's name or a name already shown is hidden (its dot stays).
+    function declutter() {
+      if (!map) return;
+      var kept = [];
+      map.getContainer().querySelectorAll(".county-label span").forEach(function(e) {
+        kept.push(e.getBoundingClientRect());
+      });
+      markers.forEach(function(m) {
+        var e = m.getElement(), span = e && e.querySelector("span");
+        if (!span) return;
+        L.DomUtil.removeClass(span, "crowded");
+        var b = span.getBoundingClientRect();
+        var hit = kept.some(function(a) {
+          return b.left < a.right && a.left < b.right && b.top < a.bottom && a.top < b.bottom;
+        });
+        if (hit) L.DomUtil.addClass(span, "crowded"); else kept.push(b);
+      });
+    }
+    function zoomed() {
+      if (!map) return;
+      if (map.getZoom() < minZoom) L.DomUtil.addClass(map.getContainer(), "towns-far");
+      else { L.DomUtil.removeClass(map.getContainer(), "towns-far"); declutter(); }
+    }
+    function start() {
+      if (map || !group._map) return;
+      map = group._map;
+      map.on("zoomend", zoomed);
+      zoomed();
+      if (credit && map.attributionControl) map.attributionControl.addAttribution(credit);
+    }
+    function stop() {
+      if (!map) return;
+      map.off("zoomend", zoomed);
+      if (credit && map.attributionControl) map.attributionControl.removeAttribution(credit);
+      map = null;
+    }
+    group.on("add", start);
+    group.on("remove", stop);
+    start();
+  };
   // The site chosen in the table: a white halo under a dark ring (a point, or the aggregate marker
   // it is drawn in) or a dark line (a line or an area), taking no clicks, with the name beside it.
   M.addChosen = function(group, styleIndex, g, name) {

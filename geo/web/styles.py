@@ -22,6 +22,11 @@ PIN_COLOR = "#7b1fa2"
 POINT_RADIUS = 7
 CANVAS_THRESHOLD = 2000
 POINT_PANE = "site_points"
+# County names and township seats: above the outlines, under every site, taking no clicks.
+LABEL_PANE = "geo_labels"
+# County names: above the markers (a county filled with sites would hide its name), under the
+# tooltips and popups, taking no clicks.
+COUNTY_LABEL_PANE = "county_labels"
 # Statuses are told apart by fill and dash, never by fading: every outline is drawn at full
 # strength, and a point's fill is opaque (the layer's colour when completed, half of it in
 # progress, white when planned, light grey when unknown), so each reads on any base map.
@@ -107,6 +112,14 @@ COUNTY_STYLE: dict[str, Any] = {
     "fillOpacity": 0.35,
     "interactive": False,
 }
+# The prefecture around the drawn counties: a darker line, dash-dotted, unfilled, under the counties.
+PREFECTURE_STYLE: dict[str, Any] = {
+    "color": "#3f3f3f",
+    "weight": 2.5,
+    "dashArray": "10 4 2 4",
+    "fill": False,
+    "interactive": False,
+}
 PIN_STYLE: dict[str, Any] = {
     "color": PIN_COLOR,
     "weight": 3,
@@ -143,6 +156,7 @@ def geometry_kind(geom_type: str) -> str:
 _KIND_GEOM = {"point": "Point", "line": "LineString", "area": "Polygon"}
 CIRCLE_KEY = "circle"
 COUNTY_KEY = "county"
+PREFECTURE_KEY = "prefecture"
 PIN_KEY = "pin"
 CHOSEN_KEY = "chosen"
 
@@ -164,6 +178,7 @@ def style_table() -> dict[str, dict[str, Any]]:
                     )
     table[CIRCLE_KEY] = UNCERTAINTY_STYLE
     table[COUNTY_KEY] = COUNTY_STYLE
+    table[PREFECTURE_KEY] = PREFECTURE_STYLE
     table[PIN_KEY] = PIN_STYLE
     table[CHOSEN_KEY] = CHOSEN_STYLE
     return table

@@ -18,6 +18,7 @@ from conftest import (
     ARTIFACTS,
     COUNTY_SPOT,
     JS_SITE_COUNT,
+    MAP_FRAME,
     SITE_PATHS,
     XSS_IMG_PWN,
     XSS_SCRIPT,
@@ -74,6 +75,61 @@ def test_map_renders_offline_with_every_feature(session: Session) -> None:
     assert len(session.sites()) == N_SITES
     session.page.wait_for_timeout(300)
     session.page.screenshot(path=str(ARTIFACTS / "map-fixture-all-layers.png"))
+    assert session.blocked == []
+
+
+# Name and position of every county label drawn on the map.
+JS_COUNTY_LABELS = """(() => { const out = []; window.map.eachLayer(l => {
+  const c = l.options && l.options.icon && l.options.icon.options.className;
+  if (c && c.indexOf("county-label") >= 0) out.push([l.getElement().textContent, l.getLatLng().lng, l.getLatLng().lat]);
+}); return out; })()"""
+
+
+# Pairs of county and township names shown on the map whose boxes overlap.
+JS_OVERLAPPING_NAMES = """(() => {
+  const boxes = [...document.querySelectorAll(".county-label span, .town-seat span")]
+    .filter(e => getComputedStyle(e).visibility !== "hidden" && e.offsetParent !== null)
+    .map(e => e.getBoundingClientRect());
+  let n = 0;
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) n += 1;
+  }));
+  return n;
+})()"""
+
+
+def test_offline_map_names_counties_and_township_seats(session: Session) -> None:
+    from shapely.geometry import Point
+
+    from geo.locate.admin import county_polygon
+
+    session.wait_site_count(N_SITES)
+    frame = session.map_frame()
+    labels = session.map.locator(".county-label span")
+    labels.filter(has_text="永康市").wait_for(timeout=15000)
+    drawn = frame.evaluate(JS_COUNTY_LABELS)
+    assert sorted(name for name, _, _ in drawn) == ["武义县", "永康市"]
+    assert all(county_polygon(name).contains(Point(lon, lat)) for name, lon, lat in drawn)
+    # township seats: their names show from zoom 11, dots alone farther out
+    frame.evaluate("map.setView([28.86, 120.07], 11, {animate: false})")
+    town = session.map.locator(".town-seat span").filter(has_text="古山镇")
+    town.wait_for(state="visible", timeout=10000)
+    assert "GeoNames" in session.map.locator(".leaflet-control-attribution").inner_text()
+    assert frame.evaluate(JS_OVERLAPPING_NAMES) == 0  # a name that would overlap another is hidden
+    session.page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    session.page.wait_for_timeout(300)
+    session.page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-offline-geography.png"))
+    frame.evaluate("map.setZoom(9, {animate: false})")
+    town.wait_for(state="hidden", timeout=5000)
+    assert session.map.locator(".town-seat i").first.is_visible()
+    # the seats' own switch in the sidebar
+    box = session.sidebar_checkbox("乡镇驻地")
+    box.locator("label").click()
+    frame.wait_for_function("!document.querySelector('.town-seat')", timeout=15000)
+    assert "GeoNames" not in session.map.locator(".leaflet-control-attribution").inner_text()
+    box.locator("label").click()
+    session.map.locator(".town-seat").first.wait_for(state="attached", timeout=15000)
+    session.wait_site_count(N_SITES)
     assert session.blocked == []
 
 
@@ -577,3 +633,17 @@ def test_seeds_download_is_the_built_file(seeds: tuple[Session, ProjectCopy]) ->
         assert doc["type"] == "FeatureCollection"
         assert all(f["properties"]["category"] == layer for f in doc["features"])
     assert session.blocked == []
+
+
+def test_seeds_offline_map_names_every_county_drawn(seeds: tuple[Session, ProjectCopy]) -> None:
+    session, copy = seeds
+    built = layer_features(copy.layers)
+    session.wait_site_count(len(built))
+    counties = sorted({f["properties"]["county"] for f in built})
+    session.map.locator(".county-label span").first.wait_for(timeout=15000)
+    drawn = session.map_frame().evaluate(JS_COUNTY_LABELS)
+    assert sorted(name for name, _, _ in drawn) == counties
+    assert session.map.locator(".town-seat").count() > 0
+    session.page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    session.page.wait_for_timeout(300)
+    session.page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-seeds-offline-geography.png"))

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.web import drawn
-from geo.web.cache import outlines
+from geo.web.cache import outlines, prefectures, seats
 from geo.web.centring import Centre, Offsets, clicked_site
 from geo.web.i18n import Lang, t
 from geo.web.mapview import site_groups
@@ -34,13 +34,15 @@ class MapInput:
     circles: bool
     counties: bool
     chosen: str | None = None  # key of the site chosen in the table, highlighted
+    towns: bool = True  # township seats of the counties drawn
 
 
 def draw_map(base: Any, m: MapInput, placing: str | None, centre: Centre, lang: Lang) -> dict[str, Any]:
     """Draw the map on the base map ``base``; returns what streamlit-folium reports of clicks."""
     ss = st.session_state
     pin = drawn.pin(placing, ss.get("place_lat"), ss.get("place_lon"), t("place_pin", lang))
-    counties = outlines(drawn.counties(m.view.sites)) if m.counties else None
+    names = drawn.counties(m.view.sites)
+    counties = outlines(names) if m.counties else None
     mode = t("place_mode", lang) if placing is not None else None
     groups = site_groups(
         drawn.by_layer(m.view, m.shown, m.layers),
@@ -50,6 +52,8 @@ def draw_map(base: Any, m: MapInput, placing: str | None, centre: Centre, lang: 
         m.basemap,
         lang,
         counties=counties,
+        prefectures=prefectures(names) if m.counties else None,
+        seats=seats(names) if m.towns else None,
         circles=m.circles,
         pin=pin,
         placing=mode,

@@ -55,8 +55,9 @@ def on_by_default(key: str) -> dict[str, Any]:
     return {"key": key} if key in st.session_state else {"key": key, "value": True}
 
 
-def layers_panel(view: View, lang: Lang) -> tuple[list[str], bool, bool]:
-    """Which layers, and whether the uncertainty circles and county outlines, are shown.
+def layers_panel(view: View, lang: Lang) -> tuple[list[str], bool, bool, bool]:
+    """Which layers, and whether the uncertainty circles, county outlines and township seats,
+    are shown.
 
     Kept in the session (not in the map's own layer control, which streamlit-folium redraws
     with every layer on whenever the groups change), so a layer switched off stays off.
@@ -74,7 +75,8 @@ def layers_panel(view: View, lang: Lang) -> tuple[list[str], bool, bool]:
                     type="tertiary", on_click=on_zoom_layer, args=(layer,))
     circles = sb.checkbox(t("uncertainty_layer", lang), **on_by_default("show_circles"))
     counties = sb.checkbox(t("counties_layer", lang), **on_by_default("show_counties"))
-    return chosen, circles, counties
+    towns = sb.checkbox(t("towns_layer", lang), **on_by_default("show_towns"))
+    return chosen, circles, counties, towns
 
 
 def filters_panel(sites: pd.DataFrame, lang: Lang) -> dict[str, Any]:
