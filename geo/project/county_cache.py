@@ -17,6 +17,7 @@ function of any file: then no county is kept and every one is placed again.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -74,6 +75,13 @@ def _file_digest(path: Path) -> str | None:
     return h.hexdigest()
 
 
+def _current(module: str, name: str, default: Path) -> Path:
+    """The path ``module`` reads, as it is now when the module is loaded (it may have been set to
+    another file), else ``default``, the value it starts with: the key never loads placing."""
+    loaded = sys.modules.get(module)
+    return getattr(loaded, name, default) if loaded is not None else default
+
+
 def location_version(overrides_path: Path | None = None) -> str | None:
     """A digest of what places sites beyond the pipeline, read again for every build (a hand
     placement changes the overrides between two builds of one process); None when online
@@ -92,7 +100,9 @@ def location_version(overrides_path: Path | None = None) -> str | None:
             h.update(f"{name} {metadata.version(name)}\n".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{name} -\n".encode())
-    paths = (overrides_path or OVERRIDES_PATH, GAZETTEER_PATH, SEATS_CSV, index_path())
+    paths = (overrides_path or _current("geo.locate.overrides", "DEFAULT_PATH", OVERRIDES_PATH),
+             _current("geo.locate.gazetteer", "DEFAULT_PATH", GAZETTEER_PATH),
+             _current("geo.locate.county_location", "SEATS_CSV", SEATS_CSV), index_path())
     for path in paths:
         digest = _file_digest(path)
         if digest is None:
