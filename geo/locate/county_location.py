@@ -11,7 +11,6 @@ import csv
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import shapely
@@ -22,9 +21,9 @@ from shapely.geometry.base import BaseGeometry
 from geo.coords import gcj02_to_wgs84
 from geo.errors import CountyError
 from geo.locate import admin
+from geo.locate.sources import SEATS_CSV as SEATS_CSV
 from geo.model import Location
 
-SEATS_CSV = Path(__file__).resolve().parents[2] / "data" / "county_seats.csv"
 _GEOD = Geod(ellps="WGS84")
 
 

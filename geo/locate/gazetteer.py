@@ -21,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import GeoError
 from geo.locate.geocoders.errors import GazetteerError
 from geo.locate.geocoders.geometry import distance_outside_m
+from geo.locate.sources import GAZETTEER_PATH
 from geo.names import name_key
 from geo.outcome import Outcome
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
     from geo.model import Location
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "gazetteer.csv"
+DEFAULT_PATH = GAZETTEER_PATH
 COLUMNS = (
     "name", "aliases", "county", "kind", "geometry_wkt",
     "precision", "uncertainty_m", "source_url", "evidence",

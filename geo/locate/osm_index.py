@@ -13,7 +13,6 @@ estates) become polygons with ``precision: exact``, roads lines and named points
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,10 +25,12 @@ from shapely.ops import unary_union
 from geo.errors import GeoError
 from geo.locate import admin
 from geo.locate.county_location import farthest_distance_m
+from geo.locate.sources import DEFAULT_OSM_INDEX
+from geo.locate.sources import index_path as index_path
 from geo.model import Location
 from geo.names import name_key
 
-DEFAULT_INDEX = Path(__file__).resolve().parents[2] / "data" / "osm_index.sqlite"
+DEFAULT_INDEX = DEFAULT_OSM_INDEX
 LICENCE = "© OpenStreetMap contributors, ODbL 1.0"
 # (tag, values or None for any) -> kind; the first that matches an object decides its kind.
 OSM_KINDS: tuple[tuple[str, frozenset[str] | None, str], ...] = (
@@ -66,13 +67,6 @@ CREATE INDEX IF NOT EXISTS names_by_key ON names (county, key);
 
 class OsmIndexError(GeoError):
     """The extract or the index cannot be used."""
-
-
-def index_path(path: Path | None = None) -> Path:
-    if path is not None:
-        return Path(path)
-    env = os.environ.get("RENEWAL_MAP_OSM_INDEX")
-    return Path(env) if env else DEFAULT_INDEX
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,11 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import GeoError
+from geo.locate.sources import OVERRIDES_PATH
 from geo.model import Location
 from geo.names import compact
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "overrides.geojson"
+DEFAULT_PATH = OVERRIDES_PATH
 GEOMETRY_TYPES = ("Point", "LineString", "Polygon")
 UNCERTAINTY_M = 25.0  # a hand placement on a web map: a click's width at street zoom
 _TEXT_FIELDS = ("note", "who", "when")

@@ -39,12 +39,12 @@ from geo.locate.geocoders.errors import GeocoderConfigError
 from geo.locate.name_places import NamePlaces, name_places, unlocated_note
 from geo.locate.osm_index import OsmIndex
 from geo.locate.overrides import Overrides, load_overrides
+from geo.locate.sources import STEPS
 from geo.locate.townships import locate_named, located_townships
 from geo.model import Location, Site
 
 log = logging.getLogger(__name__)
 
-STEPS = ("override", "gazetteer", "osm", "name", "geocoder", "context", "county")
 COUNTY_BUFFER_DEG = 0.01  # county outlines are simplified; the evaluation allows the same margin
 _POLYGONAL = ("Polygon", "MultiPolygon")
 _LINEAL = ("LineString", "MultiLineString")

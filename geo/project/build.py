@@ -25,6 +25,7 @@ from geo.output.layers import write_layer_files
 from geo.project.build_guard import fingerprint, inputs_locked
 
 if TYPE_CHECKING:
+    from geo.locate.resolver import Resolver
     from geo.model import DocumentResult
     from geo.project.county_cache import Assembled
     from geo.project.kept import KeptResult
@@ -285,10 +286,13 @@ def _assembled(read: _Read, out: Path, overrides: Path | None) -> Assembled | No
     """The layer files of the reports read, counties unchanged since an earlier build taken as
     they were kept (:mod:`geo.project.county_cache`); None (said why) when the placements file or
     the gazetteer cannot be read."""
-    from geo.locate.resolver import Resolver
     from geo.project.county_cache import assemble, county_store
 
-    resolver = Resolver(overrides_path=overrides)  # one per build: files read once, results cached
+    def resolver() -> Resolver:  # one per build: files read once, results cached
+        from geo.locate.resolver import Resolver
+
+        return Resolver(overrides_path=overrides)
+
     try:
         return assemble(out, read.results, resolver, county_store(read.folder), overrides)
     except GeoError as e:  # an unreadable overrides file or gazetteer: never half-used

@@ -17,8 +17,9 @@ function of any file: then no county is kept and every one is placed again.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -74,13 +75,19 @@ def _file_digest(path: Path) -> str | None:
     return h.hexdigest()
 
 
+def _current(module: str, name: str, default: Path) -> Path:
+    """The path ``module`` reads, as it is now when the module is loaded (it may have been set to
+    another file), else ``default``, the value it starts with: the key never loads placing."""
+    loaded = sys.modules.get(module)
+    return getattr(loaded, name, default) if loaded is not None else default
+
+
 def location_version(overrides_path: Path | None = None) -> str | None:
     """A digest of what places sites beyond the pipeline, read again for every build (a hand
     placement changes the overrides between two builds of one process); None when online
     geocoders are on or a location file cannot be read."""
-    from geo.locate import county_location, gazetteer, overrides
-    from geo.locate.geocoders import load_config
-    from geo.locate.osm_index import index_path
+    from geo.locate.geocoders.config import load_config
+    from geo.locate.sources import GAZETTEER_PATH, OVERRIDES_PATH, SEATS_CSV, index_path
 
     try:
         if load_config().enabled:
@@ -93,8 +100,9 @@ def location_version(overrides_path: Path | None = None) -> str | None:
             h.update(f"{name} {metadata.version(name)}\n".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{name} -\n".encode())
-    paths = (overrides_path or overrides.DEFAULT_PATH, gazetteer.DEFAULT_PATH, county_location.SEATS_CSV,
-             index_path())
+    paths = (overrides_path or _current("geo.locate.overrides", "DEFAULT_PATH", OVERRIDES_PATH),
+             _current("geo.locate.gazetteer", "DEFAULT_PATH", GAZETTEER_PATH),
+             _current("geo.locate.county_location", "SEATS_CSV", SEATS_CSV), index_path())
     for path in paths:
         digest = _file_digest(path)
         if digest is None:
@@ -167,21 +175,23 @@ def _files(out: Path, parts: list[CountySites]) -> tuple[dict[Path, bytes], dict
     return files, counts
 
 
-def _by_county(out: Path, results: Sequence[Any], resolver: Resolver, store: ResultCache,
-               version: str) -> Assembled:
-    from geo.locate.resolver import STEPS
+def _by_county(out: Path, results: Sequence[Any], make_resolver: Callable[[], Resolver],
+               store: ResultCache, version: str) -> Assembled:
+    from geo.locate.sources import STEPS
 
     years = {brief(r).name: brief(r).year for r in results}
     how = {brief(r).name: brief(r).county_source for r in results}
     about = {brief(r).name: dict(brief(r).about) for r in results}
     parts: list[CountySites] = []
     kept = 0
+    resolver: Resolver | None = None  # made (and placing's libraries loaded) for a county placed again
     for county, group in _grouped(results).items():
         key = _county_key(version, county, group, years, how, about)
         part = store.load(key) if key is not None else None
         if isinstance(part, CountySites):
             kept += 1
         else:
+            resolver = resolver or make_resolver()
             part = _county_sites(county, group, resolver, years, how, about)
             if key is not None:
                 store.put(key, part)
@@ -198,22 +208,24 @@ def county_store(results_folder: Path | None) -> ResultCache | None:
     return ResultCache(results_folder / "counties", ".county") if results_folder is not None else None
 
 
-def assemble(out: Path, results: Sequence[Any], resolver: Resolver, store: ResultCache | None,
-             overrides: Path | None = None) -> Assembled:
+def assemble(out: Path, results: Sequence[Any], make_resolver: Callable[[], Resolver],
+             store: ResultCache | None, overrides: Path | None = None) -> Assembled:
     """The layer files of ``results`` (each a DocumentResult or a KeptResult) for the folder ``out``.
 
     With ``store``, counties whose reports are unchanged are taken from it and only the others
     are merged and placed; without it (or with online geocoders on) all are, in one merge.
+    ``make_resolver`` is called only when a county is placed (it loads shapely, pyproj and numpy);
     ``overrides``: the placements file the resolver reads (default ``data/overrides.geojson``).
     Raises GeoError when the resolver's own data cannot be used, or a kept report read again is
     refused.
     """
     version = location_version(overrides) if store is not None else None
     if store is not None and version is not None:
-        return _by_county(out, results, resolver, store, version)
+        return _by_county(out, results, make_resolver, store, version)
     from geo.output.assemble import located_features
     from geo.output.layers import layer_files
 
+    resolver = make_resolver()
     features = located_features([whole(r) for r in results], resolver)
     files, counts = layer_files(out, features)
     precision = Counter(f["properties"]["precision"] for f in features)

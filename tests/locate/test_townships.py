@@ -71,13 +71,11 @@ def test_two_far_apart_places_of_one_name_are_not_used(monkeypatch: pytest.Monke
 
 
 def _swap(monkeypatch: pytest.MonkeyPatch, fake) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(townships, "places", fake)
-    townships._coords.cache_clear()
+    monkeypatch.setattr(townships, "_index", lambda: townships._index_of(fake()))
     townships.county_seats.cache_clear()
 
 
 def _restore() -> None:
-    townships._coords.cache_clear()
     townships.county_seats.cache_clear()
 
 
@@ -157,3 +155,9 @@ def test_committed_layers_citing_geonames_carry_its_attribution() -> None:
         assert cites == ("attribution" in fc), path.name
         owed += fc.get("attribution", [])
     assert any("GeoNames" in line and "CC BY 4.0" in line for line in owed)
+
+
+def test_a_countys_places_are_made_from_its_own_rows_as_the_whole_table_has_them() -> None:
+    area = admin.county_polygon(JY)
+    whole = [p for p in townships.places() if area.contains(Point(p.lon, p.lat))]
+    assert whole and townships.places_in_county(JY) == whole

@@ -171,6 +171,22 @@ def test_adding_a_report_places_only_its_county_again(full: tuple[Path, dict[str
     assert layer_bytes(tmp_path / "c") == expected
 
 
+def test_a_build_with_every_county_kept_loads_no_geometry_library(full: tuple[Path, dict[str, bytes]],
+                                                                  tmp_path: Path) -> None:
+    reports, expected = full
+    cache = tmp_path / "cache"
+    assert build(reports, tmp_path / "a", cache=cache).returncode == 0
+    code = ("import sys; from geo.cli import main; rc = main(sys.argv[1:]); "
+            "print(sorted(m for m in ('numpy', 'pyproj', 'shapely') if m in sys.modules)); sys.exit(rc)")
+    args = ["build", str(reports), "--out", str(tmp_path / "b"), "--quiet", "--cache-dir", str(cache)]
+    done = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    assert counties_kept(done.stderr) == (2, 2)
+    assert done.stdout.splitlines()[-1] == "[]"  # placing loads them; nothing was placed
+    assert layer_bytes(tmp_path / "b") == expected
+
+
 def test_damaged_county_entries_and_index_are_rebuilt(full: tuple[Path, dict[str, bytes]], tmp_path: Path) -> None:
     reports, expected = full
     cache = tmp_path / "cache"
