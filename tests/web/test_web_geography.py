@@ -3,11 +3,8 @@ as the map is handed them (``geo.web.geography``, ``geo.web.mapview``)."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-import folium
 from conftest import XSS_IMG, XSS_SCRIPT
+from mapcalls import site_calls
 from shapely.geometry import Point, mapping, shape
 
 from geo.coords import wgs84_to_gcj02
@@ -25,13 +22,6 @@ U_SHAPE = {
 }
 
 
-def _calls(groups: list[folium.FeatureGroup]) -> list[tuple[str, str, list[Any]]]:
-    out = []
-    for g in groups:
-        for c in g._children.values():
-            if isinstance(c, SiteData):
-                out.append((g.layer_name, c.method, json.loads("[" + c.args + "]")))
-    return out
 
 
 def test_county_label_lies_inside_its_outline_where_the_centroid_does_not() -> None:
@@ -86,7 +76,7 @@ def test_prefecture_polygon_is_the_union_of_its_counties() -> None:
 def test_map_gets_names_as_text_seats_in_their_pane_and_the_credit() -> None:
     seats = [Seat("某县", XSS_IMG, 120.1, 28.9, 1), Seat("某县", XSS_SCRIPT, 120.2, 28.95, 2)]
     groups = site_groups({}, None, {}, {}, "none", "zh", counties={XSS_SCRIPT: U_SHAPE}, seats=seats)
-    calls = _calls(groups)
+    calls = site_calls(groups)
     ((_, _, (pane, labels)),) = [c for c in calls if c[1] == "addLabels"]
     assert pane == COUNTY_LABEL_PANE and [r[0] for r in labels] == [XSS_SCRIPT]
     ((layer, _, (pane, rows, zoom, credit)),) = [c for c in calls if c[1] == "addSeats"]
@@ -104,7 +94,7 @@ def test_no_seats_no_seat_group_and_prefecture_drawn_under_counties() -> None:
     prefecture = mapping(shape(U_SHAPE).buffer(1))
     groups = site_groups({}, None, {}, {}, "none", "en", counties={"某县": U_SHAPE},
                          prefectures={"某市": prefecture}, seats=[])
-    calls = _calls(groups)
+    calls = site_calls(groups)
     assert not [c for c in calls if c[1] == "addSeats"]
     shapes = [STYLE_KEYS[args[0]] for _, method, args in calls if method == "addShapes"]
     assert shapes == ["prefecture", "county"]
@@ -113,7 +103,7 @@ def test_no_seats_no_seat_group_and_prefecture_drawn_under_counties() -> None:
 def test_on_gaode_tiles_labels_and_seats_are_shifted_to_gcj02() -> None:
     seats = [Seat("永康市", "古山镇", 120.1, 28.8, 1)]
     groups = site_groups({}, None, {}, {}, "gaode", "zh", counties={"某县": U_SHAPE}, seats=seats)
-    ((_, _, (_, rows, _, _)),) = [c for c in _calls(groups) if c[1] == "addSeats"]
+    ((_, _, (_, rows, _, _)),) = [c for c in site_calls(groups) if c[1] == "addSeats"]
     lon, lat = wgs84_to_gcj02(120.1, 28.8)
     assert rows == [["古山镇", round(lon, DISPLAY_DECIMALS), round(lat, DISPLAY_DECIMALS)]]
     assert abs(rows[0][1] - 120.1) > 1e-4

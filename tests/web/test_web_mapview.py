@@ -11,6 +11,7 @@ from typing import Any
 import folium
 import pytest
 from conftest import COUNTY_SPOT, XSS_IMG, XSS_SCRIPT, fixture_layers
+from mapcalls import site_calls
 
 from geo.coords import wgs84_to_gcj02 as wgs_to_gcj
 from geo.web.assets import LEAFLET_CSS, LEAFLET_JS
@@ -18,7 +19,7 @@ from geo.web.display import display_feature, display_transform, from_display, of
 from geo.web.flags import FLAG_UPLOADED
 from geo.web.i18n import t
 from geo.web.layers_io import LAYER_NAMES, STATUSES, read_layers, site_key, sites_frame
-from geo.web.mapview import MAP_CSS, SITE_JS, Shown, SiteData, base_map, js_json, site_groups
+from geo.web.mapview import MAP_CSS, SITE_JS, Shown, base_map, js_json, site_groups
 from geo.web.styles import (
     CANVAS_THRESHOLD,
     CATEGORY_COLORS,
@@ -45,27 +46,19 @@ def _shown(folder: Path) -> tuple[dict, dict, dict]:
     return by_layer, anchors, offsets
 
 
-def _calls(groups: list[folium.FeatureGroup]) -> list[tuple[str, str, list[Any]]]:
-    """(group name, method, arguments) of every ``window.siteMap`` call the groups make."""
-    out = []
-    for g in groups:
-        for c in g._children.values():
-            if isinstance(c, SiteData):
-                out.append((g.layer_name, c.method, json.loads("[" + c.args + "]")))
-    return out
 
 
 def _records(groups: list[folium.FeatureGroup]) -> dict[str, list[Any]]:
-    return {r[0]: r for _, method, args in _calls(groups) if method == "addSites" for r in args[0]}
+    return {r[0]: r for _, method, args in site_calls(groups) if method == "addSites" for r in args[0]}
 
 
 def _aggregated(groups: list[folium.FeatureGroup]) -> list[list[Any]]:
     """Site records inside aggregate markers."""
-    return [m for _, method, args in _calls(groups) if method == "addAggregates" for a in args[0] for m in a[3]]
+    return [m for _, method, args in site_calls(groups) if method == "addAggregates" for a in args[0] for m in a[3]]
 
 
 def _strings(groups: list[folium.FeatureGroup]) -> tuple[list[str], list[list[int]]]:
-    ((_, _, (strings, facts)),) = [c for c in _calls(groups) if c[1] == "setStrings"]
+    ((_, _, (strings, facts)),) = [c for c in site_calls(groups) if c[1] == "setStrings"]
     return strings, facts
 
 
@@ -191,7 +184,7 @@ def test_js_json_keeps_text_and_escapes_markup() -> None:
 def test_uncertainty_circles_once_per_spot_across_layers(layers_dir: Path) -> None:
     by_layer, anchors, offsets = _shown(layers_dir)
     groups = site_groups(by_layer, None, offsets, anchors, "none", "zh")
-    ((_, _, (rows,)),) = [c for c in _calls(groups) if c[1] == "addCircles"]
+    ((_, _, (rows,)),) = [c for c in site_calls(groups) if c[1] == "addCircles"]
     # r3 (township), s1 (township), and one for r4 and p3, which share the county's point
     assert sorted((r[0], r[1], r[2]) for r in rows) == sorted(
         [
@@ -205,14 +198,14 @@ def test_uncertainty_circles_once_per_spot_across_layers(layers_dir: Path) -> No
     # one pixel or less: a canvas paints it as a hairline (a wider outline took seconds at 10,000 sites)
     assert style_table()["circle"]["weight"] <= 1
     no_circles = site_groups(by_layer, None, offsets, anchors, "none", "zh", circles=False)
-    assert not [c for c in _calls(no_circles) if c[1] == "addCircles"]
+    assert not [c for c in site_calls(no_circles) if c[1] == "addCircles"]
 
 
 def test_sites_sharing_a_spot_are_one_aggregate_at_the_spot(layers_dir: Path) -> None:
     by_layer, anchors, offsets = _shown(layers_dir)
     groups = site_groups(by_layer, None, offsets, anchors, "none", "zh")
     assert "parks/p3" not in _records(groups) and "renewal/r4" not in _records(groups)
-    ((_, _, (rows,)),) = [c for c in _calls(groups) if c[1] == "addAggregates"]
+    ((_, _, (rows,)),) = [c for c in site_calls(groups) if c[1] == "addAggregates"]
     ((lon, lat, note, members),) = rows
     assert [lon, lat] == COUNTY_SPOT  # at the spot itself, nothing moved
     assert [m[0] for m in members] == ["parks/p3", "renewal/r4"]
@@ -224,14 +217,14 @@ def test_sites_sharing_a_spot_are_one_aggregate_at_the_spot(layers_dir: Path) ->
     assert fixture_layers()["parks"][2]["geometry"]["coordinates"] == COUNTY_SPOT  # data unchanged
     # filtered down to one of them, it is drawn on its own, at the same point
     alone = site_groups({"parks": by_layer["parks"]}, None, offsets, anchors, "none", "zh")
-    assert not [c for c in _calls(alone) if c[1] == "addAggregates"]
+    assert not [c for c in site_calls(alone) if c[1] == "addAggregates"]
     assert _records(alone)["parks/p3"][2] == COUNTY_SPOT
 
 
 def test_aggregates_on_gaode_tiles_stand_at_the_shifted_spot(layers_dir: Path) -> None:
     by_layer, anchors, offsets = _shown(layers_dir)
     groups = site_groups(by_layer, None, offsets, anchors, "gaode", "en")
-    ((_, _, (rows,)),) = [c for c in _calls(groups) if c[1] == "addAggregates"]
+    ((_, _, (rows,)),) = [c for c in site_calls(groups) if c[1] == "addAggregates"]
     shifted = [round(v, 5) for v in wgs_to_gcj(*COUNTY_SPOT)]
     assert rows[0][:2] == shifted and all(m[2] == shifted for m in rows[0][3])
     strings, _ = _strings(groups)
@@ -312,40 +305,40 @@ def test_auto_tiles_fall_back_and_chosen_tiles_say_when_they_fail(layers_dir: Pa
     osm = site_groups(by_layer, None, offsets, anchors, "osm", "zh")
     (tiles,) = [c for g in auto for c in g._children.values() if isinstance(c, folium.TileLayer)]
     assert "openstreetmap.org" in tiles.tiles
-    assert [c[2] for c in _calls(auto) if c[1] == "watchTiles"] == [
+    assert [c[2] for c in site_calls(auto) if c[1] == "watchTiles"] == [
         [True, "Online tiles could not be loaded: showing the offline background (county outlines)."]
     ]
-    assert [c[2] for c in _calls(osm) if c[1] == "watchTiles"] == [
+    assert [c[2] for c in site_calls(osm) if c[1] == "watchTiles"] == [
         [False, "无法加载所选在线底图（可能未联网）；可改选“无底图”或“自动”。"]
     ]
     # OpenStreetMap's tiles are WGS-84 based: nothing is shifted
     assert _records(auto)["parks/p1"][2] == [120.02, 28.9]
-    assert not [c for c in _calls(site_groups(by_layer, None, offsets, anchors, "none", "zh")) if c[1] == "watchTiles"]
+    assert not [c for c in site_calls(site_groups(by_layer, None, offsets, anchors, "none", "zh")) if c[1] == "watchTiles"]
 
 
 def test_county_outlines_group() -> None:
     square = {"type": "Polygon", "coordinates": [[[119, 28], [121, 28], [121, 30], [119, 30], [119, 28]]]}
     groups = site_groups({}, None, {}, {}, "none", "en", counties={"永康市": square})
     assert groups[1].layer_name == "County boundaries"
-    ((_, _, (style, geoms)),) = [c for c in _calls(groups) if c[1] == "addShapes"]
+    ((_, _, (style, geoms)),) = [c for c in site_calls(groups) if c[1] == "addShapes"]
     assert geoms == [square] and STYLE_KEYS[style] == "county"
 
 
 def test_placement_pin() -> None:
     groups = site_groups({}, None, {}, {}, "none", "zh", pin=(120.03, 28.9, "新位置"))
-    ((name, _, args),) = [c for c in _calls(groups) if c[1] == "addPin"]
+    ((name, _, args),) = [c for c in site_calls(groups) if c[1] == "addPin"]
     assert name == "pin" and args[1:] == [120.03, 28.9, "新位置"] and STYLE_KEYS[args[0]] == "pin"
 
 
 def test_placement_mode_before_and_after_a_point_is_chosen() -> None:
     notice = t("place_mode", "en")
-    before = _calls(site_groups({}, None, {}, {}, "none", "en", placing=notice))
+    before = site_calls(site_groups({}, None, {}, {}, "none", "en", placing=notice))
     assert [(c[0], c[1], c[2]) for c in before if c[0] == "pin"] == [("pin", "placeMode", [notice])]
-    after = _calls(site_groups({}, None, {}, {}, "gaode", "en", pin=(120.03, 28.9, "x"), placing=notice))
+    after = site_calls(site_groups({}, None, {}, {}, "gaode", "en", pin=(120.03, 28.9, "x"), placing=notice))
     assert [c[1] for c in after if c[0] == "pin"] == ["placeMode", "addPin"]
     (args,) = [c[2] for c in after if c[1] == "addPin"]
     assert args[1:3] == pytest.approx(list(wgs_to_gcj(120.03, 28.9)), abs=1e-5)  # drawn on Gaode's datum
-    assert not [c for c in _calls(site_groups({}, None, {}, {}, "none", "en")) if c[0] == "pin"]
+    assert not [c for c in site_calls(site_groups({}, None, {}, {}, "none", "en")) if c[0] == "pin"]
 
 
 def test_placement_mode_lets_clicks_through_and_the_pin_is_draggable() -> None:
@@ -360,18 +353,18 @@ def test_the_chosen_site_is_highlighted_where_drawn(layers_dir: Path) -> None:
         layer: [(site_key(layer, f, i), f) for i, f in enumerate(feats)] for layer, feats in layers.features.items()
     }
     groups = site_groups(by_layer, None, {}, {}, "gaode", "en", chosen="parks/p1")
-    ((name, _, (style, geom, label)),) = [c for c in _calls(groups) if c[1] == "addChosen"]
+    ((name, _, (style, geom, label)),) = [c for c in site_calls(groups) if c[1] == "addChosen"]
     p1 = layers.features["parks"][0]
     assert name == "chosen" and STYLE_KEYS[style] == "chosen" and label == p1["properties"]["name"]
     assert geom["coordinates"] == pytest.approx(list(wgs_to_gcj(*p1["geometry"]["coordinates"])), abs=1e-5)
     road = layers.features["roads"][0]
     ((_, _, (_, line, _)),) = [
-        c for c in _calls(site_groups(by_layer, None, {}, {}, "none", "en", chosen=site_key("roads", road, 0)))
+        c for c in site_calls(site_groups(by_layer, None, {}, {}, "none", "en", chosen=site_key("roads", road, 0)))
         if c[1] == "addChosen"
     ]
     assert line["type"] == road["geometry"]["type"]  # a line is highlighted along its length
     for chosen in (None, "parks/none"):  # nothing chosen, or a site not drawn: no highlight
-        assert not [c for c in _calls(site_groups(by_layer, None, {}, {}, "none", "en", chosen=chosen))
+        assert not [c for c in site_calls(site_groups(by_layer, None, {}, {}, "none", "en", chosen=chosen))
                     if c[1] == "addChosen"]
     assert 'className: "chosen-label"' in SITE_JS and ".leaflet-tooltip.chosen-label" in MAP_CSS
 
@@ -382,7 +375,7 @@ def test_english_records_carry_the_pinyin_of_chinese_names(layers_dir: Path) -> 
         layer: [(site_key(layer, f, i), f) for i, f in enumerate(feats)] for layer, feats in layers.features.items()
     }
     en = site_groups(by_layer, None, {}, {}, "none", "en")
-    ((strings, _),) = [c[2] for c in _calls(en) if c[1] == "setStrings"]
+    ((strings, _),) = [c[2] for c in site_calls(en) if c[1] == "setStrings"]
     p1 = _records(en)["parks/p1"]
     assert len(p1) == 9 and strings[p1[8]] == "tǎ shān gōng yuán"
     assert all(len(r) == 8 for r in _records(site_groups(by_layer, None, {}, {}, "none", "zh")).values())
