@@ -9,8 +9,12 @@
 2. The cold script run: a new Python process runs the app's script once (Streamlit's AppTest),
    timing that run alone (imports of the app's modules included); median of ``--repeat``
    processes. Whole-process wall seconds are printed beside it.
+3. With ``--floor``: the same first paint of ``bench/floor_app.py`` (a bare Streamlit page with
+   one streamlit-folium map of the same sites, nothing else), opened in turn with the app on two
+   servers started side by side, so that the two medians share the machine's load. The floor is
+   what Streamlit and streamlit-folium take by themselves; the app cannot paint faster than it.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/app_first_paint.py [--repeat 3]
+    PYTHONPATH=$PWD .venv/bin/python bench/app_first_paint.py [--repeat 3] [--floor]
 
 Prints figures; asserts nothing.
 """
@@ -59,9 +63,9 @@ def app_env() -> dict[str, str]:
     return env
 
 
-def start_app(log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_app(log: Path, script: str = "streamlit_app.py") -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--browser.gatherUsageStats", "false"]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, env=app_env(), stdout=log.open("wb"), stderr=subprocess.STDOUT)
@@ -124,10 +128,40 @@ def cold_script_runs(repeat: int) -> list[tuple[float, float]]:
     return out
 
 
+def side_by_side(repeat: int) -> None:
+    """First paints of the app and of the floor page, taking turns on two running servers."""
+    from playwright.sync_api import sync_playwright
+
+    times: dict[str, list[float]] = {"app": [], "floor": []}
+    with tempfile.TemporaryDirectory(prefix="first-paint-") as tmp:
+        servers = {"app": start_app(Path(tmp) / "app.log"),
+                   "floor": start_app(Path(tmp) / "floor.log", "bench/floor_app.py")}  # fmt: skip
+        try:
+            with sync_playwright() as p:
+                for name, (_, url) in servers.items():  # the first opening of each: not counted
+                    first_paint(p, url, Path(tmp) / f"profile-{name}-cold")
+                for i in range(repeat):
+                    for name, (_, url) in servers.items():
+                        times[name].append(first_paint(p, url, Path(tmp) / f"profile-{name}-{i}"))
+        finally:
+            for proc, _ in servers.values():
+                proc.terminate()
+                proc.wait(timeout=20)
+    for name, runs in times.items():
+        print(f"first paint, {name}, new browser profile, median of {len(runs)}: "
+              f"{statistics.median(runs):.2f} s (runs: {', '.join(f'{w:.2f}' for w in runs)})")  # fmt: skip
+    print(f"SUMMARY first_paint_app_s={statistics.median(times['app']):.2f} "
+          f"first_paint_floor_s={statistics.median(times['floor']):.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--floor", action="store_true", help="time bench/floor_app.py in turn with the app")
     args = ap.parse_args()
+    if args.floor:
+        side_by_side(args.repeat)
+        return
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="first-paint-") as tmp:
