@@ -280,3 +280,10 @@ def test_a_configured_geocoder_beats_a_township_seat_only_when_finer(amap_server
     loc = r.locate(hall)
     assert r.steps[hall.id] == "geocoder" and loc.precision == "street"
     assert loc.source == "amap: 永康市古山镇文化礼堂"
+
+
+def test_a_site_of_a_county_whose_name_another_shares_is_placed_in_its_own(resolver: Resolver) -> None:
+    nanjing = county("南京市鼓楼区")
+    loc = resolver.locate(site("甲公园", nanjing))
+    assert loc.precision == "county" and inside(loc.geometry, nanjing)
+    assert not inside(loc.geometry, county("福州市鼓楼区"))
