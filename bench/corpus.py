@@ -59,6 +59,7 @@ def load_seeds(folder: Path = SEEDS) -> list[Seed]:
     seeds = []
     for path in sorted(folder.glob("*.txt")):
         result = process_file(path)
+        assert result.county is not None, f"{path}: a seed tells its county"
         villages = tuple(sorted(v for v in places_in(result.county) if village_short(v)))
         specifics = sorted({
             sm.mention.name[: -len(sm.mention.suffix)]
@@ -67,7 +68,7 @@ def load_seeds(folder: Path = SEEDS) -> list[Seed]:
             and len(sm.mention.name) - len(sm.mention.suffix) >= _MIN_SPECIFIC
             and re.fullmatch(r"[\u4e00-\u9fff]+", sm.mention.name[: -len(sm.mention.suffix)])
         })
-        seeds.append(Seed(path, path.read_text(encoding="utf-8"), result.county, villages,
+        seeds.append(Seed(path, path.read_text(encoding="utf-8"), result.county.key, villages,
                           tuple(townships(result.county)), tuple(specifics)))
     return seeds
 

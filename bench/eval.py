@@ -117,7 +117,7 @@ def predicted_sites(report: Report, site_filter: object = _SHIPPED) -> list[dict
     c = resolve_county(text, report.county)
     kw = {} if site_filter == _SHIPPED else {"site_filter": site_filter}
     mentions = find_mentions(split_sentences(text), (c.name, c.short), **kw)
-    sites = merge([SiteMention(m, report.path.name, c.name, "unknown") for m in mentions])
+    sites = merge([SiteMention(m, report.path.name, c, "unknown") for m in mentions])
     return [{"properties": {"name": s.name, "category": s.layer}} for s in sites]
 
 

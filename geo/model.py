@@ -19,13 +19,25 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class County:
-    """A county-level division."""
+    """A county-level division: what the stages hand each other once a report's county is known.
+
+    A county given as text (``--county``, a manifest, the app) becomes one through
+    ``geo.locate.admin.county``; :attr:`key` is how files and layers name it again.
+    """
 
     name: str  # official name, e.g. "永康市"
     short: str  # e.g. "永康"
     city: str  # prefecture, e.g. "金华市"
     province: str  # e.g. "浙江省"
     adcode: str  # 6 digits
+    # another county has the same official name (鼓楼区 of 南京市 and of 福州市); set by geo.locate.admin
+    shared: bool = field(default=False, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        """How manifests, layers and files name the county: its official name, after its
+        prefecture's when another county has the same name (南京市鼓楼区)."""
+        return self.city + self.name if self.shared else self.name
 
 
 @dataclass(frozen=True)
@@ -56,7 +68,7 @@ class SiteMention:
 
     mention: Mention
     doc: str
-    county: str
+    county: County | None  # None while the report waits for a person to tell its county
     status: str
 
 
@@ -80,13 +92,13 @@ class Site:
     kind: str
     layer: str
     suffix: str
-    county: str
+    county: County
     sources: list[Source] = field(default_factory=list)
 
     @property
     def id(self) -> str:
         """Stable across builds: derived from what the site is, not from the order it was found in."""
-        digest = hashlib.sha1(f"{self.county}|{self.layer}|{self.name}".encode()).hexdigest()
+        digest = hashlib.sha1(f"{self.county.key}|{self.layer}|{self.name}".encode()).hexdigest()
         return f"{self.layer}-{digest[:12]}"
 
     @property
@@ -128,7 +140,7 @@ class DocumentResult:
     path: Path
     fmt: str
     text: str  # cleaned text; every source's start/end slices it
-    county: str  # "" while the report waits for a person to tell its county
+    county: County | None  # None while the report waits for a person to tell its county
     county_evidence: tuple[str, ...]
     year: int | None
     mentions: tuple[SiteMention, ...]

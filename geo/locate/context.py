@@ -33,6 +33,7 @@ from functools import cache
 from geo.extract.sites import Site
 from geo.locate import admin
 from geo.locate.name_places import NamePlaces
+from geo.model import County
 from geo.text import lexicon
 
 _HEADING_ENDS = frozenset("：:")
@@ -87,7 +88,7 @@ class _Word:
 
 
 @cache
-def _words(county: str) -> tuple[tuple[str, str], ...]:
+def _words(county: County) -> tuple[tuple[str, str], ...]:
     """(word, township) for every township name and suffix variant and every known village, longest first."""
     suffixes = tuple(lexicon.admin_names()["township_suffixes"])
     pairs: dict[str, set[str]] = {}
@@ -105,12 +106,12 @@ def _words(county: str) -> tuple[tuple[str, str], ...]:
 
 
 @cache
-def _pattern(county: str) -> re.Pattern[str] | None:
+def _pattern(county: County) -> re.Pattern[str] | None:
     words = [w for w, _ in _words(county)]
     return re.compile("|".join(map(re.escape, words))) if words else None
 
 
-def _found(text: str, county: str) -> list[_Word]:
+def _found(text: str, county: County) -> list[_Word]:
     """Township and village words in ``text``, longest match first, not overlapping."""
     pattern = _pattern(county)
     if pattern is None:
@@ -139,7 +140,7 @@ def _starts_with(text: str, words: tuple[str, ...]) -> str | None:
     return next((w for w in words if text.startswith(w)), None)
 
 
-def _is_heading(text: str, county: str) -> _Word | None:
+def _is_heading(text: str, county: County) -> _Word | None:
     """The township a heading clause (缙云县新建镇：) is, or None."""
     if not text or text[-1] not in _HEADING_ENDS:
         return None
@@ -148,12 +149,12 @@ def _is_heading(text: str, county: str) -> _Word | None:
     if len(found) != 1 or found[0].end != len(body):
         return None
     rest = body[: found[0].start]
-    c = admin.county(county)
+    c = county
     heads = ("", c.name, c.short, c.city + c.name, c.province + c.city + c.name)
     return found[0] if rest in heads else None
 
 
-def clause_township(quote: str, surface: str, county: str) -> ClauseFinding | None:
+def clause_township(quote: str, surface: str, county: County) -> ClauseFinding | None:
     """What the clause of ``surface`` (the site as written) in ``quote`` (its sentence) ties it to."""
     at = quote.find(surface)
     if not surface or at < 0:
@@ -207,7 +208,7 @@ def _sites_list(between: str) -> bool:
     return False
 
 
-def _heading(quote: str, spans: list[tuple[int, int]], index: int, county: str) -> ClauseFinding | None:
+def _heading(quote: str, spans: list[tuple[int, int]], index: int, county: County) -> ClauseFinding | None:
     """The township a heading earlier in the sentence gives (缙云县新建镇：…), when no clause between
     names a township."""
     for k in range(index - 1, -1, -1):
@@ -221,8 +222,8 @@ def _heading(quote: str, spans: list[tuple[int, int]], index: int, county: str) 
     return None
 
 
-def site_clause_township(site: Site, county: str) -> ClauseFinding | None:
-    """What the site's clauses, over all its mentions, tie it to in ``county`` (its official name);
+def site_clause_township(site: Site, county: County) -> ClauseFinding | None:
+    """What the site's clauses, over all its mentions, tie it to in ``county``;
     None when they say nothing."""
     found = [f for s in site.sources if (f := clause_township(s.quote, s.surface, county)) is not None]
     if not found:

@@ -22,7 +22,7 @@ from geo.coords import gcj02_to_wgs84
 from geo.errors import CountyError
 from geo.locate import admin
 from geo.locate.sources import SEATS_CSV as SEATS_CSV
-from geo.model import Location
+from geo.model import County, Location
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -68,10 +68,9 @@ def farthest_distance_m(point: Point, area: BaseGeometry) -> float:
 
 
 @lru_cache(maxsize=512)
-def county_location(county_name: str) -> Location:
+def county_location(c: County) -> Location:
     """The fallback location of a site known only to lie in this county."""
-    c = admin.county(county_name)
-    area = admin.county_polygon(c.name)
+    area = admin.county_polygon(c)
     seat = _seats().get(c.name)
     if seat is not None and area.contains(Point(seat.lon, seat.lat)):
         point = Point(seat.lon, seat.lat)

@@ -28,7 +28,7 @@ from geo.outcome import Outcome
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from geo.model import Location
+    from geo.model import County, Location
 
 DEFAULT_PATH = GAZETTEER_PATH
 COLUMNS = (
@@ -148,7 +148,6 @@ class Gazetteer:
         self._entries = list(entries)
         self._by_name: dict[tuple[str, str], GazetteerEntry] = {}
         self._by_alias: dict[tuple[str, str], GazetteerEntry] = {}
-        self._counties = {e.county for e in self._entries}
         for e in self._entries:
             self._by_name.setdefault((e.county, name_key(e.name)), e)
             for alias in e.aliases:
@@ -176,25 +175,10 @@ class Gazetteer:
             entries.append(entry)
         return cls(entries, path)
 
-    def lookup(self, name: str, county: str) -> GazetteerEntry | None:
-        """The entry called ``name`` in ``county``, else the one with that alias; or None.
-
-        ``county`` is the official name; a short or prefixed form (德清, 湖州市德清县) is
-        resolved through :func:`geo.locate.admin.county`.
-        """
-        key = (self._county_key(county), name_key(name))
+    def lookup(self, name: str, county: County) -> GazetteerEntry | None:
+        """The entry called ``name`` in ``county``, else the one with that alias; or None."""
+        key = (county.name, name_key(name))
         return self._by_name.get(key) or self._by_alias.get(key)
-
-    def _county_key(self, county: str) -> str:
-        county = name_key(county)
-        if county in self._counties:
-            return county
-        from geo.locate.admin import county as admin_county
-
-        try:
-            return admin_county(county).name
-        except GeoError:
-            return county
 
     def entries(self) -> list[GazetteerEntry]:
         return list(self._entries)

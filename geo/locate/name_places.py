@@ -21,7 +21,7 @@ from shapely.ops import unary_union
 from geo.locate import admin
 from geo.locate.county_location import farthest_distance_m
 from geo.locate.gazetteer import Gazetteer, GazetteerEntry
-from geo.model import Location
+from geo.model import County, Location
 from geo.text import lexicon
 
 _GEOD = Geod(ellps="WGS84")
@@ -68,7 +68,7 @@ def is_common_word(short: str) -> bool:
 
 
 @cache
-def _shorts(county: str) -> tuple[tuple[str, str], ...]:
+def _shorts(county: County) -> tuple[tuple[str, str], ...]:
     """(short form, township) pairs usable as a name's prefix, longest first; shared short forms left out."""
     pairs: dict[str, set[str]] = {}
     for town in admin.townships(county):
@@ -79,20 +79,20 @@ def _shorts(county: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(usable, key=lambda p: (-len(p[0]), p[0])))
 
 
-def _township(word: str, county: str) -> str | None:
+def _township(word: str, county: County) -> str | None:
     """The township this whole word is: its official name or its (uncommon) short form."""
     if word in admin.townships(county):
         return word
     return next((t for s, t in _shorts(county) if s == word), None)
 
 
-def _prefix_township(name: str, county: str) -> tuple[str, str] | None:
+def _prefix_township(name: str, county: County) -> tuple[str, str] | None:
     """(short form, township) when the name begins with a township's short form.
 
     Not when that short form is also the county's own (梁山 of 梁山街道 in 梁山县): a name that
     begins with it is more often named after the county.
     """
-    county_short = admin.county(county).short
+    county_short = county.short
     for short, town in _shorts(county):
         if name.startswith(short) and short != county_short:
             rest = name[len(short):]
@@ -102,7 +102,7 @@ def _prefix_township(name: str, county: str) -> tuple[str, str] | None:
     return None
 
 
-def _zone(name: str, county: str) -> NamePlaces | None:
+def _zone(name: str, county: County) -> NamePlaces | None:
     """Towns named before a zone's quoted nickname (龙山—西溪“状元故里”县域风貌区)."""
     rules = lexicon.name_place_rules()
     m = rules.zone_head.match(name)
@@ -124,7 +124,7 @@ def _zone(name: str, county: str) -> NamePlaces | None:
     return NamePlaces(tuple(towns), tuple(words), tuple(unknown))
 
 
-def name_places(name: str, county: str) -> NamePlaces | None:
+def name_places(name: str, county: County) -> NamePlaces | None:
     """The townships ``name`` places its site in within ``county``; None when it names none.
 
     A zone's towns before its quoted nickname; else every township written in full anywhere in
@@ -163,7 +163,7 @@ def _namesake_words() -> frozenset[str]:
 
 
 @cache
-def _village_shorts(county: str) -> dict[str, tuple[str, str]]:
+def _village_shorts(county: County) -> dict[str, tuple[str, str]]:
     """Village short form -> (village, township), for short forms that only one township's villages have."""
     towns: dict[str, set[str]] = {}
     village: dict[str, str] = {}
@@ -175,7 +175,7 @@ def _village_shorts(county: str) -> dict[str, tuple[str, str]]:
     return {s: (village[s], next(iter(ts))) for s, ts in towns.items() if len(ts) == 1}
 
 
-def _village_namesake(name: str, county: str) -> NamePlaces | None:
+def _village_namesake(name: str, county: County) -> NamePlaces | None:
     """An area named after a village: its short form and an area word only (黄泥区块 → 黄泥村's township)."""
     for short, (village, town) in _village_shorts(county).items():
         if name.startswith(short) and name[len(short):] in _namesake_words():
@@ -186,7 +186,7 @@ def _village_namesake(name: str, county: str) -> NamePlaces | None:
 # ---------------------------------------------------------------- where the named townships are
 
 
-def township_extent(town: str, county: str, gazetteer: Gazetteer) -> GazetteerEntry | None:
+def township_extent(town: str, county: County, gazetteer: Gazetteer) -> GazetteerEntry | None:
     """The gazetteer's cited geometry of a township, when it has one."""
     entry = gazetteer.lookup(town, county)
     return entry if entry is not None and entry.kind == "township" else None
@@ -203,7 +203,7 @@ def _area(entry: GazetteerEntry) -> BaseGeometry:
     return Polygon(zip(lons, lats, strict=True))
 
 
-def locate_by_name(found: NamePlaces, county: str, gazetteer: Gazetteer) -> Location | None:
+def locate_by_name(found: NamePlaces, county: County, gazetteer: Gazetteer) -> Location | None:
     """The known extent of the township(s) the name gives; None unless every one of them is located.
 
     One township: its gazetteer geometry and uncertainty as cited. Several (a zone named after
@@ -234,7 +234,7 @@ def locate_by_name(found: NamePlaces, county: str, gazetteer: Gazetteer) -> Loca
     )
 
 
-def unlocated_note(found: NamePlaces, county: str, gazetteer: Gazetteer,
+def unlocated_note(found: NamePlaces, county: County, gazetteer: Gazetteer,
                    seated: frozenset[str] = frozenset()) -> str:
     """Why the finding gives no position: "the name places it in 乾元镇, which no embedded source locates".
 
@@ -250,5 +250,5 @@ def unlocated_note(found: NamePlaces, county: str, gazetteer: Gazetteer,
     if missing:
         reasons.append(f"no embedded source locates {_join(missing, 'or')}")
     if found.unknown:
-        reasons.append(f"{_join(list(found.unknown))} names no township of {county}")
+        reasons.append(f"{_join(list(found.unknown))} names no township of {county.name}")
     return f"{found.describe()}; {'; '.join(reasons) or 'no extent is claimed'}"

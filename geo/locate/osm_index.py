@@ -27,7 +27,7 @@ from geo.locate import admin
 from geo.locate.county_location import farthest_distance_m
 from geo.locate.sources import DEFAULT_OSM_INDEX
 from geo.locate.sources import index_path as index_path
-from geo.model import Location
+from geo.model import County, Location
 from geo.names import name_key
 
 DEFAULT_INDEX = DEFAULT_OSM_INDEX
@@ -154,7 +154,7 @@ def import_extract(extract: Path, index: Path | None = None, county: str | None 
     extract = Path(extract)
     if not extract.is_file():
         raise OsmIndexError(f"{extract}: no such file")
-    only = admin.county(county).name if county else None
+    only = admin.county(county) if county else None
     counties = _Counties(_county_areas(only))
     rows: list[tuple[OsmPlace, str]] = []
     outside = 0
@@ -186,13 +186,14 @@ def import_extract(extract: Path, index: Path | None = None, county: str | None 
     return ImportSummary(len(rows), outside, dict(sorted(by_kind.items())))
 
 
-def _county_areas(only: str | None) -> list[tuple[str, BaseGeometry]]:
+def _county_areas(only: County | None) -> list[tuple[str, BaseGeometry]]:
+    """(official name, as the index stores it; outline) of ``only``, or of every county."""
     if only:
-        return [(only, admin.county_polygon(only))]
+        return [(only.name, admin.county_polygon(only))]
     out = []
     for c in admin.counties():
         try:
-            out.append((c.name, admin.county_polygon(c.name)))
+            out.append((c.name, admin.county_polygon(c)))
         except GeoError:
             continue
     return out
@@ -230,7 +231,7 @@ class OsmIndex:
     def __bool__(self) -> bool:
         return self._con is not None
 
-    def lookup(self, name: str, county: str) -> Location | None:
+    def lookup(self, name: str, county: County) -> Location | None:
         """The location of the places called ``name`` in ``county``; None when none or ambiguous."""
         if self._con is None:
             return None
@@ -238,7 +239,7 @@ class OsmIndex:
             "SELECT p.osm_type, p.osm_id, p.kind, p.name, p.geometry_wkt FROM names n JOIN places p "
             "ON p.osm_type = n.osm_type AND p.osm_id = n.osm_id WHERE n.county = ? AND n.key = ? "
             "ORDER BY p.osm_type, p.osm_id",
-            (county, name_key(name)),
+            (county.name, name_key(name)),
         ).fetchall()
         if not rows:
             return None

@@ -31,7 +31,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import GeoError
 from geo.locate.sources import OVERRIDES_PATH
-from geo.model import Location
+from geo.model import County, Location
 from geo.names import compact
 
 DEFAULT_PATH = OVERRIDES_PATH
@@ -85,9 +85,11 @@ class Overrides:
         self._by_id = {o.site_id: o for o in self._items if o.site_id}
         self._by_name = {(o.name, o.county): o for o in self._items if o.name and o.county}
 
-    def lookup(self, site_id: str, name: str, county: str) -> Override | None:
-        """The placement of this site: by id first, else by name within the county."""
-        return self._by_id.get(site_id) or self._by_name.get((compact(name), county))
+    def lookup(self, site_id: str, name: str, county: County | str) -> Override | None:
+        """The placement of this site: by id first, else by name within the county (or the county's
+        name as a layer file gives it, for the app that reads them)."""
+        official = county.name if isinstance(county, County) else county
+        return self._by_id.get(site_id) or self._by_name.get((compact(name), official))
 
     def __len__(self) -> int:
         return len(self._items)

@@ -41,7 +41,7 @@ from geo.locate.osm_index import OsmIndex
 from geo.locate.overrides import Overrides, load_overrides
 from geo.locate.sources import STEPS
 from geo.locate.townships import locate_named, located_townships
-from geo.model import Location, Site
+from geo.model import County, Location, Site
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +71,8 @@ class Resolver:
         self._overrides_path = overrides_path
         self._gazetteer_path = gazetteer_path
         self._osm_index_path = osm_index_path
-        self._cache: dict[tuple[str, str, bool], Placement] = {}
-        self._areas: dict[str, tuple[BaseGeometry, BaseGeometry]] = {}
+        self._cache: dict[tuple[str, County, bool], Placement] = {}
+        self._areas: dict[County, tuple[BaseGeometry, BaseGeometry]] = {}
         self.steps: dict[str, str] = {}
         self.rejected: list[str] = []
         self._geocoding_error: str | None = None
@@ -101,7 +101,7 @@ class Resolver:
 
     def place(self, site: Site) -> Placement:
         """Like :meth:`locate`, with the step that placed the site."""
-        county = admin.county(site.county).name
+        county = site.county
         override = self.overrides.lookup(site.id, site.name, county)
         if override is not None:
             loc = self._inside(override.location(), county, f"{site.name}: hand placement")
@@ -132,7 +132,7 @@ class Resolver:
 
     # ------------------------------------------------------------ steps
 
-    def _resolve(self, name: str, county: str, *, use_name: bool) -> Placement:
+    def _resolve(self, name: str, county: County, *, use_name: bool) -> Placement:
         entry = self.gazetteer.lookup(name, county)
         if entry is not None:
             loc = self._inside(entry.location(), county, f"{name}: gazetteer entry {entry.name}")
@@ -163,7 +163,7 @@ class Resolver:
             fallback = replace(fallback, source=f"{fallback.source}; {note}")
         return Placement(fallback, "county")
 
-    def _by_clause(self, site: Site, county: str, fallback: Placement) -> Placement:
+    def _by_clause(self, site: Site, county: County, fallback: Placement) -> Placement:
         """The township the site's clause ties it to, located; else ``fallback``, citing the clause."""
         found = site_clause_township(site, county)
         if found is None:
@@ -180,14 +180,14 @@ class Resolver:
             return fallback  # the name already gave this township, and why it is not used
         return Placement(replace(fallback.location, source=f"{said}; {found.note()}"), "county")
 
-    def _finer_online(self, name: str, county: str, loc: Location) -> Location | None:
+    def _finer_online(self, name: str, county: County, loc: Location) -> Location | None:
         """A configured geocoder's answer when it is finer than ``loc`` (a township) and in the county."""
         online = self._geocode(name, county)
         if online is None or _RANK.get(online.precision, 0) <= _RANK.get(loc.precision, 0):
             return None
         return self._inside(online, county, f"{name}: {online.source}")
 
-    def _geocode(self, name: str, county: str) -> Location | None:
+    def _geocode(self, name: str, county: County) -> Location | None:
         """The configured online geocoders' answer; they never raise for network faults."""
         if self._geocoding_error is not None:
             return None
@@ -196,7 +196,7 @@ class Resolver:
         try:
             if self._geocoder_problems_seen is None:
                 self._geocoder_problems_seen = len(geocoders.problems())
-            return geocoders.geocode_site(name, admin.county(county))
+            return geocoders.geocode_site(name, county)
         except GeocoderConfigError as error:
             self._geocoding_error = str(error)
             log.warning("online geocoders not used: %s", error)
@@ -204,13 +204,13 @@ class Resolver:
 
     # ------------------------------------------------------------ the county check
 
-    def _county_areas(self, county: str) -> tuple[BaseGeometry, BaseGeometry]:
+    def _county_areas(self, county: County) -> tuple[BaseGeometry, BaseGeometry]:
         if county not in self._areas:
             area = admin.county_polygon(county)
             self._areas[county] = (area, area.buffer(COUNTY_BUFFER_DEG))
         return self._areas[county]
 
-    def _inside(self, loc: Location, county: str, what: str) -> Location | None:
+    def _inside(self, loc: Location, county: County, what: str) -> Location | None:
         """``loc`` if it lies in the county; else, when mostly inside, clipped to it; else None (logged).
 
         Clipping keeps a township's published box or a road running on past the border to the
@@ -224,7 +224,7 @@ class Resolver:
         if clipped is not None:
             return replace(loc, geometry=clipped)
         p = geom.representative_point()
-        text = f"{what} at ({p.x:.5f}, {p.y:.5f}) lies outside {county}; rejected"
+        text = f"{what} at ({p.x:.5f}, {p.y:.5f}) lies outside {county.key}; rejected"
         log.warning("location: %s", text)
         self.rejected.append(text)
         return None

@@ -39,7 +39,7 @@ from geo.locate import admin
 from geo.locate.county_location import county_location
 from geo.locate.gazetteer import Gazetteer
 from geo.locate.name_places import NamePlaces, locate_by_name, township_extent
-from geo.model import Location
+from geo.model import County, Location
 from geo.text import lexicon
 
 DATA_FILE = "geonames_cn.tsv"
@@ -126,7 +126,7 @@ def _index_of(given: Sequence[GeoNamesPlace]) -> tuple[np.ndarray, Callable[[int
     return np.array([(p.lon, p.lat) for p in given], dtype=float).reshape(-1, 2), given.__getitem__
 
 
-def places_in_county(county: str) -> list[GeoNamesPlace]:
+def places_in_county(county: County) -> list[GeoNamesPlace]:
     """GeoNames places inside the county's polygon."""
     area = admin.county_polygon(county)
     xy, place = _index()
@@ -181,12 +181,12 @@ def _suffixes() -> tuple[str, ...]:
     return tuple(lexicon.admin_names()["township_suffixes"])
 
 
-def _match(town: str, place: GeoNamesPlace, county: str) -> tuple[int, str, str] | None:
+def _match(town: str, place: GeoNamesPlace, county: County) -> tuple[int, str, str] | None:
     """(rank, matched name, how) when the place carries the township's name; lower rank is better."""
     short = admin.township_short(town)
     if town in place.zh_names:
         return 0, town, "official name"
-    for alias, url in _aliases().get((county, town), ()):
+    for alias, url in _aliases().get((county.name, town), ()):
         if alias in place.zh_names:
             return 1, alias, f"another name of {town}, per {url}"
     if short:
@@ -207,16 +207,15 @@ def _distance_m(a: Point, b: Point) -> float:
 class CountySeats:
     """The township seats GeoNames gives for one county, and what could not be used."""
 
-    county: str
+    county: County
     seats: dict[str, TownshipSeat]
     ambiguous: dict[str, tuple[int, ...]]  # township -> GeoNames ids that matched equally, far apart
     mean_township_radius_m: float
 
 
 @cache
-def county_seats(county: str) -> CountySeats:
+def county_seats(county: County) -> CountySeats:
     """The seats of the county's townships that GeoNames places inside the county."""
-    county = admin.county(county).name
     towns = admin.townships(county)
     inside = places_in_county(county)
     found: dict[str, tuple[int, GeoNamesPlace, str, str]] = {}
@@ -260,12 +259,12 @@ def county_seats(county: str) -> CountySeats:
     return CountySeats(county, seats, ambiguous, r_mean)
 
 
-def seat(town: str, county: str) -> TownshipSeat | None:
+def seat(town: str, county: County) -> TownshipSeat | None:
     """The GeoNames seat of this township of ``county``, or None."""
     return county_seats(county).seats.get(town)
 
 
-def locate_named(found: NamePlaces, county: str, gazetteer: Gazetteer) -> Location | None:
+def locate_named(found: NamePlaces, county: County, gazetteer: Gazetteer) -> Location | None:
     """Where the township(s) a name gives are, from the gazetteer's extents and GeoNames seats.
 
     One township: its gazetteer extent when it has one (:func:`geo.locate.name_places.locate_by_name`),
@@ -303,7 +302,7 @@ def locate_named(found: NamePlaces, county: str, gazetteer: Gazetteer) -> Locati
     )
 
 
-def located_townships(found: NamePlaces, county: str) -> frozenset[str]:
+def located_townships(found: NamePlaces, county: County) -> frozenset[str]:
     """The townships of ``found`` that GeoNames gives a seat for."""
     return frozenset(t for t in found.townships if seat(t, county) is not None)
 

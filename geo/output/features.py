@@ -44,7 +44,7 @@ def site_feature(site: Site, geometry: BaseGeometry, precision: str, uncertainty
         "name": site.name,
         "category": site.layer,
         "kind": site.kind,
-        "county": site.county,
+        "county": site.county.key,
         "county_source": county_source,
         "status": site.status,
         "precision": precision,

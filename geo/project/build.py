@@ -269,7 +269,7 @@ def _read_reports(request: BuildRequest, files: list[Path]) -> _Read | None:
                 if isinstance(outcome, str):
                     read.refused.append(outcome)
                     _say(f"warning: {outcome}")
-                elif not brief(outcome).county:
+                elif brief(outcome).county is None:
                     read.waiting.append(whole(outcome))
                 else:
                     read.results.append(outcome)
@@ -321,7 +321,7 @@ def _tell(read: _Read, built: Assembled, pending: list[dict[str, Any]], out: Pat
     _say(f"read {len(results)} of {len(files)} report(s); {sum(built.counts.values())} site(s): "
          + ", ".join(f"{k} {v}" for k, v in built.counts.items()))
     for b in map(brief, results):
-        _say(f"  {printable(b.name)}: county {b.county} ({b.county_source}: "
+        _say(f"  {printable(b.name)}: county {b.county.key if b.county else '?'} ({b.county_source}: "
              f"{', '.join(b.county_evidence[:3])}), year {b.year or '?'}, {b.mention_count} mention(s)")
     _say("  precision: " + ", ".join(f"{k} {v}" for k, v in sorted(built.precision.items())))
     _say("  placed by: " + ", ".join(f"{k} {v}" for k, v in built.steps.items()))

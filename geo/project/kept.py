@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING
 from geo.project.checked_file import read_checked, write_checked
 
 if TYPE_CHECKING:
+    from geo.model import County
     from geo.project.result_cache import ResultCache
     from geo.report.pipeline import DocumentResult
 
-_MAGIC = b"renewal-map briefs 1\n"
+_MAGIC = b"renewal-map briefs 2\n"  # 2: counties are County objects, no longer names
 _INDEX = "briefs.index"
 _MAX_ENTRIES = 200_000  # beyond this, only the entries of the latest build are kept
 
@@ -34,17 +35,17 @@ class Brief:
     """What a build needs of a report without its text and mentions."""
 
     name: str
-    county: str
+    county: County | None  # None while the report waits for its county
     county_source: str
     county_evidence: tuple[str, ...]
     year: int | None
     mention_count: int
-    counties: tuple[str, ...]  # the counties of its mentions, first seen first
+    counties: tuple[County, ...]  # the counties of its mentions, first seen first
     about: tuple[tuple[str, str], ...] = ()  # its title, issuer and date where known
 
     @classmethod
     def of(cls, r: DocumentResult) -> Brief:
-        counties = tuple(dict.fromkeys(m.county for m in r.mentions))
+        counties = tuple(dict.fromkeys(m.county for m in r.mentions if m.county is not None))
         return cls(r.name, r.county, r.county_source, tuple(r.county_evidence), r.year, len(r.mentions),
                    counties, tuple(r.about().items()))
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from geo.report.manifest import MANIFEST, manifest_line
 
 if TYPE_CHECKING:
-    from geo.locate.admin import County
     from geo.model import DocumentResult
 
 PENDING = "pending.json"
@@ -30,26 +29,13 @@ def entry(result: DocumentResult, root: Path | None) -> dict[str, Any]:
     except ValueError:
         folder, rel = path.parent, path.name
     guesses = [g.as_json() for g in result.guesses]
-    first = qualified_name(result.guesses[0].county) if result.guesses else "<county>"
+    first = result.guesses[0].county.key if result.guesses else "<county>"
     sites = [{"name": m.mention.name, "category": m.mention.layer, "kind": m.mention.kind,
               "surface": result.text[m.mention.start:m.mention.end], "start": m.mention.start,
               "end": m.mention.end, "status": m.status} for m in result.mentions]
     return {"file": rel, "path": str(path), "manifest": str(folder / MANIFEST),
             "manifest_line": manifest_line(rel, first), "reason": result.pending_reason,
             "guesses": guesses, "sites": sites, **result.about()}
-
-
-def qualified_name(county: County) -> str:
-    """The county's name as a manifest must give it: official, or prefecture + official when shared."""
-    from geo.errors import CountyError
-    from geo.locate import admin
-
-    try:
-        if admin.county(county.name) == county:
-            return county.name
-    except CountyError:
-        pass
-    return county.city + county.name
 
 
 def pending_bytes(entries: list[dict[str, Any]]) -> bytes:

@@ -41,6 +41,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.atomic import directory_lock, fsync_dir
 from geo.errors import GeoError, printable
 from geo.locate.overrides import DEFAULT_PATH, GEOMETRY_TYPES, Override, OverridesError, load_overrides
+from geo.model import County
 from geo.names import compact
 
 #: How a site id looks (:attr:`geo.extract.sites.Site.id`).
@@ -101,21 +102,22 @@ def place_site(
     """
     from geo.output.features import geometry_json
 
-    county_name = _official_county(county, site_id or name or "?")
+    where = _county_given(county, site_id or name or "?")
+    county_name = where.name  # the placements file names a county by its official name
     name = compact(name) if name and name.strip() else None
     site_id = site_id.strip() if site_id and site_id.strip() else None
     if site_id is None and name is None:
         raise PlacementError("no site given: give its site id or its name")
     label = f"{name or site_id} ({site_id or county_name})" if name else str(site_id)
     if site_id is not None:
-        _check_site_id(site_id, name, county_name)
+        _check_site_id(site_id, name, where)
     note, who = (note or "").strip(), (who or "").strip()
     if not note:
         raise PlacementError(f"{label}: a note is required: say where the location comes from (a URL or how "
                              "it is known)")
     if not who:
         raise PlacementError(f"{label}: say who places it")
-    _check_geometry(geometry, county_name, label)
+    _check_geometry(geometry, where, label)
     stamp = _when(when, label)
 
     props: dict[str, Any] = {}
@@ -151,7 +153,7 @@ def undo_last(
     """
     path = Path(path)
     name = compact(name) if name and name.strip() else None
-    county_name = _official_county(county, site_id or name or "?") if county else None
+    county_name = _county_given(county, site_id or name or "?").name if county else None
     if not site_id and not name:
         raise PlacementError("no site given: give its site id or its name")
     if not path.exists():
@@ -178,30 +180,30 @@ def undo_last(
 
 
 
-def _official_county(county: str | None, label: str) -> str:
+def _county_given(county: str | None, label: str) -> County:
     from geo.locate import admin
 
     if not county or not county.strip():
         raise PlacementError(f"{label}: the county is required (official or short name, e.g. 德清县)")
     try:
-        return admin.county(county.strip()).name
+        return admin.county(county.strip())
     except GeoError as error:
         raise PlacementError(f"{label}: {error}") from None
 
 
-def _check_site_id(site_id: str, name: str | None, county: str) -> None:
+def _check_site_id(site_id: str, name: str | None, county: County) -> None:
     """A site id must look like one and, when the name is given too, be that site's id."""
     m = SITE_ID.match(site_id)
     if m is None:
         raise PlacementError(f"{site_id!r} is not a site id (like parks-0123456789ab)")
     if name is not None:
         layer = m.group(1)
-        digest = hashlib.sha1(f"{county}|{layer}|{name}".encode()).hexdigest()[:12]
+        digest = hashlib.sha1(f"{county.key}|{layer}|{name}".encode()).hexdigest()[:12]  # as Site.id
         if site_id != f"{layer}-{digest}":
-            raise PlacementError(f"{site_id} is not the id of {name} in {county}")
+            raise PlacementError(f"{site_id} is not the id of {name} in {county.key}")
 
 
-def _check_geometry(geometry: BaseGeometry, county: str, label: str) -> None:
+def _check_geometry(geometry: BaseGeometry, county: County, label: str) -> None:
     import shapely
 
     from geo.locate import admin
@@ -224,7 +226,7 @@ def _check_geometry(geometry: BaseGeometry, county: str, label: str) -> None:
     if not area.covers(geometry):
         p = geometry if isinstance(geometry, Point) else geometry.representative_point()
         raise PlacementError(
-            f"{label}: ({p.x:.5f}, {p.y:.5f}) lies outside {county}; a site is placed inside its own "
+            f"{label}: ({p.x:.5f}, {p.y:.5f}) lies outside {county.key}; a site is placed inside its own "
             "county (coordinates are longitude, latitude in WGS-84)"
         )
 
@@ -545,12 +547,13 @@ def _print_placements(path: Path) -> None:
 
 
 def find_site(site: str, layers: Path, county: str | None) -> tuple[str | None, str | None, str]:
-    """(site id, name, official county) of ``site`` (an id or a name) from the built layers.
+    """(site id, name, county as the layers name it: :attr:`County.key`) of ``site`` (an id or a
+    name) from the built layers.
 
     An id not in the layers may still be placed with ``county``; a name must be found, and a name
     found more than once needs ``county`` (or the id) to say which.
     """
-    county_name = _official_county(county, site) if county else None
+    county_name = _county_given(county, site).key if county else None
     by_id = SITE_ID.match(site) is not None
     features = _layer_sites(layers)
     if by_id:

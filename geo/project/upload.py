@@ -49,7 +49,7 @@ from geo.text.ingest.messages import format_size
 
 if TYPE_CHECKING:
     from geo.locate.resolver import Resolver
-    from geo.model import DocumentResult
+    from geo.model import County, DocumentResult
 
 #: Size limit of one uploaded report.
 MAX_UPLOAD_BYTES: int = 20 * 1024 * 1024
@@ -151,13 +151,13 @@ def _county_warning(name: str, doc: DocumentResult) -> list[str]:
     from geo.locate.county import detect_county
 
     try:
-        found = detect_county(doc.text).county.name
+        found = detect_county(doc.text).county
     except CountyError:
         return [f"{name}: the county was given; the text alone does not tell it, so saving it into the "
                 "project would be refused (every build reads a report's county from its text)"]
-    if found != doc.county:
-        return [f"{name}: the text reads as {found}, not {doc.county}; saving it into the project would "
-                "be refused (every build reads a report's county from its text)"]
+    if doc.county is not None and found != doc.county:
+        return [f"{name}: the text reads as {found.key}, not {doc.county.key}; saving it into the project "
+                "would be refused (every build reads a report's county from its text)"]
     return []
 
 
@@ -258,8 +258,8 @@ def save_upload(
                 reason = next(e for p, e in built.refused if p == new)
                 raise _save_refusal(name, reason, official, hide=Path(tmp))
         if official is not None and doc.county != official:
-            raise UploadError(name, f"the text reads as {doc.county}, not {official}; every build reads a "
-                                    "report's county from its text, so it is not saved")
+            raise UploadError(name, f"the text reads as {_key(doc.county)}, not {official.key}; every build "
+                                    "reads a report's county from its text, so it is not saved")
         layer_files, counts = geo_layers.layer_files(layers_dir, built.features)
         _commit(sources_dir, layer_files, (target, data) if added else None)
 
@@ -282,11 +282,11 @@ def recover_interrupted_save(sources_dir: Path = Path("data/sources")) -> bool:
         return _recover(sources_dir)
 
 
-def _official_county(name: str, county: str) -> str:
+def _official_county(name: str, county: str) -> County:
     from geo.locate import admin
 
     try:
-        return admin.county(county).name
+        return admin.county(county)
     except GeoError as error:
         raise UploadError(name, str(error)) from None
 
@@ -307,9 +307,13 @@ def _check_name(name: str, data: bytes, target: Path, existing: list[Path]) -> b
     return True
 
 
-def _save_refusal(name: str, error: GeoError, county: str | None, hide: Path | None = None) -> UploadError:
+def _key(county: County | None) -> str:
+    return county.key if county is not None else "no county"
+
+
+def _save_refusal(name: str, error: GeoError, county: County | None, hide: Path | None = None) -> UploadError:
     if isinstance(error, CountyError):
-        given = f" (given: {county})" if county else ""
+        given = f" (given: {county.key})" if county else ""
         refusal = _refusal(name, CountyError(f"{error}{given}"), hide)
         return UploadError(name, refusal.reason.removesuffix("; choose the county")
                            + "; every build reads a report's county from its text, so a report saved into "

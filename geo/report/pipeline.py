@@ -16,7 +16,7 @@ from typing import Any
 
 from geo.extract import find_mentions
 from geo.extract.status import status_of
-from geo.model import DocumentResult, Mention, Sentence, SiteMention
+from geo.model import County, DocumentResult, Mention, Sentence, SiteMention
 from geo.text.sentences import split_sentences
 
 # A report says which county it is about in its title and opening pages; reading a bounded
@@ -51,13 +51,14 @@ def prepare(county: str | None = None) -> None:
     gc.freeze()
 
 
-def process_file(path: Path, county: str | None = None, *, root: Path | None = None,
+def process_file(path: Path, county: County | str | None = None, *, root: Path | None = None,
                  pending_ok: bool = False) -> DocumentResult:
     """Read, clean, and find the sites of one report. Raises IngestError or CountyError.
 
-    The county comes from ``county`` when given, else from the manifest (``sources.csv``) of its
-    folder up to ``root``, else from every clue weighed (``geo.locate.county.decide``). When it stays
-    unclear the report is returned waiting (``county`` "") if ``pending_ok``, else refused.
+    The county comes from ``county`` when given (a name is read by ``geo.locate.admin.county``),
+    else from the manifest (``sources.csv``) of its folder up to ``root``, else from every clue
+    weighed (``geo.locate.county.decide``). When it stays unclear the report is returned waiting
+    (``county`` None) if ``pending_ok``, else refused.
     """
     from geo.errors import CountyError, printable
     from geo.locate.county.decide import Clues
@@ -93,9 +94,9 @@ def with_manifest(result: DocumentResult, title: str, when: str) -> DocumentResu
 
 
 def process_text(raw_text: str, name: str, *, path: Path | None = None, fmt: str = "text",
-                 county: str | None = None, clues: Any = None, pending_ok: bool = False) -> DocumentResult:
+                 county: County | str | None = None, clues: Any = None,
+                 pending_ok: bool = False) -> DocumentResult:
     from geo.errors import CountyError
-    from geo.locate.admin import County
     from geo.locate.county.decide import Clues, decide
     from geo.text.clean import clean_text
     from geo.text.title import read_heading
@@ -114,12 +115,11 @@ def process_text(raw_text: str, name: str, *, path: Path | None = None, fmt: str
     sentences = split_sentences(text)
     mentions = find_mentions(sentences, county_names=(named.name, named.short) if named else ())
     leads = _paragraph_leads(text)
-    county_name = c.name if c else ""
     site_mentions = tuple(
-        SiteMention(m, name, county_name, _status(m, leads)) for m in mentions
+        SiteMention(m, name, c, _status(m, leads)) for m in mentions
     )
     heading = read_heading(text)
-    return DocumentResult(name, path or Path(name), fmt, text, county_name, decision.evidence,
+    return DocumentResult(name, path or Path(name), fmt, text, c, decision.evidence,
                           document_year(text), site_mentions, decision.source, decision.confidence,
                           decision.guesses, decision.reason if c is None else "",
                           heading.title, heading.issuer, heading.date)

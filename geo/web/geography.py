@@ -69,13 +69,14 @@ def township_seats(counties: Iterable[str]) -> list[Seat]:
     by county and township. Optional like the outlines (``layers_io.county_outlines``): a county
 the stages below do not know, or cannot read, has none."""
     try:
+        from geo.locate.admin import county as county_named
         from geo.locate.townships import county_seats
     except Exception:  # missing or broken: the map only loses its seats
         return []
     out: list[Seat] = []
     for county in sorted(set(counties)):
         try:
-            found = county_seats(county)
+            found = county_seats(county_named(county))
         except Exception:  # unknown, ambiguous, without a polygon or unreadable: nothing drawn
             continue
         for town, s in sorted(found.seats.items()):

@@ -84,7 +84,8 @@ def read_upload(
     else:
         entry.features = [dict(f) for f in result.features]
         entry.warnings = list(result.warnings)
-        entry.doc_county = str(getattr(result.document, "county", "") or "")
+        county = getattr(result.document, "county", None)  # a County, None while it waits
+        entry.doc_county = county.key if county is not None else ""
     return entry
 
 

@@ -23,6 +23,29 @@ def test_county_fields() -> None:
                                    adcode="330521")
 
 
+def test_a_county_s_key_is_its_name_after_its_prefecture_when_the_name_is_shared() -> None:
+    assert county("永康").key == "永康市" and not county("永康").shared
+    nanjing, fuzhou = county("南京市鼓楼区"), county("福州鼓楼区")
+    assert (nanjing.key, fuzhou.key) == ("南京市鼓楼区", "福州市鼓楼区") and nanjing.shared
+    assert nanjing != fuzhou and nanjing == County("鼓楼区", nanjing.short, "南京市", "江苏省", nanjing.adcode)
+
+
+def test_every_county_s_key_names_it_again() -> None:
+    assert all(county(c.key) == c for c in counties())
+
+
+def test_the_admin_tables_take_a_county() -> None:
+    yk = county("永康市")
+    assert townships(yk) == townships("永康市") and places_in(yk) == places_in("永康")
+    assert township_of(yk, "黄棠") == township_of("永康市", "黄棠") == "东城街道"
+    assert county_polygon(county("南京市鼓楼区")).contains(Point(118.77, 32.07))  # 鼓楼区 of 南京, not 福州
+
+
+def test_a_county_not_in_the_tables_is_refused_naming_it() -> None:
+    with pytest.raises(CountyError, match="甲县"):
+        townships(County("甲县", "甲", "乙市", "丙省", "999999"))
+
+
 def test_every_county_is_well_formed() -> None:
     cs = counties()
     assert len(cs) > 2800

@@ -21,7 +21,7 @@ from geo.locate.resolver import Resolver
 from geo.locate.townships import seat
 from geo.web.precision import finer_hint
 
-JY = "缙云县"
+JY = admin.county("缙云县")
 TOWN, OTHER = "新建镇", "壶镇镇"  # both have a GeoNames seat inside 缙云县
 NO_SEAT = "仙都街道"  # a township of 缙云县 that GeoNames has no seat for
 

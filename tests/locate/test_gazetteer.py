@@ -9,7 +9,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Point
 
-from geo.locate.admin import county_polygon
+from geo.locate.admin import county, county_polygon
 from geo.locate.gazetteer import (
     COLUMNS,
     DEFAULT_PATH,
@@ -63,7 +63,7 @@ def test_entries_are_honest(gaz: Gazetteer) -> None:
 
 def test_county_seats_are_county_level_with_the_county_extent(gaz: Gazetteer) -> None:
     for name in ("永康市", "德清县"):
-        e = gaz.lookup(name, name)
+        e = gaz.lookup(name, county(name))
         assert e is not None and e.geometry.geom_type == "Point"
         outline = shapely.get_coordinates(county_polygon(name))
         farthest = max(GEOD.inv(e.geometry.x, e.geometry.y, x, y)[2] for x, y in outline)
@@ -72,7 +72,7 @@ def test_county_seats_are_county_level_with_the_county_extent(gaz: Gazetteer) ->
 
 def test_bounding_boxes_are_township_polygons_with_half_diagonal(gaz: Gazetteer) -> None:
     for name in ("莫干山镇", "钟管镇"):
-        e = gaz.lookup(name, "德清县")
+        e = gaz.lookup(name, county("德清县"))
         assert e is not None and e.geometry.geom_type == "Polygon" and e.precision == "township"
         minx, miny, maxx, maxy = e.geometry.bounds
         assert e.uncertainty_m == pytest.approx(GEOD.inv(minx, miny, maxx, maxy)[2] / 2, abs=1)
@@ -87,10 +87,10 @@ def test_known_bad_and_low_confidence_coordinates_are_left_out(gaz: Gazetteer) -
 
 
 def test_coordinates_are_wgs84_lon_lat(gaz: Gazetteer) -> None:
-    seat = gaz.lookup("永康市", "永康市")
+    seat = gaz.lookup("永康市", county("永康市"))
     assert seat is not None
     assert (seat.geometry.x, seat.geometry.y) == pytest.approx((120.0425, 28.890833), abs=1e-6)
-    dot = gaz.lookup("29°N 120°E", "永康市")  # by alias
+    dot = gaz.lookup("29°N 120°E", county("永康市"))  # by alias
     assert dot is not None and (dot.geometry.x, dot.geometry.y) == (120.0, 29.0)
 
 
@@ -98,14 +98,14 @@ def test_coordinates_are_wgs84_lon_lat(gaz: Gazetteer) -> None:
 
 
 def test_lookup_name_then_alias_within_county(gaz: Gazetteer) -> None:
-    assert gaz.lookup("莫干山", "德清县").name == "莫干山"  # type: ignore[union-attr]
-    assert gaz.lookup("莫干山镇", "德清县").name == "莫干山镇"  # type: ignore[union-attr]
-    assert gaz.lookup("Mount Mogan", "德清县").name == "莫干山"  # type: ignore[union-attr]
-    assert gaz.lookup(" 德清 ", "德清县").name == "德清县"  # type: ignore[union-attr]
-    assert gaz.lookup("莫干山", "德清").name == "莫干山"  # type: ignore[union-attr]
-    assert gaz.lookup("莫干山", "湖州市德清县").name == "莫干山"  # type: ignore[union-attr]
-    assert gaz.lookup("莫干山", "永康市") is None  # not in that county
-    assert gaz.lookup("塔山公园", "永康市") is None  # no source says where it is
+    assert gaz.lookup("莫干山", county("德清县")).name == "莫干山"  # type: ignore[union-attr]
+    assert gaz.lookup("莫干山镇", county("德清县")).name == "莫干山镇"  # type: ignore[union-attr]
+    assert gaz.lookup("Mount Mogan", county("德清县")).name == "莫干山"  # type: ignore[union-attr]
+    assert gaz.lookup(" 德清 ", county("德清县")).name == "德清县"  # type: ignore[union-attr]
+    assert gaz.lookup("莫干山", county("德清")).name == "莫干山"  # type: ignore[union-attr]
+    assert gaz.lookup("莫干山", county("湖州市德清县")).name == "莫干山"  # type: ignore[union-attr]
+    assert gaz.lookup("莫干山", county("永康市")) is None  # not in that county
+    assert gaz.lookup("塔山公园", county("永康市")) is None  # no source says where it is
 
 
 def test_exact_name_wins_over_an_alias(tmp_path: Path) -> None:
@@ -113,12 +113,12 @@ def test_exact_name_wins_over_an_alias(tmp_path: Path) -> None:
                  "甲地,乙地,永康市,poi,POINT (120.03 28.9),street,300,https://example.org/1,e",
                  "乙地,,永康市,poi,POINT (120.04 28.91),street,300,https://example.org/2,e")
     g = Gazetteer.load(path)
-    assert g.lookup("乙地", "永康市").source_url == "https://example.org/2"  # type: ignore[union-attr]
-    assert g.lookup("甲地", "永康市").aliases == ("乙地",)  # type: ignore[union-attr]
+    assert g.lookup("乙地", county("永康市")).source_url == "https://example.org/2"  # type: ignore[union-attr]
+    assert g.lookup("甲地", county("永康市")).aliases == ("乙地",)  # type: ignore[union-attr]
 
 
 def test_entry_as_location(gaz: Gazetteer) -> None:
-    e = gaz.lookup("钟管镇", "德清县")
+    e = gaz.lookup("钟管镇", county("德清县"))
     assert e is not None
     loc = e.location()
     assert (loc.precision, loc.uncertainty_m) == ("township", e.uncertainty_m)

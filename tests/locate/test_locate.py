@@ -17,34 +17,34 @@ import geo.locate.geocoders as geocoders
 import geo.locate.overrides
 from geo import coords
 from geo.cli import main
-from geo.locate.admin import county_polygon
+from geo.locate.admin import county, county_polygon
 from geo.locate.county_location import county_location
 from geo.locate.gazetteer import COLUMNS
 from geo.locate.resolver import COUNTY_BUFFER_DEG, Resolver, locate_site
-from geo.model import Site
+from geo.model import County, Site
 from geo.output.layers import LAYERS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "data" / "sources"
-DQ, YK = "德清县", "永康市"
+DQ, YK = county("德清县"), county("永康市")
 IN_DEQING = (119.97, 30.55)
 IN_YONGKANG = (120.03, 28.90)
 WHEN = "2024-05-01T10:00:00+08:00"
 
 
-def site(name: str, county: str = DQ, layer: str = "parks", kind: str = "park") -> Site:
-    return Site(name, kind, layer, "公园", county)
+def site(name: str, where: County = DQ, layer: str = "parks", kind: str = "park") -> Site:
+    return Site(name, kind, layer, "公园", where)
 
 
-def inside(geom: Any, county: str) -> bool:
-    return bool(county_polygon(county).buffer(COUNTY_BUFFER_DEG).covers(geom))
+def inside(geom: Any, where: County) -> bool:
+    return bool(county_polygon(where).buffer(COUNTY_BUFFER_DEG).covers(geom))
 
 
 def write_overrides(path: Path, *placements: tuple[Site, Any]) -> Path:
     """Placements as (site, (lon, lat)) or (site, shapely geometry)."""
     feats = [
         {"type": "Feature", "geometry": mapping(g if isinstance(g, BaseGeometry) else Point(g)),
-         "properties": {"site_id": s.id, "name": s.name, "county": s.county,
+         "properties": {"site_id": s.id, "name": s.name, "county": s.county.name,
                         "note": "seen on the ground", "who": "Li", "when": WHEN}}
         for s, g in placements
     ]
@@ -135,8 +135,8 @@ def test_gazetteer_entry_outside_the_county_is_rejected(tmp_path: Path, no_geoco
     path = tmp_path / "gazetteer.csv"
     rows = [
         ",".join(COLUMNS),
-        f"狮子山休闲公园,,{DQ},poi,POINT ({IN_YONGKANG[0]} {IN_YONGKANG[1]}),exact,50,https://example.org/a,x",
-        f"上渚山公园,,{DQ},poi,POINT ({IN_DEQING[0]} {IN_DEQING[1]}),exact,50,https://example.org/b,y",
+        f"狮子山休闲公园,,{DQ.name},poi,POINT ({IN_YONGKANG[0]} {IN_YONGKANG[1]}),exact,50,https://example.org/a,x",
+        f"上渚山公园,,{DQ.name},poi,POINT ({IN_DEQING[0]} {IN_DEQING[1]}),exact,50,https://example.org/b,y",
     ]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     r = Resolver(overrides_path=tmp_path / "none.geojson", gazetteer_path=path)
@@ -258,7 +258,7 @@ def test_every_seed_site_lies_in_its_county(tmp_path: Path, no_geocoders: None,
     assert len(feats) > 40
     for f in feats:
         p = f["properties"]
-        assert inside(shape(f["geometry"]), p["county"]), p["name"]
+        assert inside(shape(f["geometry"]), county(p["county"])), p["name"]
         assert p["location_source"] and p["uncertainty_m"] > 0
     by_name = {f["properties"]["name"]: f["properties"] for f in feats}
     assert by_name["南路村"]["precision"] == "township"  # 莫干山镇, whose extent is cited
@@ -280,3 +280,10 @@ def test_a_configured_geocoder_beats_a_township_seat_only_when_finer(amap_server
     loc = r.locate(hall)
     assert r.steps[hall.id] == "geocoder" and loc.precision == "street"
     assert loc.source == "amap: 永康市古山镇文化礼堂"
+
+
+def test_a_site_of_a_county_whose_name_another_shares_is_placed_in_its_own(resolver: Resolver) -> None:
+    nanjing = county("南京市鼓楼区")
+    loc = resolver.locate(site("甲公园", nanjing))
+    assert loc.precision == "county" and inside(loc.geometry, nanjing)
+    assert not inside(loc.geometry, county("福州市鼓楼区"))

@@ -8,8 +8,9 @@ from shapely.geometry import Point
 from geo.locate import admin
 from geo.locate.gazetteer import Gazetteer
 from geo.locate.name_places import is_common_word, locate_by_name, name_places, unlocated_note
+from geo.model import County
 
-DQ, YK = "德清县", "永康市"
+DQ, YK = admin.county("德清县"), admin.county("永康市")
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,7 @@ def gazetteer() -> Gazetteer:
         ("钟管镇文化中心", DQ, ("钟管镇",)),
     ],
 )
-def test_townships_named_in_the_name(name: str, county: str, townships: tuple[str, ...]) -> None:
+def test_townships_named_in_the_name(name: str, county: County, townships: tuple[str, ...]) -> None:
     found = name_places(name, county)
     assert found is not None
     assert found.townships == townships and found.unknown == () and found.village is None
@@ -62,12 +63,13 @@ def test_zone_part_that_is_no_township_is_kept_as_unknown() -> None:
         ("新安江大桥", DQ),  # 新安江 is a river: its first characters are not 新安镇
     ],
 )
-def test_names_that_name_no_township(name: str, county: str) -> None:
+def test_names_that_name_no_township(name: str, county: County) -> None:
     assert name_places(name, county) is None
 
 
-@pytest.mark.parametrize(("county", "town"), [("昌平区", "城南街道"), ("华坪县", "中心镇")])
-def test_a_short_form_that_is_an_everyday_word_does_not_match(county: str, town: str) -> None:
+@pytest.mark.parametrize(("name", "town"), [("昌平区", "城南街道"), ("华坪县", "中心镇")])
+def test_a_short_form_that_is_an_everyday_word_does_not_match(name: str, town: str) -> None:
+    county = admin.county(name)
     short = admin.township_short(town)
     assert town in admin.townships(county) and admin.township_of(county, short) == town  # the admin data
     assert is_common_word(short)
@@ -135,6 +137,6 @@ def test_a_prefix_that_is_also_the_county_short_name_is_the_county() -> None:
     county = next(c for c in admin.counties() if names.count(c.name) == 1
                   and any(admin.township_short(t) == c.short for t in admin.townships(c.name)))
     town = next(t for t in admin.townships(county.name) if admin.township_short(t) == county.short)
-    assert name_places(f"{county.short}文化中心", county.name) is None
-    found = name_places(f"{town}文化中心", county.name)  # written in full, it is the township
+    assert name_places(f"{county.short}文化中心", county) is None
+    found = name_places(f"{town}文化中心", county)  # written in full, it is the township
     assert found is not None and found.townships == (town,)

@@ -87,7 +87,7 @@ def test_a_name_in_another_county_is_not_used(extract: Path, tmp_path: Path) -> 
     index = tmp_path / "osm.sqlite"
     import_extract(extract, index)
     resolver = Resolver(osm_index_path=index)
-    loc = resolver.locate(Site("庚辛公园", "park", "parks", "公园", JY))
+    loc = resolver.locate(Site("庚辛公园", "park", "parks", "公园", admin.county(JY)))
     assert loc.precision == "county" and "openstreetmap" not in loc.source
 
 

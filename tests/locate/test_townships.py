@@ -16,7 +16,7 @@ from geo.locate.resolver import Resolver
 from geo.locate.townships import GeoNamesPlace, county_seats, locate_named, seat
 from geo.model import Site
 
-JY = "缙云县"  # a county no report here comes from
+JY = admin.county("缙云县")  # a county no report here comes from
 
 
 @pytest.fixture(scope="module")

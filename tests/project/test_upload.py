@@ -95,7 +95,7 @@ def test_docx_upload_is_read_by_the_build_pipeline_and_touches_nothing(
 
     assert tree(project) == before and stamps(project) == before_stamps
     assert list(private.iterdir()) == []  # the private copy is gone
-    assert result.name == DOCX_NAME and result.document.fmt == "docx" and result.document.county == "德清县"
+    assert result.name == DOCX_NAME and result.document.fmt == "docx" and result.document.county.key == "德清县"
     names = {f["properties"]["name"] for f in result.features}
     assert {PARK, "城山郊野公园", "中兴未来社区"} <= names
     assert all(f["properties"]["origin"] == "upload" for f in result.features)
@@ -125,7 +125,7 @@ def test_county_given_for_an_upload(project: Path) -> None:
         process_upload("短讯.txt", text)
     assert "短讯.txt" in str(info.value) and "choose the county" in str(info.value)
     result = process_upload("短讯.txt", text, county="德清")
-    assert result.document.county == "德清县" and [f["properties"]["name"] for f in result.features] == [PARK]
+    assert result.document.county.key == "德清县" and [f["properties"]["name"] for f in result.features] == [PARK]
     assert any("saving it into the project would be refused" in w for w in result.warnings)
 
 
@@ -186,7 +186,7 @@ def test_save_adds_the_report_and_rebuilds_the_layers_as_the_build_would(
 
     assert saved.added and saved.path == project / "data" / "sources" / DOCX_NAME
     assert saved.path.read_bytes() == docx_bytes
-    assert saved.reports == 2 and saved.document.county == "德清县" and saved.warnings == ()
+    assert saved.reports == 2 and saved.document.county.key == "德清县" and saved.warnings == ()
     layer_features = features(project / "layers")
     assert PARK in {f["properties"]["name"] for f in layer_features}
     assert saved.counts == {

@@ -10,7 +10,7 @@ def test_county_is_read_from_a_bounded_opening_sample() -> None:
     filler = "各项工作稳步推进。\n" * (COUNTY_SAMPLE_CHARS // 10)
     tail = "德清县德清县德清县。\n" * 1000  # beyond the sample: not read for the county
     result = process_text(opening + filler + tail, "long.txt")
-    assert result.county == "永康市"
+    assert result.county is not None and result.county.key == "永康市"
     assert [m.mention.name for m in result.mentions][:1] == ["塔山公园"]
 
 

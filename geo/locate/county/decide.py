@@ -67,10 +67,12 @@ def _given(name: str, source: str) -> Decision:
     return Decision(admin.county(name), source, 1.0)
 
 
-def decide(text: str, clues: Clues | None = None, override: str | None = None) -> Decision:
+def decide(text: str, clues: Clues | None = None, override: County | str | None = None) -> Decision:
     """The county of a report. Raises CountyError only for an unknown ``override`` or manifest
     county (a person's mistake to show, never to guess past)."""
     clues = clues or Clues()
+    if isinstance(override, County):
+        return Decision(override, GIVEN, 1.0)
     if override is not None and override.strip():
         return _given(override, GIVEN)
     if clues.county.strip():

@@ -44,10 +44,10 @@ _ANSWER_ERRORS = (GeopyError, KeyError, TypeError, ValueError, IndexError, Attri
                   RecursionError, OverflowError)
 
 
-def _default_polygon(county_name: str) -> BaseGeometry:
+def _default_polygon(county: County) -> BaseGeometry:
     from geo.locate.admin import county_polygon
 
-    return county_polygon(county_name)
+    return county_polygon(county)
 
 
 def is_retryable(error: BaseException) -> bool:
@@ -66,7 +66,7 @@ class SiteGeocoder:
         config: GeocoderConfig,
         *,
         cache: GeoCache | None = None,
-        polygon_for: Callable[[str], BaseGeometry] | None = None,
+        polygon_for: Callable[[County], BaseGeometry] | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.config = config
@@ -85,7 +85,7 @@ class SiteGeocoder:
         if not self.providers:
             return None
         try:
-            area = self.polygon_for(county.name)
+            area = self.polygon_for(county)
         except GeoError as error:
             self._problem(f"{county.name}: no county outline to check answers with ({error}); not geocoded")
             return None

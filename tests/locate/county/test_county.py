@@ -160,7 +160,7 @@ def _farthest_m(lon: float, lat: float, name: str) -> float:
 
 @pytest.mark.parametrize("name", ["永康市", "德清县", "牟定县"])
 def test_location_inside_with_honest_radius(name: str) -> None:
-    loc = county_location(name)
+    loc = county_location(county(name))
     assert isinstance(loc, Location)
     assert loc.precision == "county"
     assert loc.geometry.geom_type == "Point"
@@ -171,7 +171,7 @@ def test_location_inside_with_honest_radius(name: str) -> None:
 
 
 def test_location_uses_cited_seat() -> None:
-    loc = county_location("永康市")
+    loc = county_location(county("永康市"))
     assert loc.geometry.coords[0] == pytest.approx((120.04250, 28.89083))
     assert "county seat" in loc.source and "http" in loc.source
     assert 20_000 < loc.uncertainty_m < 60_000
@@ -179,14 +179,14 @@ def test_location_uses_cited_seat() -> None:
 
 def test_location_without_seat_is_labelled() -> None:
     for name in ("嵊州市", "牟定县"):
-        assert "representative point" in county_location(name).source
-    assert county_location("德清") == county_location("德清县")
-    assert "county seat" in county_location("德清县").source
+        assert "representative point" in county_location(county(name)).source
+    assert county_location(county("德清")) == county_location(county("德清县"))
+    assert "county seat" in county_location(county("德清县")).source
 
 
-def test_location_unknown_county() -> None:
-    with pytest.raises(CountyError):
-        county_location("不存在县")
+def test_an_unknown_county_is_refused_naming_it() -> None:
+    with pytest.raises(CountyError, match="不存在县"):
+        county("不存在县")
 
 
 def test_county_seats_csv() -> None:
