@@ -102,7 +102,7 @@ def _runner(plan: dict[str, Any]) -> Callable[[Path], None]:
         data = Path(plan["upload"]).read_bytes()
 
         def save(root: Path) -> None:
-            save_upload(Project.at(root, cache=None), plan["name"], data)
+            save_upload(Project.at(root), plan["name"], data)
 
         return save
 
@@ -112,7 +112,7 @@ def _runner(plan: dict[str, Any]) -> Callable[[Path], None]:
 
     def place(root: Path) -> None:
         place_site(
-            Project.at(root, cache=None),
+            Project.at(root),
             site_id=plan["site_id"],
             name=plan["site_name"],
             county=plan["county"],

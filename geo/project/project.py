@@ -1,8 +1,8 @@
 """The project a build, a save or a placement works on, every file it reads or writes named once.
 
 A :class:`Project` is passed to :func:`geo.project.build.build`, :func:`geo.project.upload.save_upload`
-and :func:`geo.project.placement.place` (and ``undo``, ``placements``); nothing below reads a
-path from a module global of its own choosing, so two projects in one process never meet.
+and :func:`geo.project.placement.place` (and ``undo``, ``placements``), which take every path
+from it, so two projects in one process never read or write each other's files.
 
 :meth:`Project.at` gives the defaults of a project folder; :meth:`Project.from_environment` adds
 what the app reads from the environment (``RENEWAL_MAP_LAYERS``, ``RENEWAL_MAP_DATA``,
@@ -64,7 +64,8 @@ class Project:
         """The project the app works on: the working directory's, with ``$RENEWAL_MAP_LAYERS``,
         ``$RENEWAL_MAP_DATA`` (reports in ``<data>/sources``) and ``$RENEWAL_MAP_OVERRIDES``
         (default ``<data>/overrides.geojson``) pointing elsewhere, so that a test or a second copy
-        never touches the project's own files."""
+        never touches the project's own files. ``env`` (default the process's) gives these three;
+        the OpenStreetMap index and kept results are found as :meth:`at` finds them."""
         env = os.environ if env is None else env
         data = Path(env.get(DATA_ENV) or DATA_NAME)
         overrides = Path(env.get(OVERRIDES_ENV) or data / OVERRIDES_NAME)

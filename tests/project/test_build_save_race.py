@@ -81,7 +81,7 @@ def test_a_save_during_a_build_keeps_its_sites(tmp_path: Path) -> None:
                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         _wait_for(flag.with_suffix(".read"), build)
-        project = Project.at(tmp_path, sources=sources, layers=layers, cache=None)
+        project = Project.at(tmp_path, sources=sources, layers=layers)
         saved = save_upload(project, SAVED.name, SAVED.read_bytes())
         assert saved.added and SAVED.name in _documents(_layers(layers))
         flag.with_suffix(".go").write_text("go")

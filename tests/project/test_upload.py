@@ -48,8 +48,8 @@ def features(layers: Path) -> list[dict[str, Any]]:
 
 
 def at(root: Path) -> Project:
-    """The project in the folder ``root``, read again whole by every save."""
-    return Project.at(root, cache=None)
+    """The project in the folder ``root`` (reports in data/sources, placements in data/)."""
+    return Project.at(root)
 
 
 @pytest.fixture(scope="module")
