@@ -34,9 +34,9 @@ from geo.web.panels.pending import pending_panel
 from geo.web.panels.place import place_panel
 from geo.web.panels.upload import upload_panel
 from geo.web.popup import md_text
-from geo.web.project import Project, current_project, file_stamp
+from geo.web.project import file_stamp
 from geo.web.search import filter_sites
-from geo.web.service import GeoError
+from geo.web.service import GeoError, Project
 from geo.web.state import bump_view, on_table_select, show_flashes, table_rows
 from geo.web.tables import site_table
 from geo.web.view import View, approximate_line, build_view, filter_signature, point_rows
@@ -56,7 +56,7 @@ def header(layers: Layers, folder: str, lang: Lang) -> None:
 def placements(project: Project, lang: Lang) -> object:
     """The project's placements, or None (with an error shown) when the file cannot be read."""
     try:
-        return cache.placements_of(str(project.overrides), file_stamp(project.overrides))
+        return cache.placements_of(project, file_stamp(project.overrides))
     except GeoError as error:
         st.error(t("placements_unreadable", lang, error=error_text(error)))
         return None
@@ -110,7 +110,7 @@ def current_view(
 def main() -> None:
     st.set_page_config(page_title="城市更新项目地图 · Urban renewal map", page_icon="🗺️", layout="wide")
     register_assets()
-    project = current_project()
+    project = Project.from_environment()
     folder = str(project.layers)
     stamp = folder_stamp(folder)
     layers, sites, built_offsets = cache.load(folder, stamp)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo build | county | gazetteer check | gazetteer import-osm | place``.
+"""Command line: ``python -m geo build | county | gazetteer check|import-osm | place | check-geojson``.
 
 Exit codes: 0 success, every input read; 1 the layers were written but some
 inputs were refused or wait for a person to tell their county (``pending.json``; each
@@ -13,9 +13,12 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geo.outcome import Outcome
+
+if TYPE_CHECKING:
+    from geo.project.project import Project
 
 EXIT_OK = 0
 EXIT_SOME_REFUSED = 1
@@ -67,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     go.add_argument("--index", type=Path, default=None,
                     help="index file (default: data/osm_index.sqlite, or RENEWAL_MAP_OSM_INDEX)")
 
+    _place_parser(sub)
+    ch = sub.add_parser("check-geojson", help="check GeoJSON files against RFC 7946 (ring winding, ranges, "
+                                              "[lat, lon] swaps, no crs, precision); exit 1 on a problem")
+    ch.add_argument("files", nargs="*", help="GeoJSON files (e.g. layers/*.geojson)")
+    return p
+
+
+def _place_parser(sub: Any) -> None:
     pl = sub.add_parser("place", help="place a site by hand (kept in data/overrides.geojson), undo, or list")
     pl.add_argument("site", nargs="?", help="site id (e.g. parks-0123456789ab) or site name")
     pl.add_argument("--lon", type=float, help="longitude, WGS-84")
@@ -80,7 +91,6 @@ def _parser() -> argparse.ArgumentParser:
                     help="built layers to look site names up in (default: layers)")
     pl.add_argument("--undo", action="store_true", help="remove the site's latest placement")
     pl.add_argument("--list", dest="list_only", action="store_true", help="list the placements")
-    return p
 
 
 def _workers(value: str) -> int:
@@ -121,19 +131,34 @@ def guarded(run: Callable[..., int], *args: Any) -> int:
         return EXIT_INTERNAL
 
 
+def exit_code(outcome: Outcome) -> int:
+    """The exit code of a command that ended so."""
+    return _EXIT[outcome]
+
+
+def _project(args: argparse.Namespace, layers: Path) -> Project:
+    """The project a command works on: the working directory's, its layers ``layers``, its
+    placements ``--overrides`` (default: the package's ``data/overrides.geojson``)."""
+    from geo.locate.sources import OVERRIDES_PATH
+    from geo.project.project import Project
+
+    return Project.at(Path(), layers=layers, overrides=args.overrides or OVERRIDES_PATH)
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
-        import os
+        from dataclasses import replace
 
-        from geo.project.build import run_build
+        from geo.project.build import build
 
-        cache: Path | bool = False if args.no_cache else args.cache_dir or True
+        project = _project(args, args.out)
+        if args.no_cache or args.cache_dir:
+            project = replace(project, cache=None if args.no_cache else args.cache_dir)
         scheduler = args.scheduler or os.environ.get("RENEWAL_MAP_SCHEDULER") or None
         if scheduler == "local":
             scheduler = ""
-        return _EXIT[run_build(args.inputs, args.out, county=args.county, quiet=args.quiet,
-                               workers=args.workers, cache=cache, scheduler=scheduler,
-                               overrides=args.overrides)]
+        return _EXIT[build(project, args.inputs, county=args.county, quiet=args.quiet, workers=args.workers,
+                           scheduler=scheduler)]
     if args.command == "county":
         from geo.project.county_command import run_county
 
@@ -149,10 +174,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "place":
         from geo.project.placement import run_place
 
-        done = run_place(args.site, lon=args.lon, lat=args.lat, note=args.note, who=args.who,
-                         county=args.county, overrides=args.overrides, layers=args.layers, undo=args.undo,
-                         list_only=args.list_only)
-        return EXIT_OK if done else EXIT_FAILED
+        project = _project(args, args.layers)
+        return _EXIT[run_place(project, args.site, lon=args.lon, lat=args.lat, note=args.note, who=args.who,
+                               county=args.county, undo_latest=args.undo, list_only=args.list_only)]
+    if args.command == "check-geojson":
+        from geo.output.rfc7946 import check_files
+
+        return _EXIT[check_files(args.files)]
     return EXIT_FAILED
 
 

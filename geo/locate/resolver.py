@@ -39,7 +39,7 @@ from geo.locate.geocoders.errors import GeocoderConfigError
 from geo.locate.name_places import NamePlaces, name_places, unlocated_note
 from geo.locate.osm_index import OsmIndex
 from geo.locate.overrides import Overrides, load_overrides
-from geo.locate.sources import STEPS
+from geo.locate.sources import SEATS_CSV, STEPS
 from geo.locate.townships import locate_named, located_townships
 from geo.model import County, Location, Site
 
@@ -67,10 +67,13 @@ class Resolver:
     """
 
     def __init__(self, *, overrides_path: Path | None = None, gazetteer_path: Path | None = None,
-                 osm_index_path: Path | None = None) -> None:
+                 osm_index_path: Path | None = None, seats_path: Path = SEATS_CSV,
+                 geocoders_config: Path | None = None) -> None:
         self._overrides_path = overrides_path
         self._gazetteer_path = gazetteer_path
         self._osm_index_path = osm_index_path
+        self._seats_path = seats_path
+        self._geocoders_config = geocoders_config
         self._cache: dict[tuple[str, County, bool], Placement] = {}
         self._areas: dict[County, tuple[BaseGeometry, BaseGeometry]] = {}
         self.steps: dict[str, str] = {}
@@ -127,7 +130,7 @@ class Resolver:
         if self._geocoder_problems_seen is not None:
             from geo.locate import geocoders
 
-            out += geocoders.problems()[self._geocoder_problems_seen :]
+            out += geocoders.problems(self._geocoders_config)[self._geocoder_problems_seen :]
         return out
 
     # ------------------------------------------------------------ steps
@@ -157,7 +160,7 @@ class Resolver:
             loc = self._inside(online, county, f"{name}: {online.source}")
             if loc is not None:
                 return Placement(loc, "geocoder")
-        fallback = county_location(county)
+        fallback = county_location(county, self._seats_path)
         if found is not None and by_name is None:
             note = unlocated_note(found, county, self.gazetteer, located_townships(found, county))
             fallback = replace(fallback, source=f"{fallback.source}; {note}")
@@ -195,8 +198,8 @@ class Resolver:
 
         try:
             if self._geocoder_problems_seen is None:
-                self._geocoder_problems_seen = len(geocoders.problems())
-            return geocoders.geocode_site(name, county)
+                self._geocoder_problems_seen = len(geocoders.problems(self._geocoders_config))
+            return geocoders.geocode_site(name, county, self._geocoders_config)
         except GeocoderConfigError as error:
             self._geocoding_error = str(error)
             log.warning("online geocoders not used: %s", error)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -32,15 +31,3 @@ def located_features(results: Iterable[DocumentResult], resolver: Resolver) -> l
     return features
 
 
-def locate_reports(results: Iterable[DocumentResult],
-                   overrides: Path | None = None) -> tuple[list[dict[str, Any]], Resolver]:
-    """What every build (the command, a save from the app) makes of the reports it read: the
-    located features, and the one resolver that placed them (its step counts and problems).
-
-    ``overrides``: the placements file (default ``data/overrides.geojson``). Raises GeoError as
-    :func:`located_features` does.
-    """
-    from geo.locate.resolver import Resolver
-
-    resolver = Resolver(overrides_path=overrides)  # one per build: files read once, results cached
-    return located_features(results, resolver), resolver

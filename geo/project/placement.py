@@ -13,7 +13,7 @@ reader accepts is ever written. Nothing is lost:
   changed or removed, and :func:`history_versions` gives every version back.
 * **Undo.** A placement that replaces an earlier one of the same site carries it in its
   ``replaces`` property (the earlier feature as it was, with its own ``replaces``), so
-  :func:`undo_last` can bring it back without consulting the history.
+  :func:`undo` can bring it back without consulting the history.
 
 Writers take an advisory lock on the history folder (not on the overrides file's own folder,
 which :mod:`geo.atomic` locks while it writes), so two placements at once queue up rather than
@@ -33,16 +33,20 @@ import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.atomic import directory_lock, fsync_dir
 from geo.errors import GeoError, printable
-from geo.locate.overrides import DEFAULT_PATH, GEOMETRY_TYPES, Override, OverridesError, load_overrides
+from geo.locate.overrides import GEOMETRY_TYPES, Override, OverridesError, load_overrides
 from geo.model import County
 from geo.names import compact
+from geo.outcome import Outcome
+
+if TYPE_CHECKING:
+    from geo.project.project import Project
 
 #: How a site id looks (:attr:`geo.extract.sites.Site.id`).
 SITE_ID = re.compile(r"^(renewal|parks|roads|scenic)-[0-9a-f]{12}$")
@@ -59,13 +63,13 @@ class PlacementError(GeoError):
 # ------------------------------------------------------------------ reading
 
 
-def history_dir(path: Path = DEFAULT_PATH) -> Path:
+def history_dir(path: Path) -> Path:
     """Where earlier versions of the overrides file ``path`` are kept."""
     path = Path(path)
     return path.with_name(f"{path.stem}.history")
 
 
-def history_files(path: Path = DEFAULT_PATH) -> list[Path]:
+def history_files(path: Path) -> list[Path]:
     """Snapshots of earlier versions of ``path``, oldest first."""
     folder = history_dir(path)
     if not folder.is_dir():
@@ -74,15 +78,16 @@ def history_files(path: Path = DEFAULT_PATH) -> list[Path]:
     return [p for _, p in sorted(found)]
 
 
-def list_placements(path: Path = DEFAULT_PATH) -> list[Override]:
-    """The current placements, in file order; raises OverridesError if the file is unreadable."""
-    return list(load_overrides(Path(path)))
+def placements(project: Project) -> list[Override]:
+    """The project's placements, in file order; raises OverridesError if the file is unreadable."""
+    return list(load_overrides(project.overrides))
 
 
 # ------------------------------------------------------------------ writing
 
 
-def place_site(
+def place(
+    project: Project,
     *,
     site_id: str | None,
     name: str | None,
@@ -90,10 +95,10 @@ def place_site(
     geometry: BaseGeometry,
     note: str,
     who: str,
-    path: Path = DEFAULT_PATH,
     when: datetime | str | None = None,
 ) -> Override:
-    """Place a site by hand (replacing its earlier placement, which stays undoable); returns it.
+    """Place a site of ``project`` by hand (replacing its earlier placement, which stays undoable);
+    returns it.
 
     The site is named by ``site_id`` and/or ``name``; ``county`` (official or short name) is
     required because the geometry (WGS-84 lon/lat Point, LineString or Polygon) must lie in it.
@@ -128,7 +133,7 @@ def place_site(
     props.update(county=county_name, note=note, who=who, when=stamp)
     feature: dict[str, Any] = {"type": "Feature", "geometry": geometry_json(geometry), "properties": props}
 
-    path = Path(path)
+    path = project.overrides
     with _placement_lock(path):
         doc, raw, current = _read(path)
         matched = [i for i, o in enumerate(current) if _same_site(o, site_id, name, county_name)]
@@ -139,19 +144,19 @@ def place_site(
     return placed[-1]
 
 
-def undo_last(
+def undo(
+    project: Project,
     *,
     site_id: str | None = None,
     name: str | None = None,
     county: str | None = None,
-    path: Path = DEFAULT_PATH,
 ) -> bool:
-    """Remove the latest placement of a site, bringing back the one it replaced if any.
+    """Remove the latest placement of a site of ``project``, bringing back the one it replaced if any.
 
     The site is named by ``site_id``, or by ``name`` (with ``county`` when the name is placed in
     more than one county). Returns False when the site has no placement; the file is then untouched.
     """
-    path = Path(path)
+    path = project.overrides
     name = compact(name) if name and name.strip() else None
     county_name = _county_given(county, site_id or name or "?").name if county else None
     if not site_id and not name:
@@ -322,7 +327,7 @@ def _ops(spec: list[int | dict[str, Any]]) -> list[list[Any]]:
     return ops
 
 
-def journal_path(path: Path = DEFAULT_PATH) -> Path:
+def journal_path(path: Path) -> Path:
     """The history's journal of changes (one JSON line per change) for the overrides file ``path``."""
     path = Path(path)
     return history_dir(path) / f"{path.stem}.changes.jsonl"
@@ -387,7 +392,7 @@ def _journal(path: Path, old: bytes, new: bytes, ops: list[list[Any]]) -> None:
         os.fsync(fh.fileno())
 
 
-def history_versions(path: Path = DEFAULT_PATH) -> list[bytes]:
+def history_versions(path: Path) -> list[bytes]:
     """Every version of ``path`` the history holds, oldest first (the current one last, when the
     last change was recorded): the whole copies, and each journaled change replayed on them."""
     path = Path(path)
@@ -470,6 +475,7 @@ def _remove_stray_temporaries(path: Path) -> None:
 
 
 def run_place(
+    project: Project,
     site: str | None,
     *,
     lon: float | None,
@@ -477,28 +483,26 @@ def run_place(
     note: str | None,
     who: str | None,
     county: str | None,
-    overrides: Path | None,
-    layers: Path,
-    undo: bool,
+    undo_latest: bool,
     list_only: bool,
-) -> bool:
-    """``python -m geo place``: False when refused (the reason on stderr)."""
-    path = Path(overrides) if overrides is not None else DEFAULT_PATH
+) -> Outcome:
+    """``python -m geo place`` on ``project`` (its placements; site names looked up in its layers):
+    FAILED when refused (the reason on stderr)."""
     try:
         if list_only:
-            if site is not None or undo:
+            if site is not None or undo_latest:
                 raise PlacementError("--list takes no site and no --undo")
-            _print_placements(path)
+            _print_placements(project)
         elif site is None or not site.strip():
             raise PlacementError("give the site (its id, e.g. parks-0123456789ab, or its name), or --list")
-        elif undo:
-            _undo_command(site.strip(), county, path)
+        elif undo_latest:
+            _undo_command(project, site.strip(), county)
         else:
-            _place_command(site.strip(), lon, lat, note, who, county, path, Path(layers))
+            _place_command(project, site.strip(), lon, lat, note, who, county)
     except GeoError as error:
         print(f"error: {printable(error)}", file=sys.stderr)
-        return False
-    return True
+        return Outcome.FAILED
+    return Outcome.DONE
 
 
 def default_who() -> str | None:
@@ -509,8 +513,8 @@ def default_who() -> str | None:
         return None
 
 
-def _place_command(site: str, lon: float | None, lat: float | None, note: str | None, who: str | None,
-                   county: str | None, path: Path, layers: Path) -> None:
+def _place_command(project: Project, site: str, lon: float | None, lat: float | None, note: str | None,
+                   who: str | None, county: str | None) -> None:
     missing = [flag for flag, value in (("--lon", lon), ("--lat", lat), ("--note", note)) if value is None]
     if missing:
         raise PlacementError(f"{site}: give {', '.join(missing)} (or --undo)")
@@ -518,28 +522,29 @@ def _place_command(site: str, lon: float | None, lat: float | None, note: str | 
     who = who if who is not None else default_who()
     if not who:
         raise PlacementError(f"{site}: the login user name is unknown: give --who")
-    site_id, name, county_name = find_site(site, layers, county)
-    place_site(site_id=site_id, name=name, county=county_name, geometry=Point(lon, lat), note=note, who=who,
-               path=path)
+    site_id, name, county_name = find_site(site, project.layers, county)
+    place(project, site_id=site_id, name=name, county=county_name, geometry=Point(lon, lat), note=note,
+          who=who)
     print(printable(f"placed {name or site_id} ({site_id or 'by name'}, {county_name}) at {lon:.6f}, "
-                    f"{lat:.6f} in {path}; the next build uses it"))
+                    f"{lat:.6f} in {project.overrides}; the next build uses it"))
 
 
-def _undo_command(site: str, county: str | None, path: Path) -> None:
+def _undo_command(project: Project, site: str, county: str | None) -> None:
     by_id = SITE_ID.match(site) is not None
-    done = undo_last(site_id=site if by_id else None, name=None if by_id else site, county=county, path=path)
+    done = undo(project, site_id=site if by_id else None, name=None if by_id else site, county=county)
+    path = project.overrides
     if not done:
         where = f" in {county}" if county else ""
         raise PlacementError(f"{site}: no placement{where} to undo in {path}")
     print(printable(f"undid the latest placement of {site} in {path}; the next build uses the change"))
 
 
-def _print_placements(path: Path) -> None:
-    placements = list_placements(path)
-    if not placements:
-        print(f"no placements in {path}")
+def _print_placements(project: Project) -> None:
+    found = placements(project)
+    if not found:
+        print(f"no placements in {project.overrides}")
         return
-    for o in placements:
+    for o in found:
         p = o.geometry if isinstance(o.geometry, Point) else o.geometry.representative_point()
         cells = [o.site_id or "-", o.name or "-", o.county or "-",
                  f"{o.geometry.geom_type} {p.x:.6f},{p.y:.6f}", o.who, o.when, o.note]

@@ -50,6 +50,7 @@ from geo.text.ingest.messages import format_size
 if TYPE_CHECKING:
     from geo.locate.resolver import Resolver
     from geo.model import County, DocumentResult
+    from geo.project.project import Project
 
 #: Size limit of one uploaded report.
 MAX_UPLOAD_BYTES: int = 20 * 1024 * 1024
@@ -107,16 +108,16 @@ class SaveResult:
 # ------------------------------------------------------------------ reading an upload
 
 
-def process_upload(name: str, data: bytes, *, county: str | None = None,
+def process_upload(project: Project, name: str, data: bytes, *, county: str | None = None,
                    resolver: Resolver | None = None) -> UploadResult:
-    """Read an uploaded report with the build's pipeline; raises UploadError naming the reason.
+    """Read an uploaded report with the build's pipeline, ``project`` untouched; raises UploadError
+    naming the reason.
 
     ``county`` (official or short name) is used instead of telling the county from the text.
-    A ``resolver`` may be shared between uploads to reuse what it has loaded; it reads the
-    project's placements (``data/overrides.geojson``), and an unreadable placements file raises
+    A ``resolver`` (:meth:`Project.resolver`) may be shared between uploads to reuse what it has
+    loaded; it reads the project's placements, and an unreadable placements file raises
     OverridesError.
     """
-    from geo.locate.resolver import Resolver
     from geo.output.assemble import located_features
     from geo.report.pipeline import process_file
 
@@ -131,7 +132,7 @@ def process_upload(name: str, data: bytes, *, county: str | None = None,
             raise _refusal(name, error, hide=Path(tmp)) from None
     doc = replace(doc, path=Path(name))
 
-    resolver = resolver if resolver is not None else Resolver()
+    resolver = resolver if resolver is not None else project.resolver()
     seen = len(resolver.problems())
     features = located_features([doc], resolver)
     for feature in features:
@@ -212,20 +213,13 @@ def _refusal(name: str, error: GeoError, hide: Path | None = None) -> UploadErro
 # ------------------------------------------------------------------ saving into the project
 
 
-def save_upload(
-    name: str,
-    data: bytes,
-    *,
-    sources_dir: Path = Path("data/sources"),
-    layers_dir: Path = Path("layers"),
-    county: str | None = None,
-    overrides_path: Path | None = None,
-) -> SaveResult:
-    """Add a report to ``sources_dir`` and rebuild ``layers_dir`` from every report there, all or nothing.
+def save_upload(project: Project, name: str, data: bytes, *, county: str | None = None) -> SaveResult:
+    """Add a report to the project's sources and rebuild its layers from every report there, all
+    or nothing.
 
     Every build reads a report's county from its text, so ``county`` cannot stand in for it
     here: when given, the report is refused unless its text is found to be about that county.
-    ``overrides_path`` is the placements file the build reads (default ``data/overrides.geojson``).
+    The layers are placed as a build of ``project`` places them (its placements and location data).
     Raises UploadError when the report is refused or the layers cannot be built; the project is
     then unchanged.
     """
@@ -234,7 +228,7 @@ def save_upload(
     name = _clean_name(name)
     data = _checked_bytes(name, data)
     official = _official_county(name, county) if county else None
-    sources_dir, layers_dir = Path(sources_dir), Path(layers_dir)
+    sources_dir, layers_dir = project.sources, project.layers
     sources_dir.mkdir(parents=True, exist_ok=True)
     if layers_dir.resolve().parent == sources_dir.resolve():
         raise UploadError(name, f"the layers folder {layers_dir} must not be inside the sources folder")
@@ -249,7 +243,7 @@ def save_upload(
             read_from.write_bytes(data)
             reads = [read_from if p == target else p for p in files] if added else files
             try:
-                built = _build(reads, overrides_path)
+                built = _build(reads, project)
             except GeoError as error:
                 raise UploadError(name, f"not saved: the layers cannot be rebuilt ({error})") from None
             new = read_from if added else target
@@ -269,7 +263,7 @@ def save_upload(
     return SaveResult(target, added, replace(doc, path=target), counts, len(built.results), tuple(warnings))
 
 
-def recover_interrupted_save(sources_dir: Path = Path("data/sources")) -> bool:
+def recover_interrupted_save(sources_dir: Path) -> bool:
     """Finish a decided save that was interrupted, and delete the temporaries of an undecided one.
 
     Every save does this first; call it when the app starts so readers see a whole project.
@@ -329,9 +323,10 @@ class _Built:
     problems: list[str]
 
 
-def _build(files: list[Path], overrides_path: Path | None) -> _Built:
-    """What ``python -m geo build`` makes of ``files`` (in this order), without writing anything."""
-    from geo.output.assemble import locate_reports
+def _build(files: list[Path], project: Project) -> _Built:
+    """What ``python -m geo build`` of ``project`` makes of ``files`` (in this order), without
+    writing anything."""
+    from geo.output.assemble import located_features
     from geo.report.pipeline import process_file
 
     results, refused = [], []
@@ -340,7 +335,8 @@ def _build(files: list[Path], overrides_path: Path | None) -> _Built:
             results.append(process_file(path))
         except GeoError as error:
             refused.append((path, error))
-    features, resolver = locate_reports(results, overrides_path)
+    resolver = project.resolver()  # one per build: files read once, results cached
+    features = located_features(results, resolver)
     return _Built(results, refused, features, resolver.problems())
 
 

@@ -15,7 +15,7 @@ from geo.web import export
 from geo.web.centring import layers_bounds
 from geo.web.display import shared_spots
 from geo.web.layers_io import Layers, county_outlines, read_layers, sites_frame
-from geo.web.project import Project
+from geo.web.service import Project
 from geo.web.view import point_rows
 
 Stamp = tuple[tuple[str, int, int], ...]
@@ -75,12 +75,11 @@ def known_reports(project: Project) -> dict[str, Any]:
 
 
 @st.cache_data(show_spinner=False)
-def placements_of(path: str, stamp: tuple[int, int] | None) -> Any:
-    """The placements file as ``geo.locate.overrides.Overrides`` (re-read when it changes)."""
-    from geo.locate.overrides import Overrides
-    from geo.project.placement import list_placements
+def placements_of(project: Project, stamp: tuple[int, int] | None) -> Any:
+    """The project's placements as ``geo.locate.overrides.Overrides`` (re-read when the file changes)."""
+    from geo.web.service import Overrides, placements
 
-    return Overrides(list_placements(Path(path)), Path(path)) if stamp is not None else None
+    return Overrides(placements(project), project.overrides) if stamp is not None else None
 
 
 def forget_layers() -> None:

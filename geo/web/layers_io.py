@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,6 @@ from shapely.geometry.base import BaseGeometry
 from geo.web.reports import about_of
 
 LAYER_NAMES: tuple[str, ...] = ("renewal", "parks", "roads", "scenic")
-ENV_VAR = "RENEWAL_MAP_LAYERS"
-DEFAULT_FOLDER = "layers"
 APPROXIMATE_PRECISIONS = frozenset({"township", "county"})
 STATUSES: tuple[str, ...] = ("completed", "in_progress", "planned", "unknown")
 PRECISIONS: tuple[str, ...] = ("exact", "street", "township", "county")
@@ -39,11 +36,6 @@ class Layers:
 
     def all_features(self) -> list[tuple[str, Feature]]:
         return [(layer, f) for layer in LAYER_NAMES for f in self.features.get(layer, [])]
-
-
-def layers_folder() -> Path:
-    """The folder the app reads, from ``$RENEWAL_MAP_LAYERS`` (default ``layers/``)."""
-    return Path(os.environ.get(ENV_VAR) or DEFAULT_FOLDER)
 
 
 def layer_path(folder: Path | str, layer: str) -> Path:

@@ -18,7 +18,8 @@ from pathlib import Path
 from geo.locate.geocoders.config import APP_NAME, load_config
 from geo.locate.geocoders.errors import GeocoderConfigError
 from geo.web.i18n import Lang
-from geo.web.project import BuildRun, Project, build_command
+from geo.web.project import BuildRun, build_command
+from geo.web.service import Project
 
 APP_PROVIDERS = ("amap", "tianditu", "baidu")
 KEY_ENV = {"amap": "AMAP_KEY", "tianditu": "TIANDITU_TK", "baidu": "BAIDU_AK"}

@@ -14,7 +14,7 @@ from geo.web.flags import FLAG_PLACED, FLAG_UNPLACED
 from geo.web.i18n import Lang, layer_label, t
 from geo.web.notices import error_text
 from geo.web.popup import isolate, md_text
-from geo.web.project import Project
+from geo.web.service import Project
 from geo.web.view import ORIGIN_BUILT, View
 
 MAX_PLACE_OPTIONS = 2000
@@ -71,21 +71,21 @@ def save_placement(
     """Write the placement of ``site`` at (lat, lon) WGS-84 with its source note and author."""
     from shapely.geometry import Point
 
-    from geo.project.placement import place_site
+    from geo.web.service import place
 
     if lat is None or lon is None:
         return Outcome("error", "place_need_point")
     if not note.strip() or not who.strip():
         return Outcome("error", "place_need_note")
     try:
-        place_site(
+        place(
+            project,
             site_id=site["id"] or None,
             name=site["name"],
             county=site["county"],
             geometry=Point(float(lon), float(lat)),
             note=note.strip(),
             who=who.strip(),
-            path=project.overrides,
         )
     except GeoError as error:
         return Outcome("error", "place_refused", {"error": error_text(error)})
@@ -96,12 +96,10 @@ def save_placement(
 
 def undo_placement(project: Project, site: dict[str, str]) -> Outcome:
     """Take back the site's last placement (the one before it, if any, applies again)."""
-    from geo.project.placement import undo_last
+    from geo.web.service import undo
 
     try:
-        done = undo_last(
-            site_id=site["id"] or None, name=site["name"], county=site["county"], path=project.overrides
-        )
+        done = undo(project, site_id=site["id"] or None, name=site["name"], county=site["county"])
     except GeoError as error:
         return Outcome("error", "place_refused", {"error": error_text(error)})
     if done:

@@ -1,46 +1,21 @@
-"""The project the app works on: its layers, its reports and its hand placements.
+"""The app's project (:class:`geo.project.project.Project`, from the environment) and its rebuild.
 
 By default the app shows ``layers/`` and writes into ``data/`` of the working directory (what
-``python -m geo build`` reads and writes). Environment variables point it elsewhere, so that a
-test or a second copy never touches the project's own files:
-
-* ``RENEWAL_MAP_LAYERS``    — the built layers (read; rewritten by "save" and "rebuild");
-* ``RENEWAL_MAP_DATA``      — the data folder: reports in ``<data>/sources``;
-* ``RENEWAL_MAP_OVERRIDES`` — the hand placements (default ``<data>/overrides.geojson``).
+``python -m geo build`` reads and writes); ``RENEWAL_MAP_LAYERS``, ``RENEWAL_MAP_DATA`` and
+``RENEWAL_MAP_OVERRIDES`` point it elsewhere (:meth:`Project.from_environment`), so that a test
+or a second copy never touches the project's own files.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.web.layers_io import layers_folder
+from geo.web.service import Project
 
-DATA_ENV = "RENEWAL_MAP_DATA"
-OVERRIDES_ENV = "RENEWAL_MAP_OVERRIDES"
-DEFAULT_DATA = "data"
-OVERRIDES_NAME = "overrides.geojson"
 BUILD_TIMEOUT_S = 600
-
-
-@dataclass(frozen=True)
-class Project:
-    layers: Path
-    data: Path
-    overrides: Path
-
-    @property
-    def sources(self) -> Path:
-        return self.data / "sources"
-
-
-def current_project() -> Project:
-    data = Path(os.environ.get(DATA_ENV) or DEFAULT_DATA)
-    overrides = Path(os.environ.get(OVERRIDES_ENV) or data / OVERRIDES_NAME)
-    return Project(layers=layers_folder(), data=data, overrides=overrides)
 
 
 def file_stamp(path: Path) -> tuple[int, int] | None:

@@ -1,5 +1,6 @@
-"""The app's one door to the stages below: reading an upload, saving it into the project,
-placing a site by hand, the placements file, geocoder settings, the credits of the layers.
+"""The app's one door to the stages below: the project (:class:`Project`) and its service, reading
+an upload, saving it into the project, placing a site by hand, its placements, geocoder settings,
+the credits of the layers.
 
 ``streamlit_app.py`` imports ``geo.web`` only; what it needs from ``geo.project``, ``geo.locate``,
 ``geo.output`` and ``geo.text`` it takes from here, the same functions the command line uses.
@@ -12,18 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 from geo.errors import GeoError
 from geo.output.attribution import features_attribution
+from geo.project.project import Project
 
 if TYPE_CHECKING:
     from geo.locate.geocoders.errors import GeocoderConfigError
     from geo.locate.overrides import Overrides
-    from geo.locate.resolver import Resolver
-    from geo.project.placement import list_placements, place_site, undo_last
+    from geo.project.placement import place, placements, undo
     from geo.project.upload import MAX_UPLOAD_BYTES, process_upload, save_upload
     from geo.text.ingest.messages import format_size
 
-__all__ = ["MAX_UPLOAD_BYTES", "GeoError", "GeocoderConfigError", "Overrides", "Resolver",
-           "features_attribution", "format_size", "list_placements", "place_site", "process_upload",
-           "save_upload", "undo_last"]
+__all__ = ["MAX_UPLOAD_BYTES", "GeoError", "GeocoderConfigError", "Overrides", "Project",
+           "features_attribution", "format_size", "place", "placements", "process_upload", "save_upload",
+           "undo"]
 
 
 def __getattr__(name: str) -> Any:
@@ -31,14 +32,10 @@ def __getattr__(name: str) -> Any:
         from geo.project import upload
 
         return getattr(upload, name)
-    if name in ("list_placements", "place_site", "undo_last"):
+    if name in ("place", "placements", "undo"):
         from geo.project import placement
 
         return getattr(placement, name)
-    if name == "Resolver":
-        from geo.locate.resolver import Resolver
-
-        return Resolver
     if name == "Overrides":
         from geo.locate.overrides import Overrides
 

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from geo.errors import GeoError
+from geo.web import service
 from geo.web.layers_io import Feature
 from geo.web.notices import error_text, unexpected_text
-from geo.web.project import Project
+from geo.web.service import Project
 
 Files = dict[str, tuple[str, bytes]]  # signature -> (file name, bytes)
 
@@ -58,6 +59,7 @@ def sync(state: dict[str, Upload], wanted: Files) -> list[tuple[str, str, bytes]
 
 
 def read_upload(
+    project: Project,
     name: str,
     data: bytes,
     county: str | None,
@@ -65,9 +67,8 @@ def read_upload(
     known: Mapping[str, Any],
     earlier: Iterable[Upload],
 ) -> Upload:
-    """One file through the build's pipeline, unless its content repeats a report of the project
-    (``known``: name -> fingerprint) or an upload read ``earlier``."""
-    from geo.project.upload import process_upload
+    """One file through the build's pipeline (``project`` untouched), unless its content repeats a
+    report of the project (``known``: name -> fingerprint) or an upload read ``earlier``."""
     from geo.web.duplicates import find_duplicate, upload_fingerprint
 
     entry = Upload(name=name, data=data, county=county, fingerprint=upload_fingerprint(name, data))
@@ -76,7 +77,7 @@ def read_upload(
     if entry.duplicate is not None:
         return entry
     try:
-        result = process_upload(name, data, county=county, resolver=resolver)
+        result = service.process_upload(project, name, data, county=county, resolver=resolver)
     except GeoError as error:
         entry.error = error_text(error)
     except Exception as error:  # an unreadable upload must not stop the app; say why
@@ -90,25 +91,14 @@ def read_upload(
 
 
 def new_resolver(project: Project) -> Any:
-    """The build's resolver, reading the project's placements."""
-    from geo.locate.resolver import Resolver
-
-    return Resolver(overrides_path=project.overrides)
+    """The build's resolver, reading the project's placements and location data."""
+    return project.resolver()
 
 
 def save(entry: Upload, project: Project) -> Any:
     """Save the upload into the project's reports and rebuild (``geo.project.upload.SaveResult``);
     raises ``GeoError`` when refused."""
-    from geo.project.upload import save_upload
-
-    return save_upload(
-        entry.name,
-        entry.data,
-        sources_dir=project.sources,
-        layers_dir=project.layers,
-        county=entry.county,
-        overrides_path=project.overrides,
-    )
+    return service.save_upload(project, entry.name, entry.data, county=entry.county)
 
 
 def shown_features(state: Mapping[str, Upload]) -> list[Feature]:

@@ -15,12 +15,12 @@ import pytest
 from builds import GOOD, run_build
 from mounts import remount_read_only, tmpfs
 
-import geo.locate.county_location
 import geo.locate.gazetteer
-import geo.locate.overrides
 import geo.project.county_cache
-from geo.cli import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_SOME_REFUSED, main
+from geo.cli import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_SOME_REFUSED, exit_code, main
 from geo.output.layers import LAYERS
+from geo.project.build import build
+from geo.project.project import Project
 
 
 def _no_traceback(err: str) -> None:
@@ -91,19 +91,24 @@ def test_full_disk_keeps_the_old_layers(tmp_path: Path, capsys: pytest.CaptureFi
     "[" * 100_000 + "]" * 100_000,
     '{"type": "FeatureCollection", "features": [], "n": ' + "9" * 5000 + "}",
 ], ids=["nested-100000-deep", "5000-digit-number"])
-def test_overrides_that_cannot_be_parsed(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                         monkeypatch: pytest.MonkeyPatch, content: str) -> None:
+def test_overrides_that_cannot_be_parsed(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str) -> None:
     overrides = tmp_path / "overrides.geojson"
     overrides.write_text(content, encoding="utf-8")
-    monkeypatch.setattr(geo.locate.overrides, "DEFAULT_PATH", overrides)
-    built = run_build([GOOD], tmp_path / "layers", capsys)
+    built = run_build([GOOD], tmp_path / "layers", capsys, "--overrides", str(overrides))
     assert built.code == EXIT_FAILED
     _no_traceback(built.stderr)
     assert "overrides.geojson" in built.stderr and not built.layers
 
 
+def _build_code(project: Project, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """The exit code and messages of a build of ``project`` from GOOD, as the command line would give."""
+    capsys.readouterr()
+    code = exit_code(build(project, [GOOD], quiet=True))
+    return code, capsys.readouterr().err
+
+
 def test_gazetteer_geometry_collection_is_refused_by_check_and_build(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     gaz = tmp_path / "gazetteer.csv"
     header = ",".join(geo.locate.gazetteer.COLUMNS)
     gaz.write_text(f"{header}\n上渚山公园,,德清县,park,\"GEOMETRYCOLLECTION (POINT (119.95 30.55))\","
@@ -112,29 +117,20 @@ def test_gazetteer_geometry_collection_is_refused_by_check_and_build(
     assert main(["gazetteer", "check", str(gaz)]) != 0
     said = capsys.readouterr()
     assert "GeometryCollection" in said.out + said.err
-    monkeypatch.setattr(geo.locate.gazetteer, "DEFAULT_PATH", gaz)
-    built = run_build([GOOD], tmp_path / "layers", capsys)
-    assert built.code == EXIT_FAILED
-    _no_traceback(built.stderr)
-    assert "gazetteer.csv" in built.stderr
+    code, err = _build_code(Project.at(tmp_path, gazetteer=gaz, cache=None), capsys)
+    assert code == EXIT_FAILED
+    _no_traceback(err)
+    assert "gazetteer.csv" in err and not (tmp_path / "layers").exists()
 
 
-def test_bad_number_in_county_seats(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_number_in_county_seats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     seats = tmp_path / "county_seats.csv"
     seats.write_text("county,lat,lon,crs,source_url,evidence\n德清县,30.5x,119.97,WGS84,https://example.org,e\n",
                      encoding="utf-8")
-    monkeypatch.setattr(geo.locate.county_location, "SEATS_CSV", seats)
-    geo.locate.county_location._seats.cache_clear()
-    geo.locate.county_location.county_location.cache_clear()
-    try:
-        built = run_build([GOOD], tmp_path / "layers", capsys)
-    finally:
-        geo.locate.county_location._seats.cache_clear()
-        geo.locate.county_location.county_location.cache_clear()
-    assert built.code == EXIT_FAILED
-    _no_traceback(built.stderr)
-    assert "county_seats.csv" in built.stderr and "line 2" in built.stderr and "30.5x" in built.stderr
+    code, err = _build_code(Project.at(tmp_path, county_seats=seats, cache=None), capsys)
+    assert code == EXIT_FAILED
+    _no_traceback(err)
+    assert "county_seats.csv" in err and "line 2" in err and "30.5x" in err
 
 
 def test_missing_input_beside_a_good_one_is_not_success(tmp_path: Path,
@@ -158,7 +154,7 @@ def test_internal_error_exits_3_without_traceback(tmp_path: Path, capsys: pytest
 
 def test_app_rebuild_counts_only_written_layers_as_success(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    from geo.web.project import BuildRun, Project, build_command
+    from geo.web.project import BuildRun, build_command
 
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
@@ -169,7 +165,7 @@ def test_app_rebuild_counts_only_written_layers_as_success(tmp_path: Path, monke
     sources = tmp_path / "sources"
     sources.mkdir()
     shutil.copy(GOOD, sources)
-    command = build_command(Project(layers=tmp_path / "layers", data=tmp_path, overrides=overrides))
+    command = build_command(Project.at(tmp_path, sources=sources, overrides=overrides))
     assert command[1:4] == ["-m", "geo", "build"]
     code = main(command[3:])
     assert code in (EXIT_FAILED, EXIT_INTERNAL)

@@ -14,7 +14,6 @@ from shapely.geometry import LineString, Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 import geo.locate.geocoders as geocoders
-import geo.locate.overrides
 from geo import coords
 from geo.cli import main
 from geo.locate.admin import county, county_polygon
@@ -106,13 +105,11 @@ def test_override_line_running_past_the_border_is_clipped(tmp_path: Path, no_geo
 
 
 def test_malformed_overrides_stop_the_build(tmp_path: Path, no_geocoders: None,
-                                            monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "overrides.geojson"
     bad.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature"}]}', "utf-8")
-    monkeypatch.setattr(geo.locate.overrides, "DEFAULT_PATH", bad)
     out = tmp_path / "layers"
-    assert main(["build", str(SOURCES), "--out", str(out), "--quiet"]) == 2
+    assert main(["build", str(SOURCES), "--out", str(out), "--quiet", "--overrides", str(bad)]) == 2
     err = capsys.readouterr().err
     assert f"{bad}: feature 0: no properties" in err
     assert not out.exists()

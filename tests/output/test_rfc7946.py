@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +17,6 @@ from hypothesis import strategies as st
 from geo.cli import main
 from geo.output.layers import LAYERS
 from geo.output.rfc7946 import Problem, validate, validate_file, validate_text
-from geo.output.rfc7946 import main as check_main
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "data" / "sources"
@@ -207,7 +209,7 @@ def test_built_layers_pass_and_open_in_gdal(which: str, built: Path) -> None:
         assert len(frame) == n and (n == 0 or frame.crs.to_epsg() == 4326)
         if n:
             assert frame.geometry.is_valid.all(), path
-    assert check_main([str(p) for p in _layer_files(folder)]) == 0
+    assert main(["check-geojson", *(str(p) for p in _layer_files(folder))]) == 0
 
 
 def test_downloads_pass_too(built: Path) -> None:
@@ -222,6 +224,25 @@ def test_downloads_pass_too(built: Path) -> None:
 def test_command_line_reports_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.geojson"
     bad.write_text(json.dumps(_with({"type": "Point", "coordinates": [28.9, 120.02]})), encoding="utf-8")
-    assert check_main([str(bad)]) == 1
+    assert main(["check-geojson", str(bad)]) == 1
     assert "reads as [lat, lon]" in capsys.readouterr().out
-    assert check_main([]) == 2
+    assert main(["check-geojson"]) == 2
+    assert "usage: python -m geo.output.rfc7946 FILE.geojson..." in capsys.readouterr().err
+
+
+def test_the_module_command_exits_as_the_cli_does(tmp_path: Path) -> None:
+    """``python -m geo.output.rfc7946`` (documented in the README) goes through geo/cli.py's exit codes."""
+    good = ROOT / "layers" / "parks.geojson"
+    bad = tmp_path / "-bad.geojson"  # a name that looks like an option is still a file
+    bad.write_text(json.dumps(_with({"type": "Point", "coordinates": [28.9, 120.02]})), encoding="utf-8")
+
+    def run(*files: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "geo.output.rfc7946", *files], cwd=tmp_path,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                              check=False)
+
+    assert run(str(good)).returncode == 0
+    done = run(str(good), bad.name)
+    assert done.returncode == 1 and "reads as [lat, lon]" in done.stdout
+    empty = run()
+    assert empty.returncode == 2 and "usage: python -m geo.output.rfc7946" in empty.stderr

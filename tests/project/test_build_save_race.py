@@ -21,6 +21,7 @@ import pytest
 
 from geo.cli import EXIT_OK, main
 from geo.output.layers import LAYERS
+from geo.project.project import Project
 from geo.project.upload import save_upload
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,7 +81,8 @@ def test_a_save_during_a_build_keeps_its_sites(tmp_path: Path) -> None:
                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         _wait_for(flag.with_suffix(".read"), build)
-        saved = save_upload(SAVED.name, SAVED.read_bytes(), sources_dir=sources, layers_dir=layers)
+        project = Project.at(tmp_path, sources=sources, layers=layers)
+        saved = save_upload(project, SAVED.name, SAVED.read_bytes())
         assert saved.added and SAVED.name in _documents(_layers(layers))
         flag.with_suffix(".go").write_text("go")
         _, err = build.communicate(timeout=300)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from geo.errors import IngestError
+from geo.project.project import Project
 from geo.project.upload import UploadError, process_upload
 from geo.text.ingest import read_document
 
@@ -45,9 +46,9 @@ def test_utf16_without_a_byte_order_mark_is_read(tmp_path: Path) -> None:
         assert BODY in read_document(report).text, codec
 
 
-def test_refusals_never_show_the_servers_temporary_folder() -> None:
+def test_refusals_never_show_the_servers_temporary_folder(tmp_path: Path) -> None:
     with pytest.raises(UploadError) as caught:
-        process_upload("无县名.txt", "今年完成了公园建设，道路改造顺利推进。".encode() * 3)
+        process_upload(Project.at(tmp_path), "无县名.txt", "今年完成了公园建设，道路改造顺利推进。".encode() * 3)
     message = str(caught.value)
     assert "renewal-upload-" not in message and "/tmp" not in message
     assert message.startswith("无县名.txt: ")

@@ -18,10 +18,11 @@ from geo.project.placement import (
     history_dir,
     history_files,
     history_versions,
-    list_placements,
-    place_site,
-    undo_last,
+    place,
+    placements,
+    undo,
 )
+from geo.project.project import Project
 
 PARK = "狮子山休闲公园"
 PARK_ID = "parks-cc606647e930"
@@ -38,20 +39,24 @@ def seed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def project(seed_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def project(seed_project: Path, tmp_path: Path) -> Path:
     """A private copy of the seed project; the build reads the copy's placements."""
-    root = copy_project(seed_project, tmp_path / "project")
-    monkeypatch.setattr("geo.locate.overrides.DEFAULT_PATH", root / "data" / "overrides.geojson")
-    return root
+    return copy_project(seed_project, tmp_path / "project")
 
 
 def overrides(root: Path) -> Path:
     return root / "data" / "overrides.geojson"
 
 
+def at(path: Path) -> Project:
+    """The project whose placements are the file ``path``."""
+    return Project.at(path.parent, overrides=path)
+
+
 def build(root: Path) -> dict[str, dict[str, Any]]:
     """Rebuild the project's layers; its features by id."""
-    assert main(["build", str(root / "data" / "sources"), "--out", str(root / "layers"), "--quiet"]) == 0
+    assert main(["build", str(root / "data" / "sources"), "--out", str(root / "layers"), "--quiet",
+                 "--overrides", str(overrides(root))]) == 0
     out = {}
     for name in LAYERS:
         for f in json.loads((root / "layers" / f"{name}.geojson").read_text("utf-8"))["features"]:
@@ -59,7 +64,7 @@ def build(root: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
-def place(path: Path, geometry: Any = SPOT_A, **changes: Any) -> None:
+def place_park(path: Path, geometry: Any = SPOT_A, **changes: Any) -> None:
     args: dict[str, Any] = {
         "site_id": PARK_ID,
         "name": PARK,
@@ -67,17 +72,16 @@ def place(path: Path, geometry: Any = SPOT_A, **changes: Any) -> None:
         "geometry": geometry,
         "note": "https://example.org/shizishan",
         "who": "Li",
-        "path": path,
     }
     args.update(changes)
-    place_site(**args)
+    place(at(path), **args)
 
 
 def test_a_placement_is_used_by_the_next_build_and_undo_brings_the_old_location_back(project: Path) -> None:
     baseline = build(project)[PARK_ID]
     assert baseline["properties"]["precision"] == "county"
 
-    place(overrides(project), note="walked there; https://example.org/shizishan", when=WHEN)
+    place_park(overrides(project), note="walked there; https://example.org/shizishan", when=WHEN)
     placed = build(project)[PARK_ID]
     props = placed["properties"]
     assert props["precision"] == "exact" and placed["geometry"] == {
@@ -90,30 +94,30 @@ def test_a_placement_is_used_by_the_next_build_and_undo_brings_the_old_location_
     )
     assert props["uncertainty_m"] == 25
 
-    assert undo_last(site_id=PARK_ID, path=overrides(project))
+    assert undo(at(overrides(project)), site_id=PARK_ID)
     assert build(project)[PARK_ID] == baseline
-    assert list_placements(overrides(project)) == []
+    assert placements(at(overrides(project))) == []
 
 
 def test_every_earlier_version_is_kept_and_undo_restores_the_previous_placement(tmp_path: Path) -> None:
     path = tmp_path / "data" / "overrides.geojson"
     versions: list[bytes] = []
 
-    place(path, SPOT_A, when=WHEN)
+    place_park(path, SPOT_A, when=WHEN)
     assert history_files(path) == []  # nothing was there before
     versions.append(path.read_bytes())
-    place(path, SPOT_B, who="Wang", note="county planning map, 2023")
+    place_park(path, SPOT_B, who="Wang", note="county planning map, 2023")
     versions.append(path.read_bytes())
-    [current] = list_placements(path)
+    [current] = placements(at(path))
     assert current.geometry.equals(SPOT_B) and current.who == "Wang" and current.site_id == PARK_ID
 
-    assert undo_last(name=PARK, county="德清", path=path)  # by name; the county in its short form
-    [restored] = list_placements(path)
+    assert undo(at(path), name=PARK, county="德清")  # by name; the county in its short form
+    [restored] = placements(at(path))
     assert restored.geometry.equals(SPOT_A) and restored.when == WHEN and restored.who == "Li"
     versions.append(path.read_bytes())
-    assert undo_last(site_id=PARK_ID, path=path)
-    assert list_placements(path) == []
-    assert not undo_last(site_id=PARK_ID, path=path)  # nothing left: the file is untouched
+    assert undo(at(path), site_id=PARK_ID)
+    assert placements(at(path)) == []
+    assert not undo(at(path), site_id=PARK_ID)  # nothing left: the file is untouched
 
     snapshots = history_files(path)  # the first version whole; the changes after it journaled
     assert [p.read_bytes() for p in snapshots] == versions[:1]
@@ -129,18 +133,16 @@ def test_every_earlier_version_is_kept_and_undo_restores_the_previous_placement(
 
 def test_other_sites_are_kept(tmp_path: Path) -> None:
     path = tmp_path / "overrides.geojson"
-    place(path, when=WHEN)
+    place_park(path, when=WHEN)
     road = LineString([(120.03, 28.89), (120.05, 28.90)])
-    place_site(
-        site_id=None, name="九鼎路", county="永康市", geometry=road, note="survey", who="Li", path=path
-    )
+    place(at(path), site_id=None, name="九鼎路", county="永康市", geometry=road, note="survey", who="Li")
     area = Polygon([(119.96, 30.53), (119.98, 30.53), (119.98, 30.55), (119.96, 30.53)])
-    place(path, area)
-    found = {o.label(): o for o in list_placements(path)}
+    place_park(path, area)
+    found = {o.label(): o for o in placements(at(path))}
     assert set(found) == {PARK_ID, "九鼎路 (永康市)"}
     assert found[PARK_ID].geometry.equals(area) and found["九鼎路 (永康市)"].geometry.equals(road)
-    assert undo_last(name="九鼎路", path=path)
-    assert [o.label() for o in list_placements(path)] == [PARK_ID]
+    assert undo(at(path), name="九鼎路")
+    assert [o.label() for o in placements(at(path))] == [PARK_ID]
 
 
 @pytest.mark.parametrize(
@@ -164,10 +166,10 @@ def test_other_sites_are_kept(tmp_path: Path) -> None:
 )
 def test_refused_placements_change_nothing(tmp_path: Path, changes: dict[str, Any], message: str) -> None:
     path = tmp_path / "overrides.geojson"
-    place(path, when=WHEN)
+    place_park(path, when=WHEN)
     before = tree(tmp_path)
     with pytest.raises(PlacementError) as info:
-        place(path, **changes)
+        place_park(path, **changes)
     assert message in str(info.value)
     assert tree(tmp_path) == before
 
@@ -177,33 +179,33 @@ def test_an_unreadable_overrides_file_is_never_overwritten(tmp_path: Path) -> No
     path.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature"}]}', encoding="utf-8")
     before = tree(tmp_path)
     with pytest.raises(OverridesError, match="feature 0: no properties"):
-        place(path)
+        place_park(path)
     with pytest.raises(OverridesError):
-        undo_last(site_id=PARK_ID, path=path)
+        undo(at(path), site_id=PARK_ID)
     assert {k: v for k, v in tree(tmp_path).items() if k != history_dir(path).name} == before
 
 
 def test_a_name_placed_in_two_counties_needs_the_county_to_undo(tmp_path: Path) -> None:
     path = tmp_path / "overrides.geojson"
-    place_site(
+    place(
+        at(path),
         site_id=None,
         name="塔山公园",
         county="永康市",
         geometry=Point(120.03, 28.90),
         note="n",
         who="w",
-        path=path,
     )
-    place_site(site_id=None, name="塔山公园", county=DEQING, geometry=SPOT_A, note="n", who="w", path=path)
+    place(at(path), site_id=None, name="塔山公园", county=DEQING, geometry=SPOT_A, note="n", who="w")
     with pytest.raises(PlacementError, match="塔山公园 is placed in more than one county"):
-        undo_last(name="塔山公园", path=path)
-    assert undo_last(name="塔山公园", county="永康", path=path)
-    assert [o.county for o in list_placements(path)] == [DEQING]
+        undo(at(path), name="塔山公园")
+    assert undo(at(path), name="塔山公园", county="永康")
+    assert [o.county for o in placements(at(path))] == [DEQING]
 
 
 def test_a_placement_killed_at_any_point_leaves_the_old_file_or_the_new_one(tmp_path: Path) -> None:
     template = tmp_path / "template"
-    place(overrides(template), SPOT_A, when=WHEN)
+    place_park(overrides(template), SPOT_A, when=WHEN)
     old = overrides(template).read_bytes()
     work = tmp_path / "work"
     work.mkdir()
@@ -241,7 +243,7 @@ def test_a_placement_killed_at_any_point_leaves_the_old_file_or_the_new_one(tmp_
         for snapshot in history_files(path):
             assert snapshot.read_bytes() == old, how  # a kept version is whole
         # the next placement clears what the killed one left behind
-        place(path, SPOT_A, when=WHEN)
+        place_park(path, SPOT_A, when=WHEN)
         leftovers = [
             p.name
             for folder in (path.parent, history_dir(path))

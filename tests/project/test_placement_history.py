@@ -11,16 +11,17 @@ from geo.project.placement import (
     history_files,
     history_versions,
     journal_path,
-    place_site,
-    undo_last,
+    place,
+    undo,
 )
+from geo.project.project import Project
 
 N = 120
 
 
 def _place(path: Path, i: int, note: str = "walked there") -> None:
-    place_site(site_id=f"parks-{i:012x}", name=None, county="德清县", geometry=Point(119.97, 30.54 + i * 1e-5),
-               note=note, who="Li", path=path)
+    place(Project.at(path.parent, overrides=path), site_id=f"parks-{i:012x}", name=None, county="德清县",
+          geometry=Point(119.97, 30.54 + i * 1e-5), note=note, who="Li")
 
 
 def test_history_grows_linearly_and_gives_every_version_back(tmp_path: Path) -> None:
@@ -29,7 +30,7 @@ def test_history_grows_linearly_and_gives_every_version_back(tmp_path: Path) -> 
     for i in range(N):
         _place(path, i)
         seen.append(path.read_bytes())
-    assert undo_last(site_id=f"parks-{7:012x}", path=path)
+    assert undo(Project.at(path.parent, overrides=path), site_id=f"parks-{7:012x}")
     seen.append(path.read_bytes())
     kept = sum(p.stat().st_size for p in history_dir(path).iterdir())
     final = path.stat().st_size

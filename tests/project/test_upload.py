@@ -14,6 +14,7 @@ from crash_helper import DEQING_REPORT, YONGKANG_REPORT, copy_project, make_proj
 from geo.cli import main
 from geo.errors import GeoError
 from geo.output.layers import LAYERS
+from geo.project.project import Project
 from geo.project.upload import (
     JOURNAL_NAME,
     MAX_UPLOAD_BYTES,
@@ -46,12 +47,9 @@ def features(layers: Path) -> list[dict[str, Any]]:
     ]
 
 
-def kw(root: Path) -> dict[str, Path]:
-    return {
-        "sources_dir": root / "data" / "sources",
-        "layers_dir": root / "layers",
-        "overrides_path": root / "data" / "overrides.geojson",
-    }
+def at(root: Path) -> Project:
+    """The project in the folder ``root`` (reports in data/sources, placements in data/)."""
+    return Project.at(root)
 
 
 @pytest.fixture(scope="module")
@@ -72,11 +70,9 @@ def yongkang_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def project(yongkang_only: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def project(yongkang_only: Path, tmp_path: Path) -> Path:
     """A private copy of the 永康-only project; placements are read from the copy."""
-    root = copy_project(yongkang_only, tmp_path / "project")
-    monkeypatch.setattr("geo.locate.overrides.DEFAULT_PATH", root / "data" / "overrides.geojson")
-    return root
+    return copy_project(yongkang_only, tmp_path / "project")
 
 
 # ------------------------------------------------------------------ reading an upload
@@ -91,7 +87,7 @@ def test_docx_upload_is_read_by_the_build_pipeline_and_touches_nothing(
     monkeypatch.chdir(project)  # data/ and layers/ are the copy's
     before, before_stamps = tree(project), stamps(project)
 
-    result = process_upload(DOCX_NAME, docx_bytes)
+    result = process_upload(at(project), DOCX_NAME, docx_bytes)
 
     assert tree(project) == before and stamps(project) == before_stamps
     assert list(private.iterdir()) == []  # the private copy is gone
@@ -106,7 +102,8 @@ def test_docx_upload_is_read_by_the_build_pipeline_and_touches_nothing(
     # exactly the features a build of this one report writes, plus the origin
     (project / "in").mkdir()
     (project / "in" / DOCX_NAME).write_bytes(docx_bytes)
-    assert main(["build", str(project / "in"), "--out", str(tmp_path / "built"), "--quiet"]) == 0
+    assert main(["build", str(project / "in"), "--out", str(tmp_path / "built"), "--quiet",
+                 "--overrides", str(project / "data" / "overrides.geojson")]) == 0
     built = sorted(features(tmp_path / "built"), key=lambda f: f["id"])
     uploaded = sorted(result.features, key=lambda f: f["id"])
     for f in uploaded:
@@ -114,17 +111,17 @@ def test_docx_upload_is_read_by_the_build_pipeline_and_touches_nothing(
     assert uploaded == built
 
 
-def test_a_browser_path_is_reduced_to_the_file_name(docx_bytes: bytes) -> None:
-    result = process_upload("C:\\fakepath\\" + DOCX_NAME, docx_bytes)
+def test_a_browser_path_is_reduced_to_the_file_name(docx_bytes: bytes, tmp_path: Path) -> None:
+    result = process_upload(at(tmp_path), "C:\\fakepath\\" + DOCX_NAME, docx_bytes)
     assert result.name == DOCX_NAME and result.document.path == Path(DOCX_NAME)
 
 
 def test_county_given_for_an_upload(project: Path) -> None:
     text = "推进狮子山休闲公园改造提升。".encode()
     with pytest.raises(UploadError) as info:
-        process_upload("短讯.txt", text)
+        process_upload(at(project), "短讯.txt", text)
     assert "短讯.txt" in str(info.value) and "choose the county" in str(info.value)
-    result = process_upload("短讯.txt", text, county="德清")
+    result = process_upload(at(project), "短讯.txt", text, county="德清")
     assert result.document.county.key == "德清县" and [f["properties"]["name"] for f in result.features] == [PARK]
     assert any("saving it into the project would be refused" in w for w in result.warnings)
 
@@ -166,9 +163,9 @@ def test_refused_uploads_name_the_file_and_the_reason_and_change_nothing(
     before = tree(project)
     with pytest.raises(UploadError) as info:
         if action == "process":
-            process_upload(name, make())
+            process_upload(at(project), name, make())
         else:
-            save_upload(name, make(), **kw(project))
+            save_upload(at(project), name, make())
     message = str(info.value)
     assert message.startswith(f"{name}: ") and reason in message, message
     assert isinstance(info.value, GeoError)
@@ -182,7 +179,7 @@ def test_save_adds_the_report_and_rebuilds_the_layers_as_the_build_would(
     project: Path, docx_bytes: bytes, tmp_path: Path
 ) -> None:
     assert PARK not in {f["properties"]["name"] for f in features(project / "layers")}
-    saved = save_upload(DOCX_NAME, docx_bytes, **kw(project))
+    saved = save_upload(at(project), DOCX_NAME, docx_bytes)
 
     assert saved.added and saved.path == project / "data" / "sources" / DOCX_NAME
     assert saved.path.read_bytes() == docx_bytes
@@ -195,7 +192,8 @@ def test_save_adds_the_report_and_rebuilds_the_layers_as_the_build_would(
     assert not any("origin" in f["properties"] for f in layer_features)
     # the same bytes as `python -m geo build` of the sources folder
     assert (
-        main(["build", str(project / "data" / "sources"), "--out", str(tmp_path / "rebuilt"), "--quiet"]) == 0
+        main(["build", str(project / "data" / "sources"), "--out", str(tmp_path / "rebuilt"), "--quiet",
+              "--overrides", str(project / "data" / "overrides.geojson")]) == 0
     )
     for name in LAYERS:
         assert (project / "layers" / f"{name}.geojson").read_bytes() == (
@@ -206,9 +204,9 @@ def test_save_adds_the_report_and_rebuilds_the_layers_as_the_build_would(
 
 
 def test_saving_the_same_report_again_only_rebuilds(project: Path, docx_bytes: bytes) -> None:
-    save_upload(DOCX_NAME, docx_bytes, **kw(project))
+    save_upload(at(project), DOCX_NAME, docx_bytes)
     before = tree(project)
-    again = save_upload(DOCX_NAME, docx_bytes, **kw(project))
+    again = save_upload(at(project), DOCX_NAME, docx_bytes)
     assert not again.added and again.path.read_bytes() == docx_bytes
     assert tree(project) == before
 
@@ -216,14 +214,14 @@ def test_saving_the_same_report_again_only_rebuilds(project: Path, docx_bytes: b
 def test_a_name_taken_by_another_report_or_the_same_report_renamed_is_refused(
     project: Path, docx_bytes: bytes
 ) -> None:
-    save_upload(DOCX_NAME, docx_bytes, **kw(project))
+    save_upload(at(project), DOCX_NAME, docx_bytes)
     before = tree(project)
     with pytest.raises(UploadError, match="a different report of this name is already in the project"):
-        save_upload(DOCX_NAME, deqing_docx_variant(docx_bytes), **kw(project))
+        save_upload(at(project), DOCX_NAME, deqing_docx_variant(docx_bytes))
     with pytest.raises(UploadError, match="the same report is already in the project as .*" + DOCX_NAME):
-        save_upload("copy.docx", docx_bytes, **kw(project))
+        save_upload(at(project), "copy.docx", docx_bytes)
     with pytest.raises(UploadError, match="a different report of this name"):
-        save_upload(YONGKANG_REPORT.name, DEQING_REPORT.read_bytes(), **kw(project))
+        save_upload(at(project), YONGKANG_REPORT.name, DEQING_REPORT.read_bytes())
     assert tree(project) == before
 
 
@@ -245,18 +243,18 @@ def test_a_failed_rebuild_saves_nothing(project: Path, docx_bytes: bytes) -> Non
     with pytest.raises(
         UploadError, match=r"not saved: the layers cannot be rebuilt \(.*overrides.geojson: not valid JSON"
     ):
-        save_upload(DOCX_NAME, docx_bytes, **kw(project))
+        save_upload(at(project), DOCX_NAME, docx_bytes)
     assert tree(project) == before
 
 
 def test_the_county_of_a_saved_report_must_be_told_by_its_text(project: Path, docx_bytes: bytes) -> None:
     before = tree(project)
     with pytest.raises(UploadError, match="the text reads as 德清县, not 永康市"):
-        save_upload(DOCX_NAME, docx_bytes, county="永康", **kw(project))
+        save_upload(at(project), DOCX_NAME, docx_bytes, county="永康")
     with pytest.raises(UploadError, match="must name its county clearly; not saved"):
-        save_upload("短讯.txt", "推进狮子山休闲公园改造提升。".encode(), county="德清县", **kw(project))
+        save_upload(at(project), "短讯.txt", "推进狮子山休闲公园改造提升。".encode(), county="德清县")
     assert tree(project) == before
-    assert save_upload(DOCX_NAME, docx_bytes, county="德清", **kw(project)).added
+    assert save_upload(at(project), DOCX_NAME, docx_bytes, county="德清").added
 
 
 # ------------------------------------------------------------------ killed part-way
@@ -308,7 +306,8 @@ def test_a_save_killed_at_any_point_leaves_the_project_as_before_or_as_after(tmp
             finished = recover_interrupted_save(sources)
         else:  # or the next build of the folder
             finished = False
-            assert main(["build", str(sources), "--out", str(root / "layers"), "--quiet"]) == 0, how
+            assert main(["build", str(sources), "--out", str(root / "layers"), "--quiet",
+                         "--overrides", str(root / "data" / "overrides.geojson")]) == 0, how
         state = tree(root)
         assert state in (before, after), how
         ends.add("after" if state == after else "before")

@@ -12,7 +12,7 @@ from fakegeo import AMAP, FakeGeoServer, Reply, amap
 from geo import coords
 from geo.locate.geocoders.errors import GeocoderConfigError
 from geo.web.online import forget_key, geocoder_env, run_geocoding, save_key, saved_key
-from geo.web.project import Project
+from geo.web.service import Project
 
 KEY = "secret-key-0123456789"
 IN_YONGKANG = (120.03, 28.90)
@@ -38,7 +38,7 @@ def test_rebuild_with_a_key_places_a_site_and_never_writes_the_key(
     (data / "sources" / "report.txt").write_text(
         "永康市住建局年度工作\n今年永康市完成子丑公园提升改造。\n", encoding="utf-8"
     )
-    project = Project(layers=tmp_path / "layers", data=data, overrides=data / "overrides.geojson")
+    project = Project.at(tmp_path)
     with FakeGeoServer() as server:
         server.script(AMAP, Reply(amap(*coords.wgs84_to_gcj02(*IN_YONGKANG))))
         monkeypatch.setenv("AMAP_URL", server.url)

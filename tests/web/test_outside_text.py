@@ -42,11 +42,12 @@ def test_placement_notes_and_names_reach_the_terminal_escaped(tmp_path: Path,
     from shapely.geometry import Point
 
     from geo.cli import main
-    from geo.project.placement import place_site
+    from geo.project.placement import place
+    from geo.project.project import Project
 
     path = tmp_path / "overrides.geojson"
-    place_site(site_id="parks-cc606647e930", name="狮子山休闲公园", county="德清县",
-               geometry=Point(119.97, 30.54), note="\x1b]0;owned\x07seen \x1b[2J", who="Li\x1b[31m", path=path)
+    place(Project.at(tmp_path, overrides=path), site_id="parks-cc606647e930", name="狮子山休闲公园",
+          county="德清县", geometry=Point(119.97, 30.54), note="\x1b]0;owned\x07seen \x1b[2J", who="Li\x1b[31m")
     capsys.readouterr()
     assert main(["place", "--list", "--overrides", str(path)]) == 0
     assert main(["place", "\x1b[2Jnowhere", "--undo", "--overrides", str(path)]) == 2

@@ -9,15 +9,16 @@ import pytest
 from conftest import write_layers
 
 from geo.web import layers_io
-from geo.web.layers_io import folder_stamp, layers_folder, read_layers, site_key, sites_frame
+from geo.web.layers_io import folder_stamp, read_layers, site_key, sites_frame
 from geo.web.search import filter_sites
+from geo.web.service import Project
 
 
 def test_folder_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("RENEWAL_MAP_LAYERS", raising=False)
-    assert layers_folder() == Path("layers")
+    assert Project.from_environment().layers == Path("layers")
     monkeypatch.setenv("RENEWAL_MAP_LAYERS", str(tmp_path))
-    assert layers_folder() == tmp_path
+    assert Project.from_environment().layers == tmp_path
 
 
 def test_read_keeps_bytes_and_features(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from geo.web.placing import (
     site_label,
     undo_placement,
 )
-from geo.web.project import Project
+from geo.web.service import Project
 from geo.web.view import build_view
 
 
@@ -54,7 +54,7 @@ def test_labels_keep_a_names_direction_marks_inside_it(layers_dir: Path) -> None
 
 
 def test_a_placement_needs_a_point_a_source_and_an_author(tmp_path: Path) -> None:
-    project = Project(tmp_path / "layers", tmp_path / "data", tmp_path / "data" / "overrides.geojson")
+    project = Project.at(tmp_path)
     site = {"id": "r4", "name": "示范片区", "county": YK}
     assert save_placement(project, site, None, 120.0, "n", "w").key == "place_need_point"
     assert save_placement(project, site, 28.9, 120.0, "  ", "w").key == "place_need_note"
@@ -63,7 +63,7 @@ def test_a_placement_needs_a_point_a_source_and_an_author(tmp_path: Path) -> Non
 
 
 def test_save_then_undo_a_placement(tmp_path: Path, layers_dir: Path) -> None:
-    project = Project(layers_dir, tmp_path / "data", tmp_path / "data" / "overrides.geojson")
+    project = Project.at(tmp_path, layers=layers_dir)
     site = {"id": "", "name": "示范片区", "county": YK}  # no id: named by name and county
     lon, lat = inside_point(YK, *COUNTY_SPOT)
     saved = save_placement(project, site, lat, lon, " https://example.org/map ", "李工")
@@ -78,7 +78,7 @@ def test_save_then_undo_a_placement(tmp_path: Path, layers_dir: Path) -> None:
 
 
 def test_a_placement_far_outside_the_county_is_refused_with_the_reason(tmp_path: Path) -> None:
-    project = Project(tmp_path / "layers", tmp_path / "data", tmp_path / "data" / "overrides.geojson")
+    project = Project.at(tmp_path)
     outcome = save_placement(project, {"id": "r4", "name": "示范片区", "county": YK}, 39.9, 116.4, "n", "w")
     assert outcome.kind == "error" and outcome.key == "place_refused" and not outcome.ok
     assert outcome.fmt["error"] and not project.overrides.exists()

@@ -14,7 +14,7 @@ from geo.web.display import shared_spots
 from geo.web.flags import FLAG_PLACED, FLAG_UNPLACED
 from geo.web.layers_io import read_layers, sites_frame
 from geo.web.popup import md_text
-from geo.web.project import current_project
+from geo.web.service import Project
 from geo.web.view import (
     CENTRE_NUDGE,
     ORIGIN_UPLOAD,
@@ -121,14 +121,14 @@ def test_project_paths_from_the_environment(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setenv("RENEWAL_MAP_LAYERS", str(tmp_path / "l"))
     monkeypatch.setenv("RENEWAL_MAP_DATA", str(tmp_path / "d"))
     monkeypatch.delenv("RENEWAL_MAP_OVERRIDES", raising=False)
-    p = current_project()
+    p = Project.from_environment()
     assert (p.layers, p.sources, p.overrides) == (
         tmp_path / "l",
         tmp_path / "d" / "sources",
         tmp_path / "d" / "overrides.geojson",
     )
     monkeypatch.setenv("RENEWAL_MAP_OVERRIDES", str(tmp_path / "o.geojson"))
-    assert current_project().overrides == tmp_path / "o.geojson"
+    assert Project.from_environment().overrides == tmp_path / "o.geojson"
 
 
 def test_bidi_text_is_isolated() -> None:

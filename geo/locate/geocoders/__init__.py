@@ -9,6 +9,7 @@ Configuration: see :mod:`geo.locate.geocoders.config`.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo.locate.geocoders.config import GeocoderConfig, ProviderSettings, load_config
@@ -34,40 +35,40 @@ __all__ = [
 ]
 
 _lock = threading.Lock()
-_default: SiteGeocoder | None = None
-_loaded = False
+_geocoders: dict[Path | None, SiteGeocoder | None] = {}  # per settings file (None: the default one)
 
 
-def default_geocoder() -> SiteGeocoder | None:
-    """The process's geocoder built from the configuration once; None when geocoding is off."""
-    global _default, _loaded
+def default_geocoder(config: Path | None = None) -> SiteGeocoder | None:
+    """The process's geocoder built once from the settings ``config`` (None: the environment's or
+    the user's, see :func:`load_config`); None when geocoding is off."""
     with _lock:
-        if not _loaded:
-            config = load_config()
-            if config.enabled:
+        if config not in _geocoders:
+            settings = load_config(path=config)
+            geocoder = None
+            if settings.enabled:
                 from geo.locate.geocoders.service import SiteGeocoder
 
-                _default = SiteGeocoder(config)
-            _loaded = True
-        return _default
+                geocoder = SiteGeocoder(settings)
+            _geocoders[config] = geocoder
+        return _geocoders[config]
 
 
 def reset() -> None:
-    """Forget the process's geocoder (the configuration is read again on next use)."""
-    global _default, _loaded
+    """Forget the process's geocoders (the settings are read again on next use)."""
     with _lock:
-        if _default is not None and _default.cache is not None:
-            _default.cache.close()
-        _default, _loaded = None, False
+        for geocoder in _geocoders.values():
+            if geocoder is not None and geocoder.cache is not None:
+                geocoder.cache.close()
+        _geocoders.clear()
 
 
-def geocode_site(name: str, county: County) -> Location | None:
-    """Place a site of ``county`` with the configured geocoders; None when off or not found."""
-    geocoder = default_geocoder()
+def geocode_site(name: str, county: County, config: Path | None = None) -> Location | None:
+    """Place a site of ``county`` with the geocoders of ``config``; None when off or not found."""
+    geocoder = default_geocoder(config)
     return geocoder.geocode_site(name, county) if geocoder is not None else None
 
 
-def problems() -> list[str]:
-    """What went wrong so far with the configured geocoders (for the caller to print)."""
-    geocoder = default_geocoder()
+def problems(config: Path | None = None) -> list[str]:
+    """What went wrong so far with the geocoders of ``config`` (for the caller to print)."""
+    geocoder = default_geocoder(config)
     return list(geocoder.problems) if geocoder is not None else []

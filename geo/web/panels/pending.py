@@ -11,8 +11,8 @@ from geo.web.notices import error_text
 from geo.web.panels.rebuild import run_rebuild
 from geo.web.pending import Choice, Waiting, choose_county, waiting_reports
 from geo.web.popup import md_text
-from geo.web.project import Project
 from geo.web.reports import report_option
+from geo.web.service import Project
 from geo.web.state import flash
 
 

@@ -12,7 +12,7 @@ from geo.web.i18n import Lang, precision_label, t
 from geo.web.panels.rebuild import rebuild_button
 from geo.web.placing import MAX_PLACE_OPTIONS, Outcome
 from geo.web.popup import md_text
-from geo.web.project import Project
+from geo.web.service import Project
 from geo.web.state import flash, on_place_site
 from geo.web.view import View
 

@@ -8,7 +8,8 @@ from geo.web import access
 from geo.web.cache import forget_layers
 from geo.web.i18n import Lang, t
 from geo.web.popup import md_text
-from geo.web.project import Project, rebuild
+from geo.web.project import rebuild
+from geo.web.service import Project
 from geo.web.state import flash
 
 

@@ -15,7 +15,7 @@ from geo.web.i18n import Lang, t
 from geo.web.layers_io import Feature
 from geo.web.notices import error_text
 from geo.web.popup import md_text
-from geo.web.project import Project
+from geo.web.service import Project
 from geo.web.state import bump_view, flash
 from geo.web.uploads import Upload
 
@@ -44,7 +44,7 @@ def read_new(files: list[Any], county: str | None, project: Project, lang: Lang)
         for i, (sig, name, data) in enumerate(new):
             status.update(label=t("upload_running", lang, name=md_text(name)))
             state[sig] = uploads.read_upload(
-                name, data, county, resolver, known_reports(project), state.values()
+                project, name, data, county, resolver, known_reports(project), state.values()
             )
             bar.progress((i + 1) / len(new))
         status.update(label=t("upload_read", lang, n=len(new)), state="complete")

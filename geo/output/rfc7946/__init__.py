@@ -14,7 +14,8 @@ checks what makes a file load wrongly rather than fail to load:
 * no member that would change what an object is (§7.1), no key twice in one object;
 * the text is UTF-8 without a byte-order mark.
 
-``python -m geo.output.rfc7946 FILE...`` prints every problem and exits 1 if there is one.
+``python -m geo check-geojson FILE...`` (or ``python -m geo.output.rfc7946 FILE...``) prints every
+problem and exits 1 if there is one (``geo/cli.py`` maps the outcome of :func:`check_files`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MAX_DECIMALS", "Problem", "main", "validate", "validate_file", "validate_text"]
+from geo.outcome import Outcome
+
+__all__ = ["MAX_DECIMALS", "Problem", "check_files", "validate", "validate_file", "validate_text"]
 
 MAX_DECIMALS = 7
 CHINA_LON = (73.0, 136.0)
@@ -324,19 +327,20 @@ def _kind(v: Any) -> str:
     return "an object" if isinstance(v, dict) else type(v).__name__
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    paths = list(sys.argv[1:] if argv is None else argv)
+USAGE = "usage: python -m geo.output.rfc7946 FILE.geojson..."
+
+
+def check_files(paths: Sequence[Path | str]) -> Outcome:
+    """Every problem of every file on stdout; PARTIAL when one has a problem, FAILED (the usage on
+    stderr) when no file is named. ``python -m geo check-geojson`` and ``python -m
+    geo.output.rfc7946`` run it."""
     if not paths:
-        print("usage: python -m geo.output.rfc7946 FILE.geojson...", file=sys.stderr)
-        return 2
+        print(USAGE, file=sys.stderr)
+        return Outcome.FAILED
     bad = 0
     for p in paths:
         problems = validate_file(p)
         bad += bool(problems)
         for problem in problems:
             print(f"{p}: {problem}")
-    return 1 if bad else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return Outcome.PARTIAL if bad else Outcome.DONE
