@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any, NamedTuple
 
+from shapely import wkb
 from shapely.geometry import MultiPoint, Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
@@ -40,18 +42,27 @@ def county_labels(
     """(name, lon, lat) of each county's label: a point inside its drawn outline (never outside, as
     a centroid can be), as far as it can from the points in ``avoid`` (the sites drawn there):
     the visual centre of the outline less a clearance around them, else of the outline itself."""
-    points = MultiPoint([Point(lon, lat) for lon, lat in avoid])
+    points = tuple(sorted(set(avoid)))
     out = []
     for name, geom in sorted(outlines.items()):
-        area = shape(geom)
-        free = area
-        if not points.is_empty:
-            free = area.difference(points.buffer(LABEL_CLEARANCE * math.sqrt(area.area)))
-        p = _centre(free) if not free.is_empty else None
-        if p is None or not area.contains(p):
-            p = _centre(area) or area.representative_point()
-        out.append((name, round(p.x, DISPLAY_DECIMALS), round(p.y, DISPLAY_DECIMALS)))
+        x, y = _label_point(shape(geom).wkb, points)
+        out.append((name, x, y))
     return out
+
+
+@lru_cache(maxsize=256)
+def _label_point(outline: bytes, avoid: tuple[tuple[float, float], ...]) -> tuple[float, float]:
+    """The label point of one outline (WKB); kept, since every run of the app draws the same
+    counties with the same sites and the clearance costs a buffer and a difference of polygons."""
+    area = wkb.loads(outline)
+    points = MultiPoint([Point(lon, lat) for lon, lat in avoid])
+    free = area
+    if not points.is_empty:
+        free = area.difference(points.buffer(LABEL_CLEARANCE * math.sqrt(area.area)))
+    p = _centre(free) if not free.is_empty else None
+    if p is None or not area.contains(p):
+        p = _centre(area) or area.representative_point()
+    return round(p.x, DISPLAY_DECIMALS), round(p.y, DISPLAY_DECIMALS)
 
 
 def _centre(geom: BaseGeometry) -> Point | None:
