@@ -296,6 +296,91 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     },
     "precision_street": {"zh": "手动定位到具体位置", "en": "placing it by hand at the exact spot"},
     "precision_exact": {"zh": "已是最精确的层级", "en": "already at the finest step"},
+    # ---- where a location comes from (a feature's location_basis, step by step; geo.web.basis) ----
+    "basis_join": {"zh": "；", "en": "; "},
+    "basis_list": {"zh": "、", "en": ", "},
+    "basis_and": {"zh": "和", "en": " and "},
+    "basis_or": {"zh": "或", "en": " or "},
+    "basis_county_seat": {
+        "zh": "{county}政府驻地：{url}（{file}）",
+        "en": "county seat of {county}: {url} ({file})",
+    },
+    "basis_county_polygon_point": {
+        "zh": "{county}辖区内的一个代表点（{dataset}）",
+        "en": "representative point of the {county} polygon ({dataset})",
+    },
+    "basis_gazetteer": {"zh": "地名表：{url}", "en": "gazetteer: {url}"},
+    "basis_township_extent": {
+        "zh": "{township}的范围：地名表 {url}",
+        "en": "extent of {township}: gazetteer: {url}",
+    },
+    "basis_osm": {
+        "zh": "OpenStreetMap 中的“{name}”：{objects}{more}"
+        "（© OpenStreetMap 贡献者，ODbL 1.0；本地索引 {index}）",
+        "en": "OpenStreetMap {name}: {objects}{more} ({licence}; local index {index})",
+    },
+    "basis_osm_more": {"zh": "等，另有 {n} 处", "en": " and {n} more"},
+    "basis_township_seat": {
+        "zh": "{township}驻地：GeoNames {geonameid} {matched}（{how}；{lat}, {lon}）{url}，"
+        "{licence}；半径 {radius}",
+        "en": "seat of {township}: GeoNames {geonameid} {matched} ({how}; {lat}, {lon}) {url}, {licence}; "
+        "radius {radius}",
+    },
+    "basis_how_official": {"zh": "正式名称", "en": "official name"},
+    "basis_how_alias": {"zh": "{township}的别称，据 {url}", "en": "another name of {township}, per {url}"},
+    "basis_how_suffix": {"zh": "同名而乡镇后缀不同", "en": "suffix variant"},
+    "basis_how_short": {"zh": "简称", "en": "short form"},
+    "basis_radius": {
+        "zh": "{radius} 米 = max({factor} × 乡镇平均半径 {mean} 米，与最近的其他驻地相距 {next} 米)",
+        "en": "{radius} m = max({factor} × mean township radius {mean} m, nearest other seat {next} m)",
+    },
+    "basis_radius_rounding": {"zh": " + 坐标取整 {n} 米", "en": " + {n} m coordinate rounding"},
+    "basis_radius_capped": {"zh": "，以全县的半径为上限", "en": ", capped at the county's radius"},
+    "basis_name_places": {"zh": "名称表明项目{where}", "en": "the name places it {where}"},
+    "basis_name_places_village": {
+        "zh": "名称（{village}，{township}下辖的村）表明项目{where}",
+        "en": "the name ({village}, a village of {township}) places it {where}",
+    },
+    "basis_name_places_namesake": {
+        "zh": "名称（以{township}下辖的{village}命名的区域）表明项目{where}",
+        "en": "the name (an area named after {village}, a village of {township}) places it {where}",
+    },
+    "basis_where_in": {"zh": "位于{names}", "en": "in {names}"},
+    "basis_where_across": {"zh": "横跨{names}", "en": "across {names}"},
+    "basis_township_midpoint": {
+        "zh": "取这 {count} 个乡镇位置的中点，半径覆盖每一个乡镇",
+        "en": "the midpoint of these {count} townships' locations, with a radius covering each",
+    },
+    "basis_clause_township": {
+        "zh": "所在分句{ties}提到{what}（“{clause}”），据此位于{township}",
+        "en": "its clause names {what} {ties} (“{clause}”); that places it in {township}",
+    },
+    "basis_clause_what": {"zh": "{word}（属{township}）", "en": "{word} (of {township})"},
+    "basis_ties_locative": {"zh": "作为实施地点", "en": "as where the work is"},
+    "basis_ties_before_name": {"zh": "紧接在名称之前", "en": "right before its name"},
+    "basis_ties_before_list": {
+        "zh": "在含该名称的项目列表之前",
+        "en": "right before a list of sites that its name is in",
+    },
+    "basis_ties_heading": {"zh": "作为该句的标题", "en": "as the heading of its sentence"},
+    "basis_clause_several": {
+        "zh": "所在分句提到{townships}，不止一个乡镇，故均不采用",
+        "en": "its clauses name {townships}: more than one township, so none is used",
+    },
+    "basis_unlocated": {
+        "zh": "尚无内置数据源给出{townships}的位置",
+        "en": "no embedded source locates {townships}",
+    },
+    "basis_not_township": {"zh": "{names}不是{county}的乡镇", "en": "{names} names no township of {county}"},
+    "basis_too_wide": {
+        "zh": "这些乡镇的位置合起来几乎覆盖全县",
+        "en": "their locations together would cover most of the county",
+    },
+    "basis_geocoder": {"zh": "在线地理编码 {provider}：{query}", "en": "{provider}: {query}"},
+    "basis_by_hand": {
+        "zh": "手动定位：{note}（{who}，{when}）",
+        "en": "placed by hand: {note} ({who}, {when})",
+    },
     # ---- reports by their title ----
     "report_label": {"zh": "{name}（{details}）", "en": "{name} ({details})"},
     "report_join": {"zh": "，", "en": ", "},
