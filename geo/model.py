@@ -168,6 +168,7 @@ class DocumentResult:
     title: str = ""  # the report's title (the manifest's, else read from the text); "" when unknown
     issuer: str = ""  # the body that issued it (X县住房和城乡建设局), read from the text
     date: str = ""  # when it was issued: YYYY-MM-DD, YYYY-MM or YYYY (the manifest's, else the text's)
+    pending_code: str = ""  # ``pending_reason`` as a code (geo.locate.county.decide.Decision.reason_code)
 
     def about(self) -> dict[str, str]:
         """Title, issuer and date where known, for the layers and the lists a person reads."""

@@ -188,10 +188,11 @@ def _checked_bytes(name: str, data: bytes) -> bytes:
         raise UploadError(name, f"the upload must be bytes, got {type(data).__name__}")
     data = bytes(data)
     if not data:
-        raise UploadError(name, "empty file (0 bytes)")
+        raise UploadError(name, "empty file (0 bytes)").with_code("empty")
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadError(name, f"file too large: {format_size(len(data))} exceeds the upload limit of "
-                                f"{format_size(MAX_UPLOAD_BYTES)}")
+                                f"{format_size(MAX_UPLOAD_BYTES)}").with_code(
+            "too_large", size=format_size(len(data)), limit=format_size(MAX_UPLOAD_BYTES))
     return data
 
 
@@ -206,7 +207,7 @@ def _refusal(name: str, error: GeoError, hide: Path | None = None) -> UploadErro
     if hide is not None:
         copy = str(hide / name)
         reason = reason.replace(f"{copy}: ", "").replace(copy, name).replace(str(hide), "…")
-    return UploadError(name, reason)
+    return UploadError(name, reason).with_code(error.code, **error.fields)
 
 
 # ------------------------------------------------------------------ saving into the project
@@ -251,7 +252,8 @@ def save_upload(
             try:
                 built = _build(reads, overrides_path)
             except GeoError as error:
-                raise UploadError(name, f"not saved: the layers cannot be rebuilt ({error})") from None
+                raise UploadError(name, f"not saved: the layers cannot be rebuilt ({error})").with_code(
+                    "not_rebuilt", detail=str(error)) from None
             new = read_from if added else target
             doc = next((r for r in built.results if r.path == new), None)
             if doc is None:
@@ -259,7 +261,8 @@ def save_upload(
                 raise _save_refusal(name, reason, official, hide=Path(tmp))
         if official is not None and doc.county != official:
             raise UploadError(name, f"the text reads as {doc.county}, not {official}; every build reads a "
-                                    "report's county from its text, so it is not saved")
+                                    "report's county from its text, so it is not saved").with_code(
+                "county_differs", read=doc.county, given=official)
         layer_files, counts = geo_layers.layer_files(layers_dir, built.features)
         _commit(sources_dir, layer_files, (target, data) if added else None)
 
@@ -288,22 +291,24 @@ def _official_county(name: str, county: str) -> str:
     try:
         return admin.county(county).name
     except GeoError as error:
-        raise UploadError(name, str(error)) from None
+        raise UploadError(name, str(error)).with_code("unknown_county", county=county) from None
 
 
 def _check_name(name: str, data: bytes, target: Path, existing: list[Path]) -> bool:
     """True if the report is new; False if this very report is already saved under this name."""
     if target.exists() and not target.is_file():
-        raise UploadError(name, f"{target} exists and is not a file")
+        raise UploadError(name, f"{target} exists and is not a file").with_code("not_a_file")
     for path in existing:
         same_bytes = path.stat().st_size == len(data) and path.read_bytes() == data
         if path == target and same_bytes:
             return False
         if path.name == name:
             raise UploadError(name, f"a different report of this name is already in the project ({path}): "
-                                    "rename the upload, or remove the old report first")
+                                    "rename the upload, or remove the old report first").with_code(
+                "name_taken", existing=path.name)
         if same_bytes:
-            raise UploadError(name, f"the same report is already in the project as {path}")
+            raise UploadError(name, f"the same report is already in the project as {path}").with_code(
+                "already_saved", existing=path.name)
     return True
 
 
@@ -313,7 +318,8 @@ def _save_refusal(name: str, error: GeoError, county: str | None, hide: Path | N
         refusal = _refusal(name, CountyError(f"{error}{given}"), hide)
         return UploadError(name, refusal.reason.removesuffix("; choose the county")
                            + "; every build reads a report's county from its text, so a report saved into "
-                             "the project must name its county clearly; not saved")
+                             "the project must name its county clearly; not saved").with_code(
+            "county_unclear_save", **error.fields, **({"given": county} if county else {}))
     return _refusal(name, error, hide)
 
 

@@ -114,6 +114,97 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "Saved {name}; the layers were rebuilt ({n} sites).",
     },
     "upload_not_saved": {"zh": "未保存：{error}", "en": "Not saved: {error}"},
+    # ---- Streamlit's own words on its widgets (geo.web.widget_text; English: Streamlit's) ----
+    "st_upload": {"zh": "选择文件", "en": "Upload"},
+    "st_upload_limit": {"zh": "每个文件不超过 {size} · {types}", "en": "{size} per file • {types}"},
+    "st_drop_here": {"zh": "将文件拖放到这里", "en": "Drag and drop files here"},
+    "st_select_all": {"zh": "全选", "en": "Select all"},
+    "st_select_matches": {"zh": "选择全部匹配项", "en": "Select all matches"},
+    # ---- refusals (a GeoError's code and fields; geo.web.notices.refusal_text) ----
+    "refusal_empty": {"zh": "文件是空的（0 字节）", "en": "empty file (0 bytes)"},
+    "refusal_too_large": {
+        "zh": "文件太大：{size}，超过上限 {limit}",
+        "en": "file too large: {size} exceeds the limit of {limit}",
+    },
+    "refusal_unsupported": {
+        "zh": "不支持的文件类型 {suffix}（支持：{supported}）",
+        "en": "unsupported file type {suffix} (supported: {supported})",
+    },
+    "refusal_no_suffix": {"zh": "（无扩展名）", "en": "(no suffix)"},
+    "refusal_wrong_content": {
+        "zh": "文件名为 {suffix}，但内容不是{format}（看起来是{found}）",
+        "en": "named {suffix} but is not {format} (looks like {found})",
+    },
+    "refusal_unreadable_content": {"zh": "无法读取{format}的内容", "en": "cannot read the {format} content"},
+    "refusal_no_text": {"zh": "{format}中没有可读的文字", "en": "no text in the {format}"},
+    "refusal_no_encoding": {
+        "zh": "无法作为文本读取：没有已知的字符编码与其字节相符",
+        "en": "not readable text: no known character encoding fits its bytes",
+    },
+    "refusal_garbled": {
+        "zh": "无法作为文本读取：按 {encoding} 解码后大多是替换字符或控制字符",
+        "en": "not readable text: decoded as {encoding} it is mostly replacement or control characters",
+    },
+    "refusal_county_unclear": {
+        "zh": "无法判断报告所属的县：{why}（最可能的：{guesses}）；请填写县名",
+        "en": "the county is unclear: {why} (best guesses: {guesses}); name the county",
+    },
+    "refusal_county_unclear_save": {
+        "zh": "无法判断报告所属的县：{why}（最可能的：{guesses}）。每次构建都从报告文本识别县，"
+        "所以保存到项目中的报告必须清楚写明所属的县；未保存",
+        "en": "the county is unclear: {why} (best guesses: {guesses}); every build reads a report's "
+        "county from its text, so a report saved into the project must name its county clearly; not saved",
+    },
+    "refusal_county_differs": {
+        "zh": "文本显示为{read}，而不是{given}；每次构建都从报告文本识别县，所以未保存",
+        "en": "the text reads as {read}, not {given}; every build reads a report's county from its text, "
+        "so it is not saved",
+    },
+    "refusal_unknown_county": {
+        "zh": "无法识别县名“{county}”（没有这个县，或有重名）",
+        "en": "the county “{county}” is unknown or shared by several counties",
+    },
+    "refusal_not_a_file": {
+        "zh": "项目中同名的路径不是文件",
+        "en": "a path of this name in the project is not a file",
+    },
+    "refusal_name_taken": {
+        "zh": "项目中已有另一份同名报告（{existing}）：请给上传的文件改名，或先移除旧报告",
+        "en": "a different report of this name is already in the project ({existing}): rename the upload, "
+        "or remove the old report first",
+    },
+    "refusal_already_saved": {
+        "zh": "项目中已有这份报告：{existing}",
+        "en": "the same report is already in the project as {existing}",
+    },
+    "refusal_not_rebuilt": {
+        "zh": "未保存：图层无法重建（技术细节：{detail}）",
+        "en": "not saved: the layers cannot be rebuilt ({detail})",
+    },
+    "refusal_other": {"zh": "技术细节（英文）：{detail}", "en": "{detail}"},
+    "refusal_unexpected": {"zh": "读取时出现意外错误（{detail}）", "en": "unexpected error ({detail})"},
+    "county_why_nothing_named": {
+        "zh": "文本及其旁的信息都没有提到县",
+        "en": "nothing in the text or beside it names a county",
+    },
+    "county_why_too_weak": {"zh": "证据太弱", "en": "the evidence is too weak"},
+    "county_why_tie": {
+        "zh": "两个或更多县的可能性相当",
+        "en": "two or more counties are about equally likely",
+    },
+    "county_guess": {"zh": "{county}（{score}）", "en": "{county} ({score})"},
+    "county_guesses_none": {"zh": "无", "en": "none"},
+    "pending_why": {"zh": "原因：{why}", "en": "Why: {why}"},
+    "format_text": {"zh": "纯文本", "en": "plain text"},
+    "format_html": {"zh": "网页（HTML）", "en": "an HTML page"},
+    "format_pdf": {"zh": "PDF 文件", "en": "a PDF"},
+    "format_docx": {"zh": "Word（.docx）文档", "en": "a Word .docx document"},
+    "format_found_binary": {"zh": "二进制数据", "en": "binary data"},
+    "format_found_zip": {"zh": "ZIP 压缩包", "en": "a ZIP archive"},
+    "format_found_image": {"zh": "图片", "en": "an image"},
+    "format_found_ole": {"zh": "旧版 Office 文档", "en": "an old Office document"},
+    "format_found_archive": {"zh": "压缩包", "en": "an archive"},
+    "format_found_rtf": {"zh": "RTF 文档", "en": "an RTF document"},
     "place_title": {"zh": "手动修正位置", "en": "Fix a location by hand"},
     "place_site": {"zh": "项目（约略定位的排在前面）", "en": "Site (approximately located ones first)"},
     "place_choose": {"zh": "选择项目…", "en": "Choose a site…"},

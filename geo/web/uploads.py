@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from geo.errors import GeoError
+from geo.web.i18n import Lang
 from geo.web.layers_io import Feature
-from geo.web.notices import error_text, unexpected_text
+from geo.web.notices import error_text, refusal_text, unexpected_refusal, unexpected_text
 from geo.web.project import Project
 
 Files = dict[str, tuple[str, bytes]]  # signature -> (file name, bytes)
@@ -28,6 +29,7 @@ class Upload:
     warnings: list[str] = field(default_factory=list)
     doc_county: str = ""
     error: str | None = None  # why it was refused, as markdown text (see ``error_text``)
+    failure: BaseException | None = None  # the refusal itself, said in the interface language (``refused``)
     fingerprint: Any = None  # geo.web.duplicates.Fingerprint
     duplicate: Any = None  # geo.web.duplicates.Duplicate: a known report, not read again
 
@@ -78,14 +80,25 @@ def read_upload(
     try:
         result = process_upload(name, data, county=county, resolver=resolver)
     except GeoError as error:
-        entry.error = error_text(error)
+        entry.error, entry.failure = error_text(error), error
     except Exception as error:  # an unreadable upload must not stop the app; say why
-        entry.error = unexpected_text(name, error)
+        entry.error, entry.failure = unexpected_text(name, error), error
     else:
         entry.features = [dict(f) for f in result.features]
         entry.warnings = list(result.warnings)
         entry.doc_county = str(getattr(result.document, "county", "") or "")
     return entry
+
+
+def refused(entry: Upload, lang: Lang) -> str | None:
+    """Why the upload was refused, in ``lang`` (markdown text); None when it was not."""
+    if entry.error is None:
+        return None
+    if isinstance(entry.failure, GeoError):
+        return refusal_text(entry.failure, lang)
+    if entry.failure is not None:
+        return unexpected_refusal(entry.name, entry.failure, lang)
+    return entry.error
 
 
 def new_resolver(project: Project) -> Any:
