@@ -168,18 +168,21 @@ def _clean_name(name: str) -> str:
     if not base or base in {".", ".."}:
         raise UploadError(shown, "no file name")
     if _CONTROL.search(base):
-        raise UploadError(repr(base), "control characters in the file name")
+        raise UploadError(repr(base), "control characters in the file name").with_code("control_characters")
     if base.startswith((".", "~$")):
         raise UploadError(base, "a hidden or temporary file name (starting with . or ~$); the build "
-                                "skips such files: rename it")
+                                "skips such files: rename it").with_code("hidden_name")
     if len(base.encode("utf-8")) > _MAX_NAME_BYTES:
-        raise UploadError(base, f"file name too long (over {_MAX_NAME_BYTES} bytes): rename it")
+        raise UploadError(base, f"file name too long (over {_MAX_NAME_BYTES} bytes): rename it").with_code(
+            "long_name", limit=_MAX_NAME_BYTES)
     suffix = Path(base).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
         shown_suffix = suffix or "(no suffix)"
         hint = " (old Word format: save it as .docx)" if suffix == ".doc" else ""
-        raise UploadError(base, f"unsupported file type {shown_suffix}{hint} (supported: {supported})")
+        said = f"unsupported file type {shown_suffix}{hint} (supported: {supported})"
+        raise UploadError(base, said).with_code("unsupported", suffix=suffix,
+                                                supported=tuple(sorted(SUPPORTED_SUFFIXES)))
     return base
 
 

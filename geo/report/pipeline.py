@@ -75,7 +75,7 @@ def process_file(path: Path, county: str | None = None, *, root: Path | None = N
     except CountyError as e:
         where = f"{printable(path)}" + (f" (county from {printable(found[0])})" if found and row and
                                         row.county and not county else "")
-        raise CountyError(f"{where}: {e}") from e
+        raise CountyError(f"{where}: {e}").with_code(e.code, **e.fields) from e
     return with_manifest(result, row.title, row.date) if row else result
 
 

@@ -83,6 +83,14 @@ def _osm(step: dict[str, Any], lang: Lang) -> str:
              index=step["index"])
 
 
+def _geocoder(step: dict[str, Any], lang: Lang) -> str:
+    from geo.web.online import provider_name
+
+    provider = str(step["provider"])
+    shown = provider if lang == "en" else provider_name(provider, lang)  # English: the source's own words
+    return t("basis_geocoder", lang, provider=shown, query=step["query"])
+
+
 def _simple(kind: str, step: dict[str, Any], lang: Lang) -> str:
     fields = dict(step)
     for key in ("townships", "names"):
@@ -99,6 +107,7 @@ _SPECIAL = {
     "name_places": _name_places,
     "clause_township": _clause_township,
     "osm": _osm,
+    "geocoder": _geocoder,
 }
 
 

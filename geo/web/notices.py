@@ -23,8 +23,8 @@ def unexpected_text(name: str, error: BaseException) -> str:
     return f"{md_text(name)}\\: {md_text(f'{type(error).__name__}: {error}')}"
 
 
-def _format(kind: str, lang: Lang) -> str:
-    key = f"format_{kind}" if kind in ("text", "html", "pdf", "docx") else f"format_found_{kind}"
+def _format(kind: str, lang: Lang, found: bool = False) -> str:
+    key = f"format_found_{kind}" if found else f"format_{kind}"
     said = t(key, lang)
     if said == key:
         raise KeyError(kind)
@@ -33,7 +33,7 @@ def _format(kind: str, lang: Lang) -> str:
 
 def _guesses(guesses: Any, lang: Lang) -> str:
     shown = [t("county_guess", lang, county=c, score=f"{float(s):.1f}") for c, s in guesses or ()]
-    return join(shown, lang) if shown else t("county_guesses_none", lang)
+    return t("basis_list", lang).join(shown) if shown else t("county_guesses_none", lang)
 
 
 def _fields(code: str, fields: Mapping[str, Any], lang: Lang) -> dict[str, str]:
@@ -44,13 +44,13 @@ def _fields(code: str, fields: Mapping[str, Any], lang: Lang) -> dict[str, str]:
         if out["why"].startswith("county_why_"):
             raise KeyError(fields["why"])
         out["guesses"] = _guesses(fields.get("guesses"), lang)
-    if code == "unsupported":
+    if code.startswith("unsupported"):
         out["suffix"] = str(fields["suffix"]) or t("refusal_no_suffix", lang)
         out["supported"] = join(list(fields["supported"]), lang)
     if "format" in fields:
         out["format"] = _format(str(fields["format"]), lang)
     if "found" in fields:
-        out["found"] = _format(str(fields["found"]), lang)
+        out["found"] = _format(str(fields["found"]), lang, found=True)
     return {k: md_text(v) for k, v in out.items()}
 
 
@@ -58,6 +58,8 @@ def reason_text(error: BaseException, lang: Lang) -> str | None:
     """Why ``error`` happened, in ``lang``, as markdown text; None when it carries no code this
     version can say (``geo.errors.GeoError.code``)."""
     code = str(getattr(error, "code", "") or "")
+    if code == "unsupported" and getattr(error, "fields", {}).get("suffix") == ".doc":
+        code = "unsupported_doc"
     key = f"refusal_{code}"
     if not code or t(key, lang) == key:
         return None
