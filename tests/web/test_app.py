@@ -494,7 +494,7 @@ def test_every_refused_file_has_its_own_message(project: ProjectCopy) -> None:
     assert not at.exception, [e.value for e in at.exception]
     errors = [e.value for e in at.error]
     assert len(errors) == 3
-    assert any("空白" in e and "empty" in e for e in errors)
+    assert any("空白" in e and "文件是空的" in e for e in errors)  # said in the interface language
     assert any("扫描件" in e for e in errors)
     (bad,) = [e for e in errors if "red" in e]
     # the name is shown as text: no image, link, colour or tag in the markdown
