@@ -55,5 +55,7 @@ def multiselect_css(lang: Lang) -> str:
 
 
 def style_tag(css: str) -> str:
-    """``css`` as a ``<style>`` element for ``st.html`` ("" when there is none)."""
-    return f"<style>\n{css}</style>" if css else ""
+    """``css`` as a ``<style>`` element for ``st.html``, written in every language (empty in
+    English): Streamlit keeps a style-only element until the same call replaces it, so a style
+    left out of a run would stay on the page after switching to English."""
+    return f"<style>\n/* Streamlit's own words in the interface's language */\n{css}</style>"

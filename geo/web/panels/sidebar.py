@@ -88,8 +88,7 @@ def filters_panel(sites: pd.DataFrame, lang: Lang) -> dict[str, Any]:
     values = filter_values(sites)
     abouts = document_abouts(sites)
     every = t("all", lang)
-    if css := multiselect_css(lang):
-        sb.html(style_tag(css))
+    sb.html(style_tag(multiselect_css(lang)))
     return {
         "query": query,
         "counties": sb.multiselect(t("county", lang), values["counties"], key="f_county", placeholder=every),

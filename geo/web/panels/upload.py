@@ -131,8 +131,7 @@ def upload_panel(project: Project, lang: Lang) -> list[Feature]:
     with st.expander(t("upload_title", lang), expanded=bool(state)):
         st.caption(t("upload_limit", lang, size=format_size(MAX_UPLOAD_BYTES)))
         max_mb = max(1, math.ceil(MAX_UPLOAD_BYTES / 2**20))
-        if css := uploader_css(lang, max_mb, UPLOAD_TYPES):
-            st.html(style_tag(css))
+        st.html(style_tag(uploader_css(lang, max_mb, UPLOAD_TYPES)))
         files = st.file_uploader(
             t("upload_files", lang),
             type=UPLOAD_TYPES,
