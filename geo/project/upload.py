@@ -78,6 +78,7 @@ class UploadResult:
     document: DocumentResult
     features: tuple[dict[str, Any], ...]  # layer features as the build writes them, plus origin=upload
     warnings: tuple[str, ...]
+    notes: tuple[tuple[str, dict[str, Any]], ...] = ()  # each warning as (code, fields), in order
 
     def feature_collection(self) -> dict[str, Any]:
         return {"type": "FeatureCollection", "features": list(self.features)}
@@ -102,6 +103,7 @@ class SaveResult:
     counts: dict[str, int]  # sites per layer after the rebuild
     reports: int  # reports the rebuild read
     warnings: tuple[str, ...]  # other reports the rebuild refused, location problems
+    notes: tuple[tuple[str, dict[str, Any]], ...] = ()  # each warning as (code, fields), in order
 
 
 # ------------------------------------------------------------------ reading an upload
@@ -137,27 +139,36 @@ def process_upload(name: str, data: bytes, *, county: str | None = None,
     for feature in features:
         feature["properties"]["origin"] = "upload"
 
+    notes: list[tuple[str, dict[str, Any]]] = []
     warnings: list[str] = []
     if not features:
         warnings.append(f"{name}: no sites found in the report")
+        notes.append(("no_sites", {}))
     if county:
-        warnings.extend(_county_warning(name, doc))
-    warnings.extend(f"location problem: {p}" for p in resolver.problems()[seen:])
-    return UploadResult(name, doc, tuple(features), tuple(warnings))
+        for said, note in _county_warning(name, doc):
+            warnings.append(said)
+            notes.append(note)
+    for p in resolver.problems()[seen:]:
+        warnings.append(f"location problem: {p}")
+        notes.append(("location_problem", {"detail": p}))
+    return UploadResult(name, doc, tuple(features), tuple(warnings), tuple(notes))
 
 
-def _county_warning(name: str, doc: DocumentResult) -> list[str]:
-    """Saving needs the county to be told from the text; say so early when it cannot be."""
+def _county_warning(name: str, doc: DocumentResult) -> list[tuple[str, tuple[str, dict[str, Any]]]]:
+    """Saving needs the county to be told from the text; say so early when it cannot be.
+    Each warning with its (code, fields)."""
     from geo.locate.county import detect_county
 
     try:
         found = detect_county(doc.text).county.name
     except CountyError:
-        return [f"{name}: the county was given; the text alone does not tell it, so saving it into the "
-                "project would be refused (every build reads a report's county from its text)"]
+        return [(f"{name}: the county was given; the text alone does not tell it, so saving it into the "
+                 "project would be refused (every build reads a report's county from its text)",
+                 ("county_not_in_text", {}))]
     if found != doc.county:
-        return [f"{name}: the text reads as {found}, not {doc.county}; saving it into the project would "
-                "be refused (every build reads a report's county from its text)"]
+        return [(f"{name}: the text reads as {found}, not {doc.county}; saving it into the project would "
+                 "be refused (every build reads a report's county from its text)",
+                 ("county_reads_otherwise", {"read": found, "given": doc.county}))]
     return []
 
 
@@ -272,7 +283,12 @@ def save_upload(
     warnings = [f"{name}: no sites found in the report"] if not doc.mentions else []
     warnings += [f"refused by the build: {e}" for p, e in built.refused]
     warnings += [f"location problem: {p}" for p in built.problems]
-    return SaveResult(target, added, replace(doc, path=target), counts, len(built.results), tuple(warnings))
+    notes = [("no_sites", {})] if not doc.mentions else []
+    notes += [("build_refused", {"file": Path(p).name, "detail": str(e), "code": e.code,
+                                 "fields": dict(e.fields)}) for p, e in built.refused]
+    notes += [("location_problem", {"detail": p}) for p in built.problems]
+    return SaveResult(target, added, replace(doc, path=target), counts, len(built.results), tuple(warnings),
+                      tuple(notes))
 
 
 def recover_interrupted_save(sources_dir: Path = Path("data/sources")) -> bool:

@@ -120,6 +120,31 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "st_drop_here": {"zh": "将文件拖放到这里", "en": "Drag and drop files here"},
     "st_select_all": {"zh": "全选", "en": "Select all"},
     "st_select_matches": {"zh": "选择全部匹配项", "en": "Select all matches"},
+    # ---- warnings about an upload (its notes' codes; geo.web.notices.note_text) ----
+    "note_no_sites": {"zh": "{name}：报告中没有找到项目", "en": "{name}: no sites found in the report"},
+    "note_county_not_in_text": {
+        "zh": "{name}：县是手动填写的，仅凭文本无法识别，因此保存到项目时会被拒绝"
+        "（每次构建都从报告文本识别县）",
+        "en": "{name}: the county was given; the text alone does not tell it, so saving it into the project "
+        "would be refused (every build reads a report's county from its text)",
+    },
+    "note_county_reads_otherwise": {
+        "zh": "{name}：文本显示为{read}，而不是{given}；保存到项目时会被拒绝（每次构建都从报告文本识别县）",
+        "en": "{name}: the text reads as {read}, not {given}; saving it into the project would be refused "
+        "(every build reads a report's county from its text)",
+    },
+    "note_location_problem": {
+        "zh": "定位问题（技术细节，英文）：{detail}",
+        "en": "location problem: {detail}",
+    },
+    "note_build_refused": {
+        "zh": "构建时未能读取 {file}（技术细节，英文）：{detail}",
+        "en": "refused by the build: {detail}",
+    },
+    "note_build_refused_coded": {
+        "zh": "构建时未能读取 {file}：{detail}",
+        "en": "refused by the build: {file}: {detail}",
+    },
     # ---- refusals (a GeoError's code and fields; geo.web.notices.refusal_text) ----
     "refusal_empty": {"zh": "文件是空的（0 字节）", "en": "empty file (0 bytes)"},
     "refusal_too_large": {

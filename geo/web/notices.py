@@ -85,6 +85,33 @@ def refusal_text(error: BaseException, lang: Lang) -> str:
     return f"{md_text(name)}\\: {said}" if isinstance(name, str) else said
 
 
+def note_text(name: str, warning: str, note: tuple[str, Mapping[str, Any]] | None, lang: Lang) -> str:
+    """A warning about the upload ``name`` in ``lang`` (markdown text), from its (code, fields);
+    ``warning`` (its English words) when it has none this version can say."""
+    code, fields = note if note is not None else ("", {})
+    key = f"note_{code}"
+    if not code or t(key, lang) == key:
+        return md_text(warning)
+    try:
+        shown = {k: md_text(v) for k, v in fields.items() if k in ("read", "given", "file", "detail")}
+        if code == "build_refused" and fields.get("code"):
+            inner = reason_text(_Coded(str(fields["code"]), fields.get("fields") or {}), lang)
+            if inner is not None:
+                shown["detail"] = inner
+                key = "note_build_refused_coded"
+        return t(key, lang, name=md_text(name), **shown)
+    except (KeyError, IndexError, TypeError, ValueError):
+        return md_text(warning)
+
+
+class _Coded(Exception):
+    """A code and fields as ``reason_text`` reads them from an error."""
+
+    def __init__(self, code: str, fields: Mapping[str, Any]) -> None:
+        super().__init__(code)
+        self.code, self.fields = code, fields
+
+
 def unexpected_refusal(name: str, error: BaseException, lang: Lang) -> str:
     """An error no rule foresaw while reading ``name``, in ``lang`` (its type and message as detail)."""
     detail = md_text(f"{type(error).__name__}: {error}")

@@ -27,6 +27,7 @@ class Upload:
     county: str | None
     features: list[Feature] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[Any] = field(default_factory=list)  # each warning as (code, fields)
     doc_county: str = ""
     error: str | None = None  # why it was refused, as markdown text (see ``error_text``)
     failure: BaseException | None = None  # the refusal itself, said in the interface language (``refused``)
@@ -86,6 +87,7 @@ def read_upload(
     else:
         entry.features = [dict(f) for f in result.features]
         entry.warnings = list(result.warnings)
+        entry.notes = list(getattr(result, "notes", ()))
         entry.doc_county = str(getattr(result.document, "county", "") or "")
     return entry
 
@@ -99,6 +101,15 @@ def refused(entry: Upload, lang: Lang) -> str | None:
     if entry.failure is not None:
         return unexpected_refusal(entry.name, entry.failure, lang)
     return entry.error
+
+
+def warning_texts(name: str, warnings: list[str], notes: list[Any], lang: Lang) -> list[str]:
+    """The warnings about the upload ``name`` in ``lang`` (markdown text), from their notes where
+    each warning has one."""
+    from geo.web.notices import note_text
+
+    paired = list(notes) if len(notes) == len(warnings) else [None] * len(warnings)
+    return [note_text(name, w, n, lang) for w, n in zip(warnings, paired, strict=True)]
 
 
 def new_resolver(project: Project) -> Any:

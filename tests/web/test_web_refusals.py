@@ -103,3 +103,19 @@ def test_streamlits_own_widget_words_are_replaced_in_chinese_only() -> None:
     assert 'data-testid="stFileUploaderDropzone"' in css and 'data-key="__select_all__"' in css
     assert uploader_css("en", 20, ["txt"]) == "" and multiselect_css("en") == ""
     assert css_string('a"b\\c</style>') == '"a\\22 b\\5c c\\3c /style\\3e "'
+
+
+def test_an_uploads_warnings_are_said_in_each_language_from_their_notes() -> None:
+    from geo.web.uploads import warning_texts
+
+    result = process_upload("甲.txt", "缙云县今年的天气很好。".encode(), county="永康市")
+    codes = [code for code, _ in result.notes]
+    assert len(result.notes) == len(result.warnings) and codes[0] == "no_sites"
+    zh = warning_texts("甲.txt", list(result.warnings), list(result.notes), "zh")
+    en = warning_texts("甲.txt", list(result.warnings), list(result.notes), "en")
+    assert zh[0] == "甲\\.txt：报告中没有找到项目" and en[0] == "甲\\.txt: no sites found in the report"
+    assert all(english_words(w) == [] for w, c in zip(zh, codes, strict=True) if c != "location_problem"), zh
+    assert codes[1] == "county_reads_otherwise"  # the county given is not the one the text names
+    assert "缙云县" in zh[1] and "永康市" in zh[1] and "会被拒绝" in zh[1]
+    older = warning_texts("甲.txt", ["甲.txt: no sites found in the report"], [], "zh")
+    assert older == ["甲\\.txt\\: no sites found in the report"]  # without notes: the words as written

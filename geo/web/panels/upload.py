@@ -71,8 +71,8 @@ def save_all(project: Project, lang: Lang) -> None:
             continue
         del state[sig]
         flash("success", t("upload_saved", lang, name=md_text(entry.name), n=sum(saved.counts.values())))
-        for w in saved.warnings:
-            flash("warning", md_text(w))
+        for w in uploads.warning_texts(entry.name, list(saved.warnings), list(saved.notes), lang):
+            flash("warning", w)
     forget_layers()
     if not failed:
         st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
@@ -96,8 +96,8 @@ def show_entry(entry: Upload, lang: Lang) -> None:
                 county=md_text(entry.doc_county or "?"),
             )
         )
-        for w in entry.warnings:
-            st.warning(md_text(w))
+        for w in uploads.warning_texts(entry.name, entry.warnings, entry.notes, lang):
+            st.warning(w)
 
 
 def actions(features: list[Feature], project: Project, lang: Lang) -> None:
