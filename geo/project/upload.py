@@ -280,15 +280,20 @@ def save_upload(
         layer_files, counts = geo_layers.layer_files(layers_dir, built.features)
         _commit(sources_dir, layer_files, (target, data) if added else None)
 
+    warnings, notes = _save_warnings(name, doc, built)
+    return SaveResult(target, added, replace(doc, path=target), counts, len(built.results), warnings, notes)
+
+
+def _save_warnings(name: str, doc: DocumentResult, built: Any) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """What a save warns of (no sites, other reports refused, location problems), each with its note."""
     warnings = [f"{name}: no sites found in the report"] if not doc.mentions else []
     warnings += [f"refused by the build: {e}" for p, e in built.refused]
     warnings += [f"location problem: {p}" for p in built.problems]
-    notes = [("no_sites", {})] if not doc.mentions else []
+    notes: list[tuple[str, dict[str, Any]]] = [("no_sites", {})] if not doc.mentions else []
     notes += [("build_refused", {"file": Path(p).name, "detail": str(e), "code": e.code,
                                  "fields": dict(e.fields)}) for p, e in built.refused]
     notes += [("location_problem", {"detail": p}) for p in built.problems]
-    return SaveResult(target, added, replace(doc, path=target), counts, len(built.results), tuple(warnings),
-                      tuple(notes))
+    return tuple(warnings), tuple(notes)
 
 
 def recover_interrupted_save(sources_dir: Path = Path("data/sources")) -> bool:
