@@ -147,6 +147,11 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     },
     # ---- refusals (a GeoError's code and fields; geo.web.notices.refusal_text) ----
     "refusal_empty": {"zh": "文件是空的（0 字节）", "en": "empty file (0 bytes)"},
+    "refusal_outside_county": {
+        "zh": "{site}：({lon}, {lat}) 位于{county}之外；项目只能放在所在的县内（坐标为 WGS-84 经度、纬度）",
+        "en": "{site}: ({lon}, {lat}) lies outside {county}; a site is placed inside its own county "
+        "(coordinates are longitude, latitude in WGS-84)",
+    },
     "refusal_too_large": {
         "zh": "文件太大：{size}，超过上限 {limit}",
         "en": "file too large: {size} exceeds the limit of {limit}",

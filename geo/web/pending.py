@@ -74,5 +74,8 @@ def choose_county(sources: Path, item: Waiting, county: str) -> Path:
         raise GeoError(f"{item.manifest} is not in the project's reports folder {sources}")
     if not (folder / item.file).resolve().is_relative_to(Path(sources).resolve()):
         raise GeoError(f"{item.file} is not in the project's reports folder {sources}")
-    admin.county(county)  # an unknown or ambiguous name is refused before anything is written
+    try:
+        admin.county(county)  # an unknown or ambiguous name is refused before anything is written
+    except GeoError as error:
+        raise error.with_code("unknown_county", county=county) from None
     return set_county(folder, item.file, county, chosen_by="hand")

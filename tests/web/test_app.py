@@ -637,7 +637,7 @@ def test_a_placement_outside_the_county_is_refused(project: ProjectCopy) -> None
     place_form(at, 39.9042, 116.4074)  # Beijing
     at.button(key="place_save").click().run()
     (error,) = [e.value for e in at.error]
-    assert "lies outside" in error and site["properties"]["county"] in error
+    assert "之外" in error and site["properties"]["county"] in error  # said in the interface language
     assert not project.overrides.exists()
     place_form(
         at, *reversed(inside_point(site["properties"]["county"], *site["geometry"]["coordinates"])), note=""

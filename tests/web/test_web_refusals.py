@@ -119,3 +119,19 @@ def test_an_uploads_warnings_are_said_in_each_language_from_their_notes() -> Non
     assert "缙云县" in zh[1] and "永康市" in zh[1] and "会被拒绝" in zh[1]
     older = warning_texts("甲.txt", ["甲.txt: no sites found in the report"], [], "zh")
     assert older == ["甲\\.txt\\: no sites found in the report"]  # without notes: the words as written
+
+
+def test_a_placement_outside_its_county_is_refused_in_each_language(tmp_path: Path) -> None:
+    from geo.model import Site
+    from geo.web.placing import save_placement
+    from geo.web.project import Project
+
+    project = Project(tmp_path / "layers", tmp_path / "data", tmp_path / "data" / "overrides.geojson")
+    site = Site("甲公园", "park", "parks", "公园", "永康市")
+    outcome = save_placement(project, {"id": site.id, "name": site.name, "county": "永康市"}, 39.9, 116.4,
+                             "n", "w")
+    assert outcome.key == "place_refused" and outcome.fmt["error"].code == "outside_county"
+    zh, en = outcome.text("zh"), outcome.text("en")
+    shown = zh.replace("\\", "").replace(site.id, "").replace("WGS-84", "")  # the site's id aside
+    assert "位于永康市之外" in zh and english_words(shown) == [], zh
+    assert "lies outside 永康市" in en and not project.overrides.exists()
