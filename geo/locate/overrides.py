@@ -31,7 +31,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import GeoError
 from geo.locate.sources import OVERRIDES_PATH
-from geo.model import County, Location
+from geo.model import County, Location, basis
 from geo.names import compact
 
 DEFAULT_PATH = OVERRIDES_PATH
@@ -69,6 +69,7 @@ class Override:
             precision="exact",
             uncertainty_m=UNCERTAINTY_M,
             source=f"placed by hand: {self.note} ({self.who}, {self.when})",
+            basis=(basis("by_hand", note=self.note, who=self.who, when=self.when),),
         )
 
     def label(self) -> str:

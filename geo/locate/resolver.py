@@ -36,7 +36,7 @@ from geo.locate.context import site_clause_township
 from geo.locate.county_location import county_location
 from geo.locate.gazetteer import MIN_SHARE_INSIDE, Gazetteer
 from geo.locate.geocoders.errors import GeocoderConfigError
-from geo.locate.name_places import NamePlaces, name_places, unlocated_note
+from geo.locate.name_places import NamePlaces, name_places, unlocated_basis, unlocated_note
 from geo.locate.osm_index import OsmIndex
 from geo.locate.overrides import Overrides, load_overrides
 from geo.locate.sources import SEATS_CSV, STEPS
@@ -162,8 +162,10 @@ class Resolver:
                 return Placement(loc, "geocoder")
         fallback = county_location(county, self._seats_path)
         if found is not None and by_name is None:
-            note = unlocated_note(found, county, self.gazetteer, located_townships(found, county))
-            fallback = replace(fallback, source=f"{fallback.source}; {note}")
+            seated = located_townships(found, county)
+            note = unlocated_note(found, county, self.gazetteer, seated)
+            fallback = replace(fallback, source=f"{fallback.source}; {note}",
+                               basis=fallback.basis + unlocated_basis(found, county, self.gazetteer, seated))
         return Placement(fallback, "county")
 
     def _by_clause(self, site: Site, county: County, fallback: Placement) -> Placement:
@@ -181,7 +183,8 @@ class Resolver:
         said = fallback.location.source
         if found.township is not None and f"places it in {found.township.township}," in said:
             return fallback  # the name already gave this township, and why it is not used
-        return Placement(replace(fallback.location, source=f"{said}; {found.note()}"), "county")
+        return Placement(replace(fallback.location, source=f"{said}; {found.note()}",
+                                 basis=fallback.location.basis + found.note_basis()), "county")
 
     def _finer_online(self, name: str, county: County, loc: Location) -> Location | None:
         """A configured geocoder's answer when it is finer than ``loc`` (a township) and in the county."""

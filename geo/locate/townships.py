@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import shapely
@@ -39,7 +39,7 @@ from geo.locate import admin
 from geo.locate.county_location import county_location
 from geo.locate.gazetteer import Gazetteer
 from geo.locate.name_places import NamePlaces, locate_by_name, township_extent
-from geo.model import County, Location
+from geo.model import Basis, County, Location, basis
 from geo.text import lexicon
 
 DATA_FILE = "geonames_cn.tsv"
@@ -147,6 +147,7 @@ class TownshipSeat:
     how: str  # "official name", "suffix variant" or "short form"
     uncertainty_m: float
     derivation: str  # how the radius was reached, in words
+    radius_basis: tuple[tuple[str, Any], ...] = ()  # the same, as numbers (for :meth:`basis`)
 
     @property
     def point(self) -> Point:
@@ -157,9 +158,21 @@ class TownshipSeat:
         return (f"seat of {self.township}: GeoNames {p.geonameid} {self.matched} ({self.how}; "
                 f"{p.lat}, {p.lon}) {p.url}, {LICENCE}; radius {self.derivation}")
 
+    def basis(self) -> Basis:
+        """:meth:`cite` as data."""
+        p = self.place
+        how = _HOW_CODES.get(self.how, "alias")
+        alias_url = self.how.rsplit(", per ", 1)[-1] if how == "alias" else None
+        return basis("township_seat", township=self.township, geonameid=p.geonameid, matched=self.matched,
+                     how=how, alias_url=alias_url, lat=p.lat, lon=p.lon, url=p.url, licence=LICENCE,
+                     **dict(self.radius_basis))
+
     def location(self) -> Location:
         return Location(geometry=self.point, precision="township", uncertainty_m=self.uncertainty_m,
-                        source=self.cite())
+                        source=self.cite(), basis=(self.basis(),))
+
+
+_HOW_CODES = {"official name": "official", "suffix variant": "suffix", "short form": "short"}
 
 
 ALIASES_FILE = "township_aliases.tsv"
@@ -255,7 +268,10 @@ def county_seats(county: County) -> CountySeats:
             words += f" + {rounding:.0f} m coordinate rounding"
         if radius == county_radius:
             words += ", capped at the county's radius"
-        seats[town] = TownshipSeat(town, place, matched, how, radius, words)
+        numbers = (("radius_m", radius), ("factor", SEAT_RADIUS_FACTOR), ("mean_radius_m", round(r_mean)),
+                   ("next_seat_m", round(d_next)), ("rounding_m", round(rounding)),
+                   ("capped", radius == county_radius))
+        seats[town] = TownshipSeat(town, place, matched, how, radius, words, numbers)
     return CountySeats(county, seats, ambiguous, r_mean)
 
 
@@ -278,20 +294,23 @@ def locate_named(found: NamePlaces, county: County, gazetteer: Gazetteer) -> Loc
     if by_gazetteer is not None:
         return by_gazetteer
     members: list[tuple[Point, float, str]] = []
+    steps: list[Basis] = []
     for town in found.townships:
         entry = township_extent(town, county, gazetteer)
         if entry is not None:
             members.append((entry.geometry.centroid, entry.uncertainty_m,
                             f"extent of {entry.name}: gazetteer: {entry.source_url}"))
+            steps.append(basis("township_extent", township=entry.name, url=entry.source_url))
             continue
         s = seat(town, county)
         if s is None:
             return None
         members.append((s.point, s.uncertainty_m, s.cite()))
+        steps.append(s.basis())
     if len(members) == 1:
         point, radius, cite = members[0]
         return Location(geometry=point, precision="township", uncertainty_m=radius,
-                        source=f"{found.describe()}; {cite}")
+                        source=f"{found.describe()}; {cite}", basis=(found.basis(), *steps))
     mid, radius = spread([(p, r) for p, r, _ in members])
     if radius >= county_location(county).uncertainty_m:
         return None
@@ -299,6 +318,7 @@ def locate_named(found: NamePlaces, county: County, gazetteer: Gazetteer) -> Loc
         geometry=mid, precision="township", uncertainty_m=radius,
         source=(f"{found.describe()} ({len(members)} townships): the midpoint of their locations, "
                 f"with a radius covering each; " + "; ".join(c for _, _, c in members)),
+        basis=(found.basis(), basis("township_midpoint", count=len(members)), *steps),
     )
 
 

@@ -27,7 +27,7 @@ def located_features(results: Iterable[DocumentResult], resolver: Resolver) -> l
         loc = resolver.locate(site)
         county_source = ", ".join(sorted({how[s.doc] for s in site.sources if how.get(s.doc)}))
         features.append(site_feature(site, loc.geometry, loc.precision, loc.uncertainty_m, loc.source, years,
-                                     county_source, about))
+                                     county_source, about, loc.basis))
     return features
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from geo.model import Site
+from geo.model import Basis, Site, basis_json
 
 COORD_DECIMALS = 6
 
@@ -33,10 +33,13 @@ def geometry_json(geom: BaseGeometry) -> dict[str, Any]:
 
 def site_feature(site: Site, geometry: BaseGeometry, precision: str, uncertainty_m: float,
                  location_source: str, years: dict[str, int | None],
-                 county_source: str = "", about: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+                 county_source: str = "", about: dict[str, dict[str, str]] | None = None,
+                 location_basis: tuple[Basis, ...] = ()) -> dict[str, Any]:
     """``county_source``: how the county of the site's reports was decided (named in text,
     townships, title, file name, folder, url, manifest, chosen by hand, --county). ``about``: each
-    report's title, issuer and date where known (by file name), added to its source entries."""
+    report's title, issuer and date where known (by file name), added to its source entries.
+    ``location_basis``: the location's source as data (``Location.basis``), which the app says in
+    its language; ``location_source`` says it in English."""
     about = about or {}
     doc_years = sorted({y for s in site.sources if (y := years.get(s.doc)) is not None})
     props: dict[str, Any] = {
@@ -50,6 +53,7 @@ def site_feature(site: Site, geometry: BaseGeometry, precision: str, uncertainty
         "precision": precision,
         "uncertainty_m": round(float(uncertainty_m)),
         "location_source": location_source,
+        "location_basis": basis_json(location_basis),
         "year": doc_years[-1] if doc_years else None,
         "sources": [
             {"doc": s.doc, "quote": s.quote, "start": s.start, "end": s.end,

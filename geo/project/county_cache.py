@@ -131,7 +131,7 @@ def _county_sites(county: County, group: Sequence[Any], resolver: Resolver, year
         loc = resolver.locate(site)
         county_source = ", ".join(sorted({how[s.doc] for s in site.sources if how.get(s.doc)}))
         f = site_feature(site, loc.geometry, loc.precision, loc.uncertainty_m, loc.source, years,
-                         county_source, about)
+                         county_source, about, loc.basis)
         layer = f["properties"]["category"]
         texts.setdefault(layer, []).append(feature_text(f))
         by_layer.setdefault(layer, []).append(f)

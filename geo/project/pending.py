@@ -35,6 +35,7 @@ def entry(result: DocumentResult, root: Path | None) -> dict[str, Any]:
               "end": m.mention.end, "status": m.status} for m in result.mentions]
     return {"file": rel, "path": str(path), "manifest": str(folder / MANIFEST),
             "manifest_line": manifest_line(rel, first), "reason": result.pending_reason,
+            "reason_code": result.pending_code,
             "guesses": guesses, "sites": sites, **result.about()}
 
 

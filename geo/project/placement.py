@@ -233,7 +233,7 @@ def _check_geometry(geometry: BaseGeometry, county: County, label: str) -> None:
         raise PlacementError(
             f"{label}: ({p.x:.5f}, {p.y:.5f}) lies outside {county.key}; a site is placed inside its own "
             "county (coordinates are longitude, latitude in WGS-84)"
-        )
+        ).with_code("outside_county", site=label, lon=f"{p.x:.5f}", lat=f"{p.y:.5f}", county=county.key)
 
 
 def _when(when: datetime | str | None, label: str) -> str:

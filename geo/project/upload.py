@@ -79,6 +79,7 @@ class UploadResult:
     document: DocumentResult
     features: tuple[dict[str, Any], ...]  # layer features as the build writes them, plus origin=upload
     warnings: tuple[str, ...]
+    notes: tuple[tuple[str, dict[str, Any]], ...] = ()  # each warning as (code, fields), in order
 
     def feature_collection(self) -> dict[str, Any]:
         return {"type": "FeatureCollection", "features": list(self.features)}
@@ -103,6 +104,7 @@ class SaveResult:
     counts: dict[str, int]  # sites per layer after the rebuild
     reports: int  # reports the rebuild read
     warnings: tuple[str, ...]  # other reports the rebuild refused, location problems
+    notes: tuple[tuple[str, dict[str, Any]], ...] = ()  # each warning as (code, fields), in order
 
 
 # ------------------------------------------------------------------ reading an upload
@@ -138,27 +140,36 @@ def process_upload(project: Project, name: str, data: bytes, *, county: str | No
     for feature in features:
         feature["properties"]["origin"] = "upload"
 
+    notes: list[tuple[str, dict[str, Any]]] = []
     warnings: list[str] = []
     if not features:
         warnings.append(f"{name}: no sites found in the report")
+        notes.append(("no_sites", {}))
     if county:
-        warnings.extend(_county_warning(name, doc))
-    warnings.extend(f"location problem: {p}" for p in resolver.problems()[seen:])
-    return UploadResult(name, doc, tuple(features), tuple(warnings))
+        for said, note in _county_warning(name, doc):
+            warnings.append(said)
+            notes.append(note)
+    for p in resolver.problems()[seen:]:
+        warnings.append(f"location problem: {p}")
+        notes.append(("location_problem", {"detail": p}))
+    return UploadResult(name, doc, tuple(features), tuple(warnings), tuple(notes))
 
 
-def _county_warning(name: str, doc: DocumentResult) -> list[str]:
-    """Saving needs the county to be told from the text; say so early when it cannot be."""
+def _county_warning(name: str, doc: DocumentResult) -> list[tuple[str, tuple[str, dict[str, Any]]]]:
+    """Saving needs the county to be told from the text; say so early when it cannot be.
+    Each warning with its (code, fields)."""
     from geo.locate.county import detect_county
 
     try:
         found = detect_county(doc.text).county
     except CountyError:
-        return [f"{name}: the county was given; the text alone does not tell it, so saving it into the "
-                "project would be refused (every build reads a report's county from its text)"]
+        return [(f"{name}: the county was given; the text alone does not tell it, so saving it into the "
+                 "project would be refused (every build reads a report's county from its text)",
+                 ("county_not_in_text", {}))]
     if doc.county is not None and found != doc.county:
-        return [f"{name}: the text reads as {found.key}, not {doc.county.key}; saving it into the project "
-                "would be refused (every build reads a report's county from its text)"]
+        return [(f"{name}: the text reads as {found.key}, not {doc.county.key}; saving it into the project "
+                 "would be refused (every build reads a report's county from its text)",
+                 ("county_reads_otherwise", {"read": found.key, "given": doc.county.key}))]
     return []
 
 
@@ -169,18 +180,21 @@ def _clean_name(name: str) -> str:
     if not base or base in {".", ".."}:
         raise UploadError(shown, "no file name")
     if _CONTROL.search(base):
-        raise UploadError(repr(base), "control characters in the file name")
+        raise UploadError(repr(base), "control characters in the file name").with_code("control_characters")
     if base.startswith((".", "~$")):
         raise UploadError(base, "a hidden or temporary file name (starting with . or ~$); the build "
-                                "skips such files: rename it")
+                                "skips such files: rename it").with_code("hidden_name")
     if len(base.encode("utf-8")) > _MAX_NAME_BYTES:
-        raise UploadError(base, f"file name too long (over {_MAX_NAME_BYTES} bytes): rename it")
+        raise UploadError(base, f"file name too long (over {_MAX_NAME_BYTES} bytes): rename it").with_code(
+            "long_name", limit=_MAX_NAME_BYTES)
     suffix = Path(base).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
         shown_suffix = suffix or "(no suffix)"
         hint = " (old Word format: save it as .docx)" if suffix == ".doc" else ""
-        raise UploadError(base, f"unsupported file type {shown_suffix}{hint} (supported: {supported})")
+        said = f"unsupported file type {shown_suffix}{hint} (supported: {supported})"
+        raise UploadError(base, said).with_code("unsupported", suffix=suffix,
+                                                supported=tuple(sorted(SUPPORTED_SUFFIXES)))
     return base
 
 
@@ -189,10 +203,11 @@ def _checked_bytes(name: str, data: bytes) -> bytes:
         raise UploadError(name, f"the upload must be bytes, got {type(data).__name__}")
     data = bytes(data)
     if not data:
-        raise UploadError(name, "empty file (0 bytes)")
+        raise UploadError(name, "empty file (0 bytes)").with_code("empty")
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadError(name, f"file too large: {format_size(len(data))} exceeds the upload limit of "
-                                f"{format_size(MAX_UPLOAD_BYTES)}")
+                                f"{format_size(MAX_UPLOAD_BYTES)}").with_code(
+            "too_large", size=format_size(len(data)), limit=format_size(MAX_UPLOAD_BYTES))
     return data
 
 
@@ -207,7 +222,7 @@ def _refusal(name: str, error: GeoError, hide: Path | None = None) -> UploadErro
     if hide is not None:
         copy = str(hide / name)
         reason = reason.replace(f"{copy}: ", "").replace(copy, name).replace(str(hide), "…")
-    return UploadError(name, reason)
+    return UploadError(name, reason).with_code(error.code, **error.fields)
 
 
 # ------------------------------------------------------------------ saving into the project
@@ -245,7 +260,8 @@ def save_upload(project: Project, name: str, data: bytes, *, county: str | None 
             try:
                 built = _build(reads, project)
             except GeoError as error:
-                raise UploadError(name, f"not saved: the layers cannot be rebuilt ({error})") from None
+                raise UploadError(name, f"not saved: the layers cannot be rebuilt ({error})").with_code(
+                    "not_rebuilt", detail=str(error)) from None
             new = read_from if added else target
             doc = next((r for r in built.results if r.path == new), None)
             if doc is None:
@@ -253,14 +269,25 @@ def save_upload(project: Project, name: str, data: bytes, *, county: str | None 
                 raise _save_refusal(name, reason, official, hide=Path(tmp))
         if official is not None and doc.county != official:
             raise UploadError(name, f"the text reads as {_key(doc.county)}, not {official.key}; every build "
-                                    "reads a report's county from its text, so it is not saved")
+                                    "reads a report's county from its text, so it is not saved").with_code(
+                "county_differs", read=_key(doc.county), given=official.key)
         layer_files, counts = geo_layers.layer_files(layers_dir, built.features)
         _commit(sources_dir, layer_files, (target, data) if added else None)
 
+    warnings, notes = _save_warnings(name, doc, built)
+    return SaveResult(target, added, replace(doc, path=target), counts, len(built.results), warnings, notes)
+
+
+def _save_warnings(name: str, doc: DocumentResult, built: Any) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """What a save warns of (no sites, other reports refused, location problems), each with its note."""
     warnings = [f"{name}: no sites found in the report"] if not doc.mentions else []
     warnings += [f"refused by the build: {e}" for p, e in built.refused]
     warnings += [f"location problem: {p}" for p in built.problems]
-    return SaveResult(target, added, replace(doc, path=target), counts, len(built.results), tuple(warnings))
+    notes: list[tuple[str, dict[str, Any]]] = [("no_sites", {})] if not doc.mentions else []
+    notes += [("build_refused", {"file": Path(p).name, "detail": str(e), "code": e.code,
+                                 "fields": dict(e.fields)}) for p, e in built.refused]
+    notes += [("location_problem", {"detail": p}) for p in built.problems]
+    return tuple(warnings), tuple(notes)
 
 
 def recover_interrupted_save(sources_dir: Path) -> bool:
@@ -282,22 +309,24 @@ def _official_county(name: str, county: str) -> County:
     try:
         return admin.county(county)
     except GeoError as error:
-        raise UploadError(name, str(error)) from None
+        raise UploadError(name, str(error)).with_code("unknown_county", county=county) from None
 
 
 def _check_name(name: str, data: bytes, target: Path, existing: list[Path]) -> bool:
     """True if the report is new; False if this very report is already saved under this name."""
     if target.exists() and not target.is_file():
-        raise UploadError(name, f"{target} exists and is not a file")
+        raise UploadError(name, f"{target} exists and is not a file").with_code("not_a_file")
     for path in existing:
         same_bytes = path.stat().st_size == len(data) and path.read_bytes() == data
         if path == target and same_bytes:
             return False
         if path.name == name:
             raise UploadError(name, f"a different report of this name is already in the project ({path}): "
-                                    "rename the upload, or remove the old report first")
+                                    "rename the upload, or remove the old report first").with_code(
+                "name_taken", existing=path.name)
         if same_bytes:
-            raise UploadError(name, f"the same report is already in the project as {path}")
+            raise UploadError(name, f"the same report is already in the project as {path}").with_code(
+                "already_saved", existing=path.name)
     return True
 
 
@@ -311,7 +340,8 @@ def _save_refusal(name: str, error: GeoError, county: County | None, hide: Path 
         refusal = _refusal(name, CountyError(f"{error}{given}"), hide)
         return UploadError(name, refusal.reason.removesuffix("; choose the county")
                            + "; every build reads a report's county from its text, so a report saved into "
-                             "the project must name its county clearly; not saved")
+                             "the project must name its county clearly; not saved").with_code(
+            "county_unclear_save", **error.fields, **({"given": county} if county else {}))
     return _refusal(name, error, hide)
 
 

@@ -76,7 +76,7 @@ def process_file(path: Path, county: County | str | None = None, *, root: Path |
     except CountyError as e:
         where = f"{printable(path)}" + (f" (county from {printable(found[0])})" if found and row and
                                         row.county and not county else "")
-        raise CountyError(f"{where}: {e}") from e
+        raise CountyError(f"{where}: {e}").with_code(e.code, **e.fields) from e
     return with_manifest(result, row.title, row.date) if row else result
 
 
@@ -109,7 +109,10 @@ def process_text(raw_text: str, name: str, *, path: Path | None = None, fmt: str
                             for g in decision.guesses[:3]) or "none"
         if not pending_ok:
             raise CountyError(f"the county is unclear: {decision.reason} (best guesses: {guesses}); "
-                              "name the county explicitly")
+                              "name the county explicitly").with_code(
+                "county_unclear", why=decision.reason_code,
+                guesses=tuple((f"{g.county.province}{g.county.city}{g.county.name}", round(g.score, 1))
+                              for g in decision.guesses[:3]))
     # a waiting report's sites are found as its first guess would find them
     named = c or (decision.guesses[0].county if decision.guesses else None)
     sentences = split_sentences(text)
@@ -122,7 +125,8 @@ def process_text(raw_text: str, name: str, *, path: Path | None = None, fmt: str
     return DocumentResult(name, path or Path(name), fmt, text, c, decision.evidence,
                           document_year(text), site_mentions, decision.source, decision.confidence,
                           decision.guesses, decision.reason if c is None else "",
-                          heading.title, heading.issuer, heading.date)
+                          heading.title, heading.issuer, heading.date,
+                          pending_code=decision.reason_code if c is None else "")
 
 
 def _paragraph_leads(text: str) -> list[tuple[int, str]]:

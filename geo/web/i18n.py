@@ -114,6 +114,145 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "Saved {name}; the layers were rebuilt ({n} sites).",
     },
     "upload_not_saved": {"zh": "未保存：{error}", "en": "Not saved: {error}"},
+    # ---- Streamlit's own words on its widgets (geo.web.widget_text; English: Streamlit's) ----
+    "st_upload": {"zh": "选择文件", "en": "Upload"},
+    "st_upload_limit": {"zh": "每个文件不超过 {size} · {types}", "en": "{size} per file • {types}"},
+    "st_drop_here": {"zh": "将文件拖放到这里", "en": "Drag and drop files here"},
+    "st_select_all": {"zh": "全选", "en": "Select all"},
+    "st_select_matches": {"zh": "选择全部匹配项", "en": "Select all matches"},
+    # ---- warnings about an upload (its notes' codes; geo.web.notices.note_text) ----
+    "note_no_sites": {"zh": "{name}：报告中没有找到项目", "en": "{name}: no sites found in the report"},
+    "note_county_not_in_text": {
+        "zh": "{name}：县是手动填写的，仅凭文本无法识别，因此保存到项目时会被拒绝"
+        "（每次构建都从报告文本识别县）",
+        "en": "{name}: the county was given; the text alone does not tell it, so saving it into the project "
+        "would be refused (every build reads a report's county from its text)",
+    },
+    "note_county_reads_otherwise": {
+        "zh": "{name}：文本显示为{read}，而不是{given}；保存到项目时会被拒绝（每次构建都从报告文本识别县）",
+        "en": "{name}: the text reads as {read}, not {given}; saving it into the project would be refused "
+        "(every build reads a report's county from its text)",
+    },
+    "note_location_problem": {
+        "zh": "定位问题（技术细节，英文）：{detail}",
+        "en": "location problem: {detail}",
+    },
+    "note_build_refused": {
+        "zh": "构建时未能读取 {file}（技术细节，英文）：{detail}",
+        "en": "refused by the build: {detail}",
+    },
+    "note_build_refused_coded": {
+        "zh": "构建时未能读取 {file}：{detail}",
+        "en": "refused by the build: {file}: {detail}",
+    },
+    # ---- refusals (a GeoError's code and fields; geo.web.notices.refusal_text) ----
+    "refusal_empty": {"zh": "文件是空的（0 字节）", "en": "empty file (0 bytes)"},
+    "refusal_outside_county": {
+        "zh": "{site}：({lon}, {lat}) 位于{county}之外；项目只能放在所在的县内（坐标为 WGS-84 经度、纬度）",
+        "en": "{site}: ({lon}, {lat}) lies outside {county}; a site is placed inside its own county "
+        "(coordinates are longitude, latitude in WGS-84)",
+    },
+    "refusal_too_large": {
+        "zh": "文件太大：{size}，超过上限 {limit}",
+        "en": "file too large: {size} exceeds the limit of {limit}",
+    },
+    "refusal_unsupported": {
+        "zh": "不支持的文件类型 {suffix}（支持：{supported}）",
+        "en": "unsupported file type {suffix} (supported: {supported})",
+    },
+    "refusal_no_suffix": {"zh": "（无扩展名）", "en": "(no suffix)"},
+    "refusal_unsupported_doc": {
+        "zh": "不支持旧版 Word 格式 .doc：请另存为 .docx（支持：{supported}）",
+        "en": "unsupported file type .doc (old Word format): save it as .docx (supported: {supported})",
+    },
+    "refusal_wrong_content": {
+        "zh": "文件名为 {suffix}，但内容不是{format}（看起来是{found}）",
+        "en": "named {suffix} but its content is not {format} (it looks like {found})",
+    },
+    "refusal_unreadable_content": {"zh": "无法读取{format}的内容", "en": "cannot read the {format} content"},
+    "refusal_no_text": {"zh": "{format}中没有可读的文字", "en": "no text found in this {format}"},
+    "refusal_control_characters": {"zh": "文件名中有控制字符", "en": "control characters in the file name"},
+    "refusal_hidden_name": {
+        "zh": "隐藏或临时文件名（以 . 或 ~$ 开头），构建会跳过这类文件：请改名",
+        "en": "a hidden or temporary file name (starting with . or ~$); the build skips such files: "
+        "rename it",
+    },
+    "refusal_long_name": {
+        "zh": "文件名太长（超过 {limit} 字节）：请改名",
+        "en": "file name too long (over {limit} bytes): rename it",
+    },
+    "refusal_no_encoding": {
+        "zh": "无法作为文本读取：没有已知的字符编码与其字节相符",
+        "en": "not readable text: no known character encoding fits its bytes",
+    },
+    "refusal_garbled": {
+        "zh": "无法作为文本读取：按 {encoding} 解码后大多是替换字符或控制字符",
+        "en": "not readable text: decoded as {encoding} it is mostly replacement or control characters",
+    },
+    "refusal_county_unclear": {
+        "zh": "无法判断报告所属的县：{why}（最可能的：{guesses}）；请填写县名",
+        "en": "the county is unclear: {why} (best guesses: {guesses}); name the county",
+    },
+    "refusal_county_unclear_save": {
+        "zh": "无法判断报告所属的县：{why}（最可能的：{guesses}）。每次构建都从报告文本识别县，"
+        "所以保存到项目中的报告必须清楚写明所属的县；未保存",
+        "en": "the county is unclear: {why} (best guesses: {guesses}); every build reads a report's "
+        "county from its text, so a report saved into the project must name its county clearly; not saved",
+    },
+    "refusal_county_differs": {
+        "zh": "文本显示为{read}，而不是{given}；每次构建都从报告文本识别县，所以未保存",
+        "en": "the text reads as {read}, not {given}; every build reads a report's county from its text, "
+        "so it is not saved",
+    },
+    "refusal_unknown_county": {
+        "zh": "无法识别县名“{county}”（没有这个县，或有重名）",
+        "en": "the county “{county}” is unknown or shared by several counties",
+    },
+    "refusal_not_a_file": {
+        "zh": "项目中同名的路径不是文件",
+        "en": "a path of this name in the project is not a file",
+    },
+    "refusal_name_taken": {
+        "zh": "项目中已有另一份同名报告（{existing}）：请给上传的文件改名，或先移除旧报告",
+        "en": "a different report of this name is already in the project ({existing}): rename the upload, "
+        "or remove the old report first",
+    },
+    "refusal_already_saved": {
+        "zh": "项目中已有这份报告：{existing}",
+        "en": "the same report is already in the project as {existing}",
+    },
+    "refusal_not_rebuilt": {
+        "zh": "未保存：图层无法重建（技术细节：{detail}）",
+        "en": "not saved: the layers cannot be rebuilt ({detail})",
+    },
+    "refusal_other": {"zh": "技术细节（英文）：{detail}", "en": "{detail}"},
+    "refusal_unexpected": {"zh": "读取时出现意外错误（{detail}）", "en": "unexpected error ({detail})"},
+    "county_why_nothing_named": {
+        "zh": "文本及其旁的信息都没有提到县",
+        "en": "nothing in the text or beside it names a county",
+    },
+    "county_why_too_weak": {"zh": "证据太弱", "en": "the evidence is too weak"},
+    "county_why_tie": {
+        "zh": "两个或更多县的可能性相当",
+        "en": "two or more counties are about equally likely",
+    },
+    "county_guess": {"zh": "{county}（{score}）", "en": "{county} ({score})"},
+    "county_guesses_none": {"zh": "无", "en": "none"},
+    "pending_why": {"zh": "原因：{why}", "en": "Why: {why}"},
+    "format_text": {"zh": "纯文本", "en": "plain text"},
+    "format_html": {"zh": "网页（HTML）", "en": "HTML page"},
+    "format_pdf": {"zh": "PDF 文件", "en": "PDF"},
+    "format_docx": {"zh": "Word（.docx）文档", "en": "Word .docx document"},
+    "format_found_binary": {"zh": "二进制数据", "en": "binary data"},
+    "format_found_zip": {"zh": "ZIP 压缩包", "en": "a ZIP archive"},
+    "format_found_image": {"zh": "图片", "en": "an image"},
+    "format_found_ole": {"zh": "旧版 Office 文档", "en": "an old Office document"},
+    "format_found_archive": {"zh": "压缩包", "en": "an archive"},
+    "format_found_rtf": {"zh": "RTF 文档", "en": "an RTF document"},
+    "format_found_pdf": {"zh": "PDF 文件", "en": "a PDF"},
+    "format_found_docx": {"zh": "Word（.docx）文档", "en": "a Word .docx document"},
+    "format_found_html": {"zh": "网页（HTML）", "en": "HTML"},
+    "format_found_text": {"zh": "纯文本", "en": "plain text"},
     "place_title": {"zh": "手动修正位置", "en": "Fix a location by hand"},
     "place_site": {"zh": "项目（约略定位的排在前面）", "en": "Site (approximately located ones first)"},
     "place_choose": {"zh": "选择项目…", "en": "Choose a site…"},
@@ -296,6 +435,91 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     },
     "precision_street": {"zh": "手动定位到具体位置", "en": "placing it by hand at the exact spot"},
     "precision_exact": {"zh": "已是最精确的层级", "en": "already at the finest step"},
+    # ---- where a location comes from (a feature's location_basis, step by step; geo.web.basis) ----
+    "basis_join": {"zh": "；", "en": "; "},
+    "basis_list": {"zh": "、", "en": ", "},
+    "basis_and": {"zh": "和", "en": " and "},
+    "basis_or": {"zh": "或", "en": " or "},
+    "basis_county_seat": {
+        "zh": "{county}政府驻地：{url}（{file}）",
+        "en": "county seat of {county}: {url} ({file})",
+    },
+    "basis_county_polygon_point": {
+        "zh": "{county}辖区内的一个代表点（{dataset}）",
+        "en": "representative point of the {county} polygon ({dataset})",
+    },
+    "basis_gazetteer": {"zh": "地名表：{url}", "en": "gazetteer: {url}"},
+    "basis_township_extent": {
+        "zh": "{township}的范围：地名表 {url}",
+        "en": "extent of {township}: gazetteer: {url}",
+    },
+    "basis_osm": {
+        "zh": "OpenStreetMap 中的“{name}”：{objects}{more}"
+        "（© OpenStreetMap 贡献者，ODbL 1.0；本地索引 {index}）",
+        "en": "OpenStreetMap {name}: {objects}{more} ({licence}; local index {index})",
+    },
+    "basis_osm_more": {"zh": "等，另有 {n} 处", "en": " and {n} more"},
+    "basis_township_seat": {
+        "zh": "{township}驻地：GeoNames {geonameid} {matched}（{how}；{lat}, {lon}）{url}，"
+        "{licence}；半径 {radius}",
+        "en": "seat of {township}: GeoNames {geonameid} {matched} ({how}; {lat}, {lon}) {url}, {licence}; "
+        "radius {radius}",
+    },
+    "basis_how_official": {"zh": "正式名称", "en": "official name"},
+    "basis_how_alias": {"zh": "{township}的别称，据 {url}", "en": "another name of {township}, per {url}"},
+    "basis_how_suffix": {"zh": "同名而乡镇后缀不同", "en": "suffix variant"},
+    "basis_how_short": {"zh": "简称", "en": "short form"},
+    "basis_radius": {
+        "zh": "{radius} 米 = max({factor} × 乡镇平均半径 {mean} 米，与最近的其他驻地相距 {next} 米)",
+        "en": "{radius} m = max({factor} × mean township radius {mean} m, nearest other seat {next} m)",
+    },
+    "basis_radius_rounding": {"zh": " + 坐标取整 {n} 米", "en": " + {n} m coordinate rounding"},
+    "basis_radius_capped": {"zh": "，以全县的半径为上限", "en": ", capped at the county's radius"},
+    "basis_name_places": {"zh": "名称表明项目{where}", "en": "the name places it {where}"},
+    "basis_name_places_village": {
+        "zh": "名称（{village}，{township}下辖的村）表明项目{where}",
+        "en": "the name ({village}, a village of {township}) places it {where}",
+    },
+    "basis_name_places_namesake": {
+        "zh": "名称（以{township}下辖的{village}命名的区域）表明项目{where}",
+        "en": "the name (an area named after {village}, a village of {township}) places it {where}",
+    },
+    "basis_where_in": {"zh": "位于{names}", "en": "in {names}"},
+    "basis_where_across": {"zh": "横跨{names}", "en": "across {names}"},
+    "basis_township_midpoint": {
+        "zh": "取这 {count} 个乡镇位置的中点，半径覆盖每一个乡镇",
+        "en": "the midpoint of these {count} townships' locations, with a radius covering each",
+    },
+    "basis_clause_township": {
+        "zh": "所在分句{ties}提到{what}（“{clause}”），据此位于{township}",
+        "en": "its clause names {what} {ties} (“{clause}”); that places it in {township}",
+    },
+    "basis_clause_what": {"zh": "{word}（属{township}）", "en": "{word} (of {township})"},
+    "basis_ties_locative": {"zh": "作为实施地点", "en": "as where the work is"},
+    "basis_ties_before_name": {"zh": "紧接在名称之前", "en": "right before its name"},
+    "basis_ties_before_list": {
+        "zh": "在含该名称的项目列表之前",
+        "en": "right before a list of sites that its name is in",
+    },
+    "basis_ties_heading": {"zh": "作为该句的标题", "en": "as the heading of its sentence"},
+    "basis_clause_several": {
+        "zh": "所在分句提到{townships}，不止一个乡镇，故均不采用",
+        "en": "its clauses name {townships}: more than one township, so none is used",
+    },
+    "basis_unlocated": {
+        "zh": "尚无内置数据源给出{townships}的位置",
+        "en": "no embedded source locates {townships}",
+    },
+    "basis_not_township": {"zh": "{names}不是{county}的乡镇", "en": "{names} names no township of {county}"},
+    "basis_too_wide": {
+        "zh": "这些乡镇的位置合起来几乎覆盖全县",
+        "en": "their locations together would cover most of the county",
+    },
+    "basis_geocoder": {"zh": "在线地理编码（{provider}）：{query}", "en": "{provider}: {query}"},
+    "basis_by_hand": {
+        "zh": "手动定位：{note}（{who}，{when}）",
+        "en": "placed by hand: {note} ({who}, {when})",
+    },
     # ---- reports by their title ----
     "report_label": {"zh": "{name}（{details}）", "en": "{name} ({details})"},
     "report_join": {"zh": "，", "en": ", "},

@@ -146,6 +146,7 @@ SITE_COLUMNS = [
     "uncertainty_m",
     "approximate",
     "location_source",
+    "location_basis",
     "documents",
     "abouts",
     "year",
@@ -181,6 +182,7 @@ def sites_frame(layers: Layers) -> pd.DataFrame:
                     "uncertainty_m": _float(p.get("uncertainty_m")),
                     "approximate": precision in APPROXIMATE_PRECISIONS,
                     "location_source": str(p.get("location_source") or ""),
+                    "location_basis": basis if isinstance(basis := p.get("location_basis"), dict) else None,
                     "documents": tuple(docs),
                     "abouts": tuple(docs.values()),  # each document's title, issuer, date
                     "year": str(year) if year not in (None, "") else "",

@@ -26,6 +26,8 @@ class Waiting:
     sites: int
     choices: tuple[Choice, ...]
     about: dict[str, str] = field(default_factory=dict)  # the report's title, issuer, date where read
+    why: str = ""  # why it waits, as a code (geo.locate.county.decide.Decision.reason_code)
+    reason: str = ""  # the same in English words (older pending files have only these)
 
 
 def waiting_reports(layers: Path) -> list[Waiting]:
@@ -38,7 +40,8 @@ def waiting_reports(layers: Path) -> list[Waiting]:
         choices = tuple(Choice(county=_manifest_name(g), label=_label(g), score=float(g.get("score", 0)))
                         for g in e.get("guesses", [])[:3] if isinstance(g, dict) and g.get("county"))
         out.append(Waiting(file=str(e.get("file", "")), manifest=Path(str(e.get("manifest", ""))),
-                           sites=len(e.get("sites", [])), choices=choices, about=about_of(e)))
+                           sites=len(e.get("sites", [])), choices=choices, about=about_of(e),
+                           why=str(e.get("reason_code") or ""), reason=str(e.get("reason") or "")))
     return out
 
 
@@ -71,5 +74,8 @@ def choose_county(sources: Path, item: Waiting, county: str) -> Path:
         raise GeoError(f"{item.manifest} is not in the project's reports folder {sources}")
     if not (folder / item.file).resolve().is_relative_to(Path(sources).resolve()):
         raise GeoError(f"{item.file} is not in the project's reports folder {sources}")
-    admin.county(county)  # an unknown or ambiguous name is refused before anything is written
+    try:
+        admin.county(county)  # an unknown or ambiguous name is refused before anything is written
+    except GeoError as error:
+        raise error.with_code("unknown_county", county=county) from None
     return set_county(folder, item.file, county, chosen_by="hand")

@@ -12,7 +12,7 @@ import pandas as pd
 from geo.errors import GeoError
 from geo.web.flags import FLAG_PLACED, FLAG_UNPLACED
 from geo.web.i18n import Lang, layer_label, t
-from geo.web.notices import error_text
+from geo.web.notices import refusal_text
 from geo.web.popup import isolate, md_text
 from geo.web.service import Project
 from geo.web.view import ORIGIN_BUILT, View
@@ -33,7 +33,9 @@ class Outcome:
         return self.kind != "error"
 
     def text(self, lang: Lang) -> str:
-        return t(self.key, lang, **self.fmt)
+        """The message in ``lang``; an error among its values is said by its code where it has one."""
+        fmt = {k: refusal_text(v, lang) if isinstance(v, BaseException) else v for k, v in self.fmt.items()}
+        return t(self.key, lang, **fmt)
 
 
 def place_options(view: View, shown: pd.DataFrame, chosen: str | None) -> list[str]:
@@ -88,7 +90,7 @@ def save_placement(
             who=who.strip(),
         )
     except GeoError as error:
-        return Outcome("error", "place_refused", {"error": error_text(error)})
+        return Outcome("error", "place_refused", {"error": error})
     return Outcome(
         "success", "place_saved", {"name": md_text(site["name"]), "lat": f"{lat:.6f}", "lon": f"{lon:.6f}"}
     )
@@ -101,7 +103,7 @@ def undo_placement(project: Project, site: dict[str, str]) -> Outcome:
     try:
         done = undo(project, site_id=site["id"] or None, name=site["name"], county=site["county"])
     except GeoError as error:
-        return Outcome("error", "place_refused", {"error": error_text(error)})
+        return Outcome("error", "place_refused", {"error": error})
     if done:
         return Outcome("success", "place_undone", {"name": md_text(site["name"])})
     return Outcome("info", "place_nothing", {"name": md_text(site["name"])})

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from geo.web.basis import props_location_text
 from geo.web.i18n import Lang, distance_label, kind_label, layer_label, precision_label, status_label, t
 from geo.web.precision import LADDER, finer_hint, ladder
 from geo.web.precision import text as precision_text
@@ -143,7 +144,7 @@ def popup_facts(props: dict[str, Any], layer: str, lang: Lang) -> list[tuple[str
         lang,
         precision=ladder(precision, lang) if precision in LADDER else precision_label(precision, lang),
         uncertainty=unc_text,
-        source=str(props.get("location_source") or "?"),
+        source=props_location_text(props, lang) or "?",
     )
     facts = [
         (t("popup_layer", lang), f"{layer_label(layer, lang)} · {kind_label(kind, lang)}"),

@@ -2,7 +2,8 @@
 
 county → township → street → exact. The popup and the approximate list show the ladder with the
 site's step marked, and say which kind of knowledge would place the site finer; they read only
-the built properties (``precision``, ``location_source``), never the build's data.
+the built properties (``precision``, ``location_basis``, else ``location_source``), never the
+build's data.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from geo.web.basis import join, unlocated_towns
 from geo.web.i18n import Lang, precision_label, t
 
 LADDER = ("county", "township", "street", "exact")
@@ -40,6 +42,11 @@ def finer_hint(props: dict[str, Any], lang: Lang) -> str:
     precision = str(props.get("precision") or "")
     source = str(props.get("location_source") or "")
     if precision == "county":
+        towns = unlocated_towns(props.get("location_basis"))
+        if towns is not None:
+            if towns:
+                return t("precision_county_named_town", lang, town=join(towns, lang, "or"))
+            return text("county", lang)
         for pattern in _UNLOCATED:
             m = pattern.search(source)
             if m:

@@ -69,8 +69,9 @@ def approximate_table(
                 t("drawn_spread", lang) if k in offsets else t("drawn_at", lang) for k in approx["key"]
             ],
             precision_text("finer_col", lang): [
-                finer_hint({"precision": p, "location_source": s}, lang)
-                for p, s in zip(approx["precision"], approx["location_source"], strict=True)
+                finer_hint({"precision": p, "location_source": s, "location_basis": b}, lang)
+                for p, s, b in zip(approx["precision"], approx["location_source"], approx["location_basis"],
+                                   strict=True)
             ],
         }
     )

@@ -11,8 +11,9 @@ from typing import Any
 
 from geo.errors import GeoError
 from geo.web import service
+from geo.web.i18n import Lang
 from geo.web.layers_io import Feature
-from geo.web.notices import error_text, unexpected_text
+from geo.web.notices import error_text, refusal_text, unexpected_refusal, unexpected_text
 from geo.web.service import Project
 
 Files = dict[str, tuple[str, bytes]]  # signature -> (file name, bytes)
@@ -27,8 +28,10 @@ class Upload:
     county: str | None
     features: list[Feature] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[Any] = field(default_factory=list)  # each warning as (code, fields)
     doc_county: str = ""
     error: str | None = None  # why it was refused, as markdown text (see ``error_text``)
+    failure: BaseException | None = None  # the refusal itself, said in the interface language (``refused``)
     fingerprint: Any = None  # geo.web.duplicates.Fingerprint
     duplicate: Any = None  # geo.web.duplicates.Duplicate: a known report, not read again
 
@@ -79,15 +82,36 @@ def read_upload(
     try:
         result = service.process_upload(project, name, data, county=county, resolver=resolver)
     except GeoError as error:
-        entry.error = error_text(error)
+        entry.error, entry.failure = error_text(error), error
     except Exception as error:  # an unreadable upload must not stop the app; say why
-        entry.error = unexpected_text(name, error)
+        entry.error, entry.failure = unexpected_text(name, error), error
     else:
         entry.features = [dict(f) for f in result.features]
         entry.warnings = list(result.warnings)
+        entry.notes = list(getattr(result, "notes", ()))
         county = getattr(result.document, "county", None)  # a County, None while it waits
         entry.doc_county = county.key if county is not None else ""
     return entry
+
+
+def refused(entry: Upload, lang: Lang) -> str | None:
+    """Why the upload was refused, in ``lang`` (markdown text); None when it was not."""
+    if entry.error is None:
+        return None
+    if isinstance(entry.failure, GeoError):
+        return refusal_text(entry.failure, lang)
+    if entry.failure is not None:
+        return unexpected_refusal(entry.name, entry.failure, lang)
+    return entry.error
+
+
+def warning_texts(name: str, warnings: list[str], notes: list[Any], lang: Lang) -> list[str]:
+    """The warnings about the upload ``name`` in ``lang`` (markdown text), from their notes where
+    each warning has one."""
+    from geo.web.notices import note_text
+
+    paired = list(notes) if len(notes) == len(warnings) else [None] * len(warnings)
+    return [note_text(name, w, n, lang) for w, n in zip(warnings, paired, strict=True)]
 
 
 def new_resolver(project: Project) -> Any:

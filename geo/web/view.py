@@ -67,11 +67,23 @@ def upload_layers(features: Iterable[Feature]) -> Layers:
 
 
 def _placed_feature(
-    feature: Feature, geometry: Any, precision: str, uncertainty: float, source: str
+    feature: Feature, geometry: Any, precision: str, uncertainty: float, source: str, basis: Any = None
 ) -> Feature:
     props = dict(feature.get("properties") or {})
     props.update(precision=precision, uncertainty_m=round(float(uncertainty)), location_source=source)
+    if basis is not None:
+        props["location_basis"] = basis
+    else:
+        props.pop("location_basis", None)  # the built basis says where the build put it, not this
     return {**feature, "geometry": mapping(geometry), "properties": props}
+
+
+def _basis_json(loc: Any) -> dict[str, Any] | None:
+    """A placement's ``location_basis`` (None when it brings none)."""
+    from geo.model import basis_json
+
+    steps = getattr(loc, "basis", ())
+    return basis_json(steps) if steps else None
 
 
 def _carries(feature: Feature, precision: str, source: str, geometry: Any) -> bool:
@@ -115,7 +127,8 @@ def build_view(
         loc = found.location()
         if _carries(f, loc.precision, loc.source, loc.geometry):
             continue
-        shown = _placed_feature(f, loc.geometry, loc.precision, loc.uncertainty_m, loc.source)
+        said = _basis_json(loc)
+        shown = _placed_feature(f, loc.geometry, loc.precision, loc.uncertainty_m, loc.source, said)
         items[key] = ShownSite(layer, f, shown, flags=FLAG_PLACED)
         lon, lat = anchor_point(loc.geometry)
         updates = {
@@ -125,6 +138,7 @@ def build_view(
             "uncertainty_m": float(loc.uncertainty_m),
             "approximate": loc.precision in APPROXIMATE_PRECISIONS,
             "location_source": loc.source,
+            "location_basis": said,
             "geom_type": loc.geometry.geom_type,
             "flags": FLAG_PLACED,
         }

@@ -494,7 +494,7 @@ def test_every_refused_file_has_its_own_message(project: ProjectCopy) -> None:
     assert not at.exception, [e.value for e in at.exception]
     errors = [e.value for e in at.error]
     assert len(errors) == 3
-    assert any("空白" in e and "empty" in e for e in errors)
+    assert any("空白" in e and "文件是空的" in e for e in errors)  # said in the interface language
     assert any("扫描件" in e for e in errors)
     (bad,) = [e for e in errors if "red" in e]
     # the name is shown as text: no image, link, colour or tag in the markdown
@@ -637,7 +637,7 @@ def test_a_placement_outside_the_county_is_refused(project: ProjectCopy) -> None
     place_form(at, 39.9042, 116.4074)  # Beijing
     at.button(key="place_save").click().run()
     (error,) = [e.value for e in at.error]
-    assert "lies outside" in error and site["properties"]["county"] in error
+    assert "之外" in error and site["properties"]["county"] in error  # said in the interface language
     assert not project.overrides.exists()
     place_form(
         at, *reversed(inside_point(site["properties"]["county"], *site["geometry"]["coordinates"])), note=""

@@ -55,6 +55,7 @@ class Decision:
     confidence: float  # 1 - second score / best score (0 when nothing speaks)
     guesses: tuple[Guess, ...] = field(default=())
     reason: str = ""  # why it waits
+    reason_code: str = ""  # the same as a code (nothing_named, too_weak, tie), for the app's languages
 
     @property
     def evidence(self) -> tuple[str, ...]:
@@ -124,14 +125,14 @@ def _weigh(total: dict[int, float], votes: dict[int, list[tuple[str, str, float]
     guesses = tuple(Guess(counties[i], s, tuple(sorted(votes[i], key=lambda v: -v[2])))
                     for i, s in ranked[:cfg["guesses"]])
     if not ranked:
-        return Decision(None, "", 0.0, (), "nothing in the text or beside it names a county")
+        return Decision(None, "", 0.0, (), "nothing in the text or beside it names a county", "nothing_named")
     best, top = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     confidence = round(1.0 - second / top, 3) if top > 0 else 0.0
     if top < cfg["min_score"]:
-        return Decision(None, "", confidence, guesses, "the evidence is too weak")
+        return Decision(None, "", confidence, guesses, "the evidence is too weak", "too_weak")
     if second and top < cfg["margin"] * second:
-        return Decision(None, "", confidence, guesses, "two or more counties are about equally likely")
+        return Decision(None, "", confidence, guesses, "two or more counties are about equally likely", "tie")
     by_route: defaultdict[str, float] = defaultdict(float)
     for route, _, value in votes[best]:
         by_route[route] += value

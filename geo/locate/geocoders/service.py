@@ -32,7 +32,7 @@ from geo.locate.geocoders.errors import ProviderError
 from geo.locate.geocoders.geometry import distance_outside_m
 from geo.locate.geocoders.providers import Candidate, Provider, build_provider
 from geo.locate.geocoders.ratelimit import spacer_for
-from geo.model import Location
+from geo.model import Location, basis
 
 if TYPE_CHECKING:
     from geo.locate.admin import County
@@ -190,6 +190,7 @@ def _location(provider: Provider, query: str, cand: Candidate) -> Location:
         precision=cand.precision,
         uncertainty_m=cand.uncertainty_m,
         source=f"{provider.name}: {query}",
+        basis=(basis("geocoder", provider=provider.name, query=query),),
     )
 
 

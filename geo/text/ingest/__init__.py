@@ -87,12 +87,14 @@ def read_document(path: Path) -> RawDocument:
     fmt = _FORMAT_BY_SUFFIX.get(suffix)
     size = files.stat_file(path)
     if fmt is None:
-        raise IngestError(path, _unsupported(suffix))
+        supported = tuple(sorted(SUPPORTED_SUFFIXES))
+        raise IngestError(path, _unsupported(suffix)).with_code("unsupported", suffix=suffix,
+                                                                supported=supported)
     if size == 0:
-        raise IngestError(path, "empty file (0 bytes)")
+        raise IngestError(path, "empty file (0 bytes)").with_code("empty")
     data = files.read_bytes(path, MAX_BYTES)
     if not data:
-        raise IngestError(path, "empty file (0 bytes)")
+        raise IngestError(path, "empty file (0 bytes)").with_code("empty")
 
     found = sniff(data)
     _check_content(path, suffix, fmt, found)
@@ -102,13 +104,15 @@ def read_document(path: Path) -> RawDocument:
     except IngestError:
         raise
     except RecursionError:
-        raise IngestError(path, f"cannot read the {fmt} content: it is nested too deeply") from None
+        raise IngestError(path, f"cannot read the {fmt} content: it is nested too deeply").with_code(
+            "unreadable_content", format=fmt) from None
     except Exception as exc:  # a library failing on malformed content must not escape as anything else
-        raise IngestError(path, f"cannot read the {fmt} content: {describe(exc)}") from exc
+        raise IngestError(path, f"cannot read the {fmt} content: {describe(exc)}").with_code(
+            "unreadable_content", format=fmt) from exc
     # A font may map glyphs to lone surrogates (D800-DFFF), which no UTF-8 writer accepts.
     text = _LONE_SURROGATE.sub("\ufffd", normalise_newlines(text).removeprefix("\ufeff"))
     if not text.strip():
-        raise IngestError(path, _NO_TEXT[fmt])
+        raise IngestError(path, _NO_TEXT[fmt]).with_code("no_text", format=fmt)
     return RawDocument(name=path.name, path=path, fmt=fmt, text=text, notes=tuple(take_notes()))
 
 
@@ -124,7 +128,8 @@ def _check_content(path: Path, suffix: str, fmt: str, found: Sniffed) -> None:
     """Refuse content that is not what the name says; Markdown may embed HTML, so .md accepts it."""
     if found.kind == fmt or (fmt == "text" and suffix == ".md" and found.kind == "html"):
         return
-    raise IngestError(path, f"named {suffix} but is not {_FORMAT_LABEL[fmt]} (looks like {found.label})")
+    said = f"named {suffix} but is not {_FORMAT_LABEL[fmt]} (looks like {found.label})"
+    raise IngestError(path, said).with_code("wrong_content", suffix=suffix, format=fmt, found=found.kind)
 
 
 def _read_text(path: Path, data: bytes) -> str:

@@ -94,4 +94,5 @@ def check_size(path: Path, size: int, max_bytes: int) -> None:
         shown, limit = format_size(size), format_size(max_bytes)
         if shown == limit:  # "50.0 MiB exceeds the limit of 50.0 MiB" says nothing: give the bytes
             shown, limit = f"{size:,} bytes", f"{max_bytes:,} bytes ({limit})"
-        raise IngestError(path, f"file too large: {shown} exceeds the limit of {limit}")
+        raise IngestError(path, f"file too large: {shown} exceeds the limit of {limit}").with_code(
+            "too_large", size=shown, limit=limit)

@@ -155,7 +155,8 @@ def _detect(path: Path, data: bytes) -> str:
 
     best = from_bytes(data).best()
     if best is None:
-        raise IngestError(path, "not readable text: no known character encoding fits its bytes")
+        raise IngestError(path, "not readable text: no known character encoding fits its bytes").with_code(
+            "no_encoding")
     return _check_readable(path, str(best), best.encoding)
 
 
@@ -169,7 +170,7 @@ def _check_readable(path: Path, text: str, encoding: str) -> str:
         raise IngestError(
             path,
             f"not readable text: decoded as {encoding} it is mostly replacement or control characters",
-        )
+        ).with_code("garbled", encoding=encoding)
     return text
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 from geo.errors import GeoError
 from geo.web import access
 from geo.web.i18n import Lang, t
-from geo.web.notices import error_text
+from geo.web.notices import refusal_text
 from geo.web.panels.rebuild import run_rebuild
 from geo.web.pending import Choice, Waiting, choose_county, waiting_reports
 from geo.web.popup import md_text
@@ -24,11 +24,17 @@ def on_choose_county(project: Project, item: Waiting, choice: Choice, lang: Lang
     try:
         choose_county(project.sources, item, choice.county)
     except GeoError as error:
-        flash("error", t("pending_refused", lang, error=error_text(error)))
+        flash("error", t("pending_refused", lang, error=refusal_text(error, lang)))
         return
     run_rebuild(project, lang)
     shown = report_option(item.file, item.about, lang)
     flash("success", t("pending_placed", lang, file=md_text(shown), county=md_text(choice.label)))
+
+
+def waiting_why(item: Waiting, lang: Lang) -> str:
+    """Why the report waits, in ``lang`` (markdown text): from its code, else its reason as written."""
+    said = t(f"county_why_{item.why}", lang) if item.why else ""
+    return said if said and not said.startswith("county_why_") else md_text(item.reason)
 
 
 def pending_panel(project: Project, lang: Lang) -> None:
@@ -40,6 +46,9 @@ def pending_panel(project: Project, lang: Lang) -> None:
         for i, item in enumerate(waiting):
             shown = md_text(report_option(item.file, item.about, lang))
             st.markdown(t("pending_report", lang, file=shown, sites=item.sites))
+            why = waiting_why(item, lang)
+            if why:
+                st.caption(t("pending_why", lang, why=why))
             if not access.can_write():  # read-only: the guesses are shown, not chosen
                 st.caption(", ".join(c.label for c in item.choices))
                 continue

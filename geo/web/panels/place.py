@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.web import access, placing
+from geo.web.basis import location_text
 from geo.web.cache import placements_of
 from geo.web.i18n import Lang, precision_label, t
 from geo.web.panels.rebuild import rebuild_button
@@ -79,7 +80,7 @@ def place_form(project: Project, row: pd.Series, lang: Lang) -> None:
             "place_now",
             lang,
             precision=precision_label(str(row["precision"]), lang),
-            source=md_text(row["location_source"] or "?"),
+            source=md_text(location_text(row["location_source"], row["location_basis"], lang) or "?"),
         )
     )
     c1, c2 = st.columns(2)

@@ -30,6 +30,7 @@ from geo.web.reports import report_option
 from geo.web.state import on_zoom_layer
 from geo.web.tables import approximate_table
 from geo.web.view import View, approximate_stacks
+from geo.web.widget_text import multiselect_css, style_tag
 
 # Markdown colour of each layer's swatch in the sidebar (the map's colours, as near as Streamlit has).
 LAYER_SWATCH = {"renewal": "red", "parks": "green", "roads": "orange", "scenic": "blue"}
@@ -87,6 +88,7 @@ def filters_panel(sites: pd.DataFrame, lang: Lang) -> dict[str, Any]:
     values = filter_values(sites)
     abouts = document_abouts(sites)
     every = t("all", lang)
+    sb.html(style_tag(multiselect_css(lang)))
     return {
         "query": query,
         "counties": sb.multiselect(t("county", lang), values["counties"], key="f_county", placeholder=every),

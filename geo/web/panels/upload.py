@@ -13,11 +13,12 @@ from geo.web import access, export, uploads
 from geo.web.cache import forget_layers, known_reports
 from geo.web.i18n import Lang, t
 from geo.web.layers_io import Feature
-from geo.web.notices import error_text
+from geo.web.notices import refusal_text
 from geo.web.popup import md_text
 from geo.web.service import Project
 from geo.web.state import bump_view, flash
 from geo.web.uploads import Upload
+from geo.web.widget_text import style_tag, uploader_css
 
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "pdf", "docx"]
 
@@ -66,12 +67,12 @@ def save_all(project: Project, lang: Lang) -> None:
             saved = uploads.save(entry, project)
         except GeoError as error:
             failed = True
-            flash("error", t("upload_not_saved", lang, error=error_text(error)))
+            flash("error", t("upload_not_saved", lang, error=refusal_text(error, lang)))
             continue
         del state[sig]
         flash("success", t("upload_saved", lang, name=md_text(entry.name), n=sum(saved.counts.values())))
-        for w in saved.warnings:
-            flash("warning", md_text(w))
+        for w in uploads.warning_texts(entry.name, list(saved.warnings), list(saved.notes), lang):
+            flash("warning", w)
     forget_layers()
     if not failed:
         st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
@@ -81,7 +82,7 @@ def save_all(project: Project, lang: Lang) -> None:
 def show_entry(entry: Upload, lang: Lang) -> None:
     """What one file gave: its sites and county, why it was refused, or the report it repeats."""
     if entry.error is not None:
-        st.error(t("upload_refused", lang, error=entry.error))
+        st.error(t("upload_refused", lang, error=uploads.refused(entry, lang)))
     elif entry.duplicate is not None:
         where = "upload_dup_" + entry.duplicate.where
         st.warning(t(where, lang, name=md_text(entry.name), existing=md_text(entry.duplicate.name)))
@@ -95,8 +96,8 @@ def show_entry(entry: Upload, lang: Lang) -> None:
                 county=md_text(entry.doc_county or "?"),
             )
         )
-        for w in entry.warnings:
-            st.warning(md_text(w))
+        for w in uploads.warning_texts(entry.name, entry.warnings, entry.notes, lang):
+            st.warning(w)
 
 
 def actions(features: list[Feature], project: Project, lang: Lang) -> None:
@@ -129,12 +130,14 @@ def upload_panel(project: Project, lang: Lang) -> list[Feature]:
     state = entries()
     with st.expander(t("upload_title", lang), expanded=bool(state)):
         st.caption(t("upload_limit", lang, size=format_size(MAX_UPLOAD_BYTES)))
+        max_mb = max(1, math.ceil(MAX_UPLOAD_BYTES / 2**20))
+        st.html(style_tag(uploader_css(lang, max_mb, UPLOAD_TYPES)))
         files = st.file_uploader(
             t("upload_files", lang),
             type=UPLOAD_TYPES,
             accept_multiple_files=True,
             key=upload_key(),
-            max_upload_size=max(1, math.ceil(MAX_UPLOAD_BYTES / 2**20)),
+            max_upload_size=max_mb,
         )
         county = st.text_input(
             t("upload_county", lang), key="upload_county", help=t("upload_county_help", lang)
