@@ -32,6 +32,7 @@ import folium
 import jinja2
 from branca.element import Element, Figure, MacroElement
 
+from geo.web import switches, tianditu
 from geo.web.assets import localize
 from geo.web.display import (
     DISPLAY_DECIMALS,
@@ -220,6 +221,10 @@ MAP_CSS = """
 .town-seat span { left: 6px; top: -8px; font: 11px/1.3 sans-serif; color: #333; }
 .leaflet-container.towns-far .town-seat span { display: none; }
 .town-seat span.crowded { visibility: hidden; }
+.site-switches .switch-title { font: bold 12px/1.5 sans-serif; margin-bottom: 2px; }
+.site-switches label { font: 12px/1.6 sans-serif; }
+.site-switches .switch-swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
+  margin: 0 4px 0 2px; vertical-align: middle; }
 .tile-notice { background: #fff4d6; border: 1px solid #c9a227; border-radius: 4px; padding: 4px 8px;
   max-width: 260px; font: 12px/1.4 sans-serif; color: #3d3000; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
 """
@@ -253,6 +258,7 @@ def base_map(bounds: tuple[float, float, float, float] | None, lang: Lang, n_sit
     folium.map.CustomPane(POINT_PANE, z_index=450, pointer_events=True).add_to(m)
     SiteScript(lang).add_to(m)
     Legend(legend_html(lang), t("legend", lang)).add_to(m)
+    switches.LayerSwitches(lang).add_to(m)
     if bounds is not None:
         pad = 0.01
         m.fit_bounds([[bounds[1] - pad, bounds[0] - pad], [bounds[3] + pad, bounds[2] + pad]])
@@ -351,17 +357,24 @@ def _site_flags(site: Shown) -> int:
     return site.flags | FLAG_UPLOADED if site.uploaded else site.flags
 
 
-def _tile_group(basemap: str, lang: Lang) -> folium.FeatureGroup:
+def tile_specs(basemap: str, tile_key: str | None = None) -> list[dict[str, Any]]:
+    """The tile layers of ``basemap`` (none for a base map without tiles, or Tianditu without a key)."""
+    if basemap == tianditu.BASEMAP:
+        return tianditu.tile_specs(tile_key) if tile_key else []
+    return [TILES[basemap]] if basemap in TILES else []
+
+
+def _tile_group(specs: list[dict[str, Any]], basemap: str, lang: Lang) -> folium.FeatureGroup:
     g = folium.FeatureGroup(name=f"tiles-{basemap}", control=False)
-    spec = TILES[basemap]
-    folium.TileLayer(
-        tiles=spec["tiles"],
-        attr=spec["attr"],
-        max_zoom=spec["max_zoom"],
-        name=basemap,
-        subdomains=spec.get("subdomains", "abc"),
-        control=False,
-    ).add_to(g)
+    for i, spec in enumerate(specs):
+        folium.TileLayer(
+            tiles=spec["tiles"],
+            attr=spec["attr"],
+            max_zoom=spec["max_zoom"],
+            name=f"{basemap}-{i}",
+            subdomains=spec.get("subdomains", "abc"),
+            control=False,
+        ).add_to(g)
     # when no tile loads: "auto" falls back to the offline background, a chosen map says so
     fallback = basemap == "auto"
     notice = t("tiles_failed_auto" if fallback else "tiles_failed", lang)
@@ -465,6 +478,7 @@ def _outline_group(
     ]
     SiteData("addShapes", style_index(COUNTY_KEY), outlines).add_to(g)
     SiteData("addLabels", COUNTY_LABEL_PANE, label_rows(county_labels(counties, avoid), fn)).add_to(g)
+    SiteData("switchGroup", "counties").add_to(g)
     return g
 
 
@@ -489,6 +503,7 @@ def _seat_group(seats: Iterable[Seat], fn: Transform, lang: Lang) -> folium.Feat
         return None
     g = folium.FeatureGroup(name=t("towns_layer", lang), control=False)
     SiteData("addSeats", LABEL_PANE, rows, TOWN_LABEL_ZOOM, towns_credit(lang)).add_to(g)
+    SiteData("switchGroup", "towns").add_to(g)
     return g
 
 
@@ -502,6 +517,7 @@ def _circle_group(
     g = folium.FeatureGroup(name=t("uncertainty_layer", lang), control=False)
     ci = style_index(CIRCLE_KEY)
     SiteData("addCircles", [[*r, ci] for r in rows]).add_to(g)
+    SiteData("switchGroup", "circles").add_to(g)
     return g
 
 
@@ -542,6 +558,7 @@ def _site_layer_groups(
         ]
         if records:
             SiteData("addSites", records).add_to(g)
+        SiteData("switchGroup", layer).add_to(g)
         groups.append(g)
     return groups
 
@@ -587,6 +604,8 @@ def site_groups(
     pin: tuple[float, float, str] | None = None,
     placing: str | None = None,
     chosen: str | None = None,
+    tile_key: str | None = None,
+    switched: Mapping[str, bool] | None = None,
 ) -> list[folium.FeatureGroup]:
     """Feature groups for ``st_folium(feature_group_to_add=...)``.
 
@@ -600,6 +619,8 @@ def site_groups(
     circles. ``pin``: (lon, lat, label) of a position being chosen by hand (WGS-84). ``placing``:
     a site is being placed; the notice the map shows in placement mode, where a click anywhere
     sets the point. ``chosen``: key of the site chosen in the table, highlighted where drawn.
+    ``tile_key``: the Tianditu key, for its tiles (``geo.web.tianditu``). ``switched``: what the
+    map's layer control shows as on (``geo.web.switches``), as the sidebar has it.
 
     Order: the string table, tiles (if any), prefecture and county outlines with the counties'
     names, township seats, uncertainty circles, the four layers (sites drawn on their own), the
@@ -610,7 +631,8 @@ def site_groups(
     strings = StringTable()
     data = folium.FeatureGroup(name="site-strings", control=False)
     groups: list[folium.FeatureGroup | None] = [data]
-    groups.append(_tile_group(basemap, lang) if basemap in TILES else None)
+    specs = tile_specs(basemap, tile_key)
+    groups.append(_tile_group(specs, basemap, lang) if specs else None)
     groups.append(_outline_group(counties, prefectures, anchors.values(), fn, lang) if counties else None)
     groups.append(_seat_group(seats, fn, lang) if seats else None)
     sites: dict[str, list[Shown]] = {
@@ -630,6 +652,7 @@ def site_groups(
     if placing is not None or pin is not None:
         groups.append(_placing_group(pin, placing or "", fn))
     SiteData("setStrings", strings.items, strings.fact_sets).add_to(data)
+    SiteData("switchState", switches.shown_of(switched)).add_to(data)
     return [g for g in groups if g is not None]
 
 

@@ -153,7 +153,9 @@ def test_map_script_is_local_and_escaped(layers_dir: Path, no_admin: None) -> No
     assert args["css_links"] == ["../geo.web.assets.leaflet_assets/leaflet.css"]
     text = "\n".join(args[k] or "" for k in MAP_ARGS)
     assert "://" not in text  # no CDN, no tiles with the default base map
-    assert args["returned_objects"] == ["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"]
+    assert args["returned_objects"] == [
+        "last_clicked", "last_object_clicked", "last_object_clicked_tooltip", "selected_layers"
+    ]
     fg = args["feature_group"]
     for raw in (XSS_IMG, XSS_SCRIPT, XSS_IMG_PWN):
         assert raw not in text and json.dumps(raw)[1:-1] not in text
