@@ -364,7 +364,7 @@
     var control = L.control.layers(null, overlays, {collapsed: true, position: "topright"}).addTo(map);
     var box = control.getContainer(), link = box.querySelector(".leaflet-control-layers-toggle");
     L.DomUtil.addClass(box, "site-switches");
-    if (link) { link.title = title; link.setAttribute("aria-label", title); link.setAttribute("role", "button"); }
+    if (link) { link.title = title; link.setAttribute("aria-label", title); }
     var head = L.DomUtil.create("div", "switch-title");
     head.textContent = title;
     var list = box.querySelector(".leaflet-control-layers-list");

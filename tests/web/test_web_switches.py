@@ -86,3 +86,14 @@ def test_the_control_script_only_takes_text_and_colours() -> None:
     body = html[html.index("M.layerControl = function"):html.index("M.switchState")]
     assert "esc(e[1])" in body and "esc(e[2])" in body and "esc(e[0])" in body
     assert "collapsed: true" in body
+
+
+def test_the_map_change_callback_applies_a_request(monkeypatch: Any) -> None:
+    from types import SimpleNamespace
+
+    import geo.web.state as app_state
+
+    ss: dict[str, Any] = {"map": _value(5, {"scenic": False, "counties": False}), "layer_scenic": True}
+    monkeypatch.setattr(app_state, "st", SimpleNamespace(session_state=ss))
+    app_state.on_map_change()
+    assert ss["layer_scenic"] is False and ss["show_counties"] is False and ss[switches.SEEN] == 5
