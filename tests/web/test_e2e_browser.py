@@ -561,7 +561,7 @@ def test_auto_base_map_falls_back_offline_with_a_notice(session: Session) -> Non
 
 
 def test_tianditu_with_a_key_says_when_its_tiles_fail(served: tuple[Session, Path]) -> None:
-    session, _ = served
+    session, folder = served
     frame = session.map_frame()
     before = {s["key"]: (s["lat"], s["lng"]) for s in session.sites()}
     session.page.get_by_text("天地图（需联网）").click()
@@ -580,6 +580,8 @@ def test_tianditu_with_a_key_says_when_its_tiles_fail(served: tuple[Session, Pat
     assert after.keys() == before.keys()
     assert all(after[k] == pytest.approx(before[k], abs=1e-9) for k in before)  # CGCS2000 as WGS-84: nothing moves
     assert TIANDITU_KEY not in session.page.url  # the address names the base map only
+    assert TIANDITU_KEY not in (folder.parent / "streamlit.log").read_text(encoding="utf-8")
+    assert all(TIANDITU_KEY.encode() not in f.read_bytes() for f in folder.iterdir())
     session.page.screenshot(path=str(ARTIFACTS / "map-tianditu-offline.png"))
     session.page.get_by_text("无底图（离线，显示县界）").click()
     frame.wait_for_function("!document.querySelector('.tile-notice')", timeout=15000)
