@@ -364,7 +364,9 @@ def tile_specs(basemap: str, tile_key: str | None = None) -> list[dict[str, Any]
     return [TILES[basemap]] if basemap in TILES else []
 
 
-def _tile_group(specs: list[dict[str, Any]], basemap: str, lang: Lang) -> folium.FeatureGroup:
+def _tile_group(specs: list[dict[str, Any]], basemap: str, lang: Lang) -> folium.FeatureGroup | None:
+    if not specs:
+        return None
     g = folium.FeatureGroup(name=f"tiles-{basemap}", control=False)
     for i, spec in enumerate(specs):
         folium.TileLayer(
@@ -563,6 +565,18 @@ def _site_layer_groups(
     return groups
 
 
+def _aggregate_group(
+    spots: Mapping[tuple[float, float], list[Drawn]], lang: Lang, strings: StringTable
+) -> folium.FeatureGroup | None:
+    """The aggregate markers (sites sharing a spot), or None when no spot is shared."""
+    rows = aggregate_rows(spots, lang, strings)
+    if not rows:
+        return None
+    g = folium.FeatureGroup(name=t("agg_layer", lang), control=False)
+    SiteData("addAggregates", rows).add_to(g)
+    return g
+
+
 def _chosen_group(drawn: list[Drawn], chosen: str) -> folium.FeatureGroup | None:
     """The highlight of the site ``chosen`` (its key) where it is drawn, labelled with its name;
     None when it is not drawn."""
@@ -604,8 +618,8 @@ def site_groups(
     pin: tuple[float, float, str] | None = None,
     placing: str | None = None,
     chosen: str | None = None,
-    tile_key: str | None = None,
-    switched: Mapping[str, bool] | None = None,
+    tile_key: str | None = None,  # Tianditu's (geo.web.tianditu)
+    switched: Mapping[str, bool] | None = None,  # the sidebar's switches (geo.web.switches)
 ) -> list[folium.FeatureGroup]:
     """Feature groups for ``st_folium(feature_group_to_add=...)``.
 
@@ -619,8 +633,6 @@ def site_groups(
     circles. ``pin``: (lon, lat, label) of a position being chosen by hand (WGS-84). ``placing``:
     a site is being placed; the notice the map shows in placement mode, where a click anywhere
     sets the point. ``chosen``: key of the site chosen in the table, highlighted where drawn.
-    ``tile_key``: the Tianditu key, for its tiles (``geo.web.tianditu``). ``switched``: what the
-    map's layer control shows as on (``geo.web.switches``), as the sidebar has it.
 
     Order: the string table, tiles (if any), prefecture and county outlines with the counties'
     names, township seats, uncertainty circles, the four layers (sites drawn on their own), the
@@ -631,8 +643,7 @@ def site_groups(
     strings = StringTable()
     data = folium.FeatureGroup(name="site-strings", control=False)
     groups: list[folium.FeatureGroup | None] = [data]
-    specs = tile_specs(basemap, tile_key)
-    groups.append(_tile_group(specs, basemap, lang) if specs else None)
+    groups.append(_tile_group(tile_specs(basemap, tile_key), basemap, lang))
     groups.append(_outline_group(counties, prefectures, anchors.values(), fn, lang) if counties else None)
     groups.append(_seat_group(seats, fn, lang) if seats else None)
     sites: dict[str, list[Shown]] = {
@@ -643,11 +654,7 @@ def site_groups(
     drawn, spots = _drawn(sites, offsets, fn)
     together = {id(item[1]) for members in spots.values() if len(members) > 1 for item in members}
     groups += _site_layer_groups(sites, drawn, together, lang, strings)
-    rows = aggregate_rows(spots, lang, strings)
-    if rows:
-        g = folium.FeatureGroup(name=t("agg_layer", lang), control=False)
-        SiteData("addAggregates", rows).add_to(g)
-        groups.append(g)
+    groups.append(_aggregate_group(spots, lang, strings))
     groups.append(_chosen_group(drawn, chosen) if chosen is not None else None)
     if placing is not None or pin is not None:
         groups.append(_placing_group(pin, placing or "", fn))

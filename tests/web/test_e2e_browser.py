@@ -517,11 +517,11 @@ def test_legend_folds_away_and_starts_folded_on_a_small_screen(session: Session)
         frame_box, box = session.page.locator(MAP_FRAME).bounding_box(), control.bounding_box()
         assert box is not None and box["width"] <= 50 and box["height"] <= 50
         assert box["width"] * box["height"] < 0.02 * frame_box["width"] * frame_box["height"]
-        session.map.locator(".map-legend").scroll_into_view_if_needed()
-        session.page.screenshot(path=str(ARTIFACTS / "map-390px.png"))
-        # a tap opens it over the map; switching a layer there works as on a desktop (the map
-        # centred in the window first: Streamlit's header stays over the top of the page)
+        # the whole map in the window (centred: Streamlit's header stays over the top of the page)
         session.page.locator(MAP_FRAME).evaluate("e => e.scrollIntoView({block: 'center'})")
+        session.settle()
+        session.page.screenshot(path=str(ARTIFACTS / "map-390px.png"))
+        # a tap opens it over the map; switching a layer there works as on a desktop
         control.locator(".leaflet-control-layers-toggle").dispatch_event("click")  # a tap: no pointer over it first
         control.locator(".leaflet-control-layers-list").wait_for(state="visible", timeout=5000)
         session.page.screenshot(path=str(ARTIFACTS / "map-390px-layers-open.png"))
@@ -715,6 +715,13 @@ def test_seeds_aggregates_carry_the_layers_counts(seeds: tuple[Session, ProjectC
     # the line above the map says how many are approximate
     n_approx = sum(f["properties"]["precision"] in ("county", "township") for f in built)
     session.page.get_by_text(f"{n_approx} / {len(built)}", exact=False).first.wait_for(timeout=10000)
+    # every aggregate in view (an earlier test may have zoomed in on one site)
+    session.map_frame().evaluate(
+        "(() => { const b = []; map.eachLayer(l => { if (l.siteAggregate) b.push(l.getLatLng()); });"
+        " map.fitBounds(L.latLngBounds(b).pad(0.1), {animate: false}); })()"
+    )
+    session.page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    session.page.wait_for_timeout(400)
     session.page.screenshot(path=str(ARTIFACTS / "map-seeds-aggregates.png"))
     # the sidebar's list of the approximate sites, opened
     expander = session.page.locator('[data-testid="stSidebar"] [data-testid="stExpander"]').filter(
