@@ -339,8 +339,8 @@
   // Leaflet's layers button (it opens on hover or tap). The sidebar's switches are the one state:
   // the control shows them as each redraw sends them (``switchState``); a click in it hides the
   // layer's groups at once and asks the app to set that switch, through streamlit-folium's
-  // component value (an entry of ``selected_layers``, sent again with every later value, so a
-  // request is not lost when reruns run together; the app applies each request once, by ``seq``).
+  // component value (its ``last_geocoder_result``, see geo/web/switches.py: sent again with every
+  // later value, so a request is not lost when reruns run together; applied once, by ``seq``).
   // entries: [[id, label, colour or ""]]
   M.layerControl = function(map, entries, title, entryName) {
     var proxies = {}, overlays = {}, syncing = false, groups = {}, seq = 0;
@@ -350,9 +350,7 @@
       entries.forEach(function(e) { shown[e[0]] = map.hasLayer(proxies[e[0]]); });
       var data = window.__GLOBAL_DATA__;
       seq = Math.max(seq + 1, Date.now());
-      if (data && data.selected_layers) {
-        data.selected_layers[entryName] = {name: entryName, url: "", seq: seq, shown: shown};
-      }
+      if (data) data.last_geocoder_result = {name: entryName, seq: seq, shown: shown};
       // the control then fires "overlayadd"/"overlayremove", on which streamlit-folium sends the value
     }
     entries.forEach(function(e) {

@@ -4,12 +4,18 @@ One source of truth: the sidebar's switches (their session keys, ``SWITCHES``). 
 the map lists the same switches and shows them as the sidebar has them: every redraw of the
 map's groups sends their state (``siteMap.switchState``). A click in the control hides that
 layer at once and sends the whole set back as a request, inside streamlit-folium's component
-value (an entry named ``ENTRY`` of its ``selected_layers``, which it keeps sending with every
-later value, so a request survives reruns that run together); ``apply`` writes a request into
-the sidebar's keys before the next run, once (by its sequence number), so an old request read
-again with a later click cannot undo what the sidebar has changed since. The map does not keep a
-state of its own: streamlit-folium redraws its groups on every change, and with them the
-control's checkboxes, from the sidebar's state.
+value; ``apply`` writes a request into the sidebar's keys before the next run, once (by its
+sequence number), so an old request read again with a later click cannot undo what the sidebar
+has changed since. The map does not keep a state of its own: streamlit-folium redraws its groups
+on every change, and with them the control's checkboxes, from the sidebar's state.
+
+The request travels in the value's ``last_geocoder_result`` (named ``ENTRY``; this map has no
+geocoder control, the only thing that sets it otherwise): of the fields streamlit-folium sends,
+it is the one the map's script can set, that streamlit-folium then keeps sending with every later
+value (so a request survives reruns that run together), and that starts equal to its default
+(null), so asking for it costs no rerun when the map is drawn. ``selected_layers`` would be the
+natural name, but the frontend's first value there ([]) differs from the default (None), which
+made every new map rerun the page once more.
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ SWITCHES: tuple[tuple[str, str], ...] = (
     ("towns", "show_towns"),
 )
 SWITCH_IDS: tuple[str, ...] = tuple(s for s, _ in SWITCHES)
-ENTRY = "site-map-switches"  # its entry in streamlit-folium's ``selected_layers``
+ENTRY = "site-map-switches"  # the name of a request (streamlit-folium's ``last_geocoder_result``)
+FIELD = "last_geocoder_result"
 SEEN = "_switches_seen"  # session key: sequence number of the last request applied
 GEOGRAPHY_LABELS = {"circles": "uncertainty_layer", "counties": "counties_layer", "towns": "towns_layer"}
 
@@ -56,17 +63,13 @@ def request_in(value: Any) -> tuple[float, dict[str, bool]] | None:
     Only known switches with true or false are taken; anything else in the value is ignored."""
     if not isinstance(value, Mapping):
         return None
-    found = value.get("selected_layers")
-    if not isinstance(found, list):
+    item = value.get(FIELD)
+    if not isinstance(item, Mapping) or item.get("name") != ENTRY:
         return None
-    for item in found:
-        if not isinstance(item, Mapping) or item.get("name") != ENTRY:
-            continue
-        seq, shown = item.get("seq"), item.get("shown")
-        if isinstance(seq, bool) or not isinstance(seq, (int, float)) or not isinstance(shown, Mapping):
-            return None
-        return float(seq), {k: v for k, v in shown.items() if k in SWITCH_IDS and isinstance(v, bool)}
-    return None
+    seq, shown = item.get("seq"), item.get("shown")
+    if isinstance(seq, bool) or not isinstance(seq, (int, float)) or not isinstance(shown, Mapping):
+        return None
+    return float(seq), {k: v for k, v in shown.items() if k in SWITCH_IDS and isinstance(v, bool)}
 
 
 def apply(state: MutableMapping[str, Any], value: Any) -> bool:

@@ -154,7 +154,7 @@ def test_map_script_is_local_and_escaped(layers_dir: Path, no_admin: None) -> No
     text = "\n".join(args[k] or "" for k in MAP_ARGS)
     assert "://" not in text  # no CDN, no tiles with the default base map
     assert args["returned_objects"] == [
-        "last_clicked", "last_object_clicked", "last_object_clicked_tooltip", "selected_layers"
+        "last_clicked", "last_object_clicked", "last_object_clicked_tooltip", "last_geocoder_result"
     ]
     fg = args["feature_group"]
     for raw in (XSS_IMG, XSS_SCRIPT, XSS_IMG_PWN):

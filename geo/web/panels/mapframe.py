@@ -67,9 +67,9 @@ def draw_map(base: Any, m: MapInput, placing: str | None, centre: Centre, lang: 
         height=MAP_HEIGHT,
         use_container_width=True,
         feature_group_to_add=groups,
-        # selected_layers: the requests of the map's layer control (geo.web.switches)
+        # last_geocoder_result: the requests of the map's layer control (geo.web.switches)
         returned_objects=[
-            "last_clicked", "last_object_clicked", "last_object_clicked_tooltip", "selected_layers"
+            "last_clicked", "last_object_clicked", "last_object_clicked_tooltip", "last_geocoder_result"
         ],
         center=centre[0],
         zoom=centre[1],  # type: ignore[arg-type]  # fractional: see CENTRE_NUDGE
