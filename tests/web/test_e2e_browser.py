@@ -506,8 +506,8 @@ def test_legend_folds_away_and_starts_folded_on_a_small_screen(session: Session)
     body.wait_for(state="visible", timeout=5000)
     # a phone-sized window: the legend starts folded and does not cover the map
     session.page.set_viewport_size({"width": 390, "height": 844})
-    try:
-        session.page.reload(wait_until="domcontentloaded")
+    try:  # the app opened afresh (not at a view an earlier test left in the address)
+        session.page.goto(session.page.url.split("?")[0], wait_until="domcontentloaded")
         session.map.locator(".map-legend .legend-toggle").wait_for(timeout=30000)
         assert session.map.locator(".map-legend .legend-body").is_hidden()
         # the layer control is its button alone, in a corner, covering almost none of the map
