@@ -17,7 +17,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from geo.web import access, cache, urlstate
+from geo.web import access, cache, tianditu, urlstate
 from geo.web.assets import register_assets
 from geo.web.centring import Centre, ViewRequest, choose_view, chosen_key
 from geo.web.choices import url_options
@@ -25,7 +25,7 @@ from geo.web.display import from_display, shared_spots
 from geo.web.flags import FLAG_PLACED
 from geo.web.i18n import Lang, t
 from geo.web.layers_io import Layers, folder_stamp
-from geo.web.mapview import base_map
+from geo.web.mapview import BASEMAPS, base_map
 from geo.web.notices import error_text
 from geo.web.panels import sidebar
 from geo.web.panels.geocoder import geocoder_panel
@@ -114,9 +114,10 @@ def main() -> None:
     folder = str(project.layers)
     stamp = folder_stamp(folder)
     layers, sites, built_offsets = cache.load(folder, stamp)
-    options = url_options(sites)
+    basemaps = tianditu.offered(BASEMAPS, tianditu.configured_key())  # Tianditu only with a key
+    options = url_options(sites, basemaps)
     fit_now = urlstate.read_once(st.session_state, st.query_params, options)
-    lang, basemap = sidebar.language_and_basemap()
+    lang, basemap = sidebar.language_and_basemap(basemaps)
     writable = access.gate(lang)  # save, place, rebuild and keys only where the deployer allows
 
     header(layers, folder, lang)

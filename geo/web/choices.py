@@ -28,11 +28,12 @@ def document_abouts(sites: pd.DataFrame) -> dict[str, dict[str, str]]:
     return documents_about(zip(sites["documents"], sites["abouts"], strict=True))
 
 
-def url_options(sites: pd.DataFrame) -> urlstate.Options:
-    """What a link may ask for: the app's languages, base maps and layers, the sites' values."""
+def url_options(sites: pd.DataFrame, basemaps: tuple[str, ...] = BASEMAPS) -> urlstate.Options:
+    """What a link may ask for: the app's languages, base maps (``basemaps``: those offered) and
+    layers, the sites' values."""
     return urlstate.Options(
         LANGS,
-        BASEMAPS,
+        basemaps,
         LAYER_NAMES,
         {
             "county": set(sites["county"]),

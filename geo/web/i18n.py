@@ -363,6 +363,13 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "zh": "高德底图使用 GCJ-02 坐标，地图上的项目已相应偏移显示；下载仍为 WGS-84。",
         "en": "Gaode tiles use GCJ-02; sites are shifted to match on screen. Downloads stay WGS-84.",
     },
+    # ---- the map's layer control; Tianditu ----
+    "map_layers": {"zh": "图层", "en": "Layers"},
+    "basemap_tianditu": {"zh": "天地图（需联网）", "en": "Tianditu (online)"},
+    "tianditu_note": {
+        "zh": "天地图使用 CGCS2000 坐标，与 WGS-84 相差不到 1 米，项目不作偏移。",
+        "en": "Tianditu uses CGCS2000, within a metre of WGS-84: sites are drawn unshifted.",
+    },
     "metres": {"zh": "{n} 米", "en": "{n} m"},
     "kilometres": {"zh": "{n} 公里", "en": "{n} km"},
     # ---- the map: sites that share a point, tooltips, the approximate line ----

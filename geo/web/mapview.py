@@ -32,6 +32,7 @@ import folium
 import jinja2
 from branca.element import Element, Figure, MacroElement
 
+from geo.web import switches, tianditu
 from geo.web.assets import localize
 from geo.web.display import (
     DISPLAY_DECIMALS,
@@ -220,6 +221,10 @@ MAP_CSS = """
 .town-seat span { left: 6px; top: -8px; font: 11px/1.3 sans-serif; color: #333; }
 .leaflet-container.towns-far .town-seat span { display: none; }
 .town-seat span.crowded { visibility: hidden; }
+.site-switches .switch-title { font: bold 12px/1.5 sans-serif; margin-bottom: 2px; }
+.site-switches label { font: 12px/1.6 sans-serif; }
+.site-switches .switch-swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
+  margin: 0 4px 0 2px; vertical-align: middle; }
 .tile-notice { background: #fff4d6; border: 1px solid #c9a227; border-radius: 4px; padding: 4px 8px;
   max-width: 260px; font: 12px/1.4 sans-serif; color: #3d3000; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
 """
@@ -253,6 +258,7 @@ def base_map(bounds: tuple[float, float, float, float] | None, lang: Lang, n_sit
     folium.map.CustomPane(POINT_PANE, z_index=450, pointer_events=True).add_to(m)
     SiteScript(lang).add_to(m)
     Legend(legend_html(lang), t("legend", lang)).add_to(m)
+    switches.LayerSwitches(lang).add_to(m)
     if bounds is not None:
         pad = 0.01
         m.fit_bounds([[bounds[1] - pad, bounds[0] - pad], [bounds[3] + pad, bounds[2] + pad]])
@@ -351,17 +357,26 @@ def _site_flags(site: Shown) -> int:
     return site.flags | FLAG_UPLOADED if site.uploaded else site.flags
 
 
-def _tile_group(basemap: str, lang: Lang) -> folium.FeatureGroup:
+def tile_specs(basemap: str, tile_key: str | None = None) -> list[dict[str, Any]]:
+    """The tile layers of ``basemap`` (none for a base map without tiles, or Tianditu without a key)."""
+    if basemap == tianditu.BASEMAP:
+        return tianditu.tile_specs(tile_key) if tile_key else []
+    return [TILES[basemap]] if basemap in TILES else []
+
+
+def _tile_group(specs: list[dict[str, Any]], basemap: str, lang: Lang) -> folium.FeatureGroup | None:
+    if not specs:
+        return None
     g = folium.FeatureGroup(name=f"tiles-{basemap}", control=False)
-    spec = TILES[basemap]
-    folium.TileLayer(
-        tiles=spec["tiles"],
-        attr=spec["attr"],
-        max_zoom=spec["max_zoom"],
-        name=basemap,
-        subdomains=spec.get("subdomains", "abc"),
-        control=False,
-    ).add_to(g)
+    for i, spec in enumerate(specs):
+        folium.TileLayer(
+            tiles=spec["tiles"],
+            attr=spec["attr"],
+            max_zoom=spec["max_zoom"],
+            name=f"{basemap}-{i}",
+            subdomains=spec.get("subdomains", "abc"),
+            control=False,
+        ).add_to(g)
     # when no tile loads: "auto" falls back to the offline background, a chosen map says so
     fallback = basemap == "auto"
     notice = t("tiles_failed_auto" if fallback else "tiles_failed", lang)
@@ -465,6 +480,7 @@ def _outline_group(
     ]
     SiteData("addShapes", style_index(COUNTY_KEY), outlines).add_to(g)
     SiteData("addLabels", COUNTY_LABEL_PANE, label_rows(county_labels(counties, avoid), fn)).add_to(g)
+    SiteData("switchGroup", "counties").add_to(g)
     return g
 
 
@@ -489,6 +505,7 @@ def _seat_group(seats: Iterable[Seat], fn: Transform, lang: Lang) -> folium.Feat
         return None
     g = folium.FeatureGroup(name=t("towns_layer", lang), control=False)
     SiteData("addSeats", LABEL_PANE, rows, TOWN_LABEL_ZOOM, towns_credit(lang)).add_to(g)
+    SiteData("switchGroup", "towns").add_to(g)
     return g
 
 
@@ -502,6 +519,7 @@ def _circle_group(
     g = folium.FeatureGroup(name=t("uncertainty_layer", lang), control=False)
     ci = style_index(CIRCLE_KEY)
     SiteData("addCircles", [[*r, ci] for r in rows]).add_to(g)
+    SiteData("switchGroup", "circles").add_to(g)
     return g
 
 
@@ -542,8 +560,21 @@ def _site_layer_groups(
         ]
         if records:
             SiteData("addSites", records).add_to(g)
+        SiteData("switchGroup", layer).add_to(g)
         groups.append(g)
     return groups
+
+
+def _aggregate_group(
+    spots: Mapping[tuple[float, float], list[Drawn]], lang: Lang, strings: StringTable
+) -> folium.FeatureGroup | None:
+    """The aggregate markers (sites sharing a spot), or None when no spot is shared."""
+    rows = aggregate_rows(spots, lang, strings)
+    if not rows:
+        return None
+    g = folium.FeatureGroup(name=t("agg_layer", lang), control=False)
+    SiteData("addAggregates", rows).add_to(g)
+    return g
 
 
 def _chosen_group(drawn: list[Drawn], chosen: str) -> folium.FeatureGroup | None:
@@ -587,6 +618,8 @@ def site_groups(
     pin: tuple[float, float, str] | None = None,
     placing: str | None = None,
     chosen: str | None = None,
+    tile_key: str | None = None,  # Tianditu's (geo.web.tianditu)
+    switched: Mapping[str, bool] | None = None,  # the sidebar's switches (geo.web.switches)
 ) -> list[folium.FeatureGroup]:
     """Feature groups for ``st_folium(feature_group_to_add=...)``.
 
@@ -610,7 +643,7 @@ def site_groups(
     strings = StringTable()
     data = folium.FeatureGroup(name="site-strings", control=False)
     groups: list[folium.FeatureGroup | None] = [data]
-    groups.append(_tile_group(basemap, lang) if basemap in TILES else None)
+    groups.append(_tile_group(tile_specs(basemap, tile_key), basemap, lang))
     groups.append(_outline_group(counties, prefectures, anchors.values(), fn, lang) if counties else None)
     groups.append(_seat_group(seats, fn, lang) if seats else None)
     sites: dict[str, list[Shown]] = {
@@ -621,15 +654,12 @@ def site_groups(
     drawn, spots = _drawn(sites, offsets, fn)
     together = {id(item[1]) for members in spots.values() if len(members) > 1 for item in members}
     groups += _site_layer_groups(sites, drawn, together, lang, strings)
-    rows = aggregate_rows(spots, lang, strings)
-    if rows:
-        g = folium.FeatureGroup(name=t("agg_layer", lang), control=False)
-        SiteData("addAggregates", rows).add_to(g)
-        groups.append(g)
+    groups.append(_aggregate_group(spots, lang, strings))
     groups.append(_chosen_group(drawn, chosen) if chosen is not None else None)
     if placing is not None or pin is not None:
         groups.append(_placing_group(pin, placing or "", fn))
     SiteData("setStrings", strings.items, strings.fact_sets).add_to(data)
+    SiteData("switchState", switches.shown_of(switched)).add_to(data)
     return [g for g in groups if g is not None]
 
 

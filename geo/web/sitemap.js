@@ -310,29 +310,84 @@
   };
   // Tiles that cannot be loaded (offline, blocked): when tiles fail and none has loaded, a notice
   // on the map says so; with ``fallback`` ("auto") the tiles are also taken off, leaving the
-  // offline background. The notice goes when the tile group does.
+  // offline background. The notice goes when the tile group does. A base map of several tile
+  // layers (Tianditu's map and its annotations) has one notice.
   M.watchTiles = function(group, fallback, notice) {
+    var loaded = false, control = null;
+    group.on("remove", function() { if (control) { control.remove(); control = null; } });
     group.eachLayer(function(tiles) {
       if (!(tiles instanceof L.TileLayer)) return;
-      var loaded = false, control = null;
       tiles.on("tileload", function() { loaded = true; });
       tiles.on("tileerror", function() {
-        if (loaded || control) return;
-        control = L.control({position: "topright"});
-        control.onAdd = function() {
-          var div = L.DomUtil.create("div", "tile-notice");
-          div.setAttribute("role", "status");
-          div.textContent = notice;
-          return div;
-        };
+        if (loaded) return;
         var map = group._map;
-        if (!map) return;
-        control.addTo(map);
-        if (fallback) group.removeLayer(tiles);
+        if (!control && map) {
+          control = L.control({position: "topright"});
+          control.onAdd = function() {
+            var div = L.DomUtil.create("div", "tile-notice");
+            div.setAttribute("role", "status");
+            div.textContent = notice;
+            return div;
+          };
+          control.addTo(map);
+        }
+        if (fallback) group.eachLayer(function(l) { if (l instanceof L.TileLayer) group.removeLayer(l); });
       });
-      group.on("remove", function() { if (control) { control.remove(); control = null; } });
     });
   };
+  // The map's own layer control (``geo.web.switches``): the sidebar's layer switches, folded to
+  // Leaflet's layers button (it opens on hover or tap). The sidebar's switches are the one state:
+  // the control shows them as each redraw sends them (``switchState``); a click in it hides the
+  // layer's groups at once and asks the app to set that switch, through streamlit-folium's
+  // component value (its ``last_geocoder_result``, see geo/web/switches.py: sent again with every
+  // later value, so a request is not lost when reruns run together; applied once, by ``seq``).
+  // entries: [[id, label, colour or ""]]
+  M.layerControl = function(map, entries, title, entryName) {
+    var proxies = {}, overlays = {}, syncing = false, groups = {}, seq = 0;
+    function changed(id, on) {
+      if (!on) (groups[id] || []).forEach(function(g) { if (g._map) g._map.removeLayer(g); });
+      var shown = {};
+      entries.forEach(function(e) { shown[e[0]] = map.hasLayer(proxies[e[0]]); });
+      var data = window.__GLOBAL_DATA__;
+      seq = Math.max(seq + 1, Date.now());
+      if (data) data.last_geocoder_result = {name: entryName, seq: seq, shown: shown};
+      // the control then fires "overlayadd"/"overlayremove", on which streamlit-folium sends the value
+    }
+    entries.forEach(function(e) {
+      var p = proxies[e[0]] = L.layerGroup().addTo(map);
+      var swatch = e[2] ? '<i class="switch-swatch" style="background:' + esc(e[2]) + '"></i>' : "";
+      overlays[swatch + '<span class="switch-name" data-switch="' + esc(e[0]) + '">' + esc(e[1]) + "</span>"] = p;
+      p.on("add remove", function(ev) { if (!syncing) changed(e[0], ev.type === "add"); });
+    });
+    var control = L.control.layers(null, overlays, {collapsed: true, position: "topright"}).addTo(map);
+    var box = control.getContainer(), link = box.querySelector(".leaflet-control-layers-toggle");
+    L.DomUtil.addClass(box, "site-switches");
+    if (link) { link.title = title; link.setAttribute("aria-label", title); }
+    var head = L.DomUtil.create("div", "switch-title");
+    head.textContent = title;
+    var list = box.querySelector(".leaflet-control-layers-list");
+    if (list) list.insertBefore(head, list.firstChild);
+    M.switches = {
+      control: control,
+      // the switches as the app has them: the control shows them, taking nothing for a click
+      sync: function(shown) {
+        groups = {};
+        syncing = true;
+        try {
+          entries.forEach(function(e) {
+            var on = shown[e[0]] !== false, p = proxies[e[0]];
+            if (on && !map.hasLayer(p)) map.addLayer(p);
+            if (!on && map.hasLayer(p)) map.removeLayer(p);
+          });
+        } finally { syncing = false; }
+      },
+      // a group drawn for switch ``id``: a click that turns it off takes the group off at once
+      register: function(group, id) { (groups[id] = groups[id] || []).push(group); }
+    };
+    return control;
+  };
+  M.switchState = function(group, shown) { if (M.switches) M.switches.sync(shown); };
+  M.switchGroup = function(group, id) { if (M.switches) M.switches.register(group, id); };
   // The legend: a button on the map that folds it away (folded from the start on a narrow screen).
   M.legend = function(map, html, title) {
     var control = L.control({position: "bottomright"});

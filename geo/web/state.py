@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from geo.web import switches
 from geo.web.centring import LAYER_SRC, click_point
 
 
@@ -49,8 +50,10 @@ def on_place_site() -> None:
 
 
 def on_map_change() -> None:
-    """A click on the map while a site is being placed fills its coordinates (WGS-84)."""
+    """A click on the map while a site is being placed fills its coordinates (WGS-84); a click
+    in the map's layer control sets the sidebar's switches (``geo.web.switches``)."""
     out = st.session_state.get("map") or {}
+    switches.apply(st.session_state, out)
     clicked = out.get("last_clicked")
     if not clicked or clicked == st.session_state.get("_click_seen"):
         return

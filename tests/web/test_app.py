@@ -153,7 +153,9 @@ def test_map_script_is_local_and_escaped(layers_dir: Path, no_admin: None) -> No
     assert args["css_links"] == ["../geo.web.assets.leaflet_assets/leaflet.css"]
     text = "\n".join(args[k] or "" for k in MAP_ARGS)
     assert "://" not in text  # no CDN, no tiles with the default base map
-    assert args["returned_objects"] == ["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"]
+    assert args["returned_objects"] == [
+        "last_clicked", "last_object_clicked", "last_object_clicked_tooltip", "last_geocoder_result"
+    ]
     fg = args["feature_group"]
     for raw in (XSS_IMG, XSS_SCRIPT, XSS_IMG_PWN):
         assert raw not in text and json.dumps(raw)[1:-1] not in text
@@ -379,6 +381,53 @@ def test_base_maps(layers_dir: Path, no_admin: None) -> None:
     fg = map_args(at)["feature_group"]
     assert "autonavi.com" in fg
     assert "[120.02, 28.9]" not in fg  # shifted to GCJ-02
+
+
+TIANDITU_KEY = "0123456789abcdef0123456789abcdef"  # made up
+
+
+def test_tianditu_only_with_a_key(layers_dir: Path, no_admin: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from geo.web.tianditu import KEY_ENV
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    at = run_app()
+    assert "天地图（需联网）" not in at.sidebar.radio(key="basemap").options
+    monkeypatch.setenv(KEY_ENV, TIANDITU_KEY)
+    at = run_app()
+    assert "天地图（需联网）" in at.sidebar.radio(key="basemap").options
+    key = map_args(at)["key"]
+    at.sidebar.radio(key="basemap").set_value("tianditu").run()
+    args = map_args(at)
+    fg = args["feature_group"]
+    assert "tianditu.gov.cn/vec_w/" in fg and "tianditu.gov.cn/cva_w/" in fg and f"tk={TIANDITU_KEY}" in fg
+    assert json.dumps("天地图 / 国家地理信息公共服务平台")[1:-1] in fg  # as folium writes it
+    assert "[120.02,28.9]" in fg  # CGCS2000 as WGS-84: not shifted
+    assert args["key"] == key  # changing tiles does not remount the map
+    assert any("CGCS2000" in c.value for c in at.sidebar.caption)
+    # the address names the base map, never the key
+    assert dict(at.query_params)["base"] in ("tianditu", ["tianditu"])
+    assert TIANDITU_KEY not in json.dumps(dict(at.query_params))
+
+
+def test_tianditu_key_from_the_secrets(layers_dir: Path, no_admin: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from geo.web.tianditu import KEY_ENV
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["basemaps"] = {"tianditu_key": TIANDITU_KEY}
+    at.run()
+    assert "天地图（需联网）" in at.sidebar.radio(key="basemap").options
+
+
+def test_the_map_layer_control_shows_the_sidebar_switches(layers_dir: Path, no_admin: None) -> None:
+    at = run_app()
+    assert "window.siteMap.layerControl(" in map_args(at)["script"] and "图层" in map_args(at)["script"]
+    at.sidebar.checkbox(key="layer_roads").uncheck().run()
+    at.sidebar.checkbox(key="show_towns").uncheck().run()
+    fg = map_args(at)["feature_group"]
+    (state,) = re.findall(r"window\.siteMap\.switchState\([^,]+, (\{[^}]*\})\)", fg)
+    assert json.loads(state) == {"renewal": True, "parks": True, "roads": False, "scenic": True,
+                                 "circles": True, "counties": True, "towns": False}
 
 
 def test_county_outlines_when_available(layers_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:

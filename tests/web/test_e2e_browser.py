@@ -35,6 +35,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from geo.web.i18n import precision_label, status_label
+from geo.web.tianditu import KEY_ENV
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 # Screen position of the (first) aggregate marker in the map frame.
@@ -42,6 +43,7 @@ JS_AGG_POINT = """(() => { let p = null; window.map.eachLayer(l => {
   if (l.siteAggregate && !p) { const q = window.map.latLngToContainerPoint(l.getLatLng()); p = [q.x, q.y]; }
 }); return p; })()"""
 N_SITES = 11
+TIANDITU_KEY = "0123456789abcdef0123456789abcdef"  # made up: Tianditu is offered, its tiles never load
 TABLES = '[data-testid="stMain"] [data-testid="stDataFrame"]'
 
 
@@ -55,7 +57,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, playwright: Any) -> Iterato
     folder = root / "layers"
     write_layers(folder)
     (root / "data").mkdir()
-    env = {"RENEWAL_MAP_LAYERS": str(folder), "RENEWAL_MAP_DATA": str(root / "data")}
+    env = {"RENEWAL_MAP_LAYERS": str(folder), "RENEWAL_MAP_DATA": str(root / "data"), KEY_ENV: TIANDITU_KEY}
     with running_app(env, root / "streamlit.log") as url, browser(playwright, url, root / "profile") as s:
         yield s, folder
 
@@ -148,6 +150,52 @@ def test_layer_toggle_hides_and_shows_a_layer_and_stays_across_filters(session: 
     assert not any(s["key"].startswith("renewal/") for s in session.sites())
     box.locator("label").click()
     session.wait_site_count(N_SITES)
+
+
+def _switch(session: Session, switch: str) -> Any:
+    """The map's layer control opened (Leaflet's layers button), and the checkbox of ``switch``."""
+    control = session.map.locator(".site-switches")
+    control.hover()  # Leaflet opens it as the pointer enters, and ignores clicks in it for a moment
+    control.locator(".leaflet-control-layers-list").wait_for(state="visible", timeout=5000)
+    session.page.wait_for_timeout(200)
+    return control.locator("label").filter(has=session.map.locator(f'[data-switch="{switch}"]')).locator("input")
+
+
+def test_the_layer_control_on_the_map_switches_what_the_sidebar_switches(session: Session) -> None:
+    session.wait_site_count(N_SITES)
+    control = session.map.locator(".site-switches")
+    assert "leaflet-control-layers-expanded" not in control.get_attribute("class")  # folded to its button
+    assert control.locator(".leaflet-control-layers-toggle").get_attribute("title") == "图层"
+    renewal = _switch(session, "renewal")
+    names = control.locator(".switch-name").all_inner_texts()
+    assert names == ["城市更新", "公园绿地", "道路", "风貌与景区", "约略范围（虚线圆）", "县界", "乡镇驻地"]
+    assert renewal.is_checked()
+    session.page.wait_for_timeout(300)
+    session.page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-layer-control.png"))
+    # off on the map: its markers go (r4 leaves the aggregate it shared with p3), and so does the sidebar's tick
+    renewal.click()
+    session.wait_site_count(N_SITES - 4)
+    assert not any(s["key"].startswith("renewal/") for s in session.sites())
+    box = session.sidebar_checkbox("城市更新").locator("input")
+    session.wait_for(lambda: not box.is_checked())
+    assert session.aggregates() == []
+    # on again from the sidebar: the map's control shows it
+    session.sidebar_checkbox("城市更新").locator("label").click()
+    session.wait_site_count(N_SITES)
+    session.wait_for(lambda: _switch(session, "renewal").is_checked())
+    # the background's switches too: the county names go, and the sidebar's switch with them
+    _switch(session, "counties").click()
+    session.map_frame().wait_for_function("!document.querySelector('.county-label')", timeout=15000)
+    session.wait_for(lambda: not session.sidebar_checkbox("县界").locator("input").is_checked())
+    _switch(session, "counties").click()
+    session.map.locator(".county-label").first.wait_for(state="attached", timeout=15000)
+    session.wait_for(lambda: session.sidebar_checkbox("县界").locator("input").is_checked())
+    session.wait_site_count(N_SITES)
+    session.page.mouse.move(5, 5)  # the pointer leaves the control: it folds again
+    session.map_frame().wait_for_function(
+        "!document.querySelector('.site-switches.leaflet-control-layers-expanded')", timeout=5000
+    )
+    assert session.blocked == []
 
 
 def test_popup_quotes_the_statement(session: Session) -> None:
@@ -458,12 +506,29 @@ def test_legend_folds_away_and_starts_folded_on_a_small_screen(session: Session)
     body.wait_for(state="visible", timeout=5000)
     # a phone-sized window: the legend starts folded and does not cover the map
     session.page.set_viewport_size({"width": 390, "height": 844})
-    try:
-        session.page.reload(wait_until="domcontentloaded")
+    try:  # the app opened afresh (not at a view an earlier test left in the address)
+        session.page.goto(session.page.url.split("?")[0], wait_until="domcontentloaded")
         session.map.locator(".map-legend .legend-toggle").wait_for(timeout=30000)
         assert session.map.locator(".map-legend .legend-body").is_hidden()
-        session.map.locator(".map-legend").scroll_into_view_if_needed()
+        # the layer control is its button alone, in a corner, covering almost none of the map
+        control = session.map.locator(".site-switches")
+        assert "leaflet-control-layers-expanded" not in control.get_attribute("class")
+        assert control.locator(".leaflet-control-layers-list").is_hidden()
+        frame_box, box = session.page.locator(MAP_FRAME).bounding_box(), control.bounding_box()
+        assert box is not None and box["width"] <= 50 and box["height"] <= 50
+        assert box["width"] * box["height"] < 0.02 * frame_box["width"] * frame_box["height"]
+        # the whole map in the window (centred: Streamlit's header stays over the top of the page)
+        session.page.locator(MAP_FRAME).evaluate("e => e.scrollIntoView({block: 'center'})")
+        session.settle()
         session.page.screenshot(path=str(ARTIFACTS / "map-390px.png"))
+        # a tap opens it over the map; switching a layer there works as on a desktop
+        control.locator(".leaflet-control-layers-toggle").dispatch_event("click")  # a tap: no pointer over it first
+        control.locator(".leaflet-control-layers-list").wait_for(state="visible", timeout=5000)
+        session.page.screenshot(path=str(ARTIFACTS / "map-390px-layers-open.png"))
+        _switch(session, "parks").click()
+        session.wait_site_count(N_SITES - 3)
+        _switch(session, "parks").click()
+        session.wait_site_count(N_SITES)
         session.map.locator(".map-legend .legend-toggle").click()
         session.map.locator(".map-legend .legend-body").wait_for(state="visible", timeout=5000)
     finally:
@@ -489,6 +554,35 @@ def test_auto_base_map_falls_back_offline_with_a_notice(session: Session) -> Non
     # an explicitly chosen map that cannot load says so too (and keeps trying)
     session.page.get_by_text("OpenStreetMap（需联网）").click()
     session.map.locator(".tile-notice").filter(has_text="无法加载所选在线底图").wait_for(timeout=15000)
+    session.page.get_by_text("无底图（离线，显示县界）").click()
+    frame.wait_for_function("!document.querySelector('.tile-notice')", timeout=15000)
+    session.wait_site_count(N_SITES)
+    session.blocked.clear()
+
+
+def test_tianditu_with_a_key_says_when_its_tiles_fail(served: tuple[Session, Path]) -> None:
+    session, folder = served
+    frame = session.map_frame()
+    before = {s["key"]: (s["lat"], s["lng"]) for s in session.sites()}
+    session.page.get_by_text("天地图（需联网）").click()
+    notice = session.map.locator(".tile-notice")
+    notice.wait_for(timeout=15000)
+    assert notice.inner_text() == "无法加载所选在线底图（可能未联网）；可改选“无底图”或“自动”。"
+    assert notice.count() == 1  # one notice for the map and its annotation layer
+    hosts = {urlparse(u).hostname for u in session.blocked}
+    assert hosts and hosts <= {f"t{i}.tianditu.gov.cn" for i in range(8)}
+    paths = {urlparse(u).path for u in session.blocked}
+    assert paths == {"/vec_w/wmts", "/cva_w/wmts"}
+    assert "天地图 / 国家地理信息公共服务平台" in session.map.locator(".leaflet-control-attribution").inner_text()
+    assert session.map_frame() is frame  # the map is not drawn anew
+    session.wait_site_count(N_SITES)
+    after = {s["key"]: (s["lat"], s["lng"]) for s in session.sites()}
+    assert after.keys() == before.keys()
+    assert all(after[k] == pytest.approx(before[k], abs=1e-9) for k in before)  # CGCS2000 as WGS-84: nothing moves
+    assert TIANDITU_KEY not in session.page.url  # the address names the base map only
+    assert TIANDITU_KEY not in (folder.parent / "streamlit.log").read_text(encoding="utf-8")
+    assert all(TIANDITU_KEY.encode() not in f.read_bytes() for f in folder.iterdir())
+    session.page.screenshot(path=str(ARTIFACTS / "map-tianditu-offline.png"))
     session.page.get_by_text("无底图（离线，显示县界）").click()
     frame.wait_for_function("!document.querySelector('.tile-notice')", timeout=15000)
     session.wait_site_count(N_SITES)
@@ -621,7 +715,26 @@ def test_seeds_aggregates_carry_the_layers_counts(seeds: tuple[Session, ProjectC
     # the line above the map says how many are approximate
     n_approx = sum(f["properties"]["precision"] in ("county", "township") for f in built)
     session.page.get_by_text(f"{n_approx} / {len(built)}", exact=False).first.wait_for(timeout=10000)
+    # every aggregate in view (an earlier test may have zoomed in on one site)
+    session.map_frame().evaluate(
+        "(() => { const b = []; map.eachLayer(l => { if (l.siteAggregate) b.push(l.getLatLng()); });"
+        " map.fitBounds(L.latLngBounds(b).pad(0.1), {animate: false}); })()"
+    )
+    session.page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    session.page.wait_for_timeout(400)
     session.page.screenshot(path=str(ARTIFACTS / "map-seeds-aggregates.png"))
+    # the sidebar's list of the approximate sites, opened
+    expander = session.page.locator('[data-testid="stSidebar"] [data-testid="stExpander"]').filter(
+        has_text=f"约略位置的项目（{n_approx}）"
+    )
+    expander.locator("summary").click()
+    table = expander.locator('[data-testid="stDataFrame"]')
+    table.wait_for(timeout=10000)
+    expander.scroll_into_view_if_needed()
+    session.page.wait_for_timeout(500)
+    expander.screenshot(path=str(ARTIFACTS / "map-approximate-list.png"))
+    session.page.screenshot(path=str(ARTIFACTS / "map-approximate-list-page.png"))
+    expander.locator("summary").click()
 
 
 def test_seeds_download_is_the_built_file(seeds: tuple[Session, ProjectCopy]) -> None:

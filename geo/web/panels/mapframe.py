@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.web import drawn
+from geo.web import drawn, switches, tianditu
 from geo.web.cache import outlines, prefectures, seats
 from geo.web.centring import Centre, Offsets, clicked_site
 from geo.web.i18n import Lang, t
@@ -58,6 +58,8 @@ def draw_map(base: Any, m: MapInput, placing: str | None, centre: Centre, lang: 
         pin=pin,
         placing=mode,
         chosen=m.chosen,
+        tile_key=tianditu.configured_key() if m.basemap == tianditu.BASEMAP else None,
+        switched=switches.state_of(m.layers, m.circles, m.counties, m.towns),
     )
     out = st_folium(
         base,
@@ -65,7 +67,10 @@ def draw_map(base: Any, m: MapInput, placing: str | None, centre: Centre, lang: 
         height=MAP_HEIGHT,
         use_container_width=True,
         feature_group_to_add=groups,
-        returned_objects=["last_clicked", "last_object_clicked", "last_object_clicked_tooltip"],
+        # last_geocoder_result: the requests of the map's layer control (geo.web.switches)
+        returned_objects=[
+            "last_clicked", "last_object_clicked", "last_object_clicked_tooltip", "last_geocoder_result"
+        ],
         center=centre[0],
         zoom=centre[1],  # type: ignore[arg-type]  # fractional: see CENTRE_NUDGE
         on_change=on_map_change,

@@ -36,17 +36,21 @@ from geo.web.widget_text import multiselect_css, style_tag
 LAYER_SWATCH = {"renewal": "red", "parks": "green", "roads": "orange", "scenic": "blue"}
 
 
-def language_and_basemap() -> tuple[Lang, str]:
-    """The interface's language and the base map chosen."""
+def language_and_basemap(basemaps: tuple[str, ...] = BASEMAPS) -> tuple[Lang, str]:
+    """The interface's language and the base map chosen among ``basemaps``."""
     sb = st.sidebar
     lang: Lang = sb.radio(
         t("language", "zh"), LANGS, format_func=LANG_NAMES.__getitem__, horizontal=True, key="lang"
     )
+    if st.session_state.get("basemap") not in (None, *basemaps):  # a key since taken away
+        st.session_state["basemap"] = basemaps[0]
     basemap: str = sb.radio(
-        t("basemap", lang), BASEMAPS, key="basemap", format_func=lambda b: t(f"basemap_{b}", lang)
+        t("basemap", lang), basemaps, key="basemap", format_func=lambda b: t(f"basemap_{b}", lang)
     )
     if basemap == "gaode":
         sb.caption(t("gaode_note", lang))
+    if basemap == "tianditu":
+        sb.caption(t("tianditu_note", lang))
     return lang, basemap
 
 
@@ -60,8 +64,8 @@ def layers_panel(view: View, lang: Lang) -> tuple[list[str], bool, bool, bool]:
     """Which layers, and whether the uncertainty circles, county outlines and township seats,
     are shown.
 
-    Kept in the session (not in the map's own layer control, which streamlit-folium redraws
-    with every layer on whenever the groups change), so a layer switched off stays off.
+    Kept in the session, so a layer switched off stays off. These are the one state of the
+    layers: the control on the map shows them and sets them (``geo.web.switches``).
     """
     sb = st.sidebar
     sb.subheader(t("layers", lang))
