@@ -124,9 +124,9 @@ def test_an_uploads_warnings_are_said_in_each_language_from_their_notes() -> Non
 
 
 def test_a_placement_outside_its_county_is_refused_in_each_language(tmp_path: Path) -> None:
+    from geo.locate.admin import county
     from geo.model import Site
     from geo.web.placing import save_placement
-    from geo.locate.admin import county
 
     project = Project.at(tmp_path)
     site = Site("甲公园", "park", "parks", "公园", county("永康市"))
