@@ -83,7 +83,7 @@ def _bare_items_before(st: SentenceText, c: Candidate, found: Found) -> None:
     rules = lexicon.name_rules()
     if t.startswith(rules.list_closing_word, c.end):
         return  # 丙街等“7+N”区块: the list goes on to its shared generic word
-    conj = next((w for w in rules.list_conjunctions if t[:name_start].endswith(w)), None)
+    conj = next((w for w in rules.list_conjunctions if t.endswith(w, 0, name_start)), None)
     if t[name_start - 1 : name_start] != rules.list_separator and conj is None:
         return
     lo = st.list_left(name_start)
@@ -130,7 +130,7 @@ def split_items(st: SentenceText, lo: int, hi: int) -> list[tuple[int, int]]:
     if end > lo and t[end - 1] == sep:
         end -= 1
     else:
-        end -= next((len(w) for w in rules.list_conjunctions if t[lo:end].endswith(w)), 0)
+        end -= next((len(w) for w in rules.list_conjunctions if t.endswith(w, lo, end)), 0)
     bounds: list[tuple[int, int]] = []
     a = lo
     for i in range(lo, end):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from geo.data import lexicon_files
+from geo.text import wordcut
 
 if TYPE_CHECKING:
     from geo.data.tables import WordTags
@@ -102,6 +103,22 @@ def word_freq() -> Mapping[str, int]:
     from geo.data.tables import tables
 
     return tables().freq
+
+
+# The passes ask for the frequency of the same character pairs over and over (路径, 思路 ...):
+# remembered for the pairs last asked about, facts of the dictionary only.
+@lru_cache(maxsize=1 << 14)
+def pair_freq(pair: str) -> int:
+    """``word_freq().get(pair, 0)``, for strings of one or two characters."""
+    return word_freq().get(pair, 0)
+
+
+def freq_of(word: str) -> int:
+    """``word_freq().get(word, 0)``, without the trie when the first two characters start no
+    longer word (most strings)."""
+    if len(word) <= 2:
+        return pair_freq(word)
+    return word_freq().get(word, 0) if wordcut.long_words_at(word, 0) else 0
 
 
 @cache
@@ -290,9 +307,7 @@ def layout() -> Layout:
 
 def segment(text: str) -> list[str]:
     """jieba's dictionary cut of ``text`` (no HMM: unknown names stay in single characters)."""
-    from geo.text.wordcut import cut
-
-    return cut(text)
+    return wordcut.cut(text)
 
 
 @dataclass(frozen=True)
