@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
 
 from geo.model import Sentence
 from geo.text import lexicon
@@ -82,6 +82,7 @@ class SentenceText:
         self.sentence = sentence
         self.t = sentence.text
         self.cut_cache: dict[tuple[int, int, bool], list] = {}  # cut points worked out once per window
+        self._codes: tuple[tuple[int, int], ...] | None = None
 
     def inside_word(self, pos: int) -> bool:
         """Whether the character at ``pos`` is inside a dictionary word of three or four characters,
@@ -107,9 +108,14 @@ class SentenceText:
             pos += len(w)
         return ends
 
-    @cached_property
+    @property
     def codes(self) -> tuple[tuple[int, int], ...]:
-        return tuple((m.start(), m.end()) for m in lexicon.name_rules().coded_road.finditer(self.t))
+        """(start, end) of each road code (G60, 国道320), worked out when first asked for (a plain
+        attribute: ``functools.cached_property`` takes a lock on every read)."""
+        if self._codes is None:
+            found = lexicon.name_rules().coded_road.finditer(self.t)
+            self._codes = tuple((m.start(), m.end()) for m in found)
+        return self._codes
 
     def stop_words(self, lo: int, hi: int) -> list[tuple[int, int]]:
         """(start, length) of every stop word inside t[lo:hi], in order (overlapping ones too).
