@@ -69,4 +69,4 @@ def after_verb(t: str, start: int, sfx: lexicon.Suffix) -> bool:
     if sfx.kind not in lexicon.name_rules().landscape_kinds or start < 1:
         return False
     before = lexicon.segment(t[max(start - 3, 0) : start])
-    return bool(before) and before[-1] == t[start - 1] and lexicon.word_tags().get(before[-1]) == "v"
+    return bool(before) and before[-1] == t[start - 1] and lexicon.word_tag(before[-1]) == "v"

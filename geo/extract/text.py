@@ -14,6 +14,12 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 NAME_CHAR = re.compile(rf"[{CJK}A-Za-z0-9〇“”—·+]")
 SUBSTANTIVE = re.compile(rf"[{CJK}A-Za-z0-9]")
 CJK_CHAR = re.compile(rf"[{CJK}]")
+_NAME_CHARS = re.compile(rf"{NAME_CHAR.pattern}*")
+
+
+def name_chars_only(s: str) -> bool:
+    """Whether every character of ``s`` is a name character (true of the empty string)."""
+    return _NAME_CHARS.fullmatch(s) is not None
 
 
 @cache
@@ -98,11 +104,11 @@ class SentenceText:
 
     def verb_ends(self, lo: int, hi: int) -> dict[int, int]:
         """End → start of each verb or function word in t[lo:hi], as the segmenter cuts that window."""
-        rules, tags, generic = lexicon.name_rules(), lexicon.word_tags(), lexicon.suffixes()
+        rules, tag_of, generic = lexicon.name_rules(), lexicon.word_tag, lexicon.suffixes()
         ends: dict[int, int] = {}
         pos = lo
         for w in lexicon.segment(self.t[lo:hi]):
-            tag = tags.get(w)
+            tag = tag_of(w)
             if tag in rules.cut_tags and (len(w) > 1 or tag in rules.single_char_tags) and w not in generic:
                 ends[pos + len(w)] = pos
             pos += len(w)

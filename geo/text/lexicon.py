@@ -162,6 +162,13 @@ def word_tags() -> WordTags:
     return tables().tags
 
 
+@lru_cache(maxsize=1 << 14)
+def word_tag(word: str) -> str | None:
+    """``word_tags().get(word)``, remembered for the words last asked about (the segmenter's words
+    are looked up again and again)."""
+    return word_tags().get(word)
+
+
 @dataclass(frozen=True)
 class NameRules:
     """How a site's name is put together (``name_rules.toml``)."""

@@ -30,11 +30,11 @@ def _table() -> tuple[object, float]:
     return t.freq, log(t.small["freq_total"])
 
 
-def _scored(words: Iterable[tuple[str, int]]) -> tuple[tuple[int, float], ...]:
+def _scored(words: Iterable[tuple[str, int]]) -> list[tuple[int, float]]:
     """(length, log probability) of each of ``words`` that is a word, not only a prefix of others."""
     freq, log_total = _table()
     freqs = freq.freqs  # type: ignore[attr-defined]
-    return tuple((len(w), log(freqs[k]) - log_total) for w, k in words if freqs[k])
+    return [(len(w), log(freqs[k]) - log_total) for w, k in words if freqs[k]]
 
 
 # Most places of a text start no dictionary word of three characters or more: there the words
@@ -46,7 +46,7 @@ def _head(pair: str) -> tuple[tuple[tuple[str, int], ...], bool, tuple[tuple[int
     than two characters starts with it, and the words scored for the cut."""
     freq = _table()[0]
     words = tuple(freq.prefix_ids(pair))  # type: ignore[attr-defined]
-    return words, len(pair) == 2 and freq.has_longer(pair), _scored(words)  # type: ignore[attr-defined]
+    return words, len(pair) == 2 and freq.has_longer(pair), tuple(_scored(words))  # type: ignore[attr-defined]
 
 
 def words_at(text: str, i: int, limit: int = _MAX_WORD) -> Sequence[tuple[str, int]]:
