@@ -31,7 +31,6 @@ from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -213,10 +212,6 @@ class WordFreq(Mapping[str, int]):
         """(word, index into ``freqs``) of every dictionary word that starts ``text``, shortest first
         (a list: built in one go, it is quicker than the trie's iterator stepped through)."""
         return list(self._trie.iter_prefixes_with_ids(text))
-
-    def has_longer(self, prefix: str) -> bool:
-        """Whether a key longer than ``prefix`` starts with it."""
-        return any(len(k) > len(prefix) for k in islice(self._trie.iterkeys(prefix), 2))
 
     @property
     def freqs(self) -> array:

@@ -19,7 +19,6 @@ from pathlib import Path
 from geo.extract.model import SITE, Candidate
 from geo.extract.text import SentenceText, core
 from geo.text import lexicon
-from geo.text.wordcut import words_at
 
 _COMMON = 1000  # dictionary frequency from which a word is a feature by itself
 MODEL_PATH = Path(__file__).parent / "site_filter.json"
@@ -75,11 +74,12 @@ def _freq_bucket(word: str) -> str:
 
 def _max_match(text: str) -> list[str]:
     """Words of ``text`` by forward longest match on the dictionary (up to four characters)."""
-    freqs = lexicon.word_freq().freqs  # type: ignore[attr-defined]
+    freq = lexicon.word_freq()
+    prefix_ids, freqs = freq.prefix_ids, freq.freqs  # type: ignore[attr-defined]
     out, i, size = [], 0, len(text)
     while i < size:
-        n = 1  # the longest word of two to four characters starting at i
-        for w, k in words_at(text, i, 4):
+        n = 1  # the longest word of two to four characters starting at i, found in one trie walk
+        for w, k in prefix_ids(text[i : i + 4]):
             if len(w) > 1 and freqs[k] > 0:
                 n = len(w)
         out.append(text[i : i + n])

@@ -7,7 +7,6 @@ from functools import cache, lru_cache
 
 from geo.model import Sentence
 from geo.text import lexicon
-from geo.text.wordcut import long_words_at
 
 # Extension B and later (𠀀, 𪚥) are written as four bytes in GB18030 and UTF-8; place names use them.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -95,8 +94,6 @@ class SentenceText:
         not at its end (村 in 村容村貌)."""
         freq, t = lexicon.word_freq(), self.t
         for a in range(max(pos - 2, 0), pos + 1):
-            if not long_words_at(t, a):
-                continue
             for b in range(max(pos + 2, a + 3), min(a + 5, len(t) + 1)):
                 if freq.get(t[a:b], 0) > 0:
                     return True

@@ -9,7 +9,6 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from geo.data import lexicon_files
-from geo.text import wordcut
 
 if TYPE_CHECKING:
     from geo.data.tables import WordTags
@@ -114,11 +113,8 @@ def pair_freq(pair: str) -> int:
 
 
 def freq_of(word: str) -> int:
-    """``word_freq().get(word, 0)``, without the trie when the first two characters start no
-    longer word (most strings)."""
-    if len(word) <= 2:
-        return pair_freq(word)
-    return word_freq().get(word, 0) if wordcut.long_words_at(word, 0) else 0
+    """``word_freq().get(word, 0)``, remembered for strings of one or two characters."""
+    return pair_freq(word) if len(word) <= 2 else word_freq().get(word, 0)
 
 
 @cache
@@ -314,7 +310,9 @@ def layout() -> Layout:
 
 def segment(text: str) -> list[str]:
     """jieba's dictionary cut of ``text`` (no HMM: unknown names stay in single characters)."""
-    return wordcut.cut(text)
+    from geo.text.wordcut import cut
+
+    return cut(text)
 
 
 @dataclass(frozen=True)

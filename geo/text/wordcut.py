@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
-from functools import cache, lru_cache
+from functools import cache
 from math import log
 
 _HAN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&._%\\-]+)")
@@ -30,57 +29,24 @@ def _table() -> tuple[object, float]:
     return t.freq, log(t.small["freq_total"])
 
 
-def _scored(words: Iterable[tuple[str, int]]) -> list[tuple[int, float]]:
-    """(length, log probability) of each of ``words`` that is a word, not only a prefix of others."""
-    freq, log_total = _table()
-    freqs = freq.freqs  # type: ignore[attr-defined]
-    return [(len(w), log(freqs[k]) - log_total) for w, k in words if freqs[k]]
-
-
-# Most places of a text start no dictionary word of three characters or more: there the words
-# are found among the first two characters, remembered for the character pairs last met, and the
-# trie walk over the next 64 characters is skipped. The memo holds facts of the dictionary only.
-@lru_cache(maxsize=1 << 14)
-def _head(pair: str) -> tuple[tuple[tuple[str, int], ...], bool, tuple[tuple[int, float], ...]]:
-    """The dictionary words that start ``pair`` (one or two characters), whether a word longer
-    than two characters starts with it, and the words scored for the cut."""
-    freq = _table()[0]
-    words = tuple(freq.prefix_ids(pair))  # type: ignore[attr-defined]
-    return words, len(pair) == 2 and freq.has_longer(pair), tuple(_scored(words))  # type: ignore[attr-defined]
-
-
-def words_at(text: str, i: int, limit: int = _MAX_WORD) -> Sequence[tuple[str, int]]:
-    """(word, index into the frequencies) of every dictionary word that starts ``text[i : i + limit]``,
-    shortest first, as ``WordFreq.prefix_ids`` gives them (``limit`` at least 2)."""
-    words, longer, _ = _head(text[i : i + 2])
-    if longer:
-        return _table()[0].prefix_ids(text[i : i + limit])  # type: ignore[attr-defined]
-    return words
-
-
-def long_words_at(text: str, i: int) -> bool:
-    """Whether a dictionary word of three characters or more starts with ``text[i : i + 2]``."""
-    return _head(text[i : i + 2])[1]
-
-
 def _cut_block(block: str) -> list[str]:
     freq, log_total = _table()
-    walk = freq.prefix_ids  # type: ignore[attr-defined]
     n = len(block)
+    prefix_ids, freqs = freq.prefix_ids, freq.freqs  # type: ignore[attr-defined]
     # the best (score, last position) of the rest of the block from each position, in two lists
     scores, lasts = [0.0] * (n + 1), [0] * (n + 1)
     for i in range(n - 1, -1, -1):
-        _, longer, scored = _head(block[i : i + 2])
-        if longer:
-            scored = _scored(walk(block[i : i + _MAX_WORD]))
-        # the best over the words starting at i (shortest first); on equal scores the longer
-        top, top_n = -math.inf, 0
-        for m, lp in scored:
-            here = lp + scores[i + m]
-            if here >= top:
-                top, top_n = here, m
-        if top_n:
-            scores[i], lasts[i] = top, i + top_n - 1
+        # the best over the words starting at i; on equal scores the longer
+        top, top_x = -math.inf, -1
+        for w, k in prefix_ids(block[i : i + _MAX_WORD]):
+            f = freqs[k]
+            if f:
+                x = i + len(w) - 1
+                here = log(f) - log_total + scores[x + 1]
+                if top_x < 0 or here > top or (here == top and x > top_x):
+                    top, top_x = here, x
+        if top_x >= 0:
+            scores[i], lasts[i] = top, top_x
         else:
             scores[i], lasts[i] = log(1) - log_total + scores[i + 1], i
     out: list[str] = []
