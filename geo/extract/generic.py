@@ -68,5 +68,7 @@ def after_verb(t: str, start: int, sfx: lexicon.Suffix) -> bool:
     """出门见园, 退楼建园: a landscape word right after a one-character verb is its object, not a name."""
     if sfx.kind not in lexicon.name_rules().landscape_kinds or start < 1:
         return False
+    if lexicon.word_tag(t[start - 1]) != "v":
+        return False  # the word before would have to be this one character, a verb: no need to cut
     before = lexicon.segment(t[max(start - 3, 0) : start])
     return bool(before) and before[-1] == t[start - 1] and lexicon.word_tag(before[-1]) == "v"

@@ -63,8 +63,11 @@ def filter_sites(st: SentenceText, candidates: tuple[Candidate, ...],
                  if c.shape != SITE or model.probability(features(st, c)) >= model.threshold)
 
 
+_BUCKETS = ("0", "1", "2", "3", "4", "5", "6+")
+
+
 def _bucket(n: int) -> str:
-    return str(n) if n < 6 else "6+"
+    return _BUCKETS[min(n, 6)]
 
 
 def _freq_bucket(word: str) -> str:
@@ -127,10 +130,10 @@ def features(st: SentenceText, c: Candidate) -> list[str]:
         f"after_char={after or '$'}", f"first_word={first}",
         f"quoted={'“' in name}", f"digits={any(map(str.isdigit, name))}",
         f"sfx_first_tag={word}|{first_tag}",
-        f"tags={'-'.join(facts(w)[0] for w in spec_words[:3])}",
+        f"tags={'-'.join([facts(w)[0] for w in spec_words[:3]])}",
         f"prev_word={prev}",
     ]
-    out.extend(f"word={facts(w)[1]}" for w in spec_words)
+    out += [f"word={facts(w)[1]}" for w in spec_words]
     if c.start > 0 and st.t[c.start - 1] in _list_marks():
         out.append("in_list")
     return out
