@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from geo.extract.cuts import has_strong_cut
 from geo.extract.model import Hit, Span
-from geo.extract.text import NAME_CHAR, SentenceText
+from geo.extract.text import SentenceText, name_chars_only
 from geo.text import lexicon
 
 
@@ -34,7 +34,7 @@ def absorbed(st: SentenceText, h: Hit, nxt: Hit) -> bool:
     gap = st.t[h.end : nxt.start]
     if (nxt.suffix.role == "attach" and gap) or (nxt.suffix.word in r.class_tails and not gap):
         return False  # 甲山公园乙峰入口 keeps its park; 青石路道路工程 is 青石路
-    if not all(NAME_CHAR.match(c) for c in gap):
+    if not name_chars_only(gap):
         return False
     if gap.startswith("—") or "—" in st.t[st.hard_left(h.start) : h.start]:
         # 甲镇—乙镇—丙镇“某某”县域风貌区, 甲镇—丙山“某某”县域风貌区: towns joined by dashes name one zone

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from geo.extract.model import Candidate
 from geo.extract.names import valid_name
 from geo.text import lexicon
@@ -16,7 +14,7 @@ def strip_county(candidates: tuple[Candidate, ...], county_names: tuple[str, ...
     for c in candidates:
         name = _strip(c, names)
         if name is not None:
-            out.append(c if name == c.name else replace(c, name=name))
+            out.append(c if name == c.name else c._replace(name=name))
     return tuple(out)
 
 

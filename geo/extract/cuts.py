@@ -19,7 +19,7 @@ def swallowed(t: str, end: int) -> bool:
         return False  # 甲路南段, 乙路东延: a section of the road, not 路南
     if pair in r.junction_words:
         return False  # 甲路口: 甲路 where it meets another road
-    return lexicon.word_freq().get(pair, 0) >= r.swallow_freq
+    return lexicon.pair_freq(pair) >= r.swallow_freq
 
 
 def cut_points(st: SentenceText, lo: int, hi: int, *, verbs: bool = False) -> list[Cut]:
@@ -46,13 +46,13 @@ def has_strong_cut(st: SentenceText, lo: int, hi: int) -> bool:
 
 def _strong_cuts(st: SentenceText, lo: int, hi: int) -> dict[int, Cut]:
     """The cuts after stop words and counts in t[lo:hi], by position (a count wins over a stop word)."""
-    fg, t, rules = lexicon.word_freq().get, st.t, lexicon.name_rules()
+    fg, t, rules = lexicon.pair_freq, st.t, lexicon.name_rules()
     protect = rules.protect_freq
     cuts: dict[int, Cut] = {}
     for j, n in st.stop_words(lo, hi):
         if n == 1 and (
-            fg(t[j : j + 2], 0) >= protect
-            or (j > lo and fg(t[j - 1 : j + 1], 0) >= protect)
+            fg(t[j : j + 2]) >= protect
+            or (j > lo and fg(t[j - 1 : j + 1]) >= protect)
             # an adverb (都, 也) qualifies verbs, not the place word right after it: 丽都花园
             or (j > lo and j + 1 == hi and lexicon.word_tags().get(t[j]) == "d")
         ):

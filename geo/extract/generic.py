@@ -38,7 +38,7 @@ def find_generic_words(st: SentenceText) -> tuple[tuple[Hit, ...], tuple[Hit, ..
             continue
         if not one_char and straddles(t, m.start(), m.end()):
             continue
-        if any(t.startswith(w, m.end()) for w in lexicon.name_rules().adjective_endings):
+        if t.startswith(lexicon.name_rules().adjective_endings, m.end()):
             continue
         outside.append(Hit(m.start(), m.end(), sfx))
     return tuple(outside), tuple(inside)
@@ -46,9 +46,9 @@ def find_generic_words(st: SentenceText) -> tuple[tuple[Hit, ...], tuple[Hit, ..
 
 def straddles(t: str, start: int, end: int) -> bool:
     """国家园林: the generic word (家园) begins inside one common word and ends inside the next."""
-    freq, least = lexicon.word_freq(), lexicon.name_rules().common_word_freq
-    return (start > 0 and end < len(t) and freq.get(t[start - 1 : start + 1], 0) >= least
-            and freq.get(t[end - 1 : end + 1], 0) >= least)
+    fg, least = lexicon.pair_freq, lexicon.name_rules().common_word_freq
+    return (start > 0 and end < len(t) and fg(t[start - 1 : start + 1]) >= least
+            and fg(t[end - 1 : end + 1]) >= least)
 
 
 def common_word_end(t: str, start: int) -> bool:
@@ -61,12 +61,14 @@ def common_word_end(t: str, start: int) -> bool:
         return True
     if t[start - 1] in r.directions or t[start - 1] in r.numerals:
         return False
-    return lexicon.word_freq().get(pair, 0) >= r.common_word_freq
+    return lexicon.pair_freq(pair) >= r.common_word_freq
 
 
 def after_verb(t: str, start: int, sfx: lexicon.Suffix) -> bool:
     """出门见园, 退楼建园: a landscape word right after a one-character verb is its object, not a name."""
     if sfx.kind not in lexicon.name_rules().landscape_kinds or start < 1:
         return False
+    if lexicon.word_tag(t[start - 1]) != "v":
+        return False  # the word before would have to be this one character, a verb: no need to cut
     before = lexicon.segment(t[max(start - 3, 0) : start])
-    return bool(before) and before[-1] == t[start - 1] and lexicon.word_tags().get(before[-1]) == "v"
+    return bool(before) and before[-1] == t[start - 1] and lexicon.word_tag(before[-1]) == "v"

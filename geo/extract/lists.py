@@ -8,7 +8,7 @@ from functools import cache
 from geo.extract.cuts import cut_points
 from geo.extract.model import LIST, NAME, SITE, UNNAMED, Candidate
 from geo.extract.names import ends_with_site_word, valid_name
-from geo.extract.text import NAME_CHAR, SentenceText, core, number_quant
+from geo.extract.text import SentenceText, core, name_chars_only, number_quant
 from geo.text import lexicon
 
 Found = dict[tuple[int, int], Candidate]
@@ -83,7 +83,7 @@ def _bare_items_before(st: SentenceText, c: Candidate, found: Found) -> None:
     rules = lexicon.name_rules()
     if t.startswith(rules.list_closing_word, c.end):
         return  # 丙街等“7+N”区块: the list goes on to its shared generic word
-    conj = next((w for w in rules.list_conjunctions if t[:name_start].endswith(w)), None)
+    conj = next((w for w in rules.list_conjunctions if t.endswith(w, 0, name_start)), None)
     if t[name_start - 1 : name_start] != rules.list_separator and conj is None:
         return
     lo = st.list_left(name_start)
@@ -109,16 +109,21 @@ def _bare_items_before(st: SentenceText, c: Candidate, found: Found) -> None:
     low, high = rules.bare_site_item
     for (a, b), site in zip(items, with_site, strict=True):
         item = t[a:b]
-        name_like = all(NAME_CHAR.match(ch) for ch in item) and len(core(item)) >= rules.min_core
+        name_like = name_chars_only(item) and len(core(item)) >= rules.min_core
         bare_word = not ends_with_site_word(item, named=False)
         if not site and low <= len(item) <= high and name_like and bare_word:
             _emit(st, found, a, b, item, bare)
 
 
+@cache
+def _count_at_end() -> re.Pattern[str]:
+    return re.compile(rf"(?:{number_quant().pattern})$")
+
+
 def _counted(t: str, lo: int, a: int) -> bool:
     """Whether the list item starting at ``a`` is led by a count of its own (…、9个道路节点、…)."""
     prefix = t[max(t.rfind(lexicon.name_rules().list_separator, lo, a) + 1, lo) : a]
-    m = re.search(rf"(?:{number_quant().pattern})$", prefix)
+    m = _count_at_end().search(prefix)
     return bool(m) and not m.group().replace(".", "").isdigit()
 
 
@@ -130,7 +135,7 @@ def split_items(st: SentenceText, lo: int, hi: int) -> list[tuple[int, int]]:
     if end > lo and t[end - 1] == sep:
         end -= 1
     else:
-        end -= next((len(w) for w in rules.list_conjunctions if t[lo:end].endswith(w)), 0)
+        end -= next((len(w) for w in rules.list_conjunctions if t.endswith(w, lo, end)), 0)
     bounds: list[tuple[int, int]] = []
     a = lo
     for i in range(lo, end):

@@ -1,14 +1,17 @@
-"""What the passes hand each other: generic-word hits, name spans and candidates (all immutable)."""
+"""What the passes hand each other: generic-word hits, name spans and candidates (all immutable).
+
+Named tuples rather than frozen dataclasses: thousands are made per report, and a named tuple is
+made three times as fast.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from geo.text.lexicon import Suffix
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A generic word in the sentence (sentence coordinates)."""
 
     start: int
@@ -16,16 +19,14 @@ class Hit:
     suffix: Suffix
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A generic word that ends a name, and the leftmost start its name may have."""
 
     hit: Hit
     start: int
 
 
-@dataclass(frozen=True)
-class Cut:
+class Cut(NamedTuple):
     """A place after which a name may start."""
 
     pos: int
@@ -42,8 +43,7 @@ UNNAMED = "unnamed"  # no name before the generic word (unless quoted names: “
 SITE = "site"  # a finished site name (after the enumerations pass)
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     start: int
     end: int
     suffix: Suffix

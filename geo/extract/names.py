@@ -15,7 +15,7 @@ def valid_name(specific: str, suffix: lexicon.Suffix) -> bool:
         return False
     if specific.count("“") != specific.count("”") or specific[0] in "”—·":
         return False
-    if specific[0] in r.never_first and lexicon.word_freq().get(specific[:2], 0) < r.protect_freq:
+    if specific[0] in r.never_first and lexicon.pair_freq(specific[:2]) < r.protect_freq:
         return False  # 的整村: a particle cannot start a name (和平路, 向阳新村 can)
     if r.road_code.fullmatch(specific) and suffix.word not in r.no_code_tails:
         return True  # S203省道, 104国道: the code is the name

@@ -6,7 +6,7 @@ import re
 
 from geo.extract.model import SITE, UNNAMED, Candidate, Hit
 from geo.extract.names import valid_name
-from geo.extract.text import NAME_CHAR, SentenceText
+from geo.extract.text import SentenceText, name_chars_only
 from geo.text import lexicon
 
 _GROUP = re.compile(r"“[^“”]+”")
@@ -53,7 +53,7 @@ def _short_quoted(st: SentenceText, h: Hit) -> Candidate | None:
     specific = t[q + 1 : h.start]
     if any(ch in rules.numerals for ch in specific):
         return None  # “一江一河”, “五点一线”: a slogan counts its parts
-    if all(NAME_CHAR.match(ch) for ch in specific) and valid_name(specific, h.suffix):
+    if name_chars_only(specific) and valid_name(specific, h.suffix):
         return Candidate(q, h.end + 1, h.suffix, SITE, t[q : h.end + 1])
     return None
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import repeat
 from pathlib import Path
 
@@ -64,12 +63,15 @@ def filter_sites(st: SentenceText, candidates: tuple[Candidate, ...],
                  if c.shape != SITE or model.probability(features(st, c)) >= model.threshold)
 
 
+_BUCKETS = ("0", "1", "2", "3", "4", "5", "6+")
+
+
 def _bucket(n: int) -> str:
-    return str(n) if n < 6 else "6+"
+    return _BUCKETS[min(n, 6)]
 
 
-def _freq_bucket(word: str, freq_get: Callable[..., int]) -> str:
-    f = freq_get(word, 0)
+def _freq_bucket(word: str) -> str:
+    f = lexicon.freq_of(word)
     return "0" if f <= 0 else str(min(int(math.log10(f)) + 1, 5))
 
 
@@ -88,46 +90,50 @@ def _max_match(text: str) -> list[str]:
     return out
 
 
-def _word_before(t: str, pos: int, freq_get: Callable[..., int]) -> str:
+@lru_cache(maxsize=4096)
+def _word_facts(word: str) -> tuple[str, str]:
+    """A word's part of speech ("?" when it has none) and its value as a feature (the word when
+    it is common, else "rare"): facts of the dictionary, remembered for the words last asked about."""
+    common = word if lexicon.word_freq().get(word, 0) >= _COMMON else "rare"
+    return lexicon.word_tags().get(word, "?"), common
+
+
+def _word_before(t: str, pos: int) -> str:
     """The longest dictionary word (up to four characters) that ends right before ``pos``."""
     for n in (4, 3, 2):
-        if pos >= n and freq_get(t[pos - n : pos], 0) > 0:
+        if pos >= n and lexicon.freq_of(t[pos - n : pos]) > 0:
             return t[pos - n : pos]
     return t[pos - 1 : pos]
 
 
 def features(st: SentenceText, c: Candidate) -> list[str]:
     """Names of the binary features of a candidate site in its sentence."""
-    tag = lexicon.word_tags().get
-    fg = lexicon.word_freq().get
+    facts = _word_facts
     word = c.suffix.word
     name = c.name
     specific = name[: len(name) - len(word)] if word and name.endswith(word) else name
     spec_words = _max_match(specific)
-    first = spec_words[0] if spec_words else ""
-    last = spec_words[-1] if spec_words else ""
-    prev = _word_before(st.t, c.start, fg)
+    first_tag, first = facts(spec_words[0] if spec_words else "")
+    last_tag = facts(spec_words[-1] if spec_words else "")[0]
+    prev_tag, prev = facts(_word_before(st.t, c.start))
+    first_len, last_len = (len(spec_words[0]), len(spec_words[-1])) if spec_words else (0, 0)
     after = st.t[c.end : c.end + 1]
-    # each word looked up once (the same few words are asked for many times)
-    tag_of = {w: tag(w, "?") for w in {first, last, prev, *spec_words[:3]}}
-    common = {w: w if fg(w, 0) >= _COMMON else "rare"
-              for w in {specific[:1], specific[-1:], first, prev, *spec_words}}
     out = [
         f"sfx={word}", f"kind={c.suffix.kind}", f"layer={c.suffix.layer}",
         f"len={_bucket(len(specific))}", f"nwords={_bucket(len(spec_words))}",
         f"core={_bucket(len(core(specific)))}",
-        f"first_tag={tag_of[first]}", f"last_tag={tag_of[last]}",
-        f"first_len={_bucket(len(first))}", f"last_len={_bucket(len(last))}",
-        f"first_char={common[specific[:1]]}", f"last_char={common[specific[-1:]]}",
-        f"spec_freq={_freq_bucket(specific, fg)}", f"name_freq={_freq_bucket(name, fg)}",
-        f"prev_tag={tag_of[prev]}", f"prev_char={st.t[c.start - 1 : c.start] or '^'}",
-        f"after_char={after or '$'}", f"first_word={common[first]}",
+        f"first_tag={first_tag}", f"last_tag={last_tag}",
+        f"first_len={_bucket(first_len)}", f"last_len={_bucket(last_len)}",
+        f"first_char={facts(specific[:1])[1]}", f"last_char={facts(specific[-1:])[1]}",
+        f"spec_freq={_freq_bucket(specific)}", f"name_freq={_freq_bucket(name)}",
+        f"prev_tag={prev_tag}", f"prev_char={st.t[c.start - 1 : c.start] or '^'}",
+        f"after_char={after or '$'}", f"first_word={first}",
         f"quoted={'“' in name}", f"digits={any(map(str.isdigit, name))}",
-        f"sfx_first_tag={word}|{tag_of[first]}",
-        f"tags={'-'.join(tag_of[w] for w in spec_words[:3])}",
-        f"prev_word={common[prev]}",
+        f"sfx_first_tag={word}|{first_tag}",
+        f"tags={'-'.join([facts(w)[0] for w in spec_words[:3]])}",
+        f"prev_word={prev}",
     ]
-    out.extend(f"word={common[w]}" for w in spec_words)
+    out += [f"word={facts(w)[1]}" for w in spec_words]
     if c.start > 0 and st.t[c.start - 1] in _list_marks():
         out.append("in_list")
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
 
 from geo.model import Sentence
 from geo.text import lexicon
@@ -13,6 +13,12 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 NAME_CHAR = re.compile(rf"[{CJK}A-Za-z0-9〇“”—·+]")
 SUBSTANTIVE = re.compile(rf"[{CJK}A-Za-z0-9]")
 CJK_CHAR = re.compile(rf"[{CJK}]")
+_NAME_CHARS = re.compile(rf"{NAME_CHAR.pattern}*")
+
+
+def name_chars_only(s: str) -> bool:
+    """Whether every character of ``s`` is a name character (true of the empty string)."""
+    return _NAME_CHARS.fullmatch(s) is not None
 
 
 @cache
@@ -81,6 +87,7 @@ class SentenceText:
         self.sentence = sentence
         self.t = sentence.text
         self.cut_cache: dict[tuple[int, int, bool], list] = {}  # cut points worked out once per window
+        self._codes: tuple[tuple[int, int], ...] | None = None
 
     def inside_word(self, pos: int) -> bool:
         """Whether the character at ``pos`` is inside a dictionary word of three or four characters,
@@ -94,19 +101,24 @@ class SentenceText:
 
     def verb_ends(self, lo: int, hi: int) -> dict[int, int]:
         """End → start of each verb or function word in t[lo:hi], as the segmenter cuts that window."""
-        rules, tags, generic = lexicon.name_rules(), lexicon.word_tags(), lexicon.suffixes()
+        rules, tag_of, generic = lexicon.name_rules(), lexicon.word_tag, lexicon.suffixes()
         ends: dict[int, int] = {}
         pos = lo
         for w in lexicon.segment(self.t[lo:hi]):
-            tag = tags.get(w)
+            tag = tag_of(w)
             if tag in rules.cut_tags and (len(w) > 1 or tag in rules.single_char_tags) and w not in generic:
                 ends[pos + len(w)] = pos
             pos += len(w)
         return ends
 
-    @cached_property
+    @property
     def codes(self) -> tuple[tuple[int, int], ...]:
-        return tuple((m.start(), m.end()) for m in lexicon.name_rules().coded_road.finditer(self.t))
+        """(start, end) of each road code (G60, 国道320), worked out when first asked for (a plain
+        attribute: ``functools.cached_property`` takes a lock on every read)."""
+        if self._codes is None:
+            found = lexicon.name_rules().coded_road.finditer(self.t)
+            self._codes = tuple((m.start(), m.end()) for m in found)
+        return self._codes
 
     def stop_words(self, lo: int, hi: int) -> list[tuple[int, int]]:
         """(start, length) of every stop word inside t[lo:hi], in order (overlapping ones too).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from geo.data import lexicon_files
@@ -104,6 +104,19 @@ def word_freq() -> Mapping[str, int]:
     return tables().freq
 
 
+# The passes ask for the frequency of the same character pairs over and over (路径, 思路 ...):
+# remembered for the pairs last asked about, facts of the dictionary only.
+@lru_cache(maxsize=1 << 14)
+def pair_freq(pair: str) -> int:
+    """``word_freq().get(pair, 0)``, for strings of one or two characters."""
+    return word_freq().get(pair, 0)
+
+
+def freq_of(word: str) -> int:
+    """``word_freq().get(word, 0)``, remembered for strings of one or two characters."""
+    return pair_freq(word) if len(word) <= 2 else word_freq().get(word, 0)
+
+
 @cache
 def status_patterns() -> list[tuple[re.Pattern[str], str]]:
     return [(re.compile(p), s) for p, s in (ln.split("\t")[:2] for ln in _lines("status_patterns.tsv"))]
@@ -143,6 +156,13 @@ def word_tags() -> WordTags:
     from geo.data.tables import tables
 
     return tables().tags
+
+
+@lru_cache(maxsize=1 << 14)
+def word_tag(word: str) -> str | None:
+    """``word_tags().get(word)``, remembered for the words last asked about (the segmenter's words
+    are looked up again and again)."""
+    return word_tags().get(word)
 
 
 @dataclass(frozen=True)

@@ -36,15 +36,14 @@ def _cut_block(block: str) -> list[str]:
     # the best (score, last position) of the rest of the block from each position, in two lists
     scores, lasts = [0.0] * (n + 1), [0] * (n + 1)
     for i in range(n - 1, -1, -1):
-        # the best over the words starting at i; on equal scores the longer
+        # the best over the words starting at i; on equal scores the longer (they come shortest first)
         top, top_x = -math.inf, -1
         for w, k in prefix_ids(block[i : i + _MAX_WORD]):
             f = freqs[k]
             if f:
-                x = i + len(w) - 1
-                here = log(f) - log_total + scores[x + 1]
-                if top_x < 0 or here > top or (here == top and x > top_x):
-                    top, top_x = here, x
+                here = log(f) - log_total + scores[i + len(w)]
+                if here >= top:
+                    top, top_x = here, i + len(w) - 1
         if top_x >= 0:
             scores[i], lasts[i] = top, top_x
         else:
