@@ -11,14 +11,14 @@ from typing import Any
 import folium
 import pytest
 from conftest import COUNTY_SPOT, XSS_IMG, XSS_SCRIPT, fixture_layers
-from mapcalls import site_calls
+from mapcalls import shown_sites, site_calls
 
 from geo.coords import wgs84_to_gcj02 as wgs_to_gcj
 from geo.web.assets import LEAFLET_CSS, LEAFLET_JS
 from geo.web.display import display_feature, display_transform, from_display, offset_lonlat, shared_spots
 from geo.web.flags import FLAG_UPLOADED
 from geo.web.i18n import t
-from geo.web.layers_io import LAYER_NAMES, STATUSES, read_layers, site_key, sites_frame
+from geo.web.layers_io import LAYER_NAMES, STATUSES, read_layers, site_key
 from geo.web.mapview import MAP_CSS, SITE_JS, Shown, base_map, js_json, site_groups
 from geo.web.styles import (
     CANVAS_THRESHOLD,
@@ -30,22 +30,6 @@ from geo.web.styles import (
     style_key,
     style_table,
 )
-
-
-def _shown(folder: Path) -> tuple[dict, dict, dict]:
-    layers = read_layers(folder)
-    sites = sites_frame(layers)
-    by_layer: dict = {}
-    anchors = {}
-    for key, layer, i, lon, lat in zip(
-        sites["key"], sites["layer"], sites["index"], sites["lon"], sites["lat"], strict=True
-    ):
-        by_layer.setdefault(layer, []).append((key, layers.features[layer][i]))
-        anchors[key] = (lon, lat)
-    offsets = shared_spots(zip(sites["key"], sites["lon"], sites["lat"], sites["uncertainty_m"], strict=True))
-    return by_layer, anchors, offsets
-
-
 
 
 def _records(groups: list[folium.FeatureGroup]) -> dict[str, list[Any]]:
@@ -122,7 +106,7 @@ def test_base_map_does_not_depend_on_filters() -> None:
 
 
 def test_one_record_per_site_and_nothing_raw_but_text(layers_dir: Path) -> None:
-    by_layer, anchors, offsets = _shown(layers_dir)
+    by_layer, anchors, offsets = shown_sites(layers_dir)
     groups = site_groups(by_layer, None, offsets, anchors, "none", "zh")
     names = [g.layer_name for g in groups]
     assert names == [
@@ -161,7 +145,7 @@ def test_one_record_per_site_and_nothing_raw_but_text(layers_dir: Path) -> None:
 
 
 def test_untrusted_text_never_reaches_the_script_as_markup(layers_dir: Path) -> None:
-    by_layer, anchors, offsets = _shown(layers_dir)
+    by_layer, anchors, offsets = shown_sites(layers_dir)
     html = _render(site_groups(by_layer, None, offsets, anchors, "none", "en"), "en")
     assert XSS_IMG not in html and XSS_SCRIPT not in html
     assert "<img src=x" not in html and "<script>window" not in html
@@ -182,7 +166,7 @@ def test_js_json_keeps_text_and_escapes_markup() -> None:
 
 
 def test_uncertainty_circles_once_per_spot_across_layers(layers_dir: Path) -> None:
-    by_layer, anchors, offsets = _shown(layers_dir)
+    by_layer, anchors, offsets = shown_sites(layers_dir)
     groups = site_groups(by_layer, None, offsets, anchors, "none", "zh")
     ((_, _, (rows,)),) = [c for c in site_calls(groups) if c[1] == "addCircles"]
     # r3 (township), s1 (township), and one for r4 and p3, which share the county's point
@@ -202,7 +186,7 @@ def test_uncertainty_circles_once_per_spot_across_layers(layers_dir: Path) -> No
 
 
 def test_sites_sharing_a_spot_are_one_aggregate_at_the_spot(layers_dir: Path) -> None:
-    by_layer, anchors, offsets = _shown(layers_dir)
+    by_layer, anchors, offsets = shown_sites(layers_dir)
     groups = site_groups(by_layer, None, offsets, anchors, "none", "zh")
     assert "parks/p3" not in _records(groups) and "renewal/r4" not in _records(groups)
     ((_, _, (rows,)),) = [c for c in site_calls(groups) if c[1] == "addAggregates"]
@@ -222,7 +206,7 @@ def test_sites_sharing_a_spot_are_one_aggregate_at_the_spot(layers_dir: Path) ->
 
 
 def test_aggregates_on_gaode_tiles_stand_at_the_shifted_spot(layers_dir: Path) -> None:
-    by_layer, anchors, offsets = _shown(layers_dir)
+    by_layer, anchors, offsets = shown_sites(layers_dir)
     groups = site_groups(by_layer, None, offsets, anchors, "gaode", "en")
     ((_, _, (rows,)),) = [c for c in site_calls(groups) if c[1] == "addAggregates"]
     shifted = [round(v, 5) for v in wgs_to_gcj(*COUNTY_SPOT)]
@@ -284,7 +268,7 @@ def test_style_table_and_site_script_are_in_the_base_map() -> None:
 
 
 def test_tiles_only_when_chosen_and_gaode_shifts_data(layers_dir: Path) -> None:
-    by_layer, anchors, offsets = _shown(layers_dir)
+    by_layer, anchors, offsets = shown_sites(layers_dir)
     none = site_groups(by_layer, None, offsets, anchors, "none", "zh")
     osm = site_groups(by_layer, None, offsets, anchors, "osm", "zh")
     gaode = site_groups(by_layer, None, offsets, anchors, "gaode", "zh")
@@ -300,7 +284,7 @@ def test_tiles_only_when_chosen_and_gaode_shifts_data(layers_dir: Path) -> None:
 
 
 def test_auto_tiles_fall_back_and_chosen_tiles_say_when_they_fail(layers_dir: Path) -> None:
-    by_layer, anchors, offsets = _shown(layers_dir)
+    by_layer, anchors, offsets = shown_sites(layers_dir)
     auto = site_groups(by_layer, None, offsets, anchors, "auto", "en")
     osm = site_groups(by_layer, None, offsets, anchors, "osm", "zh")
     (tiles,) = [c for g in auto for c in g._children.values() if isinstance(c, folium.TileLayer)]

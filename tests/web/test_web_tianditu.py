@@ -7,11 +7,10 @@ from pathlib import Path
 import folium
 import pytest
 from conftest import fixture_layers
-from mapcalls import site_calls
+from mapcalls import shown_sites, site_calls
 
 from geo.web import tianditu, urlstate
-from geo.web.display import display_feature, display_transform, from_display, shared_spots
-from geo.web.layers_io import read_layers, sites_frame
+from geo.web.display import display_feature, display_transform, from_display
 from geo.web.mapview import BASEMAPS, site_groups, tile_specs
 
 KEY = "0123456789abcdef0123456789abcdef"  # a made-up key of the usual form
@@ -48,26 +47,12 @@ def test_offered_only_with_a_key() -> None:
     assert with_key == ("none", "auto", "osm", "tianditu", "gaode")
 
 
-def _shown(folder: Path) -> tuple[dict, dict, dict]:
-    layers = read_layers(folder)
-    sites = sites_frame(layers)
-    by_layer: dict = {}
-    anchors = {}
-    for key, layer, i, lon, lat in zip(
-        sites["key"], sites["layer"], sites["index"], sites["lon"], sites["lat"], strict=True
-    ):
-        by_layer.setdefault(layer, []).append((key, layers.features[layer][i]))
-        anchors[key] = (lon, lat)
-    offsets = shared_spots(zip(sites["key"], sites["lon"], sites["lat"], sites["uncertainty_m"], strict=True))
-    return by_layer, anchors, offsets
-
-
 def _tiles(groups: list[folium.FeatureGroup]) -> list[folium.TileLayer]:
     return [c for g in groups for c in g._children.values() if isinstance(c, folium.TileLayer)]
 
 
 def test_the_map_draws_both_layers_unshifted_and_says_when_they_fail(layers_dir: Path) -> None:
-    by_layer, anchors, offsets = _shown(layers_dir)
+    by_layer, anchors, offsets = shown_sites(layers_dir)
     groups = site_groups(by_layer, None, offsets, anchors, "tianditu", "zh", tile_key=KEY)
     vec, cva = _tiles(groups)
     assert "/vec_w/" in vec.tiles and "/cva_w/" in cva.tiles and vec.tiles.endswith("tk=" + KEY)
@@ -86,7 +71,7 @@ def test_the_map_draws_both_layers_unshifted_and_says_when_they_fail(layers_dir:
 
 
 def test_without_a_key_there_are_no_tiles(layers_dir: Path) -> None:
-    by_layer, anchors, offsets = _shown(layers_dir)
+    by_layer, anchors, offsets = shown_sites(layers_dir)
     assert tile_specs("tianditu", None) == [] and tile_specs("tianditu", "") == []
     groups = site_groups(by_layer, None, offsets, anchors, "tianditu", "zh")
     assert _tiles(groups) == [] and not [c for c in site_calls(groups) if c[1] == "watchTiles"]
