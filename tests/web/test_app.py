@@ -6,7 +6,9 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -75,15 +77,41 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> Files:
     return files
 
 
-@pytest.fixture
-def no_admin(monkeypatch: pytest.MonkeyPatch) -> None:
-    """County outlines unavailable (the map must work without them)."""
+def _forget_locate_memos() -> None:
+    """Clear what the locate stage keeps for the process's life: a county's township seats and its
+    fallback location are worked out from its outline once and kept per county."""
+    for name, module in list(sys.modules.items()):
+        if name == "geo.locate" or name.startswith("geo.locate."):
+            for value in list(vars(module).values()):
+                if getattr(value, "__module__", None) == name and callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
+@contextmanager
+def made_up_outlines(outline: Callable[[Any], Any]) -> Iterator[None]:
+    """``geo.locate.admin.county_polygon`` replaced by ``outline`` inside the block. What was worked
+    out from the outlines is forgotten on the way in (the block sees its own) and on the way out, so
+    no later test in the process places a site with made-up township seats or county radius."""
     import geo.locate.admin
+
+    _forget_locate_memos()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(geo.locate.admin, "county_polygon", outline)
+            yield
+    finally:
+        _forget_locate_memos()
+
+
+@pytest.fixture
+def no_admin() -> Iterator[None]:
+    """County outlines unavailable (the map must work without them)."""
 
     def no_outline(name: str) -> None:
         raise RuntimeError("no outlines here")
 
-    monkeypatch.setattr(geo.locate.admin, "county_polygon", no_outline)
+    with made_up_outlines(no_outline):
+        yield
 
 
 def run_app(**state: Any) -> AppTest:
@@ -430,15 +458,28 @@ def test_the_map_layer_control_shows_the_sidebar_switches(layers_dir: Path, no_a
                                  "circles": True, "counties": True, "towns": False}
 
 
-def test_county_outlines_when_available(layers_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import geo.locate.admin
+def test_county_outlines_when_available(layers_dir: Path) -> None:
+    with made_up_outlines(lambda name: box(119.8, 28.6, 120.4, 29.1)):
+        at = run_app()
+        fg = map_args(at)["feature_group"]
+        assert "window.siteMap.addShapes(" in fg and "[119.8,28.6]" in fg
+        at.sidebar.checkbox(key="show_counties").uncheck().run()
+        assert "window.siteMap.addShapes(" not in map_args(at)["feature_group"]
 
-    monkeypatch.setattr(geo.locate.admin, "county_polygon", lambda name: box(119.8, 28.6, 120.4, 29.1))
-    at = run_app()
-    fg = map_args(at)["feature_group"]
-    assert "window.siteMap.addShapes(" in fg and "[119.8,28.6]" in fg
-    at.sidebar.checkbox(key="show_counties").uncheck().run()
-    assert "window.siteMap.addShapes(" not in map_args(at)["feature_group"]
+
+def test_made_up_outlines_leave_nothing_behind_for_later_tests() -> None:
+    """The app works out township seats from the outlines (the towns switch) and the locate stage
+    keeps them per county: kept from a made-up outline, they would place a later build's sites."""
+    from geo.locate.admin import county
+    from geo.locate.county_location import county_location
+    from geo.locate.townships import county_seats
+
+    yk = county("永康市")
+    real = (county_seats(yk).mean_township_radius_m, county_location(yk).uncertainty_m)
+    with made_up_outlines(lambda name: box(119.8, 28.6, 120.4, 29.1)):  # about three times the county
+        made_up = (county_seats(yk).mean_township_radius_m, county_location(yk).uncertainty_m)
+    assert made_up[0] > 1.5 * real[0] and made_up[1] != real[1]  # the block saw its own outline
+    assert (county_seats(yk).mean_township_radius_m, county_location(yk).uncertainty_m) == real
 
 
 def test_empty_and_broken_layers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_admin: None) -> None:
