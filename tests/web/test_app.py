@@ -28,6 +28,7 @@ from conftest import (
     tree_digest,
     write_layers,
 )
+from mapcalls import shown_sites
 from shapely.geometry import box, shape
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -398,17 +399,61 @@ def test_language_toggle(layers_dir: Path, no_admin: None) -> None:
     assert any("Parks" in c.label for c in at.sidebar.checkbox)
 
 
+def drawn_sites(feature_group: str) -> dict[str, Any]:
+    """Site key -> the geometry the map draws it with (points as [lon, lat]), from every
+    ``window.siteMap.addSites`` call of the map's script (sites sharing a spot are aggregated
+    instead, and not among them)."""
+    call = "window.siteMap.addSites("
+    drawn: dict[str, Any] = {}
+    start = feature_group.find(call)
+    while start != -1:
+        after_group = feature_group.index(", ", start + len(call)) + 2
+        records, _ = json.JSONDecoder().raw_decode(feature_group, after_group)
+        drawn.update({r[0]: r[2] for r in records})
+        start = feature_group.find(call, after_group)
+    return drawn
+
+
+def positions(drawn: Any) -> list[tuple[float, float]]:
+    """Every (lon, lat) of a drawn shape: a point's [lon, lat] or a GeoJSON geometry."""
+    coords = drawn if isinstance(drawn, list) else drawn["coordinates"]
+    if coords and isinstance(coords[0], (int, float)):
+        return [(coords[0], coords[1])]
+    return [p for c in coords for p in positions(c)]
+
+
+def flat(points: list[tuple[float, float]]) -> list[float]:
+    return [x for p in points for x in p]
+
+
 def test_base_maps(layers_dir: Path, no_admin: None) -> None:
+    from geo.coords import wgs84_to_gcj02
+
     at = run_app()
     key = map_args(at)["key"]
     at.sidebar.radio(key="basemap").set_value("osm").run()
     args = map_args(at)
     assert "tile.openstreetmap.org" in args["feature_group"] and "OpenStreetMap" in args["feature_group"]
     assert args["key"] == key  # changing tiles does not remount the map
+    on_osm = drawn_sites(args["feature_group"])
+    at.sidebar.radio(key="basemap").set_value("none").run()
+    on_none = drawn_sites(map_args(at)["feature_group"])
     at.sidebar.radio(key="basemap").set_value("gaode").run()
     fg = map_args(at)["feature_group"]
     assert "autonavi.com" in fg
-    assert "[120.02, 28.9]" not in fg  # shifted to GCJ-02
+    on_gaode = drawn_sites(fg)
+
+    built = {site_key: f for _, sites in shown_sites(layers_dir)[0].items() for site_key, f in sites}
+    assert len(on_osm) >= 6 and set(on_osm) == set(on_none) == set(on_gaode) <= set(built)
+    for site_key in on_osm:
+        wgs84 = positions(built[site_key]["geometry"])
+        # OpenStreetMap and no tiles: the sites' own WGS-84 coordinates (shown to 1e-5 degrees)
+        for drawn in (on_osm, on_none):
+            assert flat(positions(drawn[site_key])) == pytest.approx(flat(wgs84), abs=1e-5), site_key
+        # Gaode's tiles are GCJ-02: every position moved by its offset, some hundreds of metres here
+        shifted = [wgs84_to_gcj02(lon, lat) for lon, lat in wgs84]
+        assert flat(positions(on_gaode[site_key])) == pytest.approx(flat(shifted), abs=1e-5), site_key
+        assert all(abs(x - lon) + abs(y - lat) > 1e-3 for (x, y), (lon, lat) in zip(shifted, wgs84, strict=True))
 
 
 TIANDITU_KEY = "0123456789abcdef0123456789abcdef"  # made up
