@@ -25,7 +25,7 @@ from geo.output.layers import write_layer_files
 from geo.project.build_guard import fingerprint, inputs_locked
 
 if TYPE_CHECKING:
-    from geo.model import DocumentResult
+    from geo.model import County, DocumentResult
     from geo.project.county_cache import Assembled
     from geo.project.kept import KeptResult
     from geo.project.project import Project
@@ -38,7 +38,7 @@ def _say(msg: str) -> None:
     print(msg, file=sys.stderr)
 
 
-def _process(task: tuple[Path, str | None, Path | None]) -> DocumentResult | str:
+def _process(task: tuple[Path, County | None, Path | None]) -> DocumentResult | str:
     """One report's result (waiting for a county when unclear), or why it was refused."""
     from geo.report.pipeline import process_file
 
@@ -49,14 +49,14 @@ def _process(task: tuple[Path, str | None, Path | None]) -> DocumentResult | str
         return str(e)
 
 
-def _prepare_worker(county: str | None) -> None:
+def _prepare_worker(county: County | None) -> None:
     from geo.report.pipeline import prepare
 
     prepare(county)
 
 
 @contextmanager
-def _computed(tasks: list[tuple[Path, str | None, Path | None]], county: str | None, workers: int,
+def _computed(tasks: list[tuple[Path, County | None, Path | None]], county: County | None, workers: int,
               scheduler: str | None) -> Iterator[Iterator[DocumentResult | str]]:
     """``_process`` over ``tasks``, in their order: in this process, a pool of ``workers``, or on a
     Dask cluster (``scheduler``, or a local one when ``workers`` is negative).
@@ -95,7 +95,7 @@ def _computed(tasks: list[tuple[Path, str | None, Path | None]], county: str | N
 
 
 @contextmanager
-def _outcomes(files: list[Path], county: str | None, workers: int, roots: dict[Path, Path] | None = None,
+def _outcomes(files: list[Path], county: County | None, workers: int, roots: dict[Path, Path] | None = None,
               cache: ResultCache | None = None,
               scheduler: str | None = None) -> Iterator[Iterator[DocumentResult | KeptResult | str]]:
     """Every report's result or refusal, in input order: kept results from ``cache`` (unpickled
@@ -119,7 +119,8 @@ def _outcomes(files: list[Path], county: str | None, workers: int, roots: dict[P
         digests = FileDigests(cache.folder)  # files unchanged since they were hashed are not read
         for i, (path, hint, root) in enumerate(tasks):
             try:
-                keys[i] = cache.key(path, (hint, str(root), row_for(path, root, manifests)), digests)
+                told = hint.key if hint is not None else None  # the county as the layers name it
+                keys[i] = cache.key(path, (told, str(root), row_for(path, root, manifests)), digests)
             except (OSError, GeoError):
                 continue  # unreadable file or manifest: the reader says why
             found = kept_result(keys[i], cache, index, tasks[i])
@@ -152,7 +153,7 @@ class BuildRequest:
 
     project: Project  # where the layers go, the placements and location data, the kept results
     inputs: list[Path]
-    county: str | None = None  # county of every input, instead of telling it from the text
+    county: County | None = None  # county of every input, instead of telling it from the text
     quiet: bool = False
     workers: int = 1
     scheduler: str | None = None
@@ -184,11 +185,30 @@ def build(project: Project, inputs: list[Path] | None = None, *, county: str | N
     the layers' folder, the placements and location files, and the kept results (its ``cache``;
     None: read every report). ``scheduler``: the address of a Dask scheduler, or "" for a local
     cluster of ``workers``. Reports saved while the build reads are not lost: see
-    :mod:`geo.project.build_guard`.
+    :mod:`geo.project.build_guard`. ``county`` as a person writes it (``--county``) becomes a
+    County here, once: one it names no county of stops the build before anything is read.
     """
+    from geo.errors import CountyError
+
     inputs = [project.sources] if inputs is None else list(inputs)
-    request = BuildRequest(project, inputs, county, quiet, workers, scheduler)
+    try:
+        given = _given_county(county)
+    except CountyError as e:
+        _say(f"error: --county: {printable(str(e))}; no report was read, "
+             "layers left as they were")
+        return Outcome.FAILED
+    request = BuildRequest(project, inputs, given, quiet, workers, scheduler)
     return _run_build(request, locked=False)
+
+
+def _given_county(county: str | None) -> County | None:
+    """The County ``county`` names; None when it is not given (blank included): each report's
+    county is then told from the report. Raises CountyError when it names no county or several."""
+    from geo.locate.admin import county as county_named
+
+    if county is None or not county.strip():
+        return None
+    return county_named(county)
 
 
 def _run_build(request: BuildRequest, locked: bool) -> Outcome:

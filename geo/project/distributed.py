@@ -15,9 +15,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geo.errors import GeoError
+
+if TYPE_CHECKING:
+    from geo.model import County
 
 ENV = "RENEWAL_MAP_SCHEDULER"  # tcp://HOST:PORT of a running scheduler
 RETRIES = 2  # runs of a report after the first, when its worker is lost
@@ -32,7 +35,7 @@ class _Prepare:
 
     name = "renewal-map-prepare"
 
-    def __init__(self, county: str | None) -> None:
+    def __init__(self, county: County | None) -> None:
         self.county = county
 
     def setup(self, worker: Any) -> None:
@@ -64,7 +67,7 @@ def cluster_client(scheduler: str | None, workers: int) -> Iterator[Any]:
 
 
 def map_reports(client: Any, func: Callable[[Any], Any], tasks: Sequence[Any],
-                county: str | None = None) -> Iterator[Any]:
+                county: County | None = None) -> Iterator[Any]:
     """``func`` over ``tasks`` on the cluster, results in the tasks' order."""
     from distributed import Future
     from distributed.diagnostics.plugin import WorkerPlugin

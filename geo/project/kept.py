@@ -57,8 +57,8 @@ class KeptResult:
     read again, as it would have been had the entry been missing from the start.
     """
 
-    def __init__(self, key: str, brief: Brief, cache: ResultCache, task: tuple[Path, str | None, Path | None],
-                 result: DocumentResult | None = None) -> None:
+    def __init__(self, key: str, brief: Brief, cache: ResultCache,
+                 task: tuple[Path, County | None, Path | None], result: DocumentResult | None = None) -> None:
         self.key, self.brief, self._cache, self._task, self._result = key, brief, cache, task, result
 
     def result(self) -> DocumentResult:
@@ -72,7 +72,7 @@ class KeptResult:
         return self._result
 
 
-def _read_again(task: tuple[Path, str | None, Path | None]) -> DocumentResult:
+def _read_again(task: tuple[Path, County | None, Path | None]) -> DocumentResult:
     from geo.report.pipeline import process_file
 
     path, county, root = task
@@ -118,7 +118,7 @@ class BriefIndex:
             self.added = True
 
     def kept(self, key: str, result: DocumentResult, cache: ResultCache,
-             task: tuple[Path, str | None, Path | None]) -> KeptResult:
+             task: tuple[Path, County | None, Path | None]) -> KeptResult:
         """A result just read and kept under ``key``, with its brief recorded."""
         b = Brief.of(result)
         self.add(key, b)
@@ -135,7 +135,7 @@ class BriefIndex:
 
 
 def kept_result(key: str, cache: ResultCache, index: BriefIndex,
-                task: tuple[Path, str | None, Path | None]) -> KeptResult | None:
+                task: tuple[Path, County | None, Path | None]) -> KeptResult | None:
     """The kept result under ``key`` (checked whole), or None when it must be read again."""
     b = index.get(key)
     if b is not None:

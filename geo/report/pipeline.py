@@ -25,7 +25,7 @@ COUNTY_SAMPLE_CHARS = 200_000  # (geo.locate.county.decide.SAMPLE_CHARS)
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年")
 
 
-def prepare(county: str | None = None) -> None:
+def prepare(county: County | str | None = None) -> None:
     """Load the tables ``process_file`` uses (administrative tree and county index, lexicons, word
     frequencies) now rather than on first use, and take them out of the cyclic garbage collector.
 

@@ -172,3 +172,26 @@ def test_app_rebuild_counts_only_written_layers_as_success(tmp_path: Path, monke
     assert "Traceback" not in capsys.readouterr().err
     assert not BuildRun(code, "").ok
     assert [c for c in range(5) if BuildRun(c, "").ok] == [EXIT_OK, EXIT_SOME_REFUSED]
+
+
+@pytest.mark.parametrize(("given", "said"), [("没有这个县", "unknown county: '没有这个县'"),
+                                             ("鼓楼区", "ambiguous county '鼓楼区': one of ")])
+def test_a_county_that_names_none_or_several_stops_the_build_before_any_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    good_layers: dict[str, bytes], given: str, said: str,
+) -> None:
+    import geo.report.pipeline
+
+    out = tmp_path / "layers"
+    out.mkdir()
+    for n, data in good_layers.items():
+        (out / f"{n}.geojson").write_bytes(data)
+    read: list[Path] = []
+    monkeypatch.setattr(geo.report.pipeline, "process_file", lambda path, *a, **k: read.append(path))
+    built = run_build([GOOD.parent], out, capsys, "--county", given)  # a folder of two reports
+    assert built.code == EXIT_FAILED
+    _no_traceback(built.stderr)
+    (line,) = built.stderr.strip().splitlines()  # once, not once per report
+    assert line.startswith(f"error: --county: {said}") and line.endswith("; no report was read, layers left "
+                                                                         "as they were"), line
+    assert read == [] and built.layers == good_layers
