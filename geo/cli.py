@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("inputs", nargs="*", type=Path, default=[Path("data/sources")],
                    help="report files or folders (default: data/sources)")
     b.add_argument("--out", type=Path, default=Path("layers"), help="output folder (default: layers)")
-    b.add_argument("--county", help="county of every input, official name (e.g. 永康市); overrides detection")
+    b.add_argument("--county", help="county of every input, official name (e.g. 永康市); overrides "
+                                    "detection; one naming no county, or several, stops the build (exit 2)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.add_argument("--overrides", type=Path, default=None,
                    help="placements file (default: data/overrides.geojson)")
