@@ -207,7 +207,7 @@ MAP_CSS = """
 .agg-popup h4 ~ h4 { margin-top: 8px; }
 .agg-leader { pointer-events: none; }
 @media (max-width: 519px) {
-  .leaflet-control-attribution:not(.attr-open) { max-width: calc(100% - 130px); white-space: nowrap;
+  .leaflet-control-attribution:not(.attr-open) { max-width: calc(100vw - 140px); white-space: nowrap;
     overflow: hidden; text-overflow: ellipsis; cursor: pointer; }
 }
 .leaflet-container.placing { cursor: crosshair; }

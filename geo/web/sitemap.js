@@ -291,8 +291,8 @@
     clearLabels(map);
   }
   // The county names drawn clear of the aggregate markers: a name under a marker moves to the
-  // nearest of a few places around, within its county's outline; with none free (a county a few
-  // pixels across) it is hidden until a zoom makes room, as a township's name is.
+  // nearest free place around (up to 180 px away), within its county's outline; with none free (a
+  // county a few pixels across) it is hidden until a zoom makes room, as a township's name is.
   function clearLabels(map) {
     var boxes = [];
     map.getContainer().querySelectorAll(".site-agg").forEach(function(e) {
@@ -313,10 +313,10 @@
       }
       if (free(0, 0)) return;
       var origin = map.latLngToContainerPoint(l.getLatLng());
-      for (var step = 1; step <= 16; step++) {
-        var d = step * 6, tries = [[0, -d], [0, d], [-d, 0], [d, 0], [-d, -d], [d, -d], [-d, d], [d, d]];
-        for (var k = 0; k < tries.length; k++) {
-          var dx = tries[k][0], dy = tries[k][1];
+      for (var step = 1; step <= 30; step++) {
+        for (var k = 0; k < 16; k++) {  // sixteen directions, nearest first
+          var angle = -Math.PI / 2 + k * Math.PI / 8;
+          var dx = Math.round(step * 6 * Math.cos(angle)), dy = Math.round(step * 6 * Math.sin(angle));
           var ll = map.containerPointToLatLng(L.point(origin.x + dx, origin.y + dy));
           if (free(dx, dy) && (!outline || inside(outline, ll.lng, ll.lat))) {
             span.style.marginLeft = dx + "px";

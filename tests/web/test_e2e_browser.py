@@ -240,7 +240,7 @@ def test_the_english_interface_reads_chinese_names_in_pinyin(session: Session) -
         bubble = session.map.locator(".leaflet-popup-content-wrapper").bounding_box()
         assert not _intersect(bubble, legend.bounding_box())
         assert not _intersect(bubble, session.map.locator(".leaflet-control-attribution").bounding_box())
-        session.page.screenshot(path=str(ARTIFACTS / "map-english-popup.png"))
+        session.page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-english-popup.png"))
         session.close_popup()
         legend.locator(".legend-body").wait_for(state="visible", timeout=5000)  # and opens again
     finally:  # the other tests read the Chinese interface
@@ -538,12 +538,12 @@ def test_legend_folds_away_and_starts_folded_on_a_small_screen(session: Session)
         scale = session.map.locator(".leaflet-control-scale")
         assert "GeoNames" in credit.inner_text()
         line = credit.bounding_box()
-        assert line is not None and line["height"] <= 22
+        assert line is not None and line["height"] < 30  # one line (two are some 34 px)
         assert not _intersect(line, scale.bounding_box())
         credit.dispatch_event("click")
         session.wait_for(lambda: credit.bounding_box()["height"] > line["height"])
         credit.dispatch_event("click")
-        session.wait_for(lambda: credit.bounding_box()["height"] <= 22)
+        session.wait_for(lambda: credit.bounding_box()["height"] < 30)
         # the whole map in the window (centred: Streamlit's header stays over the top of the page)
         session.page.locator(MAP_FRAME).evaluate("e => e.scrollIntoView({block: 'center'})")
         session.settle()
@@ -860,7 +860,7 @@ def test_seeds_aggregate_counts_are_never_hidden(seeds: tuple[Session, ProjectCo
             for a in shown:
                 x0, y0, x1, y1 = a["box"]
                 assert not (l0 < x1 and x0 < r0 and t0 < y1 and y0 < b0), (zoom, name)
-        if zoom > fitted:  # closer in, every county's name finds room (at 8 a county is some 50 px wide)
+        if zoom >= fitted:  # from the view that holds them all on, every county is named
             assert len(frame.evaluate(JS_COUNTY_BOXES)) == len({f["properties"]["county"] for f in built.values()})
         if zoom in (fitted, fitted + 1, fitted + 2):
             session.page.locator(MAP_FRAME).scroll_into_view_if_needed()
