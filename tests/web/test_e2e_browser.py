@@ -865,5 +865,20 @@ def test_seeds_aggregate_counts_are_never_hidden(seeds: tuple[Session, ProjectCo
         if zoom in (fitted, fitted + 1, fitted + 2):
             session.page.locator(MAP_FRAME).scroll_into_view_if_needed()
             session.page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / f"map-seeds-aggregates-z{zoom}.png"))
-    assert nudged > 0  # the seeds' markers do crowd at some zoom: the check above is not idle
+    assert nudged > 0 and merged > 0  # the seeds' markers do crowd: the checks above are not idle
+    # a merged marker's list: its own sites, then each group it stands for under its own title
+    frame.evaluate(f"map.setView({centre}, {fitted - 1}, {{animate: false}})")
+    session.page.wait_for_timeout(300)
+    host = max((a for a in frame.evaluate(JS_AGG_BOXES) if len(a["listed"]) > len(a["own"])), key=lambda a: a["n"])
+    box = session.page.locator(MAP_FRAME).bounding_box()
+    x0, y0, x1, y1 = host["box"]
+    session.page.mouse.click(box["x"] + (x0 + x1) / 2, box["y"] + (y0 + y1) / 2)
+    popup = session.map.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10000)
+    titles = popup.locator("h4").all_inner_texts()
+    assert titles[0] == f"此定位点上的 {len(host['own'])} 个项目" and len(titles) >= 2
+    assert all(t.startswith("附近另一定位点上的") for t in titles[1:])
+    assert sorted(popup.locator(".agg-list a").evaluate_all("as => as.map(a => a.dataset.key)")) == sorted(host["listed"])
+    session.page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-seeds-merged-popup.png"))
+    session.close_popup()
     print(f"zooms {fitted - 1}..{fitted + 4}: {nudged} markers drawn off their spot, {merged} merged")
