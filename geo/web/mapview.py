@@ -206,7 +206,7 @@ MAP_CSS = """
 .agg-content .agg-back { display: inline-block; margin-bottom: 4px; font-size: 12px; }
 .agg-popup h4 ~ h4 { margin-top: 8px; }
 .agg-leader { pointer-events: none; }
-.site-agg.agg-merged { box-shadow: 3px 3px 0 -1px #ffffff, 3px 3px 0 1px #222222, 0 1px 4px rgba(0,0,0,0.45); }
+.site-agg.agg-merged { box-shadow: 3px 3px 0 -1px #fff, 3px 3px 0 1px #222, 0 1px 4px rgba(0,0,0,0.45); }
 @media (max-width: 519px) {
   .leaflet-control-attribution:not(.attr-open) { max-width: calc(100vw - 140px); white-space: nowrap;
     overflow: hidden; text-overflow: ellipsis; cursor: pointer; }
