@@ -407,12 +407,15 @@ JS_FEATURE_POINT = """(key) => {
   let found = null, inside = false;
   window.map.eachLayer(l => {
     if (l.feature && l.feature.id === key) found = l;
-    if (l.siteAggregate && l.siteAggregate.members.some(r => r[0] === key)) { found = l; inside = true; }
+    // an aggregate marker drawn apart from its spot, or merged into another that lists its sites
+    const a = l.siteAggregate;
+    if (a && l.getElement().style.display !== "none"
+        && [a].concat(a.merged || []).some(g => g.members.some(r => r[0] === key))) { found = l; inside = true; }
   });
   if (!found) return null;
   const ll = found.getLatLng ? found.getLatLng() : found.getBounds().getCenter();
-  const p = window.map.latLngToContainerPoint(ll);
-  return {x: p.x, y: p.y, lat: ll.lat, lng: ll.lng, aggregate: inside};
+  const p = window.map.latLngToContainerPoint(ll), nudge = (inside && found.siteAggregate.nudge) || [0, 0];
+  return {x: p.x + nudge[0], y: p.y + nudge[1], lat: ll.lat, lng: ll.lng, aggregate: inside};
 }"""
 
 

@@ -377,6 +377,10 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "agg_title": {"zh": "此定位点上的 {n} 个项目", "en": "{n} sites at this point"},
     "agg_tooltip": {"zh": "{n} 个项目（点击查看列表）", "en": "{n} sites (click for the list)"},
     "agg_back": {"zh": "← 返回列表", "en": "← back to the list"},
+    "agg_nearby": {
+        "zh": "附近另一定位点上的 {n} 个项目（放大地图可分开显示）",
+        "en": "{n} sites at another point nearby (zoom in to see it apart)",
+    },
     "agg_note": {
         "zh": "只定位到{precision}（误差约 {distance}）：每个项目都在虚线圆内某处，具体位置未知。",
         "en": "Located only to {precision} level (within about {distance}): each site is somewhere in the "

@@ -141,6 +141,7 @@ class SiteScript(MacroElement):
                     "aggTitle": t("agg_title", lang, n="{n}"),
                     "aggTooltip": t("agg_tooltip", lang, n="{n}"),
                     "aggBack": t("agg_back", lang),
+                    "aggNearby": t("agg_nearby", lang, n="{n}"),
                     "statements": t("popup_statements", lang, n="{n}"),
                     "noStatements": t("popup_no_statements", lang),
                     "flags": [
@@ -203,6 +204,13 @@ MAP_CSS = """
 .agg-popup .agg-dot { display: inline-block; width: 9px; height: 9px; border-radius: 50%;
   margin-right: 4px; vertical-align: middle; }
 .agg-content .agg-back { display: inline-block; margin-bottom: 4px; font-size: 12px; }
+.agg-popup h4 ~ h4 { margin-top: 8px; }
+.agg-leader { pointer-events: none; }
+.site-agg.agg-merged { box-shadow: 3px 3px 0 -1px #fff, 3px 3px 0 1px #222, 0 1px 4px rgba(0,0,0,0.45); }
+@media (max-width: 519px) {
+  .leaflet-control-attribution:not(.attr-open) { max-width: calc(100vw - 140px); white-space: nowrap;
+    overflow: hidden; text-overflow: ellipsis; cursor: pointer; }
+}
 .leaflet-container.placing { cursor: crosshair; }
 .leaflet-container.placing .leaflet-interactive:not(.place-pin) { pointer-events: none; }
 .leaflet-container.placing canvas { pointer-events: none; }
@@ -220,7 +228,7 @@ MAP_CSS = """
   background: #4a4a4a; box-shadow: 0 0 0 1px #fff; }
 .town-seat span { left: 6px; top: -8px; font: 11px/1.3 sans-serif; color: #333; }
 .leaflet-container.towns-far .town-seat span { display: none; }
-.town-seat span.crowded { visibility: hidden; }
+.town-seat span.crowded, .county-label span.crowded { visibility: hidden; }
 .site-switches .switch-title { font: bold 12px/1.5 sans-serif; margin-bottom: 2px; }
 .site-switches label { font: 12px/1.6 sans-serif; }
 .site-switches .switch-swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
@@ -417,12 +425,15 @@ def aggregate_rows(
     spots: Mapping[tuple[float, float], list[tuple[str, Shown, dict[str, Any]]]],
     lang: Lang,
     strings: StringTable,
+    outlines: Mapping[str, dict[str, Any]] | None = None,
 ) -> list[list[Any]]:
-    """[lon, lat, note, site records] of each spot shared by several sites (see ``SITE_JS``).
+    """[lon, lat, note, site records, room] of each spot shared by several sites (see ``SITE_JS``).
 
     The marker stands at the spot itself (its true position, the centre of the uncertainty
     circle): no site is drawn where it is not known to be. The note (a position in ``strings``)
-    says how well the spot is known: the widest precision among its sites.
+    says how well the spot is known: the widest precision among its sites. ``room`` (metres,
+    ``nudge_room``) is how far the map may draw the marker's box from the spot, on a leader line,
+    when it would hide another marker's count; ``outlines``: the counties' outlines as drawn.
     """
     out = []
     for spot, members in sorted(spots.items()):
@@ -445,8 +456,38 @@ def aggregate_rows(
         records = [
             site_record(s, layer, geom, lang, strings, _site_flags(s)) for layer, s, geom in members
         ]
-        out.append([spot[0], spot[1], strings(note), records])
+        room = nudge_room(spot, props, outlines or {})
+        out.append([spot[0], spot[1], strings(note), records, room])
     return out
+
+
+# A nudged marker keeps this share of its room free, as a margin for rounding and the outline's
+# simplification.
+NUDGE_SHARE = 0.8
+
+
+def nudge_room(
+    spot: tuple[float, float], props: Iterable[Mapping[str, Any]], outlines: Mapping[str, dict[str, Any]]
+) -> float:
+    """How far (metres) a shared spot's marker may be drawn from it: inside every one of its
+    sites' uncertainty circles and its counties' outlines (as drawn), or 0 (it stays on the spot)
+    when a site has no circle or its county has no outline here."""
+    from shapely.geometry import Point, shape
+
+    room = math.inf
+    point = Point(spot)
+    for p in props:
+        radius = _radius(p.get("uncertainty_m"))
+        outline = outlines.get(str(p.get("county") or ""))
+        if p.get("precision") not in APPROXIMATE_PRECISIONS or radius <= 0 or outline is None:
+            return 0.0
+        area = shape(outline)
+        if not area.contains(point):
+            return 0.0
+        # degrees to metres by the shorter degree (of longitude): never more than the true distance
+        edge = area.boundary.distance(point) * 111_320 * math.cos(math.radians(spot[1]))
+        room = min(room, radius, edge)
+    return round(NUDGE_SHARE * room) if math.isfinite(room) else 0.0
 
 
 def _radius(value: Any) -> float:
@@ -566,10 +607,13 @@ def _site_layer_groups(
 
 
 def _aggregate_group(
-    spots: Mapping[tuple[float, float], list[Drawn]], lang: Lang, strings: StringTable
+    spots: Mapping[tuple[float, float], list[Drawn]],
+    lang: Lang,
+    strings: StringTable,
+    outlines: Mapping[str, dict[str, Any]] | None = None,
 ) -> folium.FeatureGroup | None:
     """The aggregate markers (sites sharing a spot), or None when no spot is shared."""
-    rows = aggregate_rows(spots, lang, strings)
+    rows = aggregate_rows(spots, lang, strings, outlines)
     if not rows:
         return None
     g = folium.FeatureGroup(name=t("agg_layer", lang), control=False)
@@ -654,7 +698,8 @@ def site_groups(
     drawn, spots = _drawn(sites, offsets, fn)
     together = {id(item[1]) for members in spots.values() if len(members) > 1 for item in members}
     groups += _site_layer_groups(sites, drawn, together, lang, strings)
-    groups.append(_aggregate_group(spots, lang, strings))
+    outlines = {name: transform_geometry(geom, fn) for name, geom in (counties or {}).items()}
+    groups.append(_aggregate_group(spots, lang, strings, outlines))
     groups.append(_chosen_group(drawn, chosen) if chosen is not None else None)
     if placing is not None or pin is not None:
         groups.append(_placing_group(pin, placing or "", fn))

@@ -30,6 +30,9 @@
     }
     return out + esc(text.slice(pos));
   }
+  // Popups: an open popup folds the legend (``M.legend``) and keeps clear of its button and the
+  // attribution in the bottom right corner.
+  var POPUP = {maxWidth: 420, maxHeight: 360, autoPanPaddingBottomRight: [10, 70]};
   M.esc = esc;
   M.highlight = highlight;
   // meta of a record's style: [layer, layer label, status label, colour] (null for fixed styles)
@@ -92,25 +95,30 @@
       onEachFeature: function(f, layer) {
         var r = f.properties.r;
         layer.bindTooltip(M.tooltip(r), {sticky: true});
-        layer.bindPopup(function() { return M.popup(r); }, {maxWidth: 420, maxHeight: 360});
+        layer.bindPopup(function() { return M.popup(r); }, POPUP);
         layer.on("popupopen", function() { layer.closeTooltip(); });
       }
     }).addTo(group);
   };
   // The list of an aggregate's sites; choosing one shows its popup in place, with a way back.
+  // A marker merged with others (``collide``) lists their groups after its own, each under its
+  // own title and note: the sites of another point nearby.
   function aggregateList(a) {
-    var lab = M.labels, h = '<div class="site-popup agg-popup"><h4>' +
-      esc(lab.aggTitle.replace("{n}", String(a.members.length))) + "</h4>";
-    if (a.note) h += '<p class="agg-note">' + esc(a.note) + "</p>";
-    h += '<ol class="agg-list">';
-    a.members.forEach(function(r, i) {
-      var m = meta(r);
-      h += '<li><a href="#" data-i="' + i + '" data-key="' + esc(r[0]) + '">' +
-        '<span class="agg-dot" style="background:' + esc(m[3]) + '"></span>' + esc(r[3]) + "</a> " +
-        (str(r[8]) ? '<span class="agg-pinyin">' + esc(str(r[8])) + "</span> " : "") +
-        '<span class="agg-meta">' + esc(M.describe(r)) + "</span></li>";
+    var lab = M.labels, h = '<div class="site-popup agg-popup">';
+    [a].concat(a.merged || []).forEach(function(g, k) {
+      h += "<h4>" + esc((k ? lab.aggNearby : lab.aggTitle).replace("{n}", String(g.members.length))) + "</h4>";
+      if (g.note) h += '<p class="agg-note">' + esc(g.note) + "</p>";
+      h += '<ol class="agg-list">';
+      g.members.forEach(function(r, i) {
+        var m = meta(r);
+        h += '<li><a href="#" data-g="' + k + '" data-i="' + i + '" data-key="' + esc(r[0]) + '">' +
+          '<span class="agg-dot" style="background:' + esc(m[3]) + '"></span>' + esc(r[3]) + "</a> " +
+          (str(r[8]) ? '<span class="agg-pinyin">' + esc(str(r[8])) + "</span> " : "") +
+          '<span class="agg-meta">' + esc(M.describe(r)) + "</span></li>";
+      });
+      h += "</ol>";
     });
-    return h + "</ol></div>";
+    return h + "</div>";
   }
   function aggregateContent(a) {
     var div = L.DomUtil.create("div", "agg-content");
@@ -123,7 +131,8 @@
       if (t.classList.contains("agg-back")) {
         div.innerHTML = aggregateList(a);
       } else {
-        var r = a.members[Number(t.getAttribute("data-i"))];
+        var g = [a].concat(a.merged || [])[Number(t.getAttribute("data-g")) || 0];
+        var r = g && g.members[Number(t.getAttribute("data-i"))];
         if (!r) return;
         div.innerHTML = '<a href="#" class="agg-back">' + esc(M.labels.aggBack) + "</a>" + M.popup(r);
       }
@@ -131,11 +140,9 @@
     });
     return div;
   }
-  // rows: [lon, lat, note (string position), [site records]]: sites that share one spot, drawn as
-  // one marker with their count and a bar of their split by layer, at the spot itself.
-  M.addAggregates = function(group, rows) {
-    rows.forEach(function(row) {
-      var members = row[3] || [], counts = {}, order = [];
+  // The icon of an aggregate marker: the count of ``members`` and a bar of their split by layer.
+  function aggregateIcon(members) {
+      var counts = {}, order = [];
       members.forEach(function(r) {
         var m = meta(r);
         if (!(m[0] in counts)) { counts[m[0]] = [0, m[1], m[3]]; order.push(m[0]); }
@@ -148,13 +155,23 @@
         split.push(esc(c[1]) + " " + c[0]);
       });
       var w = n < 10 ? 30 : (n < 100 ? 36 : 44);
-      var icon = L.divIcon({
+      return {split: split, icon: L.divIcon({
         className: "site-agg",
         html: '<div class="agg-n">' + n + '</div><div class="agg-bar">' + bar + "</div>",
         iconSize: [w, 30],
         iconAnchor: [w / 2, 15]
-      });
-      var a = {members: members, note: str(row[2]), lon: row[0], lat: row[1]};
+      })};
+  }
+  // rows: [lon, lat, note (string position), [site records], room (metres)]: sites that share one
+  // spot, drawn as one marker with their count and a bar of their split by layer, at the spot
+  // itself. Where markers would hide each other's counts, ``collide`` draws them apart.
+  M.addAggregates = function(group, rows) {
+    var all = [];
+    rows.forEach(function(row) {
+      var members = row[3] || [], n = members.length, drawn = aggregateIcon(members);
+      var icon = drawn.icon, split = drawn.split;
+      var a = {members: members, note: str(row[2]), lon: row[0], lat: row[1], room: row[4] || 0,
+        icon: icon, merged: []};
       var marker = L.marker([row[1], row[0]], {icon: icon, riseOnHover: true, keyboard: true,
         title: ""});
       a.marker = marker;
@@ -165,12 +182,167 @@
       // one content node per marker (Leaflet calls the function again on each update); closing
       // the popup brings the list back for the next time
       marker.bindPopup(function() { return a.div || (a.div = aggregateContent(a)); },
-        {maxWidth: 420, maxHeight: 360});
+        POPUP);
       marker.on("popupopen", function() { marker.closeTooltip(); });
       marker.on("popupclose", function() { if (a.div) a.div.innerHTML = aggregateList(a); });
       marker.addTo(group);
+      all.push(marker);
     });
+    var map = null, leaders = L.layerGroup();
+    function redraw() { if (map) collide(map, all, leaders); }
+    group.on("add", function() {
+      if (map || !group._map) return;
+      map = group._map;
+      leaders.addTo(map);
+      map.on("zoomend viewreset", redraw);
+      redraw();
+    });
+    group.on("remove", function() {
+      if (!map) return;
+      map.off("zoomend viewreset", redraw);
+      leaders.remove();
+      map = null;
+    });
+    if (group._map) group.fire("add");
   };
+  // Aggregate markers that would overlap on screen (a count hidden under another) are drawn apart:
+  // a few rounds push overlapping boxes away from each other, each box kept within its marker's
+  // room (inside its sites' uncertainty circles and county outlines), on a leader line from the
+  // spot. Those still overlapping are merged: the one with the most sites shows the count of all
+  // and lists every group under its own title; the others are hidden until a zoom separates them.
+  // County names are then drawn clear of the markers (``clearLabels``).
+  var GAP = 3;
+  function collide(map, markers, leaders) {
+    leaders.clearLayers();
+    var items = [];
+    markers.forEach(function(m) {
+      var a = m.siteAggregate;
+      if (a.merged.length) { a.merged = []; m.setIcon(a.icon); }
+      var el = m.getElement();
+      if (!el || !m._map) return;
+      el.style.display = "";
+      var p = map.latLngToLayerPoint(m.getLatLng());
+      var north = map.latLngToLayerPoint([a.lat + a.room / 111320, a.lon]);
+      // the box as laid out (its border included), not the icon's size
+      items.push({m: m, a: a, p: p, dx: 0, dy: 0, room: Math.max(0, p.y - north.y), w: el.offsetWidth,
+        h: el.offsetHeight});
+    });
+    function overlap(s, t) {
+      var ox = (s.w + t.w) / 2 + GAP - Math.abs((s.p.x + s.dx) - (t.p.x + t.dx));
+      var oy = (s.h + t.h) / 2 + GAP - Math.abs((s.p.y + s.dy) - (t.p.y + t.dy));
+      return ox > 0 && oy > 0 ? [ox, oy] : null;
+    }
+    function clamp(s) {
+      var d = Math.sqrt(s.dx * s.dx + s.dy * s.dy);
+      if (d > s.room) { s.dx *= s.room / d; s.dy *= s.room / d; }
+    }
+    for (var round = 0; round < 60; round++) {
+      var moved = false;
+      items.forEach(function(s, i) {
+        items.slice(i + 1).forEach(function(t) {
+          var o = overlap(s, t);
+          if (!o) return;
+          moved = true;
+          var vx = (t.p.x + t.dx) - (s.p.x + s.dx), vy = (t.p.y + t.dy) - (s.p.y + s.dy);
+          if (!vx && !vy) { vx = 1; vy = 0.3; }
+          // along the axis that frees them soonest, shared by their room left
+          var sx = o[0] < o[1], amount = (sx ? o[0] : o[1]) + 0.5;
+          var ux = sx ? (vx < 0 ? -1 : 1) : 0, uy = sx ? 0 : (vy < 0 ? -1 : 1);
+          var rs = s.room, rt = t.room, share = rs + rt > 0 ? rs / (rs + rt) : 0.5;
+          s.dx -= ux * amount * share; s.dy -= uy * amount * share;
+          t.dx += ux * amount * (1 - share); t.dy += uy * amount * (1 - share);
+          clamp(s); clamp(t);
+        });
+      });
+      if (!moved) break;
+    }
+    // merge what could not be drawn apart: the largest marker of each overlapping set stays
+    items.sort(function(s, t) { return t.a.members.length - s.a.members.length; });
+    var kept = [];
+    items.forEach(function(s) {
+      var host = kept.filter(function(k) { return overlap(k, s); })[0];
+      if (host) { s.host = host; host.a.merged.push(s.a); } else kept.push(s);
+    });
+    items.forEach(function(s) {
+      var el = s.m.getElement();
+      if (s.host) { el.style.display = "none"; s.m.closePopup(); return; }
+      if (s.a.merged.length) {
+        var everyone = s.a.members.slice();
+        s.a.merged.forEach(function(b) { everyone = everyone.concat(b.members); });
+        s.m.setIcon(aggregateIcon(everyone).icon);
+        s.m.getElement().classList.add("agg-merged");
+        if (s.a.div) s.a.div.innerHTML = aggregateList(s.a);
+        el = s.m.getElement();
+        s.w = el.offsetWidth;
+        s.h = el.offsetHeight;
+      }
+      var x = Math.round(s.dx), y = Math.round(s.dy);
+      el.style.marginLeft = (x - s.w / 2) + "px";
+      el.style.marginTop = (y - s.h / 2) + "px";
+      s.a.nudge = [x, y];
+      if (x || y) {
+        var to = map.layerPointToLatLng(L.point(s.p.x + x, s.p.y + y));
+        L.polyline([s.m.getLatLng(), to], {color: "#222222", weight: 1.5, interactive: false,
+          className: "agg-leader"}).addTo(leaders);
+        L.circleMarker(s.m.getLatLng(), {radius: 2.5, color: "#222222", weight: 1, fillOpacity: 1,
+          interactive: false, className: "agg-leader"}).addTo(leaders);
+      }
+    });
+    clearLabels(map);
+  }
+  // The county names drawn clear of the aggregate markers: a name under a marker moves to the
+  // nearest free place around (up to 180 px away), within its county's outline; with none free (a
+  // county a few pixels across) it is hidden until a zoom makes room, as a township's name is.
+  function clearLabels(map) {
+    var boxes = [];
+    map.getContainer().querySelectorAll(".site-agg").forEach(function(e) {
+      if (e.style.display !== "none") boxes.push(e.getBoundingClientRect());
+    });
+    M.countyLabels.forEach(function(l) {
+      if (!l._map) return;
+      var span = l.getElement() && l.getElement().querySelector("span");
+      if (!span) return;
+      span.style.marginLeft = span.style.marginTop = "0px";
+      L.DomUtil.removeClass(span, "crowded");
+      var b = span.getBoundingClientRect(), outline = l.siteOutline;
+      function free(dx, dy) {
+        return !boxes.some(function(a) {
+          return b.left + dx < a.right + GAP && a.left - GAP < b.right + dx &&
+            b.top + dy < a.bottom + GAP && a.top - GAP < b.bottom + dy;
+        });
+      }
+      if (free(0, 0)) return;
+      var origin = map.latLngToContainerPoint(l.getLatLng());
+      for (var step = 1; step <= 30; step++) {
+        for (var k = 0; k < 16; k++) {  // sixteen directions, nearest first
+          var angle = -Math.PI / 2 + k * Math.PI / 8;
+          var dx = Math.round(step * 6 * Math.cos(angle)), dy = Math.round(step * 6 * Math.sin(angle));
+          var ll = map.containerPointToLatLng(L.point(origin.x + dx, origin.y + dy));
+          if (free(dx, dy) && (!outline || inside(outline, ll.lng, ll.lat))) {
+            span.style.marginLeft = dx + "px";
+            span.style.marginTop = dy + "px";
+            return;
+          }
+        }
+      }
+      L.DomUtil.addClass(span, "crowded");
+    });
+  }
+  function inRing(ring, x, y) {
+    var c = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) c = !c;
+    }
+    return c;
+  }
+  // whether (x, y) is inside a GeoJSON Polygon or MultiPolygon
+  function inside(g, x, y) {
+    var polys = g.type === "Polygon" ? [g.coordinates] : (g.type === "MultiPolygon" ? g.coordinates : []);
+    return polys.some(function(rings) {
+      return inRing(rings[0], x, y) && !rings.slice(1).some(function(h) { return inRing(h, x, y); });
+    });
+  }
   // rows: [lon, lat, radius in metres, style]
   M.addCircles = function(group, rows) {
     rows.forEach(function(c) {
@@ -178,17 +350,24 @@
     });
   };
   M.addShapes = function(group, styleIndex, geometries) {
+    M.outlines = (M.outlines || []).slice(-200).concat(geometries);
     L.geoJson(geometries.map(function(g) { return {type: "Feature", geometry: g, properties: {}}; }),
       {style: function() { return style(styleIndex); }, interactive: false}).addTo(group);
   };
   // Counties' names, in their own pane taking no clicks: rows [name, lon, lat], the name centred
   // on the point (inside the county's outline).
+  M.countyLabels = [];
   M.addLabels = function(group, pane, rows) {
+    M.countyLabels = M.countyLabels.filter(function(l) { return l._map; });
     rows.forEach(function(r) {
       var icon = L.divIcon({className: "geo-label county-label", iconSize: null,
         html: "<span>" + esc(r[0]) + "</span>"});
-      L.marker([r[2], r[1]], {icon: icon, pane: pane, interactive: false, keyboard: false})
+      var label = L.marker([r[2], r[1]], {icon: icon, pane: pane, interactive: false, keyboard: false})
         .addTo(group);
+      // the outline the name stands in: it may move within it only (``clearLabels``)
+      // (the last drawn that holds it: counties are drawn after their prefectures)
+      label.siteOutline = (M.outlines || []).filter(function(g) { return inside(g, r[1], r[2]); }).pop() || null;
+      M.countyLabels.push(label);
     });
   };
   // Township seats: rows [name, lon, lat], a small dot with the name beside it; the names show
@@ -404,14 +583,46 @@
       L.DomEvent.on(button, "click", function(e) {
         L.DomEvent.stop(e);
         var folded = !L.DomUtil.hasClass(div, "folded");
+        foldedForPopup = false;
         if (folded) L.DomUtil.addClass(div, "folded"); else L.DomUtil.removeClass(div, "folded");
         button.setAttribute("aria-expanded", String(!folded));
+      });
+      // folded while a popup is open, so that it never covers one; open again when it closes
+      var foldedForPopup = false;
+      map.on("popupopen", function() {
+        if (L.DomUtil.hasClass(div, "folded")) return;
+        L.DomUtil.addClass(div, "folded");
+        button.setAttribute("aria-expanded", "false");
+        foldedForPopup = true;
+      });
+      map.on("popupclose", function() {
+        if (!foldedForPopup) return;
+        foldedForPopup = false;
+        L.DomUtil.removeClass(div, "folded");
+        button.setAttribute("aria-expanded", "true");
       });
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;
     };
     control.addTo(map);
+    compactAttribution(map);
     return control;
   };
+  // On a narrow map the attribution is one line cut short (CSS), clear of the scale bar; a click
+  // on it shows it whole, another cuts it short again.
+  function compactAttribution(map) {
+    var box = map.attributionControl && map.attributionControl.getContainer();
+    if (!box) return;
+    box.setAttribute("role", "button");
+    box.setAttribute("tabindex", "0");
+    L.DomEvent.on(box, "click keydown", function(e) {
+      if (e.type === "keydown" && e.key !== "Enter" && e.key !== " ") return;
+      if (e.target.closest && e.target.closest("a") && L.DomUtil.hasClass(box, "attr-open")) return;
+      var open = !L.DomUtil.hasClass(box, "attr-open");
+      if (open) L.DomUtil.addClass(box, "attr-open"); else L.DomUtil.removeClass(box, "attr-open");
+      if (e.type === "keydown" || !open) L.DomEvent.preventDefault(e);
+      box.setAttribute("aria-expanded", String(open));
+    });
+  }
 })();

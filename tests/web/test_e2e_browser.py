@@ -40,7 +40,8 @@ from geo.web.tianditu import KEY_ENV
 pytestmark = [pytest.mark.browser, needs_chromium]
 # Screen position of the (first) aggregate marker in the map frame.
 JS_AGG_POINT = """(() => { let p = null; window.map.eachLayer(l => {
-  if (l.siteAggregate && !p) { const q = window.map.latLngToContainerPoint(l.getLatLng()); p = [q.x, q.y]; }
+  if (l.siteAggregate && !p) { const q = window.map.latLngToContainerPoint(l.getLatLng()),
+    n = l.siteAggregate.nudge || [0, 0]; p = [q.x + n[0], q.y + n[1]]; }
 }); return p; })()"""
 N_SITES = 11
 TIANDITU_KEY = "0123456789abcdef0123456789abcdef"  # made up: Tianditu is offered, its tiles never load
@@ -232,12 +233,27 @@ def test_the_english_interface_reads_chinese_names_in_pinyin(session: Session) -
         popup.wait_for(timeout=10000)
         assert popup.locator("h4").inner_text() == "塔山公园"
         assert popup.locator(".pinyin").inner_text() == "tǎ shān gōng yuán"
-        session.page.screenshot(path=str(ARTIFACTS / "map-english-popup.png"))
+        # the (wider, English) legend folds while the popup is open: it covers none of it
+        legend = session.map.locator(".map-legend")
+        legend.locator(".legend-body").wait_for(state="hidden", timeout=5000)
+        session.page.wait_for_timeout(400)  # the popup's pan
+        bubble = session.map.locator(".leaflet-popup-content-wrapper").bounding_box()
+        assert not _intersect(bubble, legend.bounding_box())
+        assert not _intersect(bubble, session.map.locator(".leaflet-control-attribution").bounding_box())
+        session.page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-english-popup.png"))
         session.close_popup()
+        legend.locator(".legend-body").wait_for(state="visible", timeout=5000)  # and opens again
     finally:  # the other tests read the Chinese interface
         sidebar.get_by_text("中文", exact=True).click()
         session.page.get_by_role("heading", name="城市更新项目地图").wait_for(timeout=15000)
         _map_redrawn(session, lambda html: "提及该项目的原文" in html)
+
+
+def _intersect(a: dict[str, float] | None, b: dict[str, float] | None) -> bool:
+    """Whether two bounding boxes (Playwright's) overlap."""
+    assert a is not None and b is not None
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
 
 
 def _map_redrawn(session: Session, ready: Any) -> None:
@@ -517,6 +533,17 @@ def test_legend_folds_away_and_starts_folded_on_a_small_screen(session: Session)
         frame_box, box = session.page.locator(MAP_FRAME).bounding_box(), control.bounding_box()
         assert box is not None and box["width"] <= 50 and box["height"] <= 50
         assert box["width"] * box["height"] < 0.02 * frame_box["width"] * frame_box["height"]
+        # the attribution is one line, clear of the scale bar; a tap shows it whole
+        credit = session.map.locator(".leaflet-control-attribution")
+        scale = session.map.locator(".leaflet-control-scale")
+        assert "GeoNames" in credit.inner_text()
+        line = credit.bounding_box()
+        assert line is not None and line["height"] < 30  # one line (two are some 34 px)
+        assert not _intersect(line, scale.bounding_box())
+        credit.dispatch_event("click")
+        session.wait_for(lambda: credit.bounding_box()["height"] > line["height"])
+        credit.dispatch_event("click")
+        session.wait_for(lambda: credit.bounding_box()["height"] < 30)
         # the whole map in the window (centred: Streamlit's header stays over the top of the page)
         session.page.locator(MAP_FRAME).evaluate("e => e.scrollIntoView({block: 'center'})")
         session.settle()
@@ -760,3 +787,98 @@ def test_seeds_offline_map_names_every_county_drawn(seeds: tuple[Session, Projec
     session.page.locator(MAP_FRAME).scroll_into_view_if_needed()
     session.page.wait_for_timeout(300)
     session.page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-seeds-offline-geography.png"))
+
+
+# Each aggregate marker as drawn: its spot, where its box is drawn (the spot moved by its nudge),
+# the box on screen, whether it is hidden (merged into another) and the sites it lists.
+JS_AGG_BOXES = """(() => { const out = []; window.map.eachLayer(l => { if (!l.siteAggregate) return;
+  const a = l.siteAggregate, e = l.getElement(), n = a.nudge || [0, 0], b = e.getBoundingClientRect();
+  const p = window.map.latLngToContainerPoint(l.getLatLng()), at = window.map.containerPointToLatLng([p.x + n[0], p.y + n[1]]);
+  out.push({lat: a.lat, lng: a.lon, at: [at.lng, at.lat], hidden: e.style.display === "none",
+            box: [b.left, b.top, b.right, b.bottom], n: Number(e.querySelector(".agg-n").textContent),
+            own: a.members.map(r => r[0]),
+            listed: [a].concat(a.merged || []).flatMap(g => g.members.map(r => r[0]))});
+}); return out; })()"""
+JS_COUNTY_BOXES = """(() => [...document.querySelectorAll(".county-label span")]
+  .filter(e => getComputedStyle(e).visibility !== "hidden").map(e => {
+  const b = e.getBoundingClientRect(); return [e.textContent, b.left, b.top, b.right, b.bottom]; }))()"""
+
+
+def _metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    import math
+
+    dx = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return 6_371_000 * math.hypot(dx, math.radians(lat2 - lat1))
+
+
+def test_seeds_aggregate_counts_are_never_hidden(seeds: tuple[Session, ProjectCopy]) -> None:
+    """At every zoom, no aggregate marker's box covers another's; a marker drawn off its spot stays
+    inside its sites' uncertainty circles and counties; merged ones list every site; no county
+    name is drawn under a marker."""
+    from shapely.geometry import Point
+
+    from geo.locate.admin import county_polygon
+
+    session, copy = seeds
+    built = {f"{f['properties']['category']}/{f['id']}": f for f in layer_features(copy.layers)}
+    session.wait_site_count(len(built))
+    frame = session.map_frame()
+    frame.evaluate(
+        "(() => { const b = []; map.eachLayer(l => { if (l.siteAggregate) b.push(l.getLatLng()); });"
+        " map.fitBounds(L.latLngBounds(b).pad(0.1), {animate: false}); })()"
+    )
+    fitted = frame.evaluate("map.getZoom()")
+    # closer in, the view is on the county with the most shared points (where they crowd)
+    by_county: dict[str, list[tuple[float, float]]] = {}
+    for a in frame.evaluate(JS_AGG_BOXES):
+        by_county.setdefault(built[a["own"][0]]["properties"]["county"], []).append((a["lat"], a["lng"]))
+    crowded = max(by_county.values(), key=len)
+    centre = [sum(p[0] for p in crowded) / len(crowded), sum(p[1] for p in crowded) / len(crowded)]
+    nudged = merged = 0
+    for zoom in range(fitted - 1, fitted + 5):
+        frame.evaluate(f"map.setView({centre}, {zoom}, {{animate: false}})")
+        session.page.wait_for_timeout(300)
+        drawn = frame.evaluate(JS_AGG_BOXES)
+        shown = [a for a in drawn if not a["hidden"]]
+        for i, a in enumerate(shown):
+            for b in shown[i + 1:]:
+                x0, y0, x1, y1 = a["box"]
+                u0, v0, u1, v1 = b["box"]
+                assert not (x0 < u1 and u0 < x1 and y0 < v1 and v0 < y1), (zoom, a["own"][:1], b["own"][:1])
+            assert a["n"] == len(a["listed"])  # a merged marker counts every site it lists
+        assert sorted(k for a in shown for k in a["listed"]) == sorted(k for a in drawn for k in a["own"])
+        for a in shown:
+            if _metres(a["lng"], a["lat"], *a["at"]) < 1:
+                continue
+            nudged += 1
+            for key in a["own"]:
+                p = built[key]["properties"]
+                assert _metres(a["lng"], a["lat"], *a["at"]) < p["uncertainty_m"], (zoom, key)
+                assert county_polygon(p["county"]).contains(Point(*a["at"])), (zoom, key)
+        merged += sum(a["hidden"] for a in drawn)
+        for name, l0, t0, r0, b0 in frame.evaluate(JS_COUNTY_BOXES):
+            for a in shown:
+                x0, y0, x1, y1 = a["box"]
+                assert not (l0 < x1 and x0 < r0 and t0 < y1 and y0 < b0), (zoom, name)
+        if zoom >= fitted:  # from the view that holds them all on, every county is named
+            assert len(frame.evaluate(JS_COUNTY_BOXES)) == len({f["properties"]["county"] for f in built.values()})
+        if zoom in (fitted, fitted + 1, fitted + 2):
+            session.page.locator(MAP_FRAME).scroll_into_view_if_needed()
+            session.page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / f"map-seeds-aggregates-z{zoom}.png"))
+    assert nudged > 0 and merged > 0  # the seeds' markers do crowd: the checks above are not idle
+    # a merged marker's list: its own sites, then each group it stands for under its own title
+    frame.evaluate(f"map.setView({centre}, {fitted - 1}, {{animate: false}})")
+    session.page.wait_for_timeout(300)
+    host = max((a for a in frame.evaluate(JS_AGG_BOXES) if len(a["listed"]) > len(a["own"])), key=lambda a: a["n"])
+    box = session.page.locator(MAP_FRAME).bounding_box()
+    x0, y0, x1, y1 = host["box"]
+    session.page.mouse.click(box["x"] + (x0 + x1) / 2, box["y"] + (y0 + y1) / 2)
+    popup = session.map.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10000)
+    titles = popup.locator("h4").all_inner_texts()
+    assert titles[0] == f"此定位点上的 {len(host['own'])} 个项目" and len(titles) >= 2
+    assert all(t.startswith("附近另一定位点上的") for t in titles[1:])
+    assert sorted(popup.locator(".agg-list a").evaluate_all("as => as.map(a => a.dataset.key)")) == sorted(host["listed"])
+    session.page.locator(MAP_FRAME).screenshot(path=str(ARTIFACTS / "map-seeds-merged-popup.png"))
+    session.close_popup()
+    print(f"zooms {fitted - 1}..{fitted + 4}: {nudged} markers drawn off their spot, {merged} merged")

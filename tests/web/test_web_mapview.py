@@ -19,7 +19,7 @@ from geo.web.display import display_feature, display_transform, from_display, of
 from geo.web.flags import FLAG_UPLOADED
 from geo.web.i18n import t
 from geo.web.layers_io import LAYER_NAMES, STATUSES, read_layers, site_key
-from geo.web.mapview import MAP_CSS, SITE_JS, Shown, base_map, js_json, site_groups
+from geo.web.mapview import MAP_CSS, NUDGE_SHARE, SITE_JS, Shown, base_map, js_json, nudge_room, site_groups
 from geo.web.styles import (
     CANVAS_THRESHOLD,
     CATEGORY_COLORS,
@@ -190,7 +190,8 @@ def test_sites_sharing_a_spot_are_one_aggregate_at_the_spot(layers_dir: Path) ->
     groups = site_groups(by_layer, None, offsets, anchors, "none", "zh")
     assert "parks/p3" not in _records(groups) and "renewal/r4" not in _records(groups)
     ((_, _, (rows,)),) = [c for c in site_calls(groups) if c[1] == "addAggregates"]
-    ((lon, lat, note, members),) = rows
+    ((lon, lat, note, members, room),) = rows
+    assert room == 0  # no county outline given: the marker may not leave its spot
     assert [lon, lat] == COUNTY_SPOT  # at the spot itself, nothing moved
     assert [m[0] for m in members] == ["parks/p3", "renewal/r4"]
     assert all(m[2] == COUNTY_SPOT for m in members)
@@ -203,6 +204,20 @@ def test_sites_sharing_a_spot_are_one_aggregate_at_the_spot(layers_dir: Path) ->
     alone = site_groups({"parks": by_layer["parks"]}, None, offsets, anchors, "none", "zh")
     assert not [c for c in site_calls(alone) if c[1] == "addAggregates"]
     assert _records(alone)["parks/p3"][2] == COUNTY_SPOT
+
+
+def test_an_aggregate_may_be_drawn_off_its_spot_only_inside_its_circles_and_county() -> None:
+    # a square county 0.2 degrees across at the equator (about 22 km), the spot 0.05 from its west edge
+    square = {"type": "Polygon", "coordinates": [[[0, -0.1], [0.2, -0.1], [0.2, 0.1], [0, 0.1], [0, -0.1]]]}
+    outlines = {"某县": square}
+    county = {"precision": "county", "uncertainty_m": 20000, "county": "某县"}
+    town = {"precision": "township", "uncertainty_m": 3000, "county": "某县"}
+    edge = 0.05 * 111_320
+    assert nudge_room((0.05, 0.0), [county], outlines) == round(NUDGE_SHARE * edge)  # the outline is nearer
+    assert nudge_room((0.05, 0.0), [county, town], outlines) == round(NUDGE_SHARE * 3000)  # the smaller circle
+    assert nudge_room((0.05, 0.0), [county], {}) == 0  # no outline: it stays on its spot
+    assert nudge_room((0.05, 0.0), [county, {"precision": "exact", "county": "某县"}], outlines) == 0
+    assert nudge_room((0.3, 0.0), [county], outlines) == 0  # a spot outside the outline drawn
 
 
 def test_aggregates_on_gaode_tiles_stand_at_the_shifted_spot(layers_dir: Path) -> None:
