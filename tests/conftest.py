@@ -606,3 +606,24 @@ def layer_bytes(out: Path) -> dict[str, bytes]:
     from geo.output.layers import LAYERS
 
     return {name: (out / f"{name}.geojson").read_bytes() for name in LAYERS}
+
+
+@pytest.fixture
+def no_geocoders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No online geocoder configured, whatever the environment or the user's settings file say."""
+    import geo.locate.geocoders as geocoders
+
+    for var in ("RENEWAL_MAP_GEOCODERS", "RENEWAL_MAP_GEOCODERS_CONFIG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr("geo.locate.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
+    geocoders.reset()
+    yield
+    geocoders.reset()
+
+
+@pytest.fixture
+def resolver(tmp_path: Path, no_geocoders: None) -> Any:
+    """A resolver with no placements file and no geocoder: the embedded data only."""
+    from geo.locate.resolver import Resolver
+
+    return Resolver(overrides_path=tmp_path / "no-overrides.geojson")

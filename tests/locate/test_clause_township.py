@@ -5,13 +5,9 @@ The sentences are written for these tests; the county is one no report here come
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from shapely.geometry import Point
 
-import geo.locate.geocoders as geocoders
 import geo.locate.resolver
 from geo.extract.sites import Site, Source
 from geo.locate import admin
@@ -91,14 +87,6 @@ def test_mentions_that_disagree_cancel_out() -> None:
     assert agree is not None and agree.township is not None and agree.township.township == TOWN
 
 
-@pytest.fixture
-def resolver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Resolver]:
-    for var in ("RENEWAL_MAP_GEOCODERS", "RENEWAL_MAP_GEOCODERS_CONFIG"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr("geo.locate.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
-    geocoders.reset()
-    yield Resolver(overrides_path=tmp_path / "none.geojson")
-    geocoders.reset()
 
 
 def test_the_resolver_places_the_site_at_the_township_seat_and_says_why(resolver: Resolver) -> None:

@@ -51,21 +51,6 @@ def write_overrides(path: Path, *placements: tuple[Site, Any]) -> Path:
     return path
 
 
-@pytest.fixture
-def no_geocoders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for var in ("RENEWAL_MAP_GEOCODERS", "RENEWAL_MAP_GEOCODERS_CONFIG"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr("geo.locate.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
-    geocoders.reset()
-    yield
-    geocoders.reset()
-
-
-@pytest.fixture
-def resolver(tmp_path: Path, no_geocoders: None) -> Resolver:
-    return Resolver(overrides_path=tmp_path / "no-overrides.geojson")
-
-
 # ---------------------------------------------------------------- overrides
 
 

@@ -7,13 +7,9 @@ The sentences are written for these tests; the county is one no report here come
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from shapely.geometry import Point
 
-import geo.locate.geocoders as geocoders
 from geo.extract.sites import Site, Source
 from geo.locate import admin
 from geo.locate.county_location import county_location
@@ -32,14 +28,6 @@ TOWN, OTHER = "新建镇", "壶镇镇"  # both have a GeoNames seat inside 缙�
 NO_SEAT = "仙都街道"  # a township of 缙云县 that GeoNames has no seat for
 
 
-@pytest.fixture
-def resolver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Resolver]:
-    for var in ("RENEWAL_MAP_GEOCODERS", "RENEWAL_MAP_GEOCODERS_CONFIG"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr("geo.locate.geocoders.config.default_config_path", lambda: tmp_path / "none.toml")
-    geocoders.reset()
-    yield Resolver(overrides_path=tmp_path / "none.geojson")
-    geocoders.reset()
 
 
 def _site(*quotes: str, name: str = "甲公园") -> Site:
