@@ -17,7 +17,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from geo.web import access, cache, tianditu, urlstate
+from geo.web import access, cache, firstpaint, tianditu, urlstate
 from geo.web.assets import register_assets
 from geo.web.centring import Centre, ViewRequest, choose_view, chosen_key
 from geo.web.choices import url_options
@@ -98,10 +98,11 @@ def sites_table(shown: pd.DataFrame, table_key: str, lang: Lang) -> None:
 
 
 def current_view(
-    project: Project, layers: Layers, sites: pd.DataFrame, built_offsets: dict, lang: Lang
+    project: Project, layers: Layers, sites: pd.DataFrame, built_offsets: dict, lang: Lang, full: bool
 ) -> tuple[View, dict]:
-    """The built layers with this session's uploads and the placements not yet built."""
-    uploaded = upload_panel(project, lang)
+    """The built layers with this session's uploads and the placements not yet built (the upload
+    panel drawn only on a full run: a session's first run has no uploads yet)."""
+    uploaded = upload_panel(project, lang) if full else []
     view = build_view(layers, sites, uploaded, placements(project, lang))
     changed = bool(uploaded) or bool((view.sites["flags"] & FLAG_PLACED).any())
     return view, shared_spots(point_rows(view.sites)) if changed else built_offsets
@@ -117,24 +118,39 @@ def main() -> None:
     basemaps = tianditu.offered(BASEMAPS, tianditu.configured_key())  # Tianditu only with a key
     options = url_options(sites, basemaps)
     fit_now = urlstate.read_once(st.session_state, st.query_params, options)
-    lang, basemap = sidebar.language_and_basemap(basemaps)
-    writable = access.gate(lang)  # save, place, rebuild and keys only where the deployer allows
+    # A browser session's first run draws the map and little else; the map's first drawing
+    # starts the run that draws the rest (geo.web.firstpaint). The containers hold the places of
+    # the panels above the map in both runs, so that the map stays the same element.
+    full = not firstpaint.waiting()
+    if full:
+        lang, basemap = sidebar.language_and_basemap(basemaps)
+    else:
+        lang, basemap = sidebar.language_and_basemap_as_set(basemaps)
+    writable = access.gate(lang) if full else False  # save, place, rebuild only where allowed
 
     header(layers, folder, lang)
-    pending_panel(project, lang)
-    view, offsets = current_view(project, layers, sites, built_offsets, lang)
+    with st.container():
+        if full:
+            pending_panel(project, lang)
+        view, offsets = current_view(project, layers, sites, built_offsets, lang, full)
 
-    chosen_layers, circles, show_counties, show_towns = sidebar.layers_panel(view, lang)
-    filters = sidebar.filters_panel(view.sites, lang)
+    if full:
+        chosen_layers, circles, show_counties, show_towns = sidebar.layers_panel(view, lang)
+        filters = sidebar.filters_panel(view.sites, lang)
+    else:
+        chosen_layers, circles, show_counties, show_towns = sidebar.layers_as_set()
+        filters = sidebar.filters_as_set()
     shown = filter_sites(view.sites, **filters, layers=chosen_layers)
     fit_on_filter_change(filters, fit_now)
-    sidebar.approximate_panel(shown, offsets, lang)
-    sidebar.downloads_panel(layers, lambda: cache.all_layers_geojson(folder, stamp), view, shown, lang)
-    sidebar.attribution_panel(layers, lang)
+    if full:
+        sidebar.approximate_panel(shown, offsets, lang)
+        sidebar.downloads_panel(layers, lambda: cache.all_layers_geojson(folder, stamp), view, shown, lang)
+        sidebar.attribution_panel(layers, lang)
     if writable:  # a geocoding run rewrites the layers
         geocoder_panel(project, lang)
 
-    placing = place_panel(project, view, shown, lang) if writable else None
+    with st.container():
+        placing = place_panel(project, view, shown, lang) if writable else None
     st.markdown(t("shown", lang, n=len(shown), total=len(view.sites)))
     st.info(approximate_line(shown, lang))
 
@@ -145,11 +161,11 @@ def main() -> None:
     m = MapInput(view, shown, offsets, basemap, chosen_layers, circles, show_counties, chosen, show_towns)
     centre = centre_of(m, table_key, placing)
     urlstate.write(st.session_state, st.query_params, options)
-    out = draw_map(
-        base_map(cache.bounds_of(folder, stamp), lang, n_sites=len(sites)), m, placing, centre, lang
-    )
-    sites_table(shown, table_key, lang)
-    selected_site(out, m, lang)
+    base = base_map(cache.bounds_of(folder, stamp), lang, n_sites=len(sites))
+    out = draw_map(base, m, placing, centre, lang, wait=not full)
+    if full:
+        sites_table(shown, table_key, lang)
+        selected_site(out, m, lang)
 
 
 main()

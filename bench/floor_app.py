@@ -1,9 +1,10 @@
-"""The floor under the app's first paint: a bare Streamlit page with one ``st_folium`` map.
+"""The floor under the app's first paint: a bare Streamlit page with one map.
 
 The same built sites as the app (one circle marker each, Leaflet served by the app as in
-``geo.web.assets``), and nothing else: no sidebar, no table, no popups, no geography. What this
-page takes to draw its first site is what Streamlit and streamlit-folium take by themselves on
-this machine; ``bench/app_first_paint.py --floor`` times it beside the app, taking turns.
+``geo.web.assets``, drawn by the app's map component, ``geo.web.mapcomponent``), and nothing
+else: no sidebar, no table, no popups, no geography. What this page takes to draw its first site
+is what Streamlit and the map component take by themselves on this machine;
+``bench/app_first_paint.py --floor`` times it beside the app, taking turns.
 
     streamlit run bench/floor_app.py    (RENEWAL_MAP_LAYERS: the layers folder, default layers/)
 """
@@ -16,9 +17,9 @@ from pathlib import Path
 
 import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.web.assets import localize, register_assets
+from geo.web.mapcomponent import site_map
 
 
 @st.cache_data
@@ -41,4 +42,4 @@ m = localize(folium.Map(location=sites[0] if sites else (30.0, 120.0), zoom_star
 group = folium.FeatureGroup()
 for lat, lon in sites:
     folium.CircleMarker((lat, lon), radius=6).add_to(group)
-st_folium(m, key="map", height=620, use_container_width=True, feature_group_to_add=group)
+site_map(m, [group], center=None, zoom=None, height=620, title="map")

@@ -358,7 +358,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = "iframe.site-map-frame"
 SITE_PATHS = "path.leaflet-interactive"
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"
@@ -476,7 +476,7 @@ class Session:
         return self.page.frame_locator(MAP_FRAME)
 
     def map_frame(self) -> Any:
-        return next(f for f in self.page.frames if "streamlit_folium.st_folium" in f.url)
+        return next(f for f in self.page.frames if "site_map_frame" in f.url)
 
     def sites(self) -> list[dict[str, Any]]:
         return list(self.map_frame().evaluate(JS_SITES))

@@ -3,9 +3,9 @@
 folium points every map at CDNs (Leaflet, jQuery, Bootstrap, Font Awesome, ...). The map here
 needs only Leaflet, which the ``XStatic-Leaflet`` package ships. Its folder is registered as a
 Streamlit component, so the Streamlit server serves its files under ``/component/<name>/``;
-the map, itself drawn inside the ``st_folium`` component's frame at
-``/component/streamlit_folium.st_folium/``, loads them by a relative URL, which also works when
-the app runs under a base URL path.
+the map, itself drawn inside the map component's frame (``geo.web.mapcomponent``) at
+``/component/geo.web.mapcomponent.site_map_frame/``, loads them by a relative URL, which also
+works when the app runs under a base URL path.
 """
 
 from __future__ import annotations

@@ -332,6 +332,11 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "Downloads hold the raw data (WGS-84 coordinates, quotes as written).",
     },
     "legend": {"zh": "图例", "en": "Legend"},
+    "map_frame_title": {"zh": "项目地图", "en": "Map of the sites"},
+    "panels_coming": {
+        "zh": "地图画好后显示图层、筛选和下载……",
+        "en": "Layers, filters and downloads follow the map…",
+    },
     "legend_layers": {"zh": "图层", "en": "Layers"},
     "legend_status": {"zh": "状态", "en": "Status"},
     "legend_approx": {

@@ -1,7 +1,7 @@
 """The folium map: a constant base map plus feature groups rebuilt on each filter.
 
-``st_folium`` remounts the map (losing the view) whenever the base map's script changes, but
-adds and removes ``feature_group_to_add`` groups in place. So the base map holds only what never
+The map (``geo.web.mapcomponent``) is drawn anew (losing the view) whenever the base map's script
+changes, but adds and removes its feature groups in place. So the base map holds only what never
 changes for a data set and language (view, panes, legend, styles, labels and the small script
 that draws sites), and everything that depends on filters or on the chosen tiles (the tile layer,
 county outlines, the sites, their uncertainty circles) goes into the groups. Tiles are only in a
@@ -239,7 +239,7 @@ MAP_CSS = """
 
 
 def base_map(bounds: tuple[float, float, float, float] | None, lang: Lang, n_sites: int = 0) -> folium.Map:
-    """The map every rerun passes to ``st_folium``: the same for the same data and language.
+    """The map every rerun passes to the map component: the same for the same data and language.
 
     ``bounds`` is (min lon, min lat, max lon, max lat) of all sites, or None. Past
     ``CANVAS_THRESHOLD`` sites the map draws on a canvas instead of SVG: painting thousands of
@@ -665,7 +665,7 @@ def site_groups(
     tile_key: str | None = None,  # Tianditu's (geo.web.tianditu)
     switched: Mapping[str, bool] | None = None,  # the sidebar's switches (geo.web.switches)
 ) -> list[folium.FeatureGroup]:
-    """Feature groups for ``st_folium(feature_group_to_add=...)``.
+    """Feature groups drawn on the base map (``geo.web.mapcomponent.site_map``).
 
     ``shown``: layer -> sites after filtering, as ``Shown`` or (key, feature) pairs.
     ``popups`` is not used (popups are built in the browser). ``offsets``: display offsets

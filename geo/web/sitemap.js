@@ -43,7 +43,7 @@
     return parts.filter(function(x) { return x; }).join(" · ");
   };
   // The tooltip: the name as text, and layer, status and precision drawn by CSS from an attribute.
-  // streamlit-folium reports the clicked object's tooltip text to the app, which finds the site by
+  // the map reports the clicked object's tooltip text to the app, which finds the site by
   // that name, so the tooltip's text must stay the name alone.
   M.tooltip = function(r) {
     return '<span class="tt-name">' + esc(r[3]) + '</span><span class="tt-meta" data-meta="' +
@@ -440,7 +440,7 @@
     }
   };
   // The point chosen for a site being placed: a pin that can be dragged; dropping it sets the
-  // point as a click there would (streamlit-folium reports the map's clicks to the app).
+  // point as a click there would (the map reports its clicks to the app).
   M.addPin = function(group, styleIndex, lon, lat, label) {
     var s = style(styleIndex);
     var icon = L.divIcon({className: "place-pin", iconSize: [22, 22], iconAnchor: [11, 11],
@@ -517,8 +517,8 @@
   // The map's own layer control (``geo.web.switches``): the sidebar's layer switches, folded to
   // Leaflet's layers button (it opens on hover or tap). The sidebar's switches are the one state:
   // the control shows them as each redraw sends them (``switchState``); a click in it hides the
-  // layer's groups at once and asks the app to set that switch, through streamlit-folium's
-  // component value (its ``last_geocoder_result``, see geo/web/switches.py: sent again with every
+  // layer's groups at once and asks the app to set that switch, through the map's value (its
+  // ``switch_request``, see geo/web/switches.py and geo/web/frame/frame.js: sent again with every
   // later value, so a request is not lost when reruns run together; applied once, by ``seq``).
   // entries: [[id, label, colour or ""]]
   M.layerControl = function(map, entries, title, entryName) {
@@ -527,10 +527,8 @@
       if (!on) (groups[id] || []).forEach(function(g) { if (g._map) g._map.removeLayer(g); });
       var shown = {};
       entries.forEach(function(e) { shown[e[0]] = map.hasLayer(proxies[e[0]]); });
-      var data = window.__GLOBAL_DATA__;
       seq = Math.max(seq + 1, Date.now());
-      if (data) data.last_geocoder_result = {name: entryName, seq: seq, shown: shown};
-      // the control then fires "overlayadd"/"overlayremove", on which streamlit-folium sends the value
+      if (window.siteMapFrame) window.siteMapFrame.set("switch_request", {name: entryName, seq: seq, shown: shown});
     }
     entries.forEach(function(e) {
       var p = proxies[e[0]] = L.layerGroup().addTo(map);

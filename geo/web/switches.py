@@ -3,19 +3,13 @@
 One source of truth: the sidebar's switches (their session keys, ``SWITCHES``). The control on
 the map lists the same switches and shows them as the sidebar has them: every redraw of the
 map's groups sends their state (``siteMap.switchState``). A click in the control hides that
-layer at once and sends the whole set back as a request, inside streamlit-folium's component
-value; ``apply`` writes a request into the sidebar's keys before the next run, once (by its
-sequence number), so an old request read again with a later click cannot undo what the sidebar
-has changed since. The map does not keep a state of its own: streamlit-folium redraws its groups
-on every change, and with them the control's checkboxes, from the sidebar's state.
-
-The request travels in the value's ``last_geocoder_result`` (named ``ENTRY``; this map has no
-geocoder control, the only thing that sets it otherwise): of the fields streamlit-folium sends,
-it is the one the map's script can set, that streamlit-folium then keeps sending with every later
-value (so a request survives reruns that run together), and that starts equal to its default
-(null), so asking for it costs no rerun when the map is drawn. ``selected_layers`` would be the
-natural name, but the frontend's first value there ([]) differs from the default (None), which
-made every new map rerun the page once more.
+layer at once and sends the whole set back as a request, inside the map's component value
+(``geo.web.mapcomponent``, field ``switch_request``); ``apply`` writes a request into the
+sidebar's keys before the next run, once (by its sequence number), so an old request read again
+with a later click cannot undo what the sidebar has changed since. The map does not keep a state
+of its own: its groups are redrawn on every change, and with them the control's checkboxes, from
+the sidebar's state. The frame keeps sending the last request with every later value, so a
+request survives reruns that run together.
 """
 
 from __future__ import annotations
@@ -38,8 +32,8 @@ SWITCHES: tuple[tuple[str, str], ...] = (
     ("towns", "show_towns"),
 )
 SWITCH_IDS: tuple[str, ...] = tuple(s for s, _ in SWITCHES)
-ENTRY = "site-map-switches"  # the name of a request (streamlit-folium's ``last_geocoder_result``)
-FIELD = "last_geocoder_result"
+ENTRY = "site-map-switches"  # the name of a request
+FIELD = "switch_request"  # its field in the map's value
 SEEN = "_switches_seen"  # session key: sequence number of the last request applied
 GEOGRAPHY_LABELS = {"circles": "uncertainty_layer", "counties": "counties_layer", "towns": "towns_layer"}
 

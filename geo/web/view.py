@@ -201,8 +201,8 @@ def approximate_stacks(sites: pd.DataFrame) -> list[Stack]:
     return out
 
 
-# streamlit-folium moves the map only when ``center`` or ``zoom`` differ from the last values it
-# was given (randyzwitch/streamlit-folium#154), so choosing the same site again after panning
+# The map (geo/web/frame/frame.js, like streamlit-folium) moves the view only when ``center`` or
+# ``zoom`` differ from the last values it was given, so choosing the same site again after panning
 # would not bring it back. Each new request therefore alternates by a nudge far below what the
 # map can show: Leaflet rounds the zoom to whole levels, and 1e-9 degrees is 0.1 mm.
 CENTRE_NUDGE = 1e-9
@@ -219,7 +219,7 @@ def zoom_for(uncertainty: float | None) -> int:
 def centre_request(
     lat: float, lon: float, uncertainty: float | None, seq: int
 ) -> tuple[tuple[float, float], float]:
-    """(centre, zoom) for ``st_folium`` to show a site; request ``seq`` differs from ``seq - 1``."""
+    """(centre, zoom) for the map to show a site; request ``seq`` differs from ``seq - 1``."""
     odd = seq % 2
     return (lat + odd * CENTRE_NUDGE, lon), zoom_for(uncertainty) + odd * ZOOM_NUDGE
 
@@ -311,7 +311,7 @@ def fit_request(
     items: dict[str, ShownSite] | None = None,
     transform: Any = None,
 ) -> tuple[tuple[float, float], float] | None:
-    """(centre (lat, lon), zoom) for ``st_folium`` showing every one of ``sites`` with its
+    """(centre (lat, lon), zoom) for the map showing every one of ``sites`` with its
     uncertainty circle, so never closer than a site's uncertainty allows; None when none has a
     location. ``transform`` maps WGS-84 (lon, lat) to the base map's (GCJ-02 for Gaode)."""
     extent = sites_extent(sites, items)

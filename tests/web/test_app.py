@@ -38,7 +38,7 @@ from geo.web.flags import FLAG_PLACED
 from geo.web.popup import md_text
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
-MAP_ARGS = ("script", "header", "html", "feature_group", "layer_control")
+MAP_ARGS = ("script", "header", "html", "feature_group")
 
 
 @pytest.fixture(autouse=True)
@@ -126,8 +126,9 @@ def run_app(**state: Any) -> AppTest:
 
 
 def map_args(at: AppTest) -> dict[str, Any]:
-    (comp,) = at.get("component_instance")
-    return json.loads(comp.proto.json_args)
+    """What the app sends the map (``geo.web.mapcomponent``), with the element's id as ``key``."""
+    (comp,) = at.get("bidi_component")
+    return {**json.loads(comp.proto.json), "key": comp.proto.id}
 
 
 def table_names(at: AppTest) -> list[str]:
@@ -182,9 +183,6 @@ def test_map_script_is_local_and_escaped(layers_dir: Path, no_admin: None) -> No
     assert args["css_links"] == ["../geo.web.assets.leaflet_assets/leaflet.css"]
     text = "\n".join(args[k] or "" for k in MAP_ARGS)
     assert "://" not in text  # no CDN, no tiles with the default base map
-    assert args["returned_objects"] == [
-        "last_clicked", "last_object_clicked", "last_object_clicked_tooltip", "last_geocoder_result"
-    ]
     fg = args["feature_group"]
     for raw in (XSS_IMG, XSS_SCRIPT, XSS_IMG_PWN):
         assert raw not in text and json.dumps(raw)[1:-1] not in text
@@ -196,7 +194,7 @@ def test_map_script_is_local_and_escaped(layers_dir: Path, no_admin: None) -> No
     assert fg.count("window.siteMap.addSites(") == 4
     assert fg.count("window.siteMap.addCircles(") == 1
     assert fg.count("window.siteMap.setStrings(") == 1
-    assert fg.count("L.marker(") == 0 and args["layer_control"] is None
+    assert fg.count("L.marker(") == 0
 
 
 def test_base_map_constant_across_filters(layers_dir: Path, no_admin: None) -> None:

@@ -74,8 +74,8 @@ def run(project: ProjectCopy, lang: str) -> AppTest:
 
 def popup_sources(at: AppTest, marker: str) -> list[str]:
     """The popups' "located" lines, as the map's string table sends them."""
-    (comp,) = at.get("component_instance")
-    fg = json.loads(comp.proto.json_args)["feature_group"]
+    (comp,) = at.get("bidi_component")
+    fg = json.loads(comp.proto.json)["feature_group"]
     said = [json.loads(f'"{m}"') for m in _JSON_STRING.findall(fg) if marker in m]
     return [s.split(marker, 1)[1] for s in said]
 

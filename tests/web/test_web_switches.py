@@ -54,7 +54,7 @@ def test_every_redraw_sends_the_sidebar_state_and_names_each_switch_group() -> N
 
 def _value(seq: Any, shown: Any, **extra: Any) -> dict[str, Any]:
     return {"last_clicked": None, "selected_layers": [],
-            "last_geocoder_result": {"name": switches.ENTRY, "seq": seq, "shown": shown}, **extra}
+            "switch_request": {"name": switches.ENTRY, "seq": seq, "shown": shown}, **extra}
 
 
 def test_a_request_from_the_control_sets_the_sidebar_keys_once() -> None:
@@ -74,7 +74,7 @@ def test_a_request_from_the_control_sets_the_sidebar_keys_once() -> None:
 
 def test_values_without_a_request_change_nothing() -> None:
     state: dict[str, Any] = {}
-    for value in (None, {}, {"last_geocoder_result": None}, {"last_geocoder_result": {"name": "x", "seq": 1}},
+    for value in (None, {}, {"switch_request": None}, {"switch_request": {"name": "x", "seq": 1}},
                   _value("1", {"renewal": False}), _value(True, {"renewal": False}), _value(3, ["renewal"])):
         assert not switches.apply(state, value)
     assert state == {}

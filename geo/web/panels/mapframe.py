@@ -1,4 +1,4 @@
-"""The map (``st_folium``) with the shown sites, and the block of the site clicked on it."""
+"""The map (``geo.web.mapcomponent``) with the shown sites, and the block of the site clicked on it."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from geo.web import drawn, switches, tianditu
+from geo.web import drawn, firstpaint, switches, tianditu
 from geo.web.cache import outlines, prefectures, seats
 from geo.web.centring import Centre, Offsets, clicked_site
 from geo.web.i18n import Lang, t
+from geo.web.mapcomponent import site_map
 from geo.web.mapview import site_groups
 from geo.web.popup import POPUP_CSS, popup_html
 from geo.web.state import on_map_change
@@ -37,8 +37,11 @@ class MapInput:
     towns: bool = True  # township seats of the counties drawn
 
 
-def draw_map(base: Any, m: MapInput, placing: str | None, centre: Centre, lang: Lang) -> dict[str, Any]:
-    """Draw the map on the base map ``base``; returns what streamlit-folium reports of clicks."""
+def draw_map(
+    base: Any, m: MapInput, placing: str | None, centre: Centre, lang: Lang, wait: bool = False
+) -> dict[str, Any]:
+    """Draw the map on the base map ``base``; returns what the map reports of clicks. With
+    ``wait``, the map says when it has drawn (``geo.web.firstpaint``)."""
     ss = st.session_state
     pin = drawn.pin(placing, ss.get("place_lat"), ss.get("place_lon"), t("place_pin", lang))
     names = drawn.counties(m.view.sites)
@@ -61,21 +64,17 @@ def draw_map(base: Any, m: MapInput, placing: str | None, centre: Centre, lang: 
         tile_key=tianditu.configured_key() if m.basemap == tianditu.BASEMAP else None,
         switched=switches.state_of(m.layers, m.circles, m.counties, m.towns),
     )
-    out = st_folium(
+    return site_map(
         base,
-        key="map",
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        feature_group_to_add=groups,
-        # last_geocoder_result: the requests of the map's layer control (geo.web.switches)
-        returned_objects=[
-            "last_clicked", "last_object_clicked", "last_object_clicked_tooltip", "last_geocoder_result"
-        ],
+        groups,
         center=centre[0],
-        zoom=centre[1],  # type: ignore[arg-type]  # fractional: see CENTRE_NUDGE
+        zoom=centre[1],  # fractional: see CENTRE_NUDGE
+        height=MAP_HEIGHT,
+        title=t("map_frame_title", lang),
         on_change=on_map_change,
+        wait=wait,
+        on_drawn=firstpaint.on_drawn,
     )
-    return out or {}
 
 
 def selected_site(out: dict[str, Any], m: MapInput, lang: Lang) -> None:

@@ -32,6 +32,13 @@ from geo.web.tables import approximate_table
 from geo.web.view import View, approximate_stacks
 from geo.web.widget_text import multiselect_css, style_tag
 
+# filters_panel's arguments to geo.web.search.filter_sites -> the session keys of their widgets
+FILTER_KEYS = {
+    "counties": "f_county",
+    "documents": "f_doc",
+    "statuses": "f_status",
+    "precisions": "f_precision",
+}
 # Markdown colour of each layer's swatch in the sidebar (the map's colours, as near as Streamlit has).
 LAYER_SWATCH = {"renewal": "red", "parks": "green", "roads": "orange", "scenic": "blue"}
 
@@ -51,6 +58,17 @@ def language_and_basemap(basemaps: tuple[str, ...] = BASEMAPS) -> tuple[Lang, st
         sb.caption(t("gaode_note", lang))
     if basemap == "tianditu":
         sb.caption(t("tianditu_note", lang))
+    return lang, basemap
+
+
+def language_and_basemap_as_set(basemaps: tuple[str, ...] = BASEMAPS) -> tuple[Lang, str]:
+    """What ``language_and_basemap`` returns, read from the session (defaults, or what a link
+    set) without drawing the panel: the page's first run (``geo.web.firstpaint``), which shows
+    a line in the sidebar instead, so that the page is laid out as it will stay."""
+    lang: Lang = st.session_state.get("lang", LANGS[0])
+    basemap = st.session_state.get("basemap")
+    basemap = basemap if basemap in basemaps else basemaps[0]
+    st.sidebar.caption(t("panels_coming", lang))
     return lang, basemap
 
 
@@ -76,12 +94,41 @@ def layers_panel(view: View, lang: Lang) -> tuple[list[str], bool, bool, bool]:
         label = f":{LAYER_SWATCH[layer]}[●] {layer_label(layer, lang)} ({int(counts.get(layer, 0))})"
         if box.checkbox(label, **on_by_default(f"layer_{layer}")):
             chosen.append(layer)
-        zoom.button("", icon=":material/fit_screen:", key=f"zoom_{layer}", help=t("zoom_layer", lang),
-                    type="tertiary", on_click=on_zoom_layer, args=(layer,))
+        zoom.button(
+            "",
+            icon=":material/fit_screen:",
+            key=f"zoom_{layer}",
+            help=t("zoom_layer", lang),
+            type="tertiary",
+            on_click=on_zoom_layer,
+            args=(layer,),
+        )
     circles = sb.checkbox(t("uncertainty_layer", lang), **on_by_default("show_circles"))
     counties = sb.checkbox(t("counties_layer", lang), **on_by_default("show_counties"))
     towns = sb.checkbox(t("towns_layer", lang), **on_by_default("show_towns"))
     return chosen, circles, counties, towns
+
+
+def layers_as_set() -> tuple[list[str], bool, bool, bool]:
+    """What ``layers_panel`` returns, read from the session without drawing the panel (the page's
+    first run, ``geo.web.firstpaint``): its defaults, or what a link set."""
+    ss = st.session_state
+    chosen = [layer for layer in LAYER_NAMES if ss.get(f"layer_{layer}", True)]
+    return (
+        chosen,
+        bool(ss.get("show_circles", True)),
+        bool(ss.get("show_counties", True)),
+        bool(ss.get("show_towns", True)),
+    )
+
+
+def filters_as_set() -> dict[str, Any]:
+    """What ``filters_panel`` returns, read from the session without drawing the panel."""
+    ss = st.session_state
+    return {
+        "query": ss.get("query", ""),
+        **{name: list(ss.get(key) or []) for name, key in FILTER_KEYS.items()},
+    }
 
 
 def filters_panel(sites: pd.DataFrame, lang: Lang) -> dict[str, Any]:
