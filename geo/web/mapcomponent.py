@@ -7,9 +7,10 @@ the base map's script once, the feature groups every run (redrawn only when they
 view kept), and a centre and zoom when the app moves the view. The frame reports clicks and
 layer-switch requests back as the component's value.
 
-It takes streamlit-folium's contract (same strings from the folium objects, same returned fields),
-without its frame: that frame loads its own bundle (React, Leaflet and plugins, 225 kB) and
-waits for a handshake before drawing, 0.5–0.7 s of the first paint (``bench/app_first_paint.py``).
+It keeps streamlit-folium's contract (the same scripts from the folium objects, ``geo.web.foliumjs``;
+the same returned fields) without its frame, which loads its own bundle (React, Leaflet and
+plugins, 225 kB) and waits for a handshake before drawing: 0.3–0.5 s more before the first site
+is drawn on a bare page (``bench/app_first_paint.py``), and 0.27 s of imports at start-up.
 """
 
 from __future__ import annotations
@@ -24,8 +25,7 @@ import folium
 import streamlit as st
 import streamlit.components.v1 as components_v1
 
-# streamlit-folium's own conversion of folium objects to the script its frame runs (pinned version)
-from streamlit_folium import _get_feature_group_string, _get_header, _get_html, _get_map_string
+from geo.web import foliumjs
 
 FRAME_DIR = Path(__file__).with_name("frame")
 FRAME_COMPONENT = "site_map_frame"
@@ -78,10 +78,10 @@ def payload(
     """What the frame is sent for base map ``m`` with ``groups`` on it (JSON)."""
     m.get_root().render()
     m.render()
-    html, header = _get_html(m), _get_header(m)
-    script = _get_map_string(m)
+    html, header = foliumjs.html(m), foliumjs.header(m)
+    script = foliumjs.map_script(m)
     js, css = _links(m)
-    group_js = "".join(_get_feature_group_string(g, map=m, idx=i) for i, g in enumerate(groups))
+    group_js = "".join(foliumjs.group_script(g, m, i) for i, g in enumerate(groups))
     return {
         "frame": FRAME_URL,
         "title": title,

@@ -101,6 +101,45 @@ JS_OVERLAPPING_NAMES = """(() => {
 })()"""
 
 
+# In the page: the browser's clock (ms since the epoch) at which the sites table and the
+# sidebar's first checkbox first appear.
+JS_WATCH_PANELS = """(() => {
+  if (window !== window.top) return;
+  window.__seen = {};
+  const want = {table: '[data-testid="stMain"] [data-testid="stDataFrame"]',
+                checkbox: '[data-testid="stSidebar"] [data-testid="stCheckbox"]'};
+  new MutationObserver(() => {
+    for (const [k, sel] of Object.entries(want))
+      if (!window.__seen[k] && document.querySelector(sel)) window.__seen[k] = performance.timeOrigin + performance.now();
+  }).observe(document, {subtree: true, childList: true});
+})()"""
+JS_DRAWN_MARK = """() => { const m = performance.getEntriesByName("site-map-drawn")[0];
+  return m ? performance.timeOrigin + m.startTime : null; }"""
+
+
+def test_a_new_page_draws_the_map_first_and_the_panels_after_it(session: Session) -> None:
+    page = session.page.context.new_page()
+    try:
+        page.add_init_script(JS_WATCH_PANELS)
+        page.goto(session.page.url, wait_until="domcontentloaded")
+        page.frame_locator(MAP_FRAME).locator(SITE_PATHS).first.wait_for(timeout=30000)
+        frame = next(f for f in page.frames if "site_map_frame" in f.url)
+        drawn = frame.wait_for_function(JS_DRAWN_MARK, timeout=15000).json_value()
+        loaded = frame.evaluate("performance.timeOrigin")
+        page.locator(TABLES).first.wait_for(state="attached", timeout=30000)
+        page.locator('[data-testid="stSidebar"] [data-testid="stCheckbox"]').first.wait_for(timeout=30000)
+        seen = page.evaluate("window.__seen")
+        # the map was on the screen before the table and the sidebar's panels reached the page
+        assert drawn < seen["table"] and drawn < seen["checkbox"], (drawn, seen)
+        # and the run that drew them kept the map: the same frame, loaded once, every site drawn
+        assert next(f for f in page.frames if "site_map_frame" in f.url).evaluate("performance.timeOrigin") == loaded
+        assert frame.evaluate("performance.getEntriesByType('navigation').length") == 1
+        assert frame.evaluate(f"({JS_SITE_COUNT % SITE_PATHS})()") == N_SITES
+    finally:
+        page.close()
+    assert session.blocked == []
+
+
 def test_offline_map_names_counties_and_township_seats(session: Session) -> None:
     from shapely.geometry import Point
 

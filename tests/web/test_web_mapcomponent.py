@@ -6,7 +6,7 @@ import re
 
 import folium
 
-from geo.web import mapcomponent
+from geo.web import foliumjs, mapcomponent
 from geo.web.assets import LEAFLET_CSS, LEAFLET_JS, localize
 from geo.web.mapcomponent import FRAME_DIR, FRAME_URL, STATE, map_key, payload
 
@@ -75,3 +75,29 @@ def test_the_frame_loads_leaflet_from_the_app_and_reports_the_returned_fields() 
     assert re.findall(r"(\w+): null", fields.group(1)) == list(mapcomponent.RETURNED)
     host = (FRAME_DIR / "host.js").read_text(encoding="utf-8")
     assert f'setStateValue("{STATE}"' in host
+
+
+def test_the_same_map_gives_the_same_scripts() -> None:
+    def build() -> dict[str, object]:
+        m = _map()
+        group = _group(29.1)
+        folium.GeoJson(
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [120.0, 29.0]}, "properties": {}},
+            style_function=lambda _: {"color": "red"},
+        ).add_to(group)
+        return payload(m, [group], None, None, 620, "m")
+
+    one, two = build(), build()
+    assert one == two  # no folium random id left in any piece
+    assert "{{" not in one["feature_group"]  # element references resolved, not left as templates
+
+
+def test_the_header_keeps_styles_and_drops_links() -> None:
+    m = _map()
+    root = m.get_root()
+    root.header.add_child(folium.Element("<style>.x { color: red; }</style>"))
+    folium_id = foliumjs.full_id(m)
+    data = payload(m, [], None, None, 620, "m")
+    assert ".x { color: red; }" in data["header"]
+    assert "<script src" not in data["header"] and '<link rel="stylesheet"' not in data["header"]
+    assert folium_id not in data["header"] and "#map_div {" in data["header"]  # the frame's element
