@@ -3,7 +3,9 @@
 1. ``streamlit run streamlit_app.py`` on a free local port, on the project's layers (the seeds;
    read-only, as deployed by default). Debian's Chromium (headless, through Playwright) opens the
    app in a new browser profile each time, every non-local request blocked, and the time from
-   navigation to the first site drawn on the map (a Leaflet path in the map's frame) is taken.
+   navigation to the first sites drawn on the map is taken twice: painted (the browser's clock
+   of the map frame's "site-map-drawn" mark, set once the frame showing the sites has been
+   painted) and seen (when the driver sees a Leaflet path in the map's frame visible).
    The first opening after the server starts (cold: nothing imported or cached yet) is printed
    on its own, then the median of ``--repeat`` further openings (new profiles, warm server).
 2. The cold script run: a new Python process runs the app's script once (Streamlit's AppTest),
@@ -11,9 +13,9 @@
    that `streamlit run` makes once at server start is timed apart); median of ``--repeat``
    processes. Whole-process wall seconds are printed beside it.
 3. With ``--floor``: the same first paint of ``bench/floor_app.py`` (a bare Streamlit page with
-   one streamlit-folium map of the same sites, nothing else), opened in turn with the app on two
-   servers started side by side, so that the two medians share the machine's load. The floor is
-   what Streamlit and streamlit-folium take by themselves; the app cannot paint faster than it.
+   the app's map component showing the same sites, nothing else), opened in turn with the app on
+   two servers started side by side, so that the two medians share the machine's load. The floor
+   is what Streamlit and the map take by themselves; the app cannot paint faster than it.
 
     PYTHONPATH=$PWD .venv/bin/python bench/app_first_paint.py [--repeat 3] [--floor]
 
