@@ -17,7 +17,9 @@
    two servers started side by side, so that the two medians share the machine's load. The floor
    is what Streamlit and the map take by themselves; the app cannot paint faster than it.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/app_first_paint.py [--repeat 3] [--floor]
+    PYTHONPATH=$PWD .venv/bin/python bench/app_first_paint.py [--repeat 3] [--floor] [--sites 10000]
+
+``--sites N``: N generated sites (``bench/render_bench.py``'s) instead of the seeds' layers.
 
 Prints figures; asserts nothing.
 """
@@ -25,6 +27,7 @@ Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import statistics
@@ -70,11 +73,26 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+LAYERS = ROOT / "layers"  # the seeds' layers, or generated ones (--sites)
+
+
 def app_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RENEWAL_MAP_")}
-    env.update(RENEWAL_MAP_LAYERS=str(ROOT / "layers"), RENEWAL_MAP_DATA=str(ROOT / "data"),
+    env.update(RENEWAL_MAP_LAYERS=str(LAYERS), RENEWAL_MAP_DATA=str(ROOT / "data"),
                PYTHONPATH=str(ROOT))  # fmt: skip
     return env
+
+
+def write_generated(folder: Path, n: int) -> Path:
+    """``n`` generated sites (``bench/render_bench.make_layers``) as layer files in ``folder``."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from render_bench import make_layers
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for layer, features in make_layers(n).features.items():
+        doc = {"type": "FeatureCollection", "features": features}
+        (folder / f"{layer}.geojson").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return folder
 
 
 def start_app(log: Path, script: str = "streamlit_app.py") -> tuple[subprocess.Popen[bytes], str]:
@@ -190,7 +208,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--floor", action="store_true", help="time bench/floor_app.py in turn with the app")
+    ap.add_argument("--sites", type=int, default=0, help="generated sites instead of the seeds' layers")
     args = ap.parse_args()
+    if args.sites:
+        global LAYERS
+        generated = tempfile.TemporaryDirectory(prefix="first-paint-layers-")  # removed at exit
+        LAYERS = write_generated(Path(generated.name), args.sites)
+        print(f"layers: {args.sites} generated sites in {LAYERS}")
     if args.floor:
         side_by_side(args.repeat)
         return
