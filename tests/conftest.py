@@ -576,6 +576,9 @@ def browser(p: Any, url: str, profile: Path) -> Iterator[Session]:
         context.route("**/*", route)
         s.page.goto(url, wait_until="domcontentloaded")
         s.map.locator(SITE_PATHS).first.wait_for(timeout=30000)
+        # the map is drawn first; then the run that draws the panels (geo.web.firstpaint)
+        s.page.locator('[data-testid="stSidebar"] [data-testid="stRadio"]').first.wait_for(timeout=30000)
+        s.settle()
         yield s
     finally:
         context.close()
