@@ -46,7 +46,7 @@ FRAME_URL_PART = "site_map_frame"
 # the browser's clock (ms since the epoch) of the frame's "site-map-drawn" mark, once it is set
 PAINTED_JS = """() => { const m = performance.getEntriesByName("site-map-drawn")[0];
   return m ? performance.timeOrigin + m.startTime : null; }"""
-SITE_PATHS = "path.leaflet-interactive"
+SITE_PATHS = "path.leaflet-interactive, .leaflet-overlay-pane canvas"  # SVG, or canvas past CANVAS_THRESHOLD
 LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]  # fmt: skip
