@@ -230,9 +230,10 @@ def main() -> None:
             proc.terminate()
             proc.wait(timeout=20)
     runs = cold_script_runs(args.repeat)
-    print(f"first paint, seeds, first opening after the server starts: painted {cold[0]:.2f} s, "
+    what = f"{args.sites} generated sites" if args.sites else "seeds"
+    print(f"first paint, {what}, first opening after the server starts: painted {cold[0]:.2f} s, "
           f"seen {cold[1]:.2f} s")  # fmt: skip
-    print(f"first paint, seeds, new browser profile, median of {len(warm)}: {_runs(warm)}")
+    print(f"first paint, {what}, new browser profile, median of {len(warm)}: {_runs(warm)}")
     if runs:
         print(f"cold script run (new process), median of {len(runs)}: "
               f"{statistics.median(r[0] for r in runs):.2f} s, "
