@@ -3,9 +3,10 @@
 The browser runs every element's code in one thread, and a first run that sends the sidebar's
 panels, the upload panel and the tables with the map keeps the map waiting for all of them: about
 2.5 s more before its first site is drawn (``bench/app_first_paint.py``). So a new session's
-first run draws the sidebar's language and base map, the title, the counts and the map, with the
-layers and filters as the session holds them (defaults, or what a link set); the map says when it
-has drawn (``geo.web.mapcomponent``, ``drawn``), and that starts the run that draws everything.
+first run draws a line in the sidebar (so the page keeps its layout), the title, the counts and
+the map, with the language, base map, layers and filters as the session holds them (defaults, or
+what a link set); the map says when it has drawn (``geo.web.mapcomponent``, ``drawn``), and that
+starts the run that draws everything.
 
 A script run with no page (``AppTest``, bare mode) has nothing to wait for and draws everything.
 """

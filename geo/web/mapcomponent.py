@@ -16,7 +16,6 @@ is drawn on a bare page (``bench/app_first_paint.py``), and 0.27 s of imports at
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,6 @@ FRAME_COMPONENT = "site_map_frame"
 # under /component/<name>/, reached from the app's page by a relative URL (works under a base path).
 FRAME_NAME = f"{__name__}.{FRAME_COMPONENT}"
 FRAME_URL = f"./component/{FRAME_NAME}/index.html"
-FRAME_CLASS = "site-map-frame"
 RETURNED = ("last_clicked", "last_object_clicked", "last_object_clicked_tooltip", "switch_request")
 VALUE_KEY = "map"  # where the last value is kept in the session state for on_change callbacks
 # The component's state that holds the value. Not "value": Streamlit unwraps a state that is
@@ -62,9 +60,10 @@ def _links(m: folium.Map) -> tuple[list[str], list[str]]:
 
 
 def map_key(script: str) -> str:
-    """The element's key: the same while the base map's script is the same up to folium's random
-    ids, so that a new base map (another language, say) gets a new frame and a rerun keeps it."""
-    return "map_" + hashlib.sha256(re.sub(r"_[a-z0-9]+", "", script).encode()).hexdigest()[:16]
+    """The element's key: the same while the base map's script is the same (``geo.web.foliumjs``
+    names every element by its place, not folium's random id), so that a new base map (another
+    language, say) gets a new frame and a rerun keeps it."""
+    return "map_" + hashlib.sha256(script.encode()).hexdigest()[:16]
 
 
 def payload(

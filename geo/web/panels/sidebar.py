@@ -33,6 +33,7 @@ from geo.web.view import View, approximate_stacks
 from geo.web.widget_text import multiselect_css, style_tag
 
 # filters_panel's arguments to geo.web.search.filter_sites -> the session keys of their widgets
+# (what ``filters_as_set`` reads when the panel is not drawn)
 FILTER_KEYS = {
     "counties": "f_county",
     "documents": "f_doc",
@@ -142,25 +143,27 @@ def filters_panel(sites: pd.DataFrame, lang: Lang) -> dict[str, Any]:
     sb.html(style_tag(multiselect_css(lang)))
     return {
         "query": query,
-        "counties": sb.multiselect(t("county", lang), values["counties"], key="f_county", placeholder=every),
+        "counties": sb.multiselect(
+            t("county", lang), values["counties"], key=FILTER_KEYS["counties"], placeholder=every
+        ),
         "documents": sb.multiselect(
             t("document", lang),
             values["documents"],
-            key="f_doc",
+            key=FILTER_KEYS["documents"],
             placeholder=every,
             format_func=lambda d: report_option(d, abouts.get(d, {}), lang),
         ),
         "statuses": sb.multiselect(
             t("status", lang),
             values["statuses"],
-            key="f_status",
+            key=FILTER_KEYS["statuses"],
             placeholder=every,
             format_func=lambda s: status_label(s, lang),
         ),
         "precisions": sb.multiselect(
             t("precision", lang),
             values["precisions"],
-            key="f_precision",
+            key=FILTER_KEYS["precisions"],
             placeholder=every,
             format_func=lambda p: precision_label(p, lang),
         ),
